@@ -1,0 +1,293 @@
+//! Step 1 of the pipeline: read every record file under the content folder.
+//!
+//! Loading only reads bytes and turns them into text; it knows nothing of
+//! fields. Problems with files themselves (not UTF-8, too large, symlinks,
+//! files in the wrong place) become diagnostics here.
+
+use crate::diagnostic::Diagnostic;
+use std::path::{Path, PathBuf};
+use walkdir::WalkDir;
+
+/// Records larger than this are refused: a register entry is prose, and a
+/// file this big is almost certainly a mistake (or an attack on the build).
+pub const MAX_RECORD_BYTES: u64 = 4 * 1024 * 1024;
+
+/// Which folder a record came from, and so what it must contain.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RecordKind {
+    /// A file under `requests/`, or `requests/<id>/index.md`.
+    Request,
+    /// A file under `decisions/`.
+    Decision,
+}
+
+/// A file beside a folder record's `index.md`, published with the record.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Attachment {
+    /// The file name, which becomes its URL segment.
+    pub name: String,
+    /// Where to copy it from.
+    pub source: PathBuf,
+    /// Size in bytes.
+    pub size: u64,
+}
+
+/// A record file's text, before its fields are read.
+#[derive(Debug, Clone)]
+pub struct SourceFile {
+    /// The path as it is shown in diagnostics (content folder joined).
+    pub path: PathBuf,
+    /// Request or decision.
+    pub kind: RecordKind,
+    /// The whole text, BOM removed and CRLF turned into LF.
+    pub text: String,
+    /// For folder records: the other files of the folder, sorted by name.
+    pub attachments: Vec<Attachment>,
+}
+
+/// Every record file of a content folder, and what was wrong with the rest.
+#[derive(Debug, Default)]
+pub struct Loaded {
+    /// Readable record files, sorted by path.
+    pub files: Vec<SourceFile>,
+    /// Problems with files.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// Reads `content/requests/` and `content/decisions/`.
+pub fn load(content: &Path) -> Loaded {
+    let mut loaded = Loaded::default();
+    load_folder(content, "requests", RecordKind::Request, &mut loaded);
+    load_folder(content, "decisions", RecordKind::Decision, &mut loaded);
+    loaded
+}
+
+fn is_hidden(name: &str) -> bool {
+    name.starts_with('.')
+}
+
+fn load_folder(content: &Path, folder: &str, kind: RecordKind, loaded: &mut Loaded) {
+    let root = content.join(folder);
+    if !root.is_dir() {
+        return;
+    }
+    let walker = WalkDir::new(&root)
+        .min_depth(1)
+        .max_depth(1)
+        .follow_links(false)
+        .sort_by_file_name();
+    for entry in walker {
+        let entry = match entry {
+            Ok(e) => e,
+            Err(e) => {
+                let path = e.path().map_or(root.clone(), Path::to_path_buf);
+                loaded
+                    .diagnostics
+                    .push(Diagnostic::file_error(&path, format!("cannot read: {e}")));
+                continue;
+            }
+        };
+        let path = entry.path().to_path_buf();
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if is_hidden(&name) {
+            continue;
+        }
+        let file_type = entry.file_type();
+        if file_type.is_symlink() {
+            loaded.diagnostics.push(
+                Diagnostic::file_error(&path, "symbolic links are not followed")
+                    .with_help("replace the link with the file or folder itself"),
+            );
+        } else if file_type.is_dir() && kind == RecordKind::Request {
+            load_folder_record(&path, loaded);
+        } else if file_type.is_file() && name.ends_with(".md") {
+            if let Some(text) = read_record(&path, loaded) {
+                loaded.files.push(SourceFile {
+                    path,
+                    kind,
+                    text,
+                    attachments: Vec::new(),
+                });
+            }
+        } else {
+            loaded.diagnostics.push(
+                Diagnostic::file_error(
+                    &path,
+                    format!("`{folder}/` holds records only, and this is not a `.md` file"),
+                )
+                .with_help(if kind == RecordKind::Request {
+                    "attachments go in a folder record: requests/<id>/index.md beside the files"
+                } else {
+                    "move the file out of the content folder, or give it a `.md` name"
+                }),
+            );
+        }
+    }
+}
+
+fn load_folder_record(folder: &Path, loaded: &mut Loaded) {
+    let index = folder.join("index.md");
+    let mut attachments = Vec::new();
+    let walker = WalkDir::new(folder)
+        .min_depth(1)
+        .max_depth(1)
+        .follow_links(false)
+        .sort_by_file_name();
+    for entry in walker {
+        let entry = match entry {
+            Ok(e) => e,
+            Err(e) => {
+                loaded
+                    .diagnostics
+                    .push(Diagnostic::file_error(folder, format!("cannot read: {e}")));
+                continue;
+            }
+        };
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if is_hidden(&name) || name == "index.md" {
+            continue;
+        }
+        let path = entry.path().to_path_buf();
+        if entry.file_type().is_symlink() {
+            loaded.diagnostics.push(
+                Diagnostic::file_error(&path, "symbolic links are not followed")
+                    .with_help("put the attachment itself in the record's folder"),
+            );
+        } else if !entry.file_type().is_file() {
+            loaded.diagnostics.push(
+                Diagnostic::file_error(&path, "a folder record's attachments must be files")
+                    .with_help("move nested folders out of the record's folder"),
+            );
+        } else if !is_safe_file_name(&name) {
+            loaded.diagnostics.push(
+                Diagnostic::file_error(
+                    &path,
+                    "attachment names may use letters, digits, `.`, `-` and `_` only",
+                )
+                .with_help("rename the file, e.g. `triage-notes.pdf`"),
+            );
+        } else {
+            let size = entry.metadata().map(|m| m.len()).unwrap_or(0);
+            attachments.push(Attachment {
+                name,
+                source: path,
+                size,
+            });
+        }
+    }
+    if !index.is_file() {
+        loaded.diagnostics.push(
+            Diagnostic::file_error(folder, "a folder record needs an `index.md`")
+                .with_help("add index.md with the request's front matter and body"),
+        );
+        return;
+    }
+    if let Some(text) = read_record(&index, loaded) {
+        loaded.files.push(SourceFile {
+            path: index,
+            kind: RecordKind::Request,
+            text,
+            attachments,
+        });
+    }
+}
+
+/// True for names that are safe as a URL segment and a file name anywhere.
+pub fn is_safe_file_name(name: &str) -> bool {
+    !name.is_empty()
+        && name.len() <= 200
+        && !name.starts_with('.')
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-' | b'_'))
+}
+
+/// Reads one record: size limit, UTF-8, BOM and CRLF handled here.
+fn read_record(path: &Path, loaded: &mut Loaded) -> Option<String> {
+    let size = std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
+    if size > MAX_RECORD_BYTES {
+        loaded.diagnostics.push(
+            Diagnostic::file_error(
+                path,
+                format!(
+                    "the file is {size} bytes; records are limited to {MAX_RECORD_BYTES} bytes"
+                ),
+            )
+            .with_help("move large material into an attachment of a folder record"),
+        );
+        return None;
+    }
+    let bytes = match std::fs::read(path) {
+        Ok(b) => b,
+        Err(e) => {
+            loaded
+                .diagnostics
+                .push(Diagnostic::file_error(path, format!("cannot read: {e}")));
+            return None;
+        }
+    };
+    decode(path, bytes, &mut loaded.diagnostics)
+}
+
+/// Turns a record's bytes into text: UTF-8 only, without BOM, LF line ends.
+pub fn decode(path: &Path, bytes: Vec<u8>, diagnostics: &mut Vec<Diagnostic>) -> Option<String> {
+    let text = match String::from_utf8(bytes) {
+        Ok(t) => t,
+        Err(e) => {
+            let valid = e.utf8_error().valid_up_to();
+            let bytes = e.into_bytes();
+            let prefix = String::from_utf8_lossy(&bytes[..valid]);
+            diagnostics.push(
+                Diagnostic::error(
+                    path,
+                    &prefix,
+                    valid,
+                    "the file is not valid UTF-8 (a binary file, or another encoding)",
+                )
+                .with_help("save the file as UTF-8 text"),
+            );
+            return None;
+        }
+    };
+    let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
+    if text.contains('\0') {
+        let at = text.find('\0').unwrap_or(0);
+        diagnostics.push(
+            Diagnostic::error(path, text, at, "the file contains a NUL byte (a binary file?)")
+                .with_help("records are Markdown text; put binary files in a folder record"),
+        );
+        return None;
+    }
+    Some(if text.contains('\r') {
+        text.replace("\r\n", "\n")
+    } else {
+        text.to_string()
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn decodes_bom_crlf_and_rejects_binary() {
+        let p = Path::new("x.md");
+        let mut d = Vec::new();
+        assert_eq!(
+            decode(p, b"\xef\xbb\xbf+++\r\n+++\r\n".to_vec(), &mut d).unwrap(),
+            "+++\n+++\n"
+        );
+        assert!(decode(p, b"+++\nab\xff".to_vec(), &mut d).is_none());
+        assert_eq!((d[0].line, d[0].column), (2, 3));
+        assert!(decode(p, b"ab\0".to_vec(), &mut d).is_none());
+        assert_eq!(d.len(), 2);
+    }
+
+    #[test]
+    fn safe_file_names() {
+        assert!(is_safe_file_name("triage-notes_v2.pdf"));
+        for bad in ["", "..", ".hidden", "a/b", "a\\b", "é.pdf", "a b.pdf"] {
+            assert!(!is_safe_file_name(bad), "{bad}");
+        }
+    }
+}

@@ -1,0 +1,141 @@
+//! The `register` command line: build, check, serve and new (section 8).
+
+use clap::{Parser, Subcommand};
+use register::date::Date;
+use register::diagnostic::{self, Format};
+use register::pipeline::{self, BuildError, BuildOptions};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+#[derive(Parser)]
+#[command(name = "register", version, about = "Publishes a public register of requests and their decisions")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Build the public site from the content folder.
+    Build {
+        /// The content folder.
+        #[arg(long, default_value = "content")]
+        content: PathBuf,
+        /// Where to write the site.
+        #[arg(long, default_value = "public")]
+        output: PathBuf,
+        /// The build date (YYYY-MM-DD); default SOURCE_DATE_EPOCH, else today.
+        #[arg(long)]
+        now: Option<String>,
+        /// Overrides base_url from site.toml.
+        #[arg(long)]
+        base_url: Option<String>,
+    },
+    /// Check the content and report every problem; writes nothing.
+    Check {
+        /// The content folder.
+        #[arg(long, default_value = "content")]
+        content: PathBuf,
+        /// How to print problems.
+        #[arg(long, value_enum, default_value = "human")]
+        format: Format,
+    },
+}
+
+const CONTENT_ERRORS: u8 = 1;
+const USAGE_OR_IO: u8 = 2;
+
+fn build_date(now: Option<&str>) -> Result<Date, String> {
+    if let Some(now) = now {
+        return Date::parse(now).ok_or_else(|| format!("--now `{now}` is not a date: write YYYY-MM-DD"));
+    }
+    match std::env::var("SOURCE_DATE_EPOCH") {
+        Ok(v) if !v.trim().is_empty() => v
+            .trim()
+            .parse::<i64>()
+            .map(Date::from_unix_seconds)
+            .map_err(|_| format!("SOURCE_DATE_EPOCH `{v}` is not a number of seconds")),
+        _ => Ok(Date::today_utc()),
+    }
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match cli.command {
+        Command::Build { content, output, now, base_url } => build(content, output, now, base_url),
+        Command::Check { content, format } => check(content, format),
+    }
+}
+
+fn check(content: PathBuf, format: Format) -> ExitCode {
+    if !content.is_dir() {
+        eprintln!("error: content folder `{}` not found: pass --content DIR", content.display());
+        return ExitCode::from(USAGE_OR_IO);
+    }
+    let checked = register::validate::check(&content);
+    print!("{}", diagnostic::format(&checked.diagnostics, format));
+    let errors = checked.diagnostics.iter().filter(|d| d.is_error()).count();
+    if format == Format::Human {
+        eprintln!(
+            "{} record files checked: {errors} errors, {} warnings",
+            checked.files_read,
+            checked.diagnostics.len() - errors
+        );
+    }
+    if errors > 0 { ExitCode::from(CONTENT_ERRORS) } else { ExitCode::SUCCESS }
+}
+
+fn build(content: PathBuf, output: PathBuf, now: Option<String>, base_url: Option<String>) -> ExitCode {
+    let today = match build_date(now.as_deref()) {
+        Ok(d) => d,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::from(USAGE_OR_IO);
+        }
+    };
+    let protected = [content.as_path(), &pipeline::site_root(&content)];
+    if let Err(e) = register::output::check_output_folder(&output, &protected) {
+        eprintln!("error: {e}");
+        return ExitCode::from(USAGE_OR_IO);
+    }
+    let options = BuildOptions { content: content.clone(), today, base_url };
+    let rendered = match pipeline::render_site(&options) {
+        Ok(r) => r,
+        Err(BuildError::Content(diagnostics)) => {
+            eprint!("{}", diagnostic::format(&diagnostics, Format::Human));
+            let errors = diagnostics.iter().filter(|d| d.is_error()).count();
+            eprintln!("error: {errors} content errors; nothing was written to `{}`", output.display());
+            return ExitCode::from(CONTENT_ERRORS);
+        }
+        Err(BuildError::Theme(e)) => {
+            eprintln!("error: theme: {e}\nnothing was written to `{}`", output.display());
+            return ExitCode::from(CONTENT_ERRORS);
+        }
+        Err(BuildError::Io(e)) => {
+            eprintln!("error: {e}");
+            return ExitCode::from(USAGE_OR_IO);
+        }
+    };
+    eprint!("{}", diagnostic::format(&rendered.warnings, Format::Human));
+    match register::output::write_site(&output, &rendered.files, &protected) {
+        Ok(written) => {
+            let s = rendered.summary;
+            eprintln!(
+                "built {} on {today}: {} record files read; published {} requests and {} decisions, \
+                 withheld {} requests and {} decisions; {written} files written in {:.2} s",
+                output.display(),
+                rendered.files_read,
+                s.requests_published,
+                s.decisions_published,
+                s.requests_withheld,
+                s.decisions_withheld,
+                rendered.started.elapsed().as_secs_f64()
+            );
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::from(USAGE_OR_IO)
+        }
+    }
+}

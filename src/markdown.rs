@@ -1,0 +1,308 @@
+//! Markdown to safe HTML, with links between records resolved against the
+//! public register and bodies cut into their `##` sections.
+//!
+//! Bodies reach this module with withheld passages already removed (by the
+//! filter). Here, record links to anything that is not public lose their
+//! link and keep their text, and any raw HTML or unusual URL sends the
+//! section through the `ammonia` sanitiser, so content can never script a
+//! reader's browser.
+
+use pulldown_cmark::{CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd, html};
+use std::sync::LazyLock;
+
+/// Where an `@` link points.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RecordLink {
+    /// `@ID`: a request's page.
+    Request(String),
+    /// `@ID/report`: its Modification Report.
+    Report(String),
+}
+
+/// Reads the destination of an `@` link (`@ID` or `@ID/report`).
+pub fn parse_record_link(dest: &str) -> Result<RecordLink, ()> {
+    let rest = dest.strip_prefix('@').ok_or(())?;
+    let (id, report) = match rest.split_once('/') {
+        Some((id, "report")) => (id, true),
+        Some(_) => return Err(()),
+        None => (rest, false),
+    };
+    if !crate::record::ID_PATTERN.is_match(id) {
+        return Err(());
+    }
+    Ok(if report {
+        RecordLink::Report(id.to_string())
+    } else {
+        RecordLink::Request(id.to_string())
+    })
+}
+
+fn options() -> Options {
+    Options::ENABLE_TABLES
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_FOOTNOTES
+        | Options::ENABLE_SMART_PUNCTUATION
+}
+
+/// Every `@` link of a body: (byte offset in the body, destination).
+pub fn record_links(body: &str) -> Vec<(usize, String)> {
+    if !body.contains("(@") && !body.contains("]: @") {
+        return Vec::new();
+    }
+    Parser::new_ext(body, options())
+        .into_offset_iter()
+        .filter_map(|(event, range)| match event {
+            Event::Start(Tag::Link { dest_url, .. }) if dest_url.starts_with('@') => {
+                Some((range.start, dest_url.to_string()))
+            }
+            _ => None,
+        })
+        .collect()
+}
+
+/// One `##` section of a body, rendered.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Section {
+    /// The heading as plain text ("" for what comes before the first `##`).
+    pub heading: String,
+    /// A fragment id for the heading, unique in the body.
+    pub id: String,
+    /// The section's HTML without its heading, sanitised.
+    pub html: String,
+}
+
+/// Renders `body` into sections. `resolve` gives the URL of a record link
+/// when its target is public, and `None` to render the link's text alone.
+pub fn render_sections(body: &str, resolve: &dyn Fn(&RecordLink) -> Option<String>) -> Vec<Section> {
+    let mut sections: Vec<(String, Vec<Event<'_>>)> = vec![(String::new(), Vec::new())];
+    let mut depth = 0usize;
+    let mut in_h2 = false;
+    let mut dropped_links: Vec<bool> = Vec::new();
+    for event in Parser::new_ext(body, options()) {
+        match event {
+            Event::Start(Tag::Heading {
+                level: HeadingLevel::H2,
+                ..
+            }) if depth == 0 => {
+                sections.push((String::new(), Vec::new()));
+                in_h2 = true;
+                depth += 1;
+            }
+            Event::End(TagEnd::Heading(HeadingLevel::H2)) if in_h2 && depth == 1 => {
+                in_h2 = false;
+                depth -= 1;
+            }
+            _ if in_h2 => {
+                if let Event::Text(t) | Event::Code(t) = &event {
+                    let heading = &mut sections.last_mut().expect("one section").0;
+                    heading.push_str(t);
+                }
+            }
+            Event::Start(Tag::Link {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) => {
+                depth += 1;
+                let dest = if dest_url.starts_with('@') {
+                    parse_record_link(&dest_url).ok().and_then(|l| resolve(&l))
+                } else {
+                    Some(dest_url.to_string())
+                };
+                let events = &mut sections.last_mut().expect("one section").1;
+                match dest {
+                    Some(url) => {
+                        dropped_links.push(false);
+                        events.push(Event::Start(Tag::Link {
+                            link_type,
+                            dest_url: CowStr::from(url),
+                            title,
+                            id,
+                        }));
+                    }
+                    None => dropped_links.push(true),
+                }
+            }
+            Event::End(TagEnd::Link) => {
+                depth = depth.saturating_sub(1);
+                if !dropped_links.pop().unwrap_or(false) {
+                    sections.last_mut().expect("one section").1.push(event);
+                }
+            }
+            other => {
+                match &other {
+                    Event::Start(_) => depth += 1,
+                    Event::End(_) => depth = depth.saturating_sub(1),
+                    _ => {}
+                }
+                sections.last_mut().expect("one section").1.push(other);
+            }
+        }
+    }
+    let mut used: Vec<String> = Vec::new();
+    sections
+        .into_iter()
+        .enumerate()
+        .filter(|(i, (_, events))| *i > 0 || !events.is_empty())
+        .map(|(_, (heading, events))| {
+            let heading = heading.trim().to_string();
+            let id = unique_slug(&heading, &mut used);
+            Section {
+                heading,
+                id,
+                html: to_safe_html(events),
+            }
+        })
+        .collect()
+}
+
+/// Renders a whole body, its `##` headings included, as one HTML string.
+pub fn render(body: &str, resolve: &dyn Fn(&RecordLink) -> Option<String>) -> String {
+    join_sections(&render_sections(body, resolve))
+}
+
+/// Puts sections back together with `<h2 id>` headings.
+pub fn join_sections(sections: &[Section]) -> String {
+    let mut out = String::new();
+    for s in sections {
+        if !s.heading.is_empty() {
+            out.push_str("<h2 id=\"");
+            out.push_str(&s.id);
+            out.push_str("\">");
+            html_escape_into(&s.heading, &mut out);
+            out.push_str("</h2>\n");
+        }
+        out.push_str(&s.html);
+    }
+    out
+}
+
+/// Escapes text for HTML content and attribute values.
+pub fn html_escape_into(text: &str, out: &mut String) {
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+}
+
+/// A fragment id from a heading: lower-case ASCII words joined by hyphens.
+pub fn slug(text: &str) -> String {
+    let mut out = String::new();
+    for c in text.chars() {
+        if c.is_ascii_alphanumeric() {
+            out.push(c.to_ascii_lowercase());
+        } else if !out.is_empty() && !out.ends_with('-') {
+            out.push('-');
+        }
+    }
+    let trimmed = out.trim_end_matches('-');
+    if trimmed.is_empty() {
+        "section".to_string()
+    } else {
+        trimmed.to_string()
+    }
+}
+
+fn unique_slug(heading: &str, used: &mut Vec<String>) -> String {
+    let base = slug(heading);
+    let mut id = base.clone();
+    let mut n = 2;
+    while used.contains(&id) {
+        id = format!("{base}-{n}");
+        n += 1;
+    }
+    used.push(id.clone());
+    id
+}
+
+static SANITISER: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| {
+    let mut b = ammonia::Builder::default();
+    b.url_schemes(["http", "https", "mailto"].into_iter().collect())
+        .link_rel(Some("noopener noreferrer"))
+        .rm_tags(["img"]);
+    b
+});
+
+/// True when a URL is plainly safe: relative, or http(s) or mailto.
+fn is_plain_url(url: &str) -> bool {
+    let lower = url.trim_start().to_ascii_lowercase();
+    if lower.starts_with("http://") || lower.starts_with("https://") || lower.starts_with("mailto:")
+    {
+        return true;
+    }
+    // A relative URL has no scheme: no ':' before the first '/', '?' or '#'.
+    let head = lower.split(['/', '?', '#']).next().unwrap_or("");
+    !head.contains(':') && !lower.starts_with("//") && !lower.contains('\\')
+}
+
+fn to_safe_html(events: Vec<Event<'_>>) -> String {
+    let needs_sanitiser = events.iter().any(|e| match e {
+        Event::Html(_) | Event::InlineHtml(_) => true,
+        Event::Start(Tag::Link { dest_url, .. }) => !is_plain_url(dest_url),
+        Event::Start(Tag::Image { .. }) => true,
+        _ => false,
+    });
+    let mut out = String::new();
+    html::push_html(&mut out, events.into_iter());
+    if needs_sanitiser {
+        SANITISER.clean(&out).to_string()
+    } else {
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn public_only(link: &RecordLink) -> Option<String> {
+        match link {
+            RecordLink::Request(id) if id == "PUB-1" => Some("/requests/PUB-1/".into()),
+            _ => None,
+        }
+    }
+
+    #[test]
+    fn record_links_resolve_or_become_text() {
+        let html = render("See [one](@PUB-1) and [two](@HID-2).", &public_only);
+        assert!(html.contains("<a href=\"/requests/PUB-1/\">one</a>"), "{html}");
+        assert!(html.contains("and two."), "{html}");
+        assert!(!html.contains("HID-2"), "{html}");
+    }
+
+    #[test]
+    fn sections_split_at_top_level_h2_only() {
+        let s = render_sections("intro\n\n## Issue\n\nA\n\n- ## not\n\n## Why it needs `x`\n\nB\n", &public_only);
+        let headings: Vec<_> = s.iter().map(|s| s.heading.as_str()).collect();
+        assert_eq!(headings, ["", "Issue", "Why it needs x"]);
+        assert_eq!(s[2].id, "why-it-needs-x");
+        assert!(s[1].html.contains("<h2>not</h2>"));
+    }
+
+    #[test]
+    fn hostile_html_is_sanitised_and_plain_markdown_kept() {
+        let html = render(
+            "<script>alert(1)</script>\n\n[x](javascript:alert(1)) <img src=x onerror=alert(1)> <b onclick=\"a()\">b</b>\n\n| a |\n|---|\n| 1 |\n",
+            &public_only,
+        );
+        for bad in ["<script", "javascript:", "onerror", "onclick", "<img"] {
+            assert!(!html.contains(bad), "{bad} in {html}");
+        }
+        assert!(html.contains("<table>") && html.contains("<b>b</b>"), "{html}");
+    }
+
+    #[test]
+    fn parses_link_destinations() {
+        assert_eq!(parse_record_link("@A-1"), Ok(RecordLink::Request("A-1".into())));
+        assert_eq!(parse_record_link("@A-1/report"), Ok(RecordLink::Report("A-1".into())));
+        assert!(parse_record_link("@A-1/x").is_err());
+        assert!(parse_record_link("@../x").is_err());
+    }
+}

@@ -1,0 +1,138 @@
+//! Marked passages: parts of a public body that are withheld.
+//!
+//! A passage starts with a line `<!-- TLP:<COLOUR> -->` and ends with a line
+//! `<!-- /TLP -->`. Passages are removed from the Markdown *source*, before it
+//! is rendered, so no renderer ever sees their text. Anything doubtful is
+//! withheld: an unknown colour, a marker that is never closed (everything to
+//! the end of the body), a marker that is not on a line of its own.
+
+use crate::classification::Tlp;
+use regex::Regex;
+use std::sync::LazyLock;
+
+static OPEN: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)^[ \t>*+\-0-9.]*<!--\s*tlp\s*:\s*([a-z+]*)\s*-->\s*$").expect("valid pattern")
+});
+static CLOSE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)^[ \t>*+\-0-9.]*<!--\s*/\s*tlp\s*-->\s*$").expect("valid pattern")
+});
+static ANY_MARKER: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(?i)<!--\s*/?\s*tlp\b").expect("valid pattern"));
+
+/// A problem with the markers, at a byte offset of the body.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MarkerProblem {
+    /// Byte offset in the body.
+    pub offset: usize,
+    /// What is wrong.
+    pub message: String,
+    /// How to fix it.
+    pub help: &'static str,
+}
+
+/// The body with withheld passages removed, and any marker problems.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Marked {
+    /// What may be published.
+    pub public: String,
+    /// Problems found (errors for the keeper).
+    pub problems: Vec<MarkerProblem>,
+}
+
+/// Removes withheld passages from `body`. Nested passages are kept only
+/// when every enclosing marker is public.
+pub fn strip(body: &str) -> Marked {
+    let mut public = String::with_capacity(body.len());
+    let mut problems = Vec::new();
+    // Each open passage: (offset of its marker, is it public?).
+    let mut open: Vec<(usize, bool)> = Vec::new();
+    let mut offset = 0;
+    if !body.contains("<!--") {
+        return Marked {
+            public: body.to_string(),
+            problems,
+        };
+    }
+    for line in body.split_inclusive('\n') {
+        let at = offset;
+        offset += line.len();
+        let content = line.trim_end_matches(['\n', '\r']);
+        if let Some(caps) = OPEN.captures(content) {
+            let label = caps.get(1).map_or("", |m| m.as_str());
+            let tlp = Tlp::parse(label);
+            if tlp.is_none() {
+                problems.push(MarkerProblem {
+                    offset: at,
+                    message: format!("unknown passage label `TLP:{label}`: the passage is withheld"),
+                    help: "use <!-- TLP:CLEAR -->, WHITE, GREEN, AMBER, AMBER+STRICT or RED",
+                });
+            }
+            open.push((at, tlp.is_some_and(Tlp::is_public)));
+            continue;
+        }
+        if CLOSE.is_match(content) {
+            if open.pop().is_none() {
+                problems.push(MarkerProblem {
+                    offset: at,
+                    message: "`<!-- /TLP -->` closes no passage".to_string(),
+                    help: "remove it, or add the opening `<!-- TLP:COLOUR -->` line",
+                });
+            }
+            continue;
+        }
+        if let Some(m) = ANY_MARKER.find(content) {
+            problems.push(MarkerProblem {
+                offset: at + m.start(),
+                message: "a TLP marker must be a line of its own: this line is withheld".to_string(),
+                help: "put `<!-- TLP:COLOUR -->` and `<!-- /TLP -->` on lines of their own",
+            });
+            continue;
+        }
+        if open.iter().all(|&(_, public)| public) {
+            public.push_str(line);
+        }
+    }
+    for &(at, _) in &open {
+        problems.push(MarkerProblem {
+            offset: at,
+            message: "this passage is never closed: everything after it is withheld".to_string(),
+            help: "add a line `<!-- /TLP -->` where the passage ends",
+        });
+    }
+    Marked { public, problems }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn removes_withheld_keeps_clear() {
+        let body = "a\n<!-- TLP:AMBER -->\nsecret\n<!-- /TLP -->\nb\n<!-- tlp:clear -->\nkept\n<!-- /tlp -->\n";
+        let m = strip(body);
+        assert_eq!(m.public, "a\nb\nkept\n");
+        assert!(m.problems.is_empty());
+    }
+
+    #[test]
+    fn unclosed_withholds_to_the_end_and_is_reported() {
+        let m = strip("a\n<!-- TLP:RED -->\nsecret\nmore\n");
+        assert_eq!(m.public, "a\n");
+        assert_eq!(m.problems.len(), 1);
+        assert_eq!(m.problems[0].offset, 2);
+    }
+
+    #[test]
+    fn nested_and_list_markers_and_unknown_labels() {
+        let m = strip("- x\n  <!-- TLP:WHITE -->\n  <!-- TLP:GREEN -->\n  s1\n  <!-- /TLP -->\n  ok\n  <!-- /TLP -->\n<!-- TLP:PURPLE -->\ns2\n<!-- /TLP -->\n");
+        assert_eq!(m.public, "- x\n  ok\n");
+        assert_eq!(m.problems.len(), 1);
+    }
+
+    #[test]
+    fn inline_markers_withhold_the_line() {
+        let m = strip("x <!-- TLP:RED --> secret <!-- /TLP -->\ny\n");
+        assert_eq!(m.public, "y\n");
+        assert_eq!(m.problems.len(), 1);
+    }
+}

@@ -1,0 +1,273 @@
+//! Step 3: the publication filter, and the only way to obtain the public
+//! register.
+//!
+//! [`PublicRegister`] can be built by [`filter`] alone: its fields are
+//! private and its records carry a private seal, so no other module can make
+//! one up. Renderers take a `&PublicRegister`, so they cannot be handed a
+//! withheld record, and the public types have no field for personal data, so
+//! a template cannot print a name, phone or e-mail even by mistake.
+//!
+//! The rules (section 4 of the format), all fail-closed:
+//! - a request is public only if it is CLEAR/WHITE and not a draft;
+//! - a decision is public only if it and its request are public;
+//! - marked passages are removed from bodies here, before any rendering;
+//! - `related` keeps only public ids; attachments go with public records only;
+//! - status is derived from public decisions only, so a withheld final
+//!   decision leaves a request `decided`.
+
+use crate::classification::Tlp;
+use crate::date::Date;
+use crate::load::Attachment;
+use crate::passages;
+use crate::status::{self, Status};
+use crate::validate::Register;
+use crate::vocabulary::{DecisionKind, Outcome, Reason, RequestType, Stage};
+use std::collections::{HashMap, HashSet};
+
+/// Keeps public types constructible in this module only.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Seal;
+
+/// One dated stage, as published.
+#[derive(Debug, Clone)]
+pub struct PublicStage {
+    /// When.
+    pub date: Date,
+    /// Which stage.
+    pub stage: Stage,
+    /// The keeper's public note.
+    pub note: Option<String>,
+}
+
+/// A public decision about a public request.
+#[derive(Debug, Clone)]
+pub struct PublicDecision {
+    /// CLEAR or WHITE.
+    pub classification: Tlp,
+    /// Date of the SSC's decision.
+    pub date: Date,
+    /// Interim or final.
+    pub kind: DecisionKind,
+    /// What was decided.
+    pub outcome: Outcome,
+    /// SC version carrying an approved change.
+    pub sc_version: Option<String>,
+    /// When that version takes effect.
+    pub implementation_date: Option<Date>,
+    /// When the SEC Panel was notified.
+    pub panel_notified: Option<Date>,
+    /// The body with withheld passages removed (for a final decision, the
+    /// Modification Report), still Markdown.
+    pub body: String,
+    /// `[extra]`.
+    pub extra: toml::Table,
+    _seal: Seal,
+}
+
+/// A public request: what may be shown of it, and nothing else.
+#[derive(Debug, Clone)]
+pub struct PublicRequest {
+    /// Unique id, the URL segment.
+    pub id: String,
+    /// Modification or refurbishment use case.
+    pub request_type: RequestType,
+    /// The proposed title.
+    pub title: String,
+    /// CLEAR or WHITE.
+    pub classification: Tlp,
+    /// Submission date.
+    pub submitted: Date,
+    /// Sources of modification.
+    pub reasons: Vec<Reason>,
+    /// Device kinds concerned.
+    pub devices: Vec<String>,
+    /// Mitigations affected (question 4).
+    pub affected_scs: Vec<String>,
+    /// Question 4's explanation.
+    pub affected_scs_reason: Option<String>,
+    /// Question 5.
+    pub requires_new_sc: bool,
+    /// Question 5's explanation.
+    pub requires_new_sc_reason: Option<String>,
+    /// Question 6.
+    pub urgent: bool,
+    /// Question 6's explanation.
+    pub urgent_reason: Option<String>,
+    /// Related requests that are public themselves.
+    pub related: Vec<String>,
+    /// The Proposer's organisation (never the person).
+    pub proposer_organisation: String,
+    /// The supporting SEC Party (never the person).
+    pub sponsor_sec_party: Option<String>,
+    /// Stages, oldest first.
+    pub history: Vec<PublicStage>,
+    /// Public decisions, oldest first.
+    pub decisions: Vec<PublicDecision>,
+    /// The derived status on the build date.
+    pub status: Status,
+    /// The body with withheld passages removed, still Markdown.
+    pub body: String,
+    /// Attachments to copy.
+    pub attachments: Vec<Attachment>,
+    /// `[extra]`.
+    pub extra: toml::Table,
+    _seal: Seal,
+}
+
+impl PublicRequest {
+    /// The public final decision, if any.
+    pub fn final_decision(&self) -> Option<&PublicDecision> {
+        self.decisions.iter().find(|d| d.kind == DecisionKind::Final)
+    }
+
+    /// The latest stage reached.
+    pub fn latest_stage(&self) -> Stage {
+        self.history.last().map_or(Stage::Submitted, |h| h.stage)
+    }
+}
+
+/// The public register: the only input renderers get.
+#[derive(Debug, Clone)]
+pub struct PublicRegister {
+    requests: Vec<PublicRequest>,
+    index: HashMap<String, usize>,
+    today: Date,
+}
+
+impl PublicRegister {
+    /// Public requests, sorted by id.
+    pub fn requests(&self) -> &[PublicRequest] {
+        &self.requests
+    }
+
+    /// A public request by id; `None` for withheld and unknown ids alike.
+    pub fn get(&self, id: &str) -> Option<&PublicRequest> {
+        self.index.get(id).map(|&i| &self.requests[i])
+    }
+
+    /// The build date the statuses were derived on.
+    pub fn today(&self) -> Date {
+        self.today
+    }
+}
+
+/// What the filter kept and left out, for the build summary only (counts of
+/// withheld records never reach an output file).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct FilterSummary {
+    /// Requests published.
+    pub requests_published: usize,
+    /// Requests withheld (not CLEAR/WHITE, or drafts).
+    pub requests_withheld: usize,
+    /// Decisions published.
+    pub decisions_published: usize,
+    /// Decisions withheld (themselves, or through their request).
+    pub decisions_withheld: usize,
+}
+
+/// Filters the checked register down to what may be published on `today`.
+pub fn filter(register: &Register, today: Date) -> (PublicRegister, FilterSummary) {
+    let mut summary = FilterSummary::default();
+    let public_ids: HashSet<&str> = register
+        .requests
+        .iter()
+        .filter(|r| !r.draft && r.classification.is_some_and(Tlp::is_public))
+        .map(|r| r.id.as_str())
+        .collect();
+    let mut decisions: HashMap<&str, Vec<PublicDecision>> = HashMap::new();
+    for d in &register.decisions {
+        let classification = match d.classification {
+            Some(c) if c.is_public() && public_ids.contains(d.request.as_str()) => c,
+            _ => {
+                summary.decisions_withheld += 1;
+                continue;
+            }
+        };
+        summary.decisions_published += 1;
+        decisions
+            .entry(d.request.as_str())
+            .or_default()
+            .push(PublicDecision {
+                classification,
+                date: d.date,
+                kind: d.kind,
+                outcome: d.outcome,
+                sc_version: d.sc_version.clone(),
+                implementation_date: d.implementation_date,
+                panel_notified: d.panel_notified,
+                body: passages::strip(d.origin.body()).public,
+                extra: d.extra.clone(),
+                _seal: Seal,
+            });
+    }
+    let mut requests = Vec::with_capacity(public_ids.len());
+    for r in &register.requests {
+        let Some(classification) = r.classification.filter(|c| c.is_public() && !r.draft) else {
+            summary.requests_withheld += 1;
+            continue;
+        };
+        if requests
+            .last()
+            .is_some_and(|p: &PublicRequest| p.id == r.id)
+        {
+            // A duplicate id is an error upstream; never publish either twice.
+            continue;
+        }
+        let decisions = decisions.remove(r.id.as_str()).unwrap_or_default();
+        let public_final = decisions
+            .iter()
+            .find(|d| d.kind == DecisionKind::Final)
+            .map(|d| (d.outcome, d.implementation_date));
+        let latest = r.history.last().map_or(Stage::Submitted, |h| h.stage);
+        requests.push(PublicRequest {
+            id: r.id.clone(),
+            request_type: r.request_type,
+            title: r.title.clone(),
+            classification,
+            submitted: r.submitted,
+            reasons: r.reasons.clone(),
+            devices: r.devices.clone(),
+            affected_scs: r.affected_scs.clone(),
+            affected_scs_reason: r.affected_scs_reason.clone(),
+            requires_new_sc: r.requires_new_sc,
+            requires_new_sc_reason: r.requires_new_sc_reason.clone(),
+            urgent: r.urgent,
+            urgent_reason: r.urgent_reason.clone(),
+            related: r
+                .related
+                .iter()
+                .filter(|id| public_ids.contains(id.as_str()))
+                .cloned()
+                .collect(),
+            proposer_organisation: r.proposer.organisation.clone(),
+            sponsor_sec_party: r.sponsor.as_ref().map(|s| s.organisation.clone()),
+            history: r
+                .history
+                .iter()
+                .map(|h| PublicStage {
+                    date: h.date,
+                    stage: h.stage,
+                    note: h.note.clone(),
+                })
+                .collect(),
+            status: status::derive(latest, public_final, today),
+            decisions,
+            body: passages::strip(r.origin.body()).public,
+            attachments: r.attachments.clone(),
+            extra: r.extra.clone(),
+            _seal: Seal,
+        });
+    }
+    summary.requests_published = requests.len();
+    let index = requests
+        .iter()
+        .enumerate()
+        .map(|(i, r)| (r.id.clone(), i))
+        .collect();
+    let register = PublicRegister {
+        requests,
+        index,
+        today,
+    };
+    (register, summary)
+}

@@ -1,0 +1,143 @@
+//! The Atom feed and the sitemap, written directly (with XML escaping)
+//! rather than through templates: their formats are fixed.
+
+use super::view::{report_url, request_url};
+use super::{Contents, OutputFile};
+use crate::date::Date;
+use crate::public::PublicRegister;
+use crate::site::Settings;
+use crate::vocabulary::{DecisionKind, Stage};
+use std::fmt::Write as _;
+
+/// How many entries the feed keeps: readers want recent changes.
+pub const FEED_ENTRIES: usize = 100;
+
+/// Escapes text for XML content and attributes.
+pub fn xml_escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&apos;"),
+            // Characters XML 1.0 forbids are dropped.
+            c if (c as u32) < 0x20 && !matches!(c, '\t' | '\n' | '\r') => {}
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+struct Entry {
+    date: Date,
+    order: usize,
+    id: String,
+    title: String,
+    url: String,
+    summary: String,
+}
+
+/// `/feed.xml`: new requests, stage changes and decisions, newest first.
+/// Entry ids are tag URIs made of the request id and the event, so they
+/// stay the same from build to build.
+pub fn atom(register: &PublicRegister, settings: &Settings) -> OutputFile {
+    let base = &settings.base_url;
+    let authority = base
+        .split("://")
+        .nth(1)
+        .unwrap_or(base)
+        .split('/')
+        .next()
+        .unwrap_or("register");
+    let mut entries = Vec::new();
+    for r in register.requests() {
+        for (i, h) in r.history.iter().enumerate() {
+            let (title, summary) = if h.stage == Stage::Submitted {
+                (
+                    format!("New {}: {} {}", r.request_type.label(), r.id, r.title),
+                    format!("{} submitted {} on {}.", r.proposer_organisation, r.id, h.date),
+                )
+            } else {
+                (
+                    format!("{} reached {}: {}", r.id, h.stage.label(), r.title),
+                    h.note.clone().unwrap_or_else(|| format!("Stage {} on {}.", h.stage.label(), h.date)),
+                )
+            };
+            entries.push(Entry {
+                date: h.date,
+                order: i,
+                id: format!("tag:{authority},{}:{}/stage/{}", r.submitted.year(), r.id, i + 1),
+                title,
+                url: format!("{base}{}", request_url(&r.id)),
+                summary,
+            });
+        }
+        for (i, d) in r.decisions.iter().enumerate() {
+            let is_final = d.kind == DecisionKind::Final;
+            entries.push(Entry {
+                date: d.date,
+                order: 1000 + i,
+                id: format!("tag:{authority},{}:{}/decision/{}", r.submitted.year(), r.id, i + 1),
+                title: format!("{} {}: {} ({})", r.id, d.kind.label().to_lowercase(), d.outcome.label(), r.title),
+                url: if is_final {
+                    format!("{base}{}", report_url(&r.id))
+                } else {
+                    format!("{base}{}", request_url(&r.id))
+                },
+                summary: match (&d.sc_version, d.implementation_date) {
+                    (Some(v), Some(from)) => format!("Approved for SC version {v}, implemented from {from}."),
+                    _ => format!("{} on {}.", d.outcome.label(), d.date),
+                },
+            });
+        }
+    }
+    entries.sort_by(|a, b| b.date.cmp(&a.date).then(b.order.cmp(&a.order)).then(a.id.cmp(&b.id)));
+    entries.truncate(FEED_ENTRIES);
+    let updated = entries.first().map_or(register.today(), |e| e.date);
+    let mut x = String::new();
+    let _ = writeln!(x, "<?xml version=\"1.0\" encoding=\"utf-8\"?>");
+    let _ = writeln!(x, "<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"{}\">", xml_escape(&settings.language));
+    let _ = writeln!(x, "  <title>{}</title>", xml_escape(&settings.title));
+    if !settings.description.is_empty() {
+        let _ = writeln!(x, "  <subtitle>{}</subtitle>", xml_escape(&settings.description));
+    }
+    let _ = writeln!(x, "  <id>{}/</id>", xml_escape(base));
+    let _ = writeln!(x, "  <link rel=\"self\" href=\"{}/feed.xml\"/>", xml_escape(base));
+    let _ = writeln!(x, "  <link rel=\"alternate\" type=\"text/html\" href=\"{}/\"/>", xml_escape(base));
+    let _ = writeln!(x, "  <updated>{updated}T00:00:00Z</updated>");
+    let owner = if settings.owner.is_empty() { &settings.title } else { &settings.owner };
+    let _ = writeln!(x, "  <author><name>{}</name></author>", xml_escape(owner));
+    let _ = writeln!(x, "  <generator>register</generator>");
+    for e in &entries {
+        let _ = writeln!(x, "  <entry>");
+        let _ = writeln!(x, "    <id>{}</id>", xml_escape(&e.id));
+        let _ = writeln!(x, "    <title>{}</title>", xml_escape(&e.title));
+        let _ = writeln!(x, "    <link href=\"{}\"/>", xml_escape(&e.url));
+        let _ = writeln!(x, "    <updated>{}T00:00:00Z</updated>", e.date);
+        let _ = writeln!(x, "    <summary>{}</summary>", xml_escape(&e.summary));
+        let _ = writeln!(x, "  </entry>");
+    }
+    x.push_str("</feed>\n");
+    OutputFile {
+        path: "feed.xml".into(),
+        contents: Contents::Bytes(x.into_bytes()),
+    }
+}
+
+/// `/sitemap.xml`: every HTML page of the site (not the 404 page).
+pub fn sitemap(pages: &[&str], settings: &Settings) -> OutputFile {
+    let mut x = String::from(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
+    );
+    for page in pages {
+        let url = format!("{}/{}", settings.base_url, page.trim_end_matches("index.html"));
+        let _ = writeln!(x, "  <url><loc>{}</loc></url>", xml_escape(&url));
+    }
+    x.push_str("</urlset>\n");
+    OutputFile {
+        path: "sitemap.xml".into(),
+        contents: Contents::Bytes(x.into_bytes()),
+    }
+}

@@ -1,0 +1,333 @@
+//! Step 4: render the public register into the files of a site.
+//!
+//! Input: a [`PublicRegister`] (nothing else can be rendered), the site's
+//! settings and theme. Output: a list of [`OutputFile`]s in memory, sorted
+//! by path, ready for `output` to write. Rows for lists are built once and
+//! shared by every list page; request pages render in parallel.
+
+mod export;
+mod feed;
+pub mod view;
+
+use crate::public::PublicRegister;
+use crate::site::Settings;
+use crate::theme::Theme;
+use rayon::prelude::*;
+use serde::Serialize;
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+use tera::{Context, Tera};
+use view::{Facet, ReportView, RequestView, Row};
+
+/// What goes into one output file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Contents {
+    /// Bytes made by the build.
+    Bytes(Vec<u8>),
+    /// A file copied as it is (static files, attachments).
+    Copy(PathBuf),
+}
+
+/// One file of the site.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OutputFile {
+    /// Path in the site, `/`-separated, no leading slash.
+    pub path: String,
+    /// What it holds.
+    pub contents: Contents,
+}
+
+/// A theme that could not be used.
+#[derive(Debug)]
+pub struct RenderError(pub String);
+
+impl std::fmt::Display for RenderError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+fn tera_error(e: &tera::Error) -> RenderError {
+    let mut message = e.to_string();
+    let mut source = std::error::Error::source(e);
+    while let Some(s) = source {
+        message.push_str(": ");
+        message.push_str(&s.to_string());
+        source = s.source();
+    }
+    RenderError(message)
+}
+
+/// Loads the theme's templates into Tera, the site's overrides winning.
+pub fn templates(theme: &Theme) -> Result<Tera, RenderError> {
+    let mut tera = Tera::default();
+    let mut sources = Vec::new();
+    for (name, source) in &theme.templates {
+        let bytes = source
+            .read()
+            .map_err(|e| RenderError(format!("template {name}: {e}")))?;
+        let text = String::from_utf8(bytes)
+            .map_err(|_| RenderError(format!("template {name} is not UTF-8")))?;
+        sources.push((name.clone(), text));
+    }
+    tera.add_raw_templates(sources).map_err(|e| tera_error(&e))?;
+    Ok(tera)
+}
+
+#[derive(Serialize)]
+struct SiteView<'a> {
+    title: &'a str,
+    description: &'a str,
+    owner: &'a str,
+    language: &'a str,
+    base_url: &'a str,
+    build_date: String,
+    generator: String,
+}
+
+#[derive(Serialize)]
+struct NavLink {
+    url: &'static str,
+    label: &'static str,
+}
+
+#[derive(Serialize)]
+struct PageView<'a> {
+    title: &'a str,
+    url: &'a str,
+    kind: &'static str,
+}
+
+const NAV: &[NavLink] = &[
+    NavLink { url: "/", label: "Register" },
+    NavLink { url: "/versions/", label: "SC versions" },
+    NavLink { url: "/search/", label: "Search" },
+    NavLink { url: "/feed.xml", label: "Feed" },
+];
+
+struct Renderer<'a> {
+    tera: &'a Tera,
+    base: Context,
+}
+
+impl Renderer<'_> {
+    fn page(
+        &self,
+        template: &str,
+        path: String,
+        kind: &'static str,
+        title: &str,
+        fill: impl FnOnce(&mut Context),
+    ) -> Result<OutputFile, RenderError> {
+        let mut ctx = self.base.clone();
+        let url = format!("/{}", path.trim_end_matches("index.html"));
+        ctx.insert("page", &PageView { title, url: &url, kind });
+        fill(&mut ctx);
+        let html = self
+            .tera
+            .render(template, &ctx)
+            .map_err(|e| RenderError(format!("rendering {path} with {template}: {}", tera_error(&e))))?;
+        Ok(OutputFile {
+            path,
+            contents: Contents::Bytes(html.into_bytes()),
+        })
+    }
+}
+
+#[derive(Serialize)]
+struct ListView<'a> {
+    kind: &'static str,
+    heading: String,
+    intro: String,
+    requests: Vec<&'a Row>,
+    version: Option<&'a view::VersionView>,
+}
+
+/// Renders every file of the site from the public register.
+pub fn render(
+    register: &PublicRegister,
+    settings: &Settings,
+    theme: &Theme,
+    tera: &Tera,
+) -> Result<Vec<OutputFile>, RenderError> {
+    let rows: Vec<Row> = register.requests().iter().map(Row::of).collect();
+    let by_id: BTreeMap<&str, &Row> = rows.iter().map(|r| (r.id.as_str(), r)).collect();
+    let mut newest_first: Vec<&Row> = rows.iter().collect();
+    newest_first.sort_by(|a, b| b.submitted.cmp(&a.submitted).then_with(|| a.id.cmp(&b.id)));
+
+    let mut base = Context::new();
+    base.insert(
+        "site",
+        &SiteView {
+            title: &settings.title,
+            description: &settings.description,
+            owner: &settings.owner,
+            language: &settings.language,
+            base_url: &settings.base_url,
+            build_date: register.today().to_string(),
+            generator: format!("register {}", env!("CARGO_PKG_VERSION")),
+        },
+    );
+    base.insert("nav", NAV);
+    base.insert("site_extra", &settings.extra);
+    let renderer = Renderer { tera, base };
+
+    let statuses = view::status_facets(&rows);
+    let devices = view::device_facets(&rows);
+    let (versions, current) = view::versions(register, &by_id);
+    let version_facets: Vec<Facet> = versions
+        .iter()
+        .map(|v| Facet {
+            slug: v.version.clone(),
+            label: format!("SC version {}", v.version),
+            name: v.version.clone(),
+            count: v.count,
+            url: v.url.clone(),
+        })
+        .collect();
+
+    let mut files = Vec::new();
+    files.push(renderer.page("index.html", "index.html".into(), "index", "Register", |c| {
+        c.insert("requests", &newest_first);
+        c.insert("statuses", &statuses);
+        c.insert("devices", &devices);
+        c.insert("versions", &version_facets);
+        c.insert("types", &view::type_facets(&rows));
+    })?);
+
+    let request_pages: Result<Vec<Vec<OutputFile>>, RenderError> = register
+        .requests()
+        .par_iter()
+        .zip(rows.par_iter())
+        .map(|(r, row)| {
+            let mut out = Vec::with_capacity(2 + r.attachments.len());
+            let request = RequestView::of(r, register, &by_id);
+            let title = format!("{}: {}", r.id, r.title);
+            out.push(renderer.page(
+                "request.html",
+                format!("requests/{}/index.html", r.id),
+                "request",
+                &title,
+                |c| {
+                    c.insert("row", row);
+                    c.insert("request", &request);
+                },
+            )?);
+            if let Some(d) = r.final_decision() {
+                let report = ReportView::of(d, register);
+                out.push(renderer.page(
+                    "report.html",
+                    format!("reports/{}/index.html", r.id),
+                    "report",
+                    &format!("Modification Report: {}", r.id),
+                    |c| {
+                        c.insert("row", row);
+                        c.insert("report", &report);
+                    },
+                )?);
+            }
+            for a in &r.attachments {
+                out.push(OutputFile {
+                    path: format!("requests/{}/{}", r.id, a.name),
+                    contents: Contents::Copy(a.source.clone()),
+                });
+            }
+            Ok(out)
+        })
+        .collect();
+    files.extend(request_pages?.into_iter().flatten());
+
+    let mut lists: Vec<(String, &'static str, ListView)> = Vec::new();
+    for s in &statuses {
+        lists.push((
+            format!("status/{}/index.html", s.slug),
+            "status",
+            ListView {
+                kind: "status",
+                heading: format!("Status: {}", s.label),
+                intro: format!("Requests whose status is {} on {}.", s.label.to_lowercase(), register.today()),
+                requests: newest_first.iter().copied().filter(|r| r.status == s.slug).collect(),
+                version: None,
+            },
+        ));
+    }
+    for d in &devices {
+        lists.push((
+            format!("devices/{}/index.html", d.slug),
+            "device",
+            ListView {
+                kind: "device",
+                heading: format!("Device: {}", d.name),
+                intro: format!("Requests concerning {}.", d.name),
+                requests: newest_first
+                    .iter()
+                    .copied()
+                    .filter(|r| r.devices.iter().any(|x| x == &d.name))
+                    .collect(),
+                version: None,
+            },
+        ));
+    }
+    for v in &versions {
+        lists.push((
+            format!("versions/{}/index.html", v.version),
+            "version",
+            ListView {
+                kind: "version",
+                heading: format!("SC version {}", v.version),
+                intro: format!(
+                    "Approved modifications carried by SC version {}, implemented from {}.",
+                    v.version, v.implementation_date
+                ),
+                requests: v.requests.iter().collect(),
+                version: Some(v),
+            },
+        ));
+    }
+    let list_pages: Result<Vec<OutputFile>, RenderError> = lists
+        .par_iter()
+        .map(|(path, kind, list)| {
+            renderer.page("list.html", path.clone(), kind, &list.heading, |c| c.insert("list", list))
+        })
+        .collect();
+    files.extend(list_pages?);
+
+    files.push(renderer.page("versions.html", "versions/index.html".into(), "versions", "SC versions", |c| {
+        c.insert("versions", &versions);
+        c.insert("current", &current);
+    })?);
+    files.push(renderer.page("search.html", "search/index.html".into(), "search", "Search", |_| {})?);
+    files.push(renderer.page("404.html", "404.html".into(), "not-found", "Page not found", |_| {})?);
+
+    files.push(export::json(register, &rows, settings));
+    files.push(export::csv(&rows, register)?);
+    files.push(export::search_index(register));
+    files.push(feed::atom(register, settings));
+
+    for (name, source) in &theme.statics {
+        files.push(OutputFile {
+            path: name.clone(),
+            contents: match source {
+                crate::theme::Source::Disk(p) => Contents::Copy(p.clone()),
+                crate::theme::Source::Embedded(b) => Contents::Bytes(b.to_vec()),
+            },
+        });
+    }
+    files.sort_by(|a, b| a.path.cmp(&b.path));
+    files.dedup_by(|a, b| a.path == b.path);
+    let html_pages: Vec<&str> = files
+        .iter()
+        .filter(|f| f.path.ends_with("index.html"))
+        .map(|f| f.path.as_str())
+        .collect();
+    let sitemap = feed::sitemap(&html_pages, settings);
+    files.push(sitemap);
+    files.push(OutputFile {
+        path: "robots.txt".into(),
+        contents: Contents::Bytes(
+            format!("User-agent: *\nAllow: /\n\nSitemap: {}/sitemap.xml\n", settings.base_url).into_bytes(),
+        ),
+    });
+    files.sort_by(|a, b| a.path.cmp(&b.path));
+    Ok(files)
+}

@@ -1,0 +1,546 @@
+//! What templates receive: small, serialisable views of the public register,
+//! built once each and shared (see docs/templates.md).
+//!
+//! Every view is made from `public` types only, so nothing here can reach a
+//! withheld record or personal data.
+
+use crate::markdown::{self, RecordLink, Section};
+use crate::public::{PublicDecision, PublicRegister, PublicRequest};
+use crate::status::Status;
+use crate::vocabulary::{DecisionKind, Outcome, RequestType};
+use serde::Serialize;
+use std::collections::BTreeMap;
+
+/// A request in a list.
+#[derive(Debug, Clone, Serialize)]
+pub struct Row {
+    /// Id.
+    pub id: String,
+    /// Title.
+    pub title: String,
+    /// Page URL.
+    pub url: String,
+    /// Type slug.
+    #[serde(rename = "type")]
+    pub request_type: &'static str,
+    /// Type label.
+    pub type_label: &'static str,
+    /// Status slug.
+    pub status: &'static str,
+    /// Status label.
+    pub status_label: &'static str,
+    /// Submission date.
+    pub submitted: String,
+    /// Device kinds.
+    pub devices: Vec<String>,
+    /// Public final outcome slug or "".
+    pub outcome: &'static str,
+    /// Public final outcome label or "".
+    pub outcome_label: &'static str,
+    /// SC version or "".
+    pub sc_version: String,
+    /// Implementation date or "".
+    pub implementation_date: String,
+    /// Urgent?
+    pub urgent: bool,
+    /// Modification Report URL or "".
+    pub report_url: String,
+}
+
+/// The URL of a request's page.
+pub fn request_url(id: &str) -> String {
+    format!("/requests/{id}/")
+}
+
+/// The URL of a request's Modification Report.
+pub fn report_url(id: &str) -> String {
+    format!("/reports/{id}/")
+}
+
+/// The URL segment of a device kind.
+pub fn device_slug(device: &str) -> String {
+    device.to_ascii_lowercase()
+}
+
+impl Row {
+    /// The row of one public request.
+    pub fn of(r: &PublicRequest) -> Row {
+        let fin = r.final_decision();
+        let outcome = fin.map(|d| d.outcome);
+        Row {
+            id: r.id.clone(),
+            title: r.title.clone(),
+            url: request_url(&r.id),
+            request_type: r.request_type.slug(),
+            type_label: r.request_type.label(),
+            status: r.status.slug(),
+            status_label: r.status.label(),
+            submitted: r.submitted.to_string(),
+            devices: r.devices.clone(),
+            outcome: outcome.map_or("", Outcome::slug),
+            outcome_label: outcome.map_or("", Outcome::label),
+            sc_version: fin.and_then(|d| d.sc_version.clone()).unwrap_or_default(),
+            implementation_date: fin
+                .and_then(|d| d.implementation_date)
+                .map(|d| d.to_string())
+                .unwrap_or_default(),
+            urgent: r.urgent,
+            report_url: fin.map(|_| report_url(&r.id)).unwrap_or_default(),
+        }
+    }
+}
+
+/// Resolves record links against the public register: only public targets
+/// become links.
+pub fn resolver(register: &PublicRegister) -> impl Fn(&RecordLink) -> Option<String> + '_ {
+    move |link| match link {
+        RecordLink::Request(id) => register.get(id).map(|r| request_url(&r.id)),
+        RecordLink::Report(id) => register
+            .get(id)
+            .filter(|r| r.final_decision().is_some())
+            .map(|r| report_url(&r.id)),
+    }
+}
+
+/// `{slug, label}`.
+#[derive(Debug, Clone, Serialize)]
+pub struct Labelled {
+    /// Slug.
+    pub slug: &'static str,
+    /// Label.
+    pub label: &'static str,
+}
+
+/// One of the six questions of Appendix 2.
+#[derive(Debug, Clone, Serialize)]
+pub struct Question {
+    /// 1 to 6.
+    pub number: u8,
+    /// The question as the template asks it.
+    pub question: &'static str,
+    /// "Yes"/"No" for 4-6, "" for 1-3.
+    pub answer: &'static str,
+    /// The answer or explanation, sanitised HTML.
+    pub answer_html: String,
+}
+
+/// A body section after the three answers.
+#[derive(Debug, Clone, Serialize)]
+pub struct FurtherSection {
+    /// Heading text.
+    pub heading: String,
+    /// Fragment id.
+    pub id: String,
+    /// Sanitised HTML.
+    pub html: String,
+}
+
+/// One line of a request's timeline.
+#[derive(Debug, Clone, Serialize)]
+pub struct TimelineEntry {
+    /// Date.
+    pub date: String,
+    /// `stage` or `decision`.
+    pub kind: &'static str,
+    /// What happened.
+    pub label: String,
+    /// A note or an interim decision's text, sanitised HTML.
+    pub note_html: String,
+    /// A decision's outcome slug or "".
+    pub outcome: &'static str,
+    /// A decision's outcome label or "".
+    pub outcome_label: &'static str,
+    /// For a final decision: the report URL, else "".
+    pub report_url: String,
+}
+
+/// An attachment link.
+#[derive(Debug, Clone, Serialize)]
+pub struct AttachmentLink {
+    /// File name.
+    pub name: String,
+    /// URL.
+    pub url: String,
+    /// Human-readable size.
+    pub size: String,
+}
+
+/// A request's page.
+#[derive(Debug, Clone, Serialize)]
+pub struct RequestView {
+    /// "TLP:CLEAR" or "TLP:WHITE".
+    pub classification: String,
+    /// Sources of modification.
+    pub reasons: Vec<Labelled>,
+    /// The six questions.
+    pub questions: Vec<Question>,
+    /// Affected mitigations.
+    pub affected_scs: Vec<String>,
+    /// The Proposer's organisation.
+    pub proposer_organisation: String,
+    /// The sponsoring SEC Party or "".
+    pub sponsor_sec_party: String,
+    /// Sections after the answers.
+    pub further_sections: Vec<FurtherSection>,
+    /// Stages and decisions, oldest first.
+    pub timeline: Vec<TimelineEntry>,
+    /// Rows of related public requests.
+    pub related: Vec<Row>,
+    /// Attachments.
+    pub attachments: Vec<AttachmentLink>,
+    /// `[extra]`.
+    pub extra: toml::Table,
+}
+
+/// A Modification Report.
+#[derive(Debug, Clone, Serialize)]
+pub struct ReportView {
+    /// Decision date.
+    pub date: String,
+    /// Outcome slug.
+    pub outcome: &'static str,
+    /// Outcome label.
+    pub outcome_label: &'static str,
+    /// SC version or "".
+    pub sc_version: String,
+    /// Implementation date or "".
+    pub implementation_date: String,
+    /// Panel notification date or "".
+    pub panel_notified: String,
+    /// The whole report, sanitised HTML.
+    pub body_html: String,
+    /// Its `##` sections for a table of contents.
+    pub sections: Vec<FurtherSection>,
+    /// `[extra]`.
+    pub extra: toml::Table,
+}
+
+const QUESTIONS: [&str; 6] = [
+    "What issue is the request looking to address?",
+    "Why does this issue need to be addressed? (Why is doing nothing not an option?)",
+    "What is the proposed solution?",
+    "Does this affect an existing SC?",
+    "Does this require a new SC?",
+    "Is this proposal considered to be an urgent business need?",
+];
+
+/// Which question (1-3) a body heading answers, if any.
+fn question_of(heading: &str) -> Option<usize> {
+    let h = heading.trim().to_ascii_lowercase();
+    let h = h.trim_end_matches(['?', ':', '.']);
+    match h {
+        "issue" | "the issue" | "what issue are you looking to address" => Some(0),
+        "why it needs addressing" | "why it needs to be addressed" | "why does this issue need to be addressed" => {
+            Some(1)
+        }
+        "proposed solution" | "the proposed solution" | "what is your proposed solution" => Some(2),
+        _ => None,
+    }
+}
+
+fn escaped_paragraph(text: &str) -> String {
+    let mut out = String::from("<p>");
+    markdown::html_escape_into(text, &mut out);
+    out.push_str("</p>\n");
+    out
+}
+
+fn human_size(bytes: u64) -> String {
+    if bytes < 1024 {
+        format!("{bytes} bytes")
+    } else if bytes < 1024 * 1024 {
+        format!("{:.1} KB", bytes as f64 / 1024.0)
+    } else {
+        format!("{:.1} MB", bytes as f64 / (1024.0 * 1024.0))
+    }
+}
+
+fn opt(s: &Option<String>) -> String {
+    s.clone().unwrap_or_default()
+}
+
+impl RequestView {
+    /// The page view of one public request. `rows` are the shared rows.
+    pub fn of(r: &PublicRequest, register: &PublicRegister, rows: &BTreeMap<&str, &Row>) -> RequestView {
+        let resolve = resolver(register);
+        let mut answers: [Option<String>; 3] = [None, None, None];
+        let mut further_sections = Vec::new();
+        for Section { heading, id, html } in markdown::render_sections(&r.body, &resolve) {
+            match question_of(&heading) {
+                Some(i) if answers[i].is_none() => answers[i] = Some(html),
+                _ => further_sections.push(FurtherSection {
+                    heading: if heading.is_empty() { "Notes".to_string() } else { heading },
+                    id: if id == "section" { "notes".to_string() } else { id },
+                    html,
+                }),
+            }
+        }
+        let [a1, a2, a3] = answers;
+        let yes_no = |b: bool| if b { "Yes" } else { "No" };
+        let mut q4 = String::new();
+        if !r.affected_scs.is_empty() {
+            q4.push_str(&escaped_paragraph(&format!(
+                "Mitigations affected: {}.",
+                r.affected_scs.join(", ")
+            )));
+        }
+        if let Some(reason) = &r.affected_scs_reason {
+            q4.push_str(&escaped_paragraph(reason));
+        }
+        let questions = vec![
+            Question { number: 1, question: QUESTIONS[0], answer: "", answer_html: a1.unwrap_or_default() },
+            Question { number: 2, question: QUESTIONS[1], answer: "", answer_html: a2.unwrap_or_default() },
+            Question { number: 3, question: QUESTIONS[2], answer: "", answer_html: a3.unwrap_or_default() },
+            Question {
+                number: 4,
+                question: QUESTIONS[3],
+                answer: yes_no(!r.affected_scs.is_empty()),
+                answer_html: q4,
+            },
+            Question {
+                number: 5,
+                question: QUESTIONS[4],
+                answer: yes_no(r.requires_new_sc),
+                answer_html: r.requires_new_sc_reason.as_deref().map(escaped_paragraph).unwrap_or_default(),
+            },
+            Question {
+                number: 6,
+                question: QUESTIONS[5],
+                answer: yes_no(r.urgent),
+                answer_html: r.urgent_reason.as_deref().map(escaped_paragraph).unwrap_or_default(),
+            },
+        ];
+        RequestView {
+            classification: r.classification.to_string(),
+            reasons: r
+                .reasons
+                .iter()
+                .map(|x| Labelled { slug: x.slug(), label: x.label() })
+                .collect(),
+            questions,
+            affected_scs: r.affected_scs.clone(),
+            proposer_organisation: r.proposer_organisation.clone(),
+            sponsor_sec_party: opt(&r.sponsor_sec_party),
+            further_sections,
+            timeline: timeline(r, &resolve),
+            related: r
+                .related
+                .iter()
+                .filter_map(|id| rows.get(id.as_str()).map(|row| (*row).clone()))
+                .collect(),
+            attachments: r
+                .attachments
+                .iter()
+                .map(|a| AttachmentLink {
+                    name: a.name.clone(),
+                    url: format!("{}{}", request_url(&r.id), a.name),
+                    size: human_size(a.size),
+                })
+                .collect(),
+            extra: r.extra.clone(),
+        }
+    }
+}
+
+fn timeline(r: &PublicRequest, resolve: &dyn Fn(&RecordLink) -> Option<String>) -> Vec<TimelineEntry> {
+    let mut entries: Vec<(crate::date::Date, u8, TimelineEntry)> = Vec::new();
+    for h in &r.history {
+        entries.push((
+            h.date,
+            0,
+            TimelineEntry {
+                date: h.date.to_string(),
+                kind: "stage",
+                label: h.stage.label().to_string(),
+                note_html: h.note.as_deref().map(escaped_paragraph).unwrap_or_default(),
+                outcome: "",
+                outcome_label: "",
+                report_url: String::new(),
+            },
+        ));
+    }
+    for d in &r.decisions {
+        let is_final = d.kind == DecisionKind::Final;
+        entries.push((
+            d.date,
+            1,
+            TimelineEntry {
+                date: d.date.to_string(),
+                kind: "decision",
+                label: format!("{}: {}", d.kind.label(), d.outcome.label()),
+                note_html: if is_final { String::new() } else { markdown::render(&d.body, resolve) },
+                outcome: d.outcome.slug(),
+                outcome_label: d.outcome.label(),
+                report_url: if is_final { report_url(&r.id) } else { String::new() },
+            },
+        ));
+    }
+    entries.sort_by(|a, b| (a.0, a.1).cmp(&(b.0, b.1)));
+    entries.into_iter().map(|(_, _, e)| e).collect()
+}
+
+impl ReportView {
+    /// The Modification Report view of a public final decision.
+    pub fn of(d: &PublicDecision, register: &PublicRegister) -> ReportView {
+        let resolve = resolver(register);
+        let sections = markdown::render_sections(&d.body, &resolve);
+        ReportView {
+            date: d.date.to_string(),
+            outcome: d.outcome.slug(),
+            outcome_label: d.outcome.label(),
+            sc_version: opt(&d.sc_version),
+            implementation_date: d.implementation_date.map(|x| x.to_string()).unwrap_or_default(),
+            panel_notified: d.panel_notified.map(|x| x.to_string()).unwrap_or_default(),
+            body_html: markdown::join_sections(&sections),
+            sections: sections
+                .into_iter()
+                .filter(|s| !s.heading.is_empty())
+                .map(|s| FurtherSection { heading: s.heading, id: s.id, html: String::new() })
+                .collect(),
+            extra: d.extra.clone(),
+        }
+    }
+}
+
+/// A status, device, version or type with its count, for navigation.
+#[derive(Debug, Clone, Serialize)]
+pub struct Facet {
+    /// Slug (status, device slug, version).
+    pub slug: String,
+    /// Label.
+    pub label: String,
+    /// Name (devices) or version.
+    pub name: String,
+    /// Requests.
+    pub count: usize,
+    /// List page URL.
+    pub url: String,
+}
+
+/// An SC version and the modifications it carries.
+#[derive(Debug, Clone, Serialize)]
+pub struct VersionView {
+    /// E.g. "1.3".
+    pub version: String,
+    /// `/versions/1.3/`.
+    pub url: String,
+    /// The earliest implementation date of its changes.
+    pub implementation_date: String,
+    /// `current`, `scheduled` or `superseded`.
+    pub state: &'static str,
+    /// Label of the state.
+    pub state_label: String,
+    /// Rows of the requests it carries.
+    pub requests: Vec<Row>,
+    /// How many.
+    pub count: usize,
+}
+
+fn version_key(v: &str) -> (u32, u32) {
+    let (a, b) = v.split_once('.').unwrap_or((v, "0"));
+    (a.parse().unwrap_or(0), b.parse().unwrap_or(0))
+}
+
+/// The SC versions carrying public approved changes, newest first, with the
+/// current one on the register's build date.
+pub fn versions(register: &PublicRegister, rows: &BTreeMap<&str, &Row>) -> (Vec<VersionView>, String) {
+    let mut by_version: BTreeMap<(u32, u32), (String, crate::date::Date, Vec<Row>)> = BTreeMap::new();
+    for r in register.requests() {
+        let Some(d) = r.final_decision() else { continue };
+        let (Some(v), Some(date)) = (&d.sc_version, d.implementation_date) else { continue };
+        if d.outcome != Outcome::Approved {
+            continue;
+        }
+        let entry = by_version
+            .entry(version_key(v))
+            .or_insert_with(|| (v.clone(), date, Vec::new()));
+        entry.1 = entry.1.min(date);
+        if let Some(row) = rows.get(r.id.as_str()) {
+            entry.2.push((*row).clone());
+        }
+    }
+    let today = register.today();
+    let current = by_version
+        .values()
+        .filter(|(_, date, _)| *date <= today)
+        .map(|(v, _, _)| v.clone())
+        .next_back()
+        .unwrap_or_default();
+    let views = by_version
+        .into_values()
+        .rev()
+        .map(|(version, date, requests)| {
+            let (state, state_label) = if version == current {
+                ("current", "Current".to_string())
+            } else if date > today {
+                ("scheduled", format!("Scheduled (from {date})"))
+            } else {
+                ("superseded", "Superseded".to_string())
+            };
+            VersionView {
+                url: format!("/versions/{version}/"),
+                version,
+                implementation_date: date.to_string(),
+                state,
+                state_label,
+                count: requests.len(),
+                requests,
+            }
+        })
+        .collect();
+    (views, current)
+}
+
+/// Statuses with requests, in process order.
+pub fn status_facets(rows: &[Row]) -> Vec<Facet> {
+    Status::ALL
+        .iter()
+        .filter_map(|s| {
+            let count = rows.iter().filter(|r| r.status == s.slug()).count();
+            (count > 0).then(|| Facet {
+                slug: s.slug().to_string(),
+                label: s.label().to_string(),
+                name: s.label().to_string(),
+                count,
+                url: format!("/status/{}/", s.slug()),
+            })
+        })
+        .collect()
+}
+
+/// Device kinds with requests, by name.
+pub fn device_facets(rows: &[Row]) -> Vec<Facet> {
+    let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
+    for r in rows {
+        for d in &r.devices {
+            *counts.entry(d).or_default() += 1;
+        }
+    }
+    counts
+        .into_iter()
+        .map(|(name, count)| Facet {
+            slug: device_slug(name),
+            label: name.to_string(),
+            name: name.to_string(),
+            count,
+            url: format!("/devices/{}/", device_slug(name)),
+        })
+        .collect()
+}
+
+/// Request types with requests.
+pub fn type_facets(rows: &[Row]) -> Vec<Facet> {
+    RequestType::ALL
+        .iter()
+        .filter_map(|t| {
+            let count = rows.iter().filter(|r| r.request_type == t.slug()).count();
+            (count > 0).then(|| Facet {
+                slug: t.slug().to_string(),
+                label: t.label().to_string(),
+                name: t.label().to_string(),
+                count,
+                url: String::new(),
+            })
+        })
+        .collect()
+}
