@@ -58,15 +58,17 @@ fn is_empty_dir(dir: &Path) -> bool {
     std::fs::read_dir(dir).is_ok_and(|mut d| d.next().is_none())
 }
 
-/// Refuses output folders that would overwrite or contain what we read.
+/// Refuses output folders that would overwrite what the build reads: the
+/// output may not be or contain any `protected` folder (the content folder,
+/// the site root), nor lie inside the first one (the content folder).
 pub fn check_output_folder(output: &Path, protected: &[&Path]) -> Result<(), OutputError> {
     let out = absolute(output);
     if out.parent().is_none() {
         return Err(OutputError(format!("refusing to write the site to `{}`", output.display())));
     }
-    for p in protected {
+    for (i, p) in protected.iter().enumerate() {
         let p = absolute(p);
-        if p.starts_with(&out) || out.starts_with(&p) {
+        if p.starts_with(&out) || (i == 0 && out.starts_with(&p)) {
             return Err(OutputError(format!(
                 "refusing to write the site to `{}`: it overlaps `{}`, which the build reads. \
                  Choose another --output folder, e.g. `public`",

@@ -17,7 +17,7 @@ use serde::Serialize;
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 use tera::{Context, Tera};
-use view::{Facet, ReportView, RequestView, Row};
+use view::{ReportView, RequestView, Row};
 
 /// What goes into one output file.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -175,23 +175,13 @@ pub fn render(
     let statuses = view::status_facets(&rows);
     let devices = view::device_facets(&rows);
     let (versions, current) = view::versions(register, &by_id);
-    let version_facets: Vec<Facet> = versions
-        .iter()
-        .map(|v| Facet {
-            slug: v.version.clone(),
-            label: format!("SC version {}", v.version),
-            name: v.version.clone(),
-            count: v.count,
-            url: v.url.clone(),
-        })
-        .collect();
 
     let mut files = Vec::new();
     files.push(renderer.page("index.html", "index.html".into(), "index", "Register", |c| {
         c.insert("requests", &newest_first);
         c.insert("statuses", &statuses);
         c.insert("devices", &devices);
-        c.insert("versions", &version_facets);
+        c.insert("versions", &versions);
         c.insert("types", &view::type_facets(&rows));
     })?);
 
