@@ -159,19 +159,20 @@ pub fn render_sections(body: &str, resolve: &dyn Fn(&RecordLink) -> Option<Strin
 
 /// Renders a whole body, its `##` headings included, as one HTML string.
 pub fn render(body: &str, resolve: &dyn Fn(&RecordLink) -> Option<String>) -> String {
-    join_sections(&render_sections(body, resolve))
+    join_sections(&render_sections(body, resolve), 2, "")
 }
 
-/// Puts sections back together with `<h2 id>` headings.
-pub fn join_sections(sections: &[Section]) -> String {
+/// Puts sections back together, their headings at `level` with ids
+/// prefixed by `id_prefix` (so two bodies on one page never share an id).
+pub fn join_sections(sections: &[Section], level: u8, id_prefix: &str) -> String {
     let mut out = String::new();
     for s in sections {
         if !s.heading.is_empty() {
-            out.push_str("<h2 id=\"");
+            out.push_str(&format!("<h{level} id=\"{id_prefix}"));
             out.push_str(&s.id);
             out.push_str("\">");
             html_escape_into(&s.heading, &mut out);
-            out.push_str("</h2>\n");
+            out.push_str(&format!("</h{level}>\n"));
         }
         out.push_str(&s.html);
     }

@@ -359,7 +359,7 @@ fn timeline(r: &PublicRequest, resolve: &dyn Fn(&RecordLink) -> Option<String>) 
             },
         ));
     }
-    for d in &r.decisions {
+    for (i, d) in r.decisions.iter().enumerate() {
         let is_final = d.kind == DecisionKind::Final;
         entries.push((
             d.date,
@@ -368,7 +368,12 @@ fn timeline(r: &PublicRequest, resolve: &dyn Fn(&RecordLink) -> Option<String>) 
                 date: d.date.to_string(),
                 kind: "decision",
                 label: format!("{}: {}", d.kind.label(), d.outcome.label()),
-                note_html: if is_final { String::new() } else { markdown::render(&d.body, resolve) },
+                note_html: if is_final {
+                    String::new()
+                } else {
+                    let sections = markdown::render_sections(&d.body, resolve);
+                    markdown::join_sections(&sections, 3, &format!("decision-{}-", i + 1))
+                },
                 outcome: d.outcome.slug(),
                 outcome_label: d.outcome.label(),
                 report_url: if is_final { report_url(&r.id) } else { String::new() },
@@ -391,7 +396,7 @@ impl ReportView {
             sc_version: opt(&d.sc_version),
             implementation_date: d.implementation_date.map(|x| x.to_string()).unwrap_or_default(),
             panel_notified: d.panel_notified.map(|x| x.to_string()).unwrap_or_default(),
-            body_html: markdown::join_sections(&sections),
+            body_html: markdown::join_sections(&sections, 2, ""),
             sections: sections
                 .into_iter()
                 .filter(|s| !s.heading.is_empty())

@@ -1,0 +1,376 @@
+//! `register new`: a new request file with every field of the format, ready
+//! to fill in (section 3.1).
+//!
+//! The id is the next free one for its prefix and year: one more than the
+//! highest number any request file or folder in `requests/` uses, whether
+//! that record is public, withheld or broken. The file starts classified
+//! TLP:AMBER, so nothing of it is published until a keeper says it may be.
+
+use crate::date::Date;
+use crate::vocabulary::{BUILT_IN_DEVICES, MITIGATION_PREFIXES, Reason};
+use regex::Regex;
+use std::fmt::Write as _;
+use std::io::Write as _;
+use std::path::{Path, PathBuf};
+use std::sync::LazyLock;
+
+/// The kind of request to create, as `register new` names it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Kind {
+    /// An SC Modification Request (`SCMR-<year>-<NNN>`).
+    ScModification,
+    /// A Use Case for Guidance on Device Refurbishment (`URC-<year>-<NNN>`).
+    RefurbishmentUseCase,
+}
+
+impl Kind {
+    /// The id prefix.
+    pub fn prefix(self) -> &'static str {
+        match self {
+            Kind::ScModification => "SCMR",
+            Kind::RefurbishmentUseCase => "URC",
+        }
+    }
+
+    /// The `type` value of the record.
+    pub fn slug(self) -> &'static str {
+        match self {
+            Kind::ScModification => "sc-modification",
+            Kind::RefurbishmentUseCase => "refurbishment-use-case",
+        }
+    }
+}
+
+/// `id = "..."` at the start of a line of front matter.
+static ID_LINE: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r#"(?m)^id\s*=\s*"([^"\n]*)""#).expect("valid pattern"));
+
+/// The number of `id` when it is `<prefix>-<year>-<digits>`.
+fn number_of(id: &str, prefix: &str, year: i32) -> Option<u64> {
+    let rest = id.strip_prefix(prefix)?.strip_prefix('-')?;
+    let (y, n) = rest.split_once('-')?;
+    if y != format!("{year:04}") || n.is_empty() || !n.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    n.parse().ok()
+}
+
+/// The next id for `prefix` and `year`, given every id or name in use.
+pub fn next_id<'a>(used: impl IntoIterator<Item = &'a str>, prefix: &str, year: i32) -> String {
+    let highest = used
+        .into_iter()
+        .filter_map(|id| number_of(id.trim(), prefix, year))
+        .max()
+        .unwrap_or(0);
+    format!("{prefix}-{year:04}-{:03}", highest.saturating_add(1))
+}
+
+/// Every id in use in `requests/`: file and folder names (without `.md`)
+/// and the `id` in each record's front matter, readable or not.
+pub fn used_ids(requests: &Path) -> std::io::Result<Vec<String>> {
+    let mut used = Vec::new();
+    if !requests.is_dir() {
+        return Ok(used);
+    }
+    for entry in std::fs::read_dir(requests)? {
+        let entry = entry?;
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let path = entry.path();
+        let text_path = if path.is_dir() {
+            used.push(name);
+            path.join("index.md")
+        } else {
+            used.push(name.strip_suffix(".md").unwrap_or(&name).to_string());
+            path
+        };
+        // Unreadable or not UTF-8: its name still counts.
+        if let Ok(bytes) = std::fs::read(&text_path) {
+            let text = String::from_utf8_lossy(&bytes);
+            used.extend(ID_LINE.captures_iter(&text).map(|c| c[1].to_string()));
+        }
+    }
+    Ok(used)
+}
+
+/// A title as a TOML string, quoted and escaped.
+fn toml_string(s: &str) -> String {
+    toml::Value::String(s.to_string()).to_string()
+}
+
+fn quoted_list(items: impl IntoIterator<Item = impl AsRef<str>>) -> String {
+    items
+        .into_iter()
+        .map(|s| format!("\"{}\"", s.as_ref()))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// The text of a new request file.
+pub fn render(kind: Kind, id: &str, title: &str, date: Date) -> String {
+    let reasons = quoted_list(Reason::ALL.iter().map(|r| r.slug()));
+    let reasons_rule = match kind {
+        Kind::ScModification => "Required: at least one of",
+        Kind::RefurbishmentUseCase => "Optional for a use case; any of",
+    };
+    let mut t = String::new();
+    let _ = write!(
+        t,
+        r#"+++
+# A new request, written by `register new` on {date}.
+# Fill in the empty values, then run `register check`. The format is
+# described in docs/register-format.md, section 3.1.
+
+# Unique id across the content folder, and the page's URL segment.
+id = "{id}"
+# "sc-modification" (SC Modification Request) or "refurbishment-use-case"
+# (Use Case for Guidance on Device Refurbishment).
+type = "{slug}"
+# The Proposed SC Modification Title or Proposed Use Case Title.
+title = {title}
+# TLP label (section 4). TLP:AMBER keeps this request WITHHELD: nothing of it
+# is published. It stays withheld until this is changed to "TLP:WHITE" (or
+# "TLP:CLEAR"): fail closed, and change it only once the request may be public.
+classification = "TLP:AMBER"
+# The date the SSC received the request (YYYY-MM-DD, unquoted).
+submitted = {date}
+# Sources of modification (section 5 of the methodology).
+# {reasons_rule} {reasons}.
+reasons = []
+# Device kinds concerned: {devices},
+# or others listed in site.toml `devices`.
+devices = []
+# Question 4: the existing SCs (mitigations) affected, e.g. ["DEV 3.2"]: a
+# prefix ({prefixes}) and a reference. Empty means "No".
+affected_scs = []
+# Question 4's explanation: why each SC needs to change (not working, needs
+# clarification...).
+affected_scs_reason = ""
+# Question 5: does this require a new SC?
+requires_new_sc = false
+# Question 5's explanation.
+requires_new_sc_reason = ""
+# Question 6: is this an urgent business need? When true, urgent_reason is
+# required.
+urgent = false
+# Question 6's explanation.
+urgent_reason = ""
+# Ids of related requests, e.g. ["SCMR-2019-001"].
+related = []
+# true: never published, whatever the classification.
+draft = false
+
+# The Proposer. `organisation` (required) is published; name, phone and
+# email are personal data and are never published.
+[proposer]
+organisation = ""
+name = ""
+phone = ""
+email = ""
+
+# The SEC Party supporting the request, required before the request goes past
+# `submitted`. `sec_party` is published; name, phone and email are personal
+# data and are never published. Remove this table until a SEC Party supports
+# the request.
+[sponsor]
+sec_party = ""
+name = ""
+phone = ""
+email = ""
+
+# Dated stages, oldest first: submitted, triage, ncsc-review, refinement,
+# decided. Add an entry as the request reaches each stage.
+[[history]]
+date = {date}
+stage = "submitted"
++++
+
+## Issue
+
+<!-- Question 1: what issue is the request looking to address? -->
+
+## Why it needs addressing
+
+<!-- Question 2: why does this issue need to be addressed? Why is doing nothing not an option? -->
+
+## Proposed solution
+
+<!-- Question 3: what is the proposed solution? -->
+"#,
+        slug = kind.slug(),
+        title = toml_string(title),
+        devices = quoted_list(BUILT_IN_DEVICES),
+        prefixes = MITIGATION_PREFIXES.join(", "),
+    );
+    t
+}
+
+/// Writes a new request file for `kind` into `content/requests/` and
+/// returns its path. Never overwrites a file.
+pub fn create(content: &Path, kind: Kind, title: &str, date: Date) -> Result<PathBuf, String> {
+    let title = title.trim();
+    if title.is_empty() {
+        return Err("the title is empty: give the proposed title".to_string());
+    }
+    if title.contains(['\n', '\r']) {
+        return Err("the title must be one line".to_string());
+    }
+    if !content.is_dir() {
+        return Err(format!(
+            "content folder `{}` not found: run in the site's folder or pass --content DIR",
+            content.display()
+        ));
+    }
+    let requests = content.join("requests");
+    std::fs::create_dir_all(&requests).map_err(|e| format!("cannot create `{}`: {e}", requests.display()))?;
+    let used = used_ids(&requests).map_err(|e| format!("cannot read `{}`: {e}", requests.display()))?;
+    let id = next_id(used.iter().map(String::as_str), kind.prefix(), date.year());
+    let path = requests.join(format!("{id}.md"));
+    let text = render(kind, &id, title, date);
+    let mut file = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(&path)
+        .map_err(|e| {
+            if e.kind() == std::io::ErrorKind::AlreadyExists {
+                format!("`{}` already exists: not overwritten", path.display())
+            } else {
+                format!("cannot create `{}`: {e}", path.display())
+            }
+        })?;
+    file.write_all(text.as_bytes())
+        .and_then(|()| file.sync_all())
+        .map_err(|e| format!("cannot write `{}`: {e}", path.display()))?;
+    Ok(path)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn date(s: &str) -> Date {
+        Date::parse(s).unwrap()
+    }
+
+    #[test]
+    fn next_id_starts_at_one_and_pads() {
+        assert_eq!(next_id([], "SCMR", 2026), "SCMR-2026-001");
+        assert_eq!(next_id(["URC-2026-009"], "URC", 2026), "URC-2026-010");
+        assert_eq!(next_id(["URC-2026-999"], "URC", 2026), "URC-2026-1000");
+    }
+
+    #[test]
+    fn next_id_follows_the_highest_not_the_gaps() {
+        let used = ["SCMR-2026-001", "SCMR-2026-004", "SCMR-2026-002"];
+        assert_eq!(next_id(used, "SCMR", 2026), "SCMR-2026-005");
+    }
+
+    #[test]
+    fn next_id_ignores_other_years_and_prefixes() {
+        let used = [
+            "SCMR-2025-017",
+            "URC-2026-008",
+            "XSCMR-2026-050",
+            "SCMR-2026-003",
+            "SCMR-2026-003-final",
+            "SCMR-2026-0x4",
+            "SCMR-20260-009",
+        ];
+        assert_eq!(next_id(used, "SCMR", 2026), "SCMR-2026-004");
+        assert_eq!(next_id(used, "URC", 2026), "URC-2026-009");
+        assert_eq!(next_id(used, "URC", 2025), "URC-2025-001");
+    }
+
+    #[test]
+    fn used_ids_counts_names_folders_and_front_matter() {
+        let dir = tempfile::tempdir().unwrap();
+        let requests = dir.path().join("requests");
+        std::fs::create_dir_all(requests.join("SCMR-2026-007")).unwrap();
+        std::fs::write(requests.join("SCMR-2026-007/index.md"), "+++\nid = \"SCMR-2026-008\"\n+++\n").unwrap();
+        // A withheld or broken record still holds its id; so does its name.
+        std::fs::write(requests.join("draft.md"), "+++\nid  =  \"SCMR-2026-011\"\nbroken = \n+++\n").unwrap();
+        std::fs::write(requests.join("URC-2026-020.md"), [0xff, 0xfe, 0x00]).unwrap();
+        std::fs::write(requests.join("notes.md"), "+++\ntitle = \"x\"\n+++\nid = \"SCMR-2026-090\" in the body counts too\n").unwrap();
+        let used = used_ids(&requests).unwrap();
+        let used: Vec<&str> = used.iter().map(String::as_str).collect();
+        assert_eq!(next_id(used.iter().copied(), "SCMR", 2026), "SCMR-2026-091");
+        assert_eq!(next_id(used.iter().copied(), "URC", 2026), "URC-2026-021");
+        assert_eq!(next_id(used.iter().copied(), "SCMR", 2027), "SCMR-2027-001");
+    }
+
+    #[test]
+    fn create_never_overwrites_and_picks_the_next_id() {
+        let dir = tempfile::tempdir().unwrap();
+        let content = dir.path().join("content");
+        std::fs::create_dir_all(&content).unwrap();
+        let first = create(&content, Kind::ScModification, "One", date("2026-02-01")).unwrap();
+        let second = create(&content, Kind::ScModification, "Two", date("2026-02-01")).unwrap();
+        let urc = create(&content, Kind::RefurbishmentUseCase, "Three", date("2026-02-01")).unwrap();
+        assert!(first.ends_with("requests/SCMR-2026-001.md"));
+        assert!(second.ends_with("requests/SCMR-2026-002.md"));
+        assert!(urc.ends_with("requests/URC-2026-001.md"));
+        assert!(std::fs::read_to_string(&first).unwrap().contains("title = \"One\""));
+        assert!(create(&content, Kind::ScModification, "  ", date("2026-02-01")).is_err());
+        assert!(create(&dir.path().join("nowhere"), Kind::ScModification, "x", date("2026-02-01")).is_err());
+    }
+
+    #[test]
+    fn title_is_escaped_as_toml() {
+        let text = render(Kind::ScModification, "SCMR-2026-001", r#"A "quoted" \ title"#, date("2026-02-01"));
+        let toml_text = text.split("+++").nth(1).unwrap();
+        let value: toml::Table = toml::from_str(toml_text).unwrap();
+        assert_eq!(value["title"].as_str(), Some(r#"A "quoted" \ title"#));
+        assert_eq!(value["classification"].as_str(), Some("TLP:AMBER"));
+    }
+
+    /// Fills the blanks a keeper must fill before the record can be checked.
+    fn fill(text: &str, kind: Kind) -> String {
+        let mut text = text
+            .replacen("organisation = \"\"", "organisation = \"Example Meters Ltd\"", 1)
+            .replacen("sec_party = \"\"", "sec_party = \"Example Energy Supply Ltd\"", 1);
+        if kind == Kind::ScModification {
+            text = text.replacen("reasons = []", "reasons = [\"lessons-learned\"]", 1);
+        }
+        text
+    }
+
+    #[test]
+    fn a_filled_in_new_file_passes_check() {
+        for kind in [Kind::ScModification, Kind::RefurbishmentUseCase] {
+            let dir = tempfile::tempdir().unwrap();
+            let content = dir.path().join("content");
+            std::fs::create_dir_all(&content).unwrap();
+            std::fs::write(
+                content.join("site.toml"),
+                "title = \"T\"\nbase_url = \"https://example.org\"\n",
+            )
+            .unwrap();
+            let title = "Clarify \"evidence\" for DEV 3.2 \\ HCALCS";
+            let path = create(&content, kind, title, date("2026-03-14")).unwrap();
+            let unfilled = register_check(&content);
+            assert!(unfilled.iter().any(|d| d.contains("organisation")), "{unfilled:?}");
+
+            let text = std::fs::read_to_string(&path).unwrap();
+            std::fs::write(&path, fill(&text, kind)).unwrap();
+            let checked = crate::validate::check(&content);
+            let errors: Vec<_> = checked.diagnostics.iter().filter(|d| d.is_error()).collect();
+            assert!(errors.is_empty(), "{kind:?}: {errors:#?}");
+            let r = &checked.register.requests[0];
+            assert_eq!(r.id, format!("{}-2026-001", kind.prefix()));
+            assert_eq!(r.title, title);
+            assert_eq!(r.submitted, date("2026-03-14"));
+            // Fail closed: a new request is withheld until reclassified.
+            assert!(!r.classification.unwrap().is_public());
+            let (public, _) = crate::public::filter(&checked.register, date("2026-03-14"));
+            assert!(public.requests().is_empty());
+        }
+    }
+
+    fn register_check(content: &Path) -> Vec<String> {
+        crate::validate::check(content)
+            .diagnostics
+            .iter()
+            .filter(|d| d.is_error())
+            .map(|d| d.message.clone())
+            .collect()
+    }
+}

@@ -1,0 +1,972 @@
+//! `register serve`: a local preview that rebuilds on change (section 8).
+//!
+//! The site is rendered in memory with [`pipeline::render_site`] and served
+//! on 127.0.0.1 with the headers the published site gets (netlify.toml). A
+//! background thread polls the modification times of every file of the
+//! content folder, the site's `templates/` and `themes/`, and rebuilds when
+//! one changes. Every HTML page gets a small script, served as a file
+//! because the Content-Security-Policy forbids inline scripts, that polls
+//! `/__register/status`: it reloads the page when a rebuild succeeded, and
+//! shows the errors over the page when one failed (the last good build
+//! stays served).
+
+use crate::date::Date;
+use crate::diagnostic::{self, Format};
+use crate::pipeline::{self, BuildError, BuildOptions};
+use crate::render::{Contents, OutputFile};
+use std::collections::{BTreeMap, HashMap};
+use std::fmt;
+use std::io::ErrorKind;
+use std::net::{SocketAddr, TcpListener};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::thread::JoinHandle;
+use std::time::{Duration, Instant, SystemTime};
+
+/// The tag added before `</body>` of every HTML response.
+pub const RELOAD_SCRIPT_TAG: &str = r#"<script src="/__register/reload.js" defer></script>"#;
+
+/// The headers every response gets: the same as the published site's
+/// (netlify.toml, `for = "/*"`), plus no caching.
+pub const SECURITY_HEADERS: &[(&str, &str)] = &[
+    (
+        "Content-Security-Policy",
+        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; \
+         connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; \
+         form-action 'self'",
+    ),
+    ("X-Content-Type-Options", "nosniff"),
+    ("Referrer-Policy", "strict-origin-when-cross-origin"),
+    ("X-Frame-Options", "DENY"),
+    (
+        "Permissions-Policy",
+        "camera=(), microphone=(), geolocation=(), interest-cohort=()",
+    ),
+    ("Strict-Transport-Security", "max-age=31536000"),
+];
+
+const RELOAD_JS: &str = r#"// register serve: reloads the page after a rebuild, shows failed rebuilds.
+(function () {
+  "use strict";
+  var meta = document.querySelector('meta[name="register-generation"]');
+  var seen = meta ? Number(meta.getAttribute("content")) : null;
+  var box = null;
+  var shownKey = "";
+  var hiddenKey = null;
+
+  function addStyle() {
+    if (document.getElementById("register-serve-style")) return;
+    var link = document.createElement("link");
+    link.id = "register-serve-style";
+    link.rel = "stylesheet";
+    link.href = "/__register/reload.css";
+    (document.head || document.documentElement).appendChild(link);
+  }
+
+  function hide() {
+    if (box) box.remove();
+    box = null;
+    shownKey = "";
+  }
+
+  function show(errors) {
+    var key = errors.join("\n");
+    if (key === hiddenKey || (box && key === shownKey)) return;
+    hide();
+    addStyle();
+    box = document.createElement("section");
+    box.id = "register-serve-errors";
+    box.setAttribute("role", "alert");
+    box.setAttribute("aria-labelledby", "register-serve-errors-title");
+    var h = document.createElement("h2");
+    h.id = "register-serve-errors-title";
+    h.textContent = "The last rebuild failed: " + errors.length +
+      (errors.length === 1 ? " error" : " errors");
+    var p = document.createElement("p");
+    p.textContent = "This page is from the last good build. Fix the problems " +
+      "and save: the page reloads by itself.";
+    var list = document.createElement("ul");
+    errors.forEach(function (e) {
+      var item = document.createElement("li");
+      var code = document.createElement("code");
+      code.textContent = e;
+      item.appendChild(code);
+      list.appendChild(item);
+    });
+    var button = document.createElement("button");
+    button.type = "button";
+    button.textContent = "Hide";
+    button.addEventListener("click", function () {
+      hiddenKey = key;
+      hide();
+    });
+    box.appendChild(h);
+    box.appendChild(p);
+    box.appendChild(list);
+    box.appendChild(button);
+    document.body.appendChild(box);
+    shownKey = key;
+  }
+
+  function poll() {
+    fetch("/__register/status", { cache: "no-store" })
+      .then(function (r) { return r.ok ? r.json() : null; })
+      .then(function (s) {
+        if (!s) return;
+        if (seen === null) seen = s.generation;
+        if (s.generation !== seen) {
+          window.location.reload();
+          return;
+        }
+        if (s.errors && s.errors.length) {
+          show(s.errors);
+        } else {
+          hiddenKey = null;
+          hide();
+        }
+      })
+      .catch(function () { /* the server is stopped or restarting: try again */ });
+  }
+
+  poll();
+  window.setInterval(poll, 1000);
+})();
+"#;
+
+const RELOAD_CSS: &str = r#"/* register serve: the box that shows a failed rebuild. */
+#register-serve-errors {
+  position: fixed;
+  left: 1rem;
+  right: 1rem;
+  bottom: 1rem;
+  z-index: 2147483647;
+  box-sizing: border-box;
+  max-height: 50vh;
+  overflow: auto;
+  margin: 0;
+  padding: 1rem 1.25rem;
+  background: #ffffff;
+  color: #1b1b1b;
+  border: 3px solid #b3261e;
+  border-radius: 6px;
+  box-shadow: 0 4px 24px rgba(0, 0, 0, 0.35);
+  font: 1rem/1.5 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif;
+  text-align: left;
+}
+#register-serve-errors h2 {
+  margin: 0 0 0.5rem;
+  font-size: 1.125rem;
+  color: #8c1d18;
+}
+#register-serve-errors p {
+  margin: 0 0 0.5rem;
+}
+#register-serve-errors ul {
+  margin: 0 0 0.75rem;
+  padding-left: 1.25rem;
+}
+#register-serve-errors code {
+  font: 0.9375rem/1.4 ui-monospace, SFMono-Regular, Menlo, Consolas, monospace;
+  white-space: pre-wrap;
+  overflow-wrap: anywhere;
+  color: inherit;
+  background: none;
+}
+#register-serve-errors button {
+  font: inherit;
+  padding: 0.25rem 0.75rem;
+  border: 2px solid #8c1d18;
+  border-radius: 4px;
+  background: #ffffff;
+  color: #8c1d18;
+  cursor: pointer;
+}
+#register-serve-errors button:focus-visible {
+  outline: 3px solid #1a5fb4;
+  outline-offset: 2px;
+}
+"#;
+
+/// How often the watched folders are scanned.
+const POLL: Duration = Duration::from_millis(300);
+/// Threads answering requests.
+const WORKERS: usize = 4;
+
+/// What `register serve` is asked to do.
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// The content folder.
+    pub content: PathBuf,
+    /// The port on 127.0.0.1; 0 picks a free one.
+    pub port: u16,
+    /// The build date.
+    pub today: Date,
+    /// Print a line per rebuild (and its errors) on stderr.
+    pub log: bool,
+}
+
+/// Why the server could not start.
+#[derive(Debug)]
+pub enum StartError {
+    /// Another program listens on the port.
+    PortBusy(u16),
+    /// Anything else: no content folder, no socket.
+    Io(String),
+}
+
+impl fmt::Display for StartError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            StartError::PortBusy(port) => write!(
+                f,
+                "port {port} on 127.0.0.1 is busy (another `register serve`?): stop it or pass --port N"
+            ),
+            StartError::Io(e) => f.write_str(e),
+        }
+    }
+}
+
+/// One built site, path to contents.
+struct Site {
+    files: HashMap<String, Contents>,
+}
+
+/// What the request threads and the watcher share.
+struct State {
+    /// The last good build, if any.
+    site: Option<Arc<Site>>,
+    /// Bumped by each successful build; 0 before the first.
+    generation: u64,
+    /// Errors of the last build when it failed; empty when it succeeded.
+    errors: Vec<String>,
+}
+
+struct Shared {
+    state: Mutex<State>,
+    build: BuildOptions,
+    watched: Vec<PathBuf>,
+    log: bool,
+}
+
+impl Shared {
+    fn state(&self) -> MutexGuard<'_, State> {
+        self.state.lock().unwrap_or_else(|e| e.into_inner())
+    }
+}
+
+/// A running preview server.
+pub struct Server {
+    addr: SocketAddr,
+    shared: Arc<Shared>,
+    stop: Arc<AtomicBool>,
+    threads: Vec<JoinHandle<()>>,
+    http: Option<Arc<tiny_http::Server>>,
+}
+
+impl Server {
+    /// Binds 127.0.0.1:`port`, builds the site once and starts serving and
+    /// watching in background threads.
+    pub fn start(options: Options) -> Result<Server, StartError> {
+        if !options.content.is_dir() {
+            return Err(StartError::Io(format!(
+                "content folder `{}` not found: run in the site's folder or pass --content DIR",
+                options.content.display()
+            )));
+        }
+        let listener = TcpListener::bind(("127.0.0.1", options.port)).map_err(|e| {
+            if e.kind() == ErrorKind::AddrInUse {
+                StartError::PortBusy(options.port)
+            } else {
+                StartError::Io(format!("cannot listen on 127.0.0.1:{}: {e}", options.port))
+            }
+        })?;
+        let addr = listener
+            .local_addr()
+            .map_err(|e| StartError::Io(format!("cannot listen: {e}")))?;
+        let root = pipeline::site_root(&options.content);
+        let shared = Arc::new(Shared {
+            state: Mutex::new(State {
+                site: None,
+                generation: 0,
+                errors: Vec::new(),
+            }),
+            build: BuildOptions {
+                content: options.content.clone(),
+                today: options.today,
+                // Links that use the base URL stay on the preview.
+                base_url: Some(format!("http://{addr}")),
+            },
+            watched: vec![options.content.clone(), root.join("templates"), root.join("themes")],
+            log: options.log,
+        });
+        // Taken before the first build, so no change made during it is missed.
+        let before = snapshot(&shared.watched);
+        rebuild(&shared);
+        let http = Arc::new(
+            tiny_http::Server::from_listener(listener, None)
+                .map_err(|e| StartError::Io(format!("cannot serve: {e}")))?,
+        );
+        let stop = Arc::new(AtomicBool::new(false));
+        let mut threads = Vec::new();
+        for _ in 0..WORKERS {
+            let (http, shared, stop) = (Arc::clone(&http), Arc::clone(&shared), Arc::clone(&stop));
+            threads.push(std::thread::spawn(move || {
+                while !stop.load(Ordering::Relaxed) {
+                    match http.recv_timeout(Duration::from_millis(100)) {
+                        Ok(Some(request)) => answer(&shared, request),
+                        Ok(None) => {}
+                        Err(_) => std::thread::sleep(Duration::from_millis(50)),
+                    }
+                }
+            }));
+        }
+        let (watch_shared, watch_stop) = (Arc::clone(&shared), Arc::clone(&stop));
+        threads.push(std::thread::spawn(move || watch(&watch_shared, &watch_stop, before)));
+        Ok(Server {
+            addr,
+            shared,
+            stop,
+            threads,
+            http: Some(http),
+        })
+    }
+
+    /// The address served.
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// The site's address, e.g. `http://127.0.0.1:1111/`.
+    pub fn url(&self) -> String {
+        format!("http://{}/", self.addr)
+    }
+
+    /// The number of successful builds so far.
+    pub fn generation(&self) -> u64 {
+        self.shared.state().generation
+    }
+
+    /// Serves until the process ends.
+    pub fn wait(mut self) {
+        for t in self.threads.drain(..) {
+            let _ = t.join();
+        }
+    }
+
+    /// Stops serving and watching, and frees the port.
+    pub fn stop(mut self) {
+        self.shutdown();
+    }
+
+    fn shutdown(&mut self) {
+        self.stop.store(true, Ordering::Relaxed);
+        for t in self.threads.drain(..) {
+            let _ = t.join();
+        }
+        // The last reference: dropping it closes the listening socket.
+        self.http = None;
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        self.shutdown();
+    }
+}
+
+/// Every watched file with its modification time and size.
+type Snapshot = BTreeMap<PathBuf, (Option<SystemTime>, u64)>;
+
+fn snapshot(roots: &[PathBuf]) -> Snapshot {
+    let mut files = Snapshot::new();
+    for root in roots {
+        let walker = walkdir::WalkDir::new(root)
+            .follow_links(false)
+            .into_iter()
+            .filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'));
+        for entry in walker.flatten() {
+            if entry.file_type().is_dir() {
+                continue;
+            }
+            if let Ok(meta) = entry.metadata() {
+                files.insert(entry.into_path(), (meta.modified().ok(), meta.len()));
+            }
+        }
+    }
+    files
+}
+
+fn watch(shared: &Shared, stop: &AtomicBool, mut last: Snapshot) {
+    let step = Duration::from_millis(50);
+    while !stop.load(Ordering::Relaxed) {
+        let started = Instant::now();
+        while started.elapsed() < POLL {
+            if stop.load(Ordering::Relaxed) {
+                return;
+            }
+            std::thread::sleep(step);
+        }
+        if snapshot(&shared.watched) == last {
+            continue;
+        }
+        // Let an editor finish writing before reading what it wrote.
+        std::thread::sleep(Duration::from_millis(60));
+        last = snapshot(&shared.watched);
+        rebuild(shared);
+    }
+}
+
+/// `HH:MM:SS` UTC, for the log.
+fn clock() -> String {
+    let secs = SystemTime::now()
+        .duration_since(SystemTime::UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or(0)
+        % 86_400;
+    format!("{:02}:{:02}:{:02}", secs / 3600, secs / 60 % 60, secs % 60)
+}
+
+/// Builds the site; on success it is served from now on, on failure the
+/// last good build stays and the errors are reported.
+fn rebuild(shared: &Shared) {
+    let started = Instant::now();
+    match pipeline::render_site(&shared.build) {
+        Ok(rendered) => {
+            let count = rendered.files.len();
+            let files = rendered
+                .files
+                .into_iter()
+                .map(|OutputFile { path, contents }| (path, contents))
+                .collect();
+            let generation = {
+                let mut state = shared.state();
+                state.site = Some(Arc::new(Site { files }));
+                state.generation += 1;
+                state.errors.clear();
+                state.generation
+            };
+            if shared.log {
+                eprint!("{}", diagnostic::format(&rendered.warnings, Format::Human));
+                let s = rendered.summary;
+                eprintln!(
+                    "[{} UTC] build {generation}: {count} files in {:.2} s; published {} requests and {} decisions, \
+                     withheld {} requests and {} decisions",
+                    clock(),
+                    started.elapsed().as_secs_f64(),
+                    s.requests_published,
+                    s.decisions_published,
+                    s.requests_withheld,
+                    s.decisions_withheld,
+                );
+            }
+        }
+        Err(e) => {
+            let (errors, report) = match e {
+                BuildError::Content(diagnostics) => {
+                    let errors: Vec<String> = diagnostics
+                        .iter()
+                        .filter(|d| d.is_error())
+                        .map(|d| format!("{}:{}:{}: {}", d.file.display(), d.line, d.column, d.message))
+                        .collect();
+                    (errors, diagnostic::format(&diagnostics, Format::Human))
+                }
+                BuildError::Theme(m) => (vec![format!("theme: {m}")], format!("error: theme: {m}\n")),
+                BuildError::Io(m) => (vec![m.clone()], format!("error: {m}\n")),
+            };
+            let mut errors = errors;
+            if errors.is_empty() {
+                errors.push("the build failed".to_string());
+            }
+            let count = errors.len();
+            let had_site = {
+                let mut state = shared.state();
+                state.errors = errors;
+                state.site.is_some()
+            };
+            if shared.log {
+                eprint!("{report}");
+                eprintln!(
+                    "[{} UTC] build failed: {count} {}; {}",
+                    clock(),
+                    if count == 1 { "error" } else { "errors" },
+                    if had_site {
+                        "still serving the last good build"
+                    } else {
+                        "no site to serve until the errors are fixed"
+                    }
+                );
+            }
+        }
+    }
+}
+
+/// A response before it is sent.
+#[derive(Debug)]
+struct Reply {
+    status: u16,
+    content_type: &'static str,
+    body: Vec<u8>,
+    location: Option<String>,
+}
+
+impl Reply {
+    fn text(status: u16, body: &str) -> Reply {
+        Reply {
+            status,
+            content_type: "text/plain; charset=utf-8",
+            body: body.as_bytes().to_vec(),
+            location: None,
+        }
+    }
+}
+
+fn answer(shared: &Shared, request: tiny_http::Request) {
+    let method = request.method().clone();
+    let reply = respond(shared, &method, request.url());
+    let mut response = tiny_http::Response::from_data(reply.body).with_status_code(reply.status);
+    let mut headers: Vec<(&str, &str)> = vec![("Content-Type", reply.content_type), ("Cache-Control", "no-store")];
+    headers.extend_from_slice(SECURITY_HEADERS);
+    if reply.status == 405 {
+        headers.push(("Allow", "GET, HEAD"));
+    }
+    if let Some(location) = &reply.location {
+        headers.push(("Location", location));
+    }
+    for (name, value) in headers {
+        if let Ok(h) = tiny_http::Header::from_bytes(name.as_bytes(), value.as_bytes()) {
+            response.add_header(h);
+        }
+    }
+    // The client may have gone away: nothing to do about it.
+    let _ = request.respond(response);
+}
+
+/// Decodes `%XX` escapes; `None` when they are malformed or not UTF-8.
+fn percent_decode(s: &str) -> Option<String> {
+    let b = s.as_bytes();
+    let mut out = Vec::with_capacity(b.len());
+    let mut i = 0;
+    while i < b.len() {
+        if b[i] == b'%' {
+            let hex = b.get(i + 1..i + 3)?;
+            let hex = std::str::from_utf8(hex).ok()?;
+            out.push(u8::from_str_radix(hex, 16).ok()?);
+            i += 3;
+        } else {
+            out.push(b[i]);
+            i += 1;
+        }
+    }
+    String::from_utf8(out).ok()
+}
+
+/// The Content-Type of a site file.
+fn content_type(path: &str) -> &'static str {
+    if path == "feed.xml" || path.ends_with("/feed.xml") {
+        return "application/atom+xml; charset=utf-8";
+    }
+    let ext = path.rsplit_once('.').map(|(_, e)| e.to_ascii_lowercase()).unwrap_or_default();
+    match ext.as_str() {
+        "html" | "htm" => "text/html; charset=utf-8",
+        "css" => "text/css; charset=utf-8",
+        "js" | "mjs" => "text/javascript; charset=utf-8",
+        "svg" => "image/svg+xml",
+        "xml" => "application/xml; charset=utf-8",
+        "json" => "application/json",
+        "csv" => "text/csv; charset=utf-8",
+        "pdf" => "application/pdf",
+        "txt" | "md" => "text/plain; charset=utf-8",
+        "png" => "image/png",
+        "jpg" | "jpeg" => "image/jpeg",
+        "gif" => "image/gif",
+        "webp" => "image/webp",
+        "ico" => "image/x-icon",
+        "woff2" => "font/woff2",
+        "woff" => "font/woff",
+        _ => "application/octet-stream",
+    }
+}
+
+fn html_escape(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}
+
+fn find(haystack: &[u8], needle: &[u8], last: bool) -> Option<usize> {
+    let mut windows = haystack.windows(needle.len());
+    if last {
+        windows.rposition(|w| w == needle)
+    } else {
+        windows.position(|w| w == needle)
+    }
+}
+
+/// Adds the generation (before `</head>`) and the reload script (before
+/// `</body>`, or at the end) to an HTML page.
+fn inject(html: &[u8], generation: u64) -> Vec<u8> {
+    let lower = html.to_ascii_lowercase();
+    let body = find(&lower, b"</body>", true).unwrap_or(html.len());
+    let head = find(&lower[..body], b"</head>", false);
+    let meta = format!(r#"<meta name="register-generation" content="{generation}">"#);
+    let mut out = Vec::with_capacity(html.len() + meta.len() + RELOAD_SCRIPT_TAG.len());
+    match head {
+        Some(h) => {
+            out.extend_from_slice(&html[..h]);
+            out.extend_from_slice(meta.as_bytes());
+            out.extend_from_slice(&html[h..body]);
+        }
+        None => out.extend_from_slice(&html[..body]),
+    }
+    out.extend_from_slice(RELOAD_SCRIPT_TAG.as_bytes());
+    out.extend_from_slice(&html[body..]);
+    out
+}
+
+fn html_reply(status: u16, html: &[u8], generation: u64) -> Reply {
+    Reply {
+        status,
+        content_type: "text/html; charset=utf-8",
+        body: inject(html, generation),
+        location: None,
+    }
+}
+
+fn file_reply(status: u16, path: &str, contents: &Contents, generation: u64) -> Reply {
+    let bytes = match contents {
+        Contents::Bytes(b) => std::borrow::Cow::Borrowed(b.as_slice()),
+        Contents::Copy(source) => match std::fs::read(source) {
+            Ok(b) => std::borrow::Cow::Owned(b),
+            Err(e) => return Reply::text(500, &format!("cannot read {}: {e}\n", source.display())),
+        },
+    };
+    let content_type = content_type(path);
+    if content_type.starts_with("text/html") {
+        return html_reply(status, &bytes, generation);
+    }
+    Reply {
+        status,
+        content_type,
+        body: bytes.into_owned(),
+        location: None,
+    }
+}
+
+/// The page served while no build has succeeded yet.
+fn no_site_page(errors: &[String]) -> String {
+    let items: String = errors
+        .iter()
+        .map(|e| format!("<li><code>{}</code></li>", html_escape(e)))
+        .collect();
+    format!(
+        "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\
+         <title>The site could not be built</title></head><body><main>\
+         <h1>The site could not be built</h1>\
+         <p>Fix the problems below and save: this page reloads by itself.</p>\
+         <ul>{items}</ul></main></body></html>\n"
+    )
+}
+
+fn respond(shared: &Shared, method: &tiny_http::Method, url: &str) -> Reply {
+    if !matches!(method, tiny_http::Method::Get | tiny_http::Method::Head) {
+        return Reply::text(405, "only GET and HEAD are served\n");
+    }
+    let raw = url.split(['?', '#']).next().unwrap_or("");
+    let Some(path) = percent_decode(raw) else {
+        return Reply::text(400, "bad request: malformed path\n");
+    };
+    if !path.starts_with('/') || path.contains("..") || path.contains(['\\', '\0']) {
+        return Reply::text(400, "bad request: path not allowed\n");
+    }
+    let (site, generation, errors) = {
+        let state = shared.state();
+        (state.site.clone(), state.generation, state.errors.clone())
+    };
+    match path.as_str() {
+        "/__register/reload.js" => {
+            return Reply {
+                status: 200,
+                content_type: "text/javascript; charset=utf-8",
+                body: RELOAD_JS.as_bytes().to_vec(),
+                location: None,
+            };
+        }
+        "/__register/reload.css" => {
+            return Reply {
+                status: 200,
+                content_type: "text/css; charset=utf-8",
+                body: RELOAD_CSS.as_bytes().to_vec(),
+                location: None,
+            };
+        }
+        "/__register/status" => {
+            let doc = serde_json::json!({ "generation": generation, "errors": errors });
+            return Reply {
+                status: 200,
+                content_type: "application/json",
+                body: doc.to_string().into_bytes(),
+                location: None,
+            };
+        }
+        _ => {}
+    }
+    let Some(site) = site else {
+        return html_reply(503, no_site_page(&errors).as_bytes(), generation);
+    };
+    let rel = &path[1..];
+    let key = if rel.is_empty() || rel.ends_with('/') {
+        format!("{rel}index.html")
+    } else {
+        rel.to_string()
+    };
+    if let Some(contents) = site.files.get(&key) {
+        return file_reply(200, &key, contents, generation);
+    }
+    if !rel.is_empty() && !rel.ends_with('/') && site.files.contains_key(&format!("{rel}/index.html")) {
+        return Reply {
+            status: 301,
+            content_type: "text/plain; charset=utf-8",
+            body: format!("moved to {raw}/\n").into_bytes(),
+            location: Some(format!("{raw}/")),
+        };
+    }
+    match site.files.get("404.html") {
+        Some(contents) => file_reply(404, "404.html", contents, generation),
+        None => Reply::text(404, "not found\n"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::{Read, Write};
+    use std::net::TcpStream;
+
+    const SITE_TOML: &str = "title = \"Test register\"\nbase_url = \"https://example.org\"\n";
+
+    fn request(title: &str) -> String {
+        format!(
+            "+++\nid = \"SCMR-2026-001\"\ntype = \"sc-modification\"\ntitle = \"{title}\"\n\
+             classification = \"TLP:WHITE\"\nsubmitted = 2026-01-05\nreasons = [\"lessons-learned\"]\n\n\
+             [proposer]\norganisation = \"Example Meters Ltd\"\n\n\
+             [[history]]\ndate = 2026-01-05\nstage = \"submitted\"\n+++\n\n## Issue\n\nSomething.\n"
+        )
+    }
+
+    fn tiny_site() -> (tempfile::TempDir, PathBuf) {
+        let dir = tempfile::tempdir().unwrap();
+        let content = dir.path().join("content");
+        std::fs::create_dir_all(content.join("requests")).unwrap();
+        std::fs::write(content.join("site.toml"), SITE_TOML).unwrap();
+        std::fs::write(content.join("requests/SCMR-2026-001.md"), request("First title")).unwrap();
+        (dir, content)
+    }
+
+    struct Got {
+        status: u16,
+        head: String,
+        body: String,
+    }
+
+    fn get(addr: SocketAddr, path: &str) -> Got {
+        let mut stream = TcpStream::connect(addr).unwrap();
+        stream.set_read_timeout(Some(Duration::from_secs(20))).unwrap();
+        write!(stream, "GET {path} HTTP/1.0\r\nHost: {addr}\r\n\r\n").unwrap();
+        let mut raw = Vec::new();
+        stream.read_to_end(&mut raw).unwrap();
+        let raw = String::from_utf8_lossy(&raw).into_owned();
+        let (head, body) = raw.split_once("\r\n\r\n").unwrap_or((&raw, ""));
+        let status = head.split(' ').nth(1).and_then(|s| s.parse().ok()).unwrap_or(0);
+        Got {
+            status,
+            head: head.to_ascii_lowercase(),
+            body: body.to_string(),
+        }
+    }
+
+    fn status(addr: SocketAddr) -> (u64, Vec<String>) {
+        let got = get(addr, "/__register/status");
+        let v: serde_json::Value = serde_json::from_str(&got.body).unwrap();
+        let errors = v["errors"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| e.as_str().unwrap().to_string())
+            .collect();
+        (v["generation"].as_u64().unwrap(), errors)
+    }
+
+    fn wait_for(addr: SocketAddr, what: &str, done: impl Fn(u64, &[String]) -> bool) -> (u64, Vec<String>) {
+        let started = Instant::now();
+        loop {
+            let (generation, errors) = status(addr);
+            if done(generation, &errors) {
+                return (generation, errors);
+            }
+            assert!(started.elapsed() < Duration::from_secs(30), "timed out waiting for {what}");
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    }
+
+    #[test]
+    fn serves_rebuilds_and_reports_errors() {
+        let (_dir, content) = tiny_site();
+        let server = Server::start(Options {
+            content: content.clone(),
+            port: 0,
+            today: Date::parse("2026-03-01").unwrap(),
+            log: false,
+        })
+        .unwrap();
+        let addr = server.addr();
+
+        let home = get(addr, "/");
+        assert_eq!(home.status, 200, "{}", home.body);
+        assert!(home.head.contains("content-type: text/html; charset=utf-8"));
+        assert!(home.head.contains("content-security-policy: default-src 'self'"));
+        assert!(home.head.contains("x-frame-options: deny"));
+        assert!(home.body.contains(RELOAD_SCRIPT_TAG));
+        let tag_at = home.body.find(RELOAD_SCRIPT_TAG).unwrap();
+        assert!(home.body[tag_at..].to_ascii_lowercase().contains("</body>"));
+        assert!(home.body.contains("First title"));
+        assert_eq!(status(addr), (1, vec![]));
+
+        let page = get(addr, "/requests/SCMR-2026-001/");
+        assert_eq!(page.status, 200);
+        assert!(page.body.contains("First title"));
+        let moved = get(addr, "/requests/SCMR-2026-001?x=1");
+        assert_eq!(moved.status, 301);
+        assert!(moved.head.contains("location: /requests/scmr-2026-001/"));
+
+        let missing = get(addr, "/no/such/page.html");
+        assert_eq!(missing.status, 404);
+        assert!(missing.body.contains(RELOAD_SCRIPT_TAG));
+        for bad in ["/../Cargo.toml", "/requests/%2e%2e/%2e%2e/x", "/%zz", "relative", "/a\\..\\b"] {
+            assert_eq!(get(addr, bad).status, 400, "{bad}");
+        }
+        let js = get(addr, "/__register/reload.js");
+        assert_eq!(js.status, 200);
+        assert!(js.head.contains("content-type: text/javascript"));
+        assert!(js.body.contains("/__register/status"));
+        let json = get(addr, "/register.json");
+        assert_eq!(json.status, 200);
+        assert!(json.head.contains("content-type: application/json"));
+
+        // An edit is rebuilt and served.
+        let record = content.join("requests/SCMR-2026-001.md");
+        std::fs::write(&record, request("Second, longer title")).unwrap();
+        let (generation, errors) = wait_for(addr, "a rebuild", |g, _| g >= 2);
+        assert!(errors.is_empty(), "{errors:?}");
+        assert!(get(addr, "/").body.contains("Second, longer title"));
+
+        // A broken edit: errors reported, the last good build still served.
+        std::fs::write(&record, "+++\nid = \"SCMR-2026-001\"\ntitle = [\n+++\n").unwrap();
+        let (after, errors) = wait_for(addr, "a failed rebuild", |_, e| !e.is_empty());
+        assert_eq!(after, generation);
+        assert!(errors.iter().any(|e| e.contains("SCMR-2026-001.md:")), "{errors:?}");
+        let home = get(addr, "/");
+        assert_eq!(home.status, 200);
+        assert!(home.body.contains("Second, longer title"));
+
+        // Fixed again: a new generation and no errors.
+        std::fs::write(&record, request("Third title, fixed")).unwrap();
+        wait_for(addr, "a fixed rebuild", |g, e| g > generation && e.is_empty());
+        assert!(get(addr, "/").body.contains("Third title, fixed"));
+
+        // The port is taken while the server runs, and freed when it stops.
+        let busy = Server::start(Options {
+            content: content.clone(),
+            port: addr.port(),
+            today: Date::parse("2026-03-01").unwrap(),
+            log: false,
+        });
+        assert!(matches!(busy, Err(StartError::PortBusy(p)) if p == addr.port()));
+        server.stop();
+        assert!(TcpStream::connect(addr).is_err() || TcpListener::bind(addr).is_ok());
+    }
+
+    #[test]
+    fn a_site_that_never_built_shows_its_errors() {
+        let (_dir, content) = tiny_site();
+        std::fs::write(content.join("requests/SCMR-2026-001.md"), "no front matter\n").unwrap();
+        let server = Server::start(Options {
+            content,
+            port: 0,
+            today: Date::parse("2026-03-01").unwrap(),
+            log: false,
+        })
+        .unwrap();
+        let (generation, errors) = status(server.addr());
+        assert_eq!(generation, 0);
+        assert!(!errors.is_empty());
+        let home = get(server.addr(), "/");
+        assert_eq!(home.status, 503);
+        assert!(home.body.contains(RELOAD_SCRIPT_TAG));
+        assert!(home.body.contains("SCMR-2026-001.md:"));
+        server.stop();
+    }
+
+    #[test]
+    fn inject_places_meta_and_script() {
+        let out = inject(b"<html><head><title>x</title></head><body><p>a</p></BODY></html>", 7);
+        let out = String::from_utf8(out).unwrap();
+        assert_eq!(
+            out,
+            format!(
+                "<html><head><title>x</title><meta name=\"register-generation\" content=\"7\"></head>\
+                 <body><p>a</p>{RELOAD_SCRIPT_TAG}</BODY></html>"
+            )
+        );
+        let bare = String::from_utf8(inject(b"<p>no body</p>", 1)).unwrap();
+        assert_eq!(bare, format!("<p>no body</p>{RELOAD_SCRIPT_TAG}"));
+    }
+
+    #[test]
+    fn content_types() {
+        assert_eq!(content_type("index.html"), "text/html; charset=utf-8");
+        assert_eq!(content_type("style.css"), "text/css; charset=utf-8");
+        assert_eq!(content_type("register.js"), "text/javascript; charset=utf-8");
+        assert_eq!(content_type("favicon.svg"), "image/svg+xml");
+        assert_eq!(content_type("sitemap.xml"), "application/xml; charset=utf-8");
+        assert_eq!(content_type("feed.xml"), "application/atom+xml; charset=utf-8");
+        assert_eq!(content_type("register.json"), "application/json");
+        assert_eq!(content_type("register.csv"), "text/csv; charset=utf-8");
+        assert_eq!(content_type("requests/X/notes.PDF"), "application/pdf");
+        assert_eq!(content_type("robots.txt"), "text/plain; charset=utf-8");
+        assert_eq!(content_type("blob"), "application/octet-stream");
+    }
+
+    #[test]
+    fn percent_decoding_refuses_malformed_escapes() {
+        assert_eq!(percent_decode("/a%20b").as_deref(), Some("/a b"));
+        assert_eq!(percent_decode("/%2E%2e").as_deref(), Some("/.."));
+        assert_eq!(percent_decode("/%2"), None);
+        assert_eq!(percent_decode("/%ff"), None);
+        assert_eq!(percent_decode("/%é1"), None);
+    }
+
+    #[test]
+    fn security_headers_match_netlify_toml() {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("netlify.toml");
+        let Ok(text) = std::fs::read_to_string(&path) else {
+            return;
+        };
+        let doc: toml::Table = toml::from_str(&text).unwrap();
+        let all = doc["headers"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|h| h["for"].as_str() == Some("/*"))
+            .unwrap();
+        let expected: BTreeMap<&str, &str> = all["values"]
+            .as_table()
+            .unwrap()
+            .iter()
+            .map(|(k, v)| (k.as_str(), v.as_str().unwrap()))
+            .collect();
+        let ours: BTreeMap<&str, &str> = SECURITY_HEADERS.iter().copied().collect();
+        assert_eq!(ours, expected);
+    }
+}
