@@ -23,6 +23,8 @@ pub mod pipeline;
 pub mod public;
 pub mod record;
 pub mod render;
+pub mod scaffold;
+pub mod serve;
 pub mod site;
 pub mod status;
 pub mod theme;

@@ -8,7 +8,11 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 #[derive(Parser)]
-#[command(name = "register", version, about = "Publishes a public register of requests and their decisions")]
+#[command(
+    name = "register",
+    version,
+    about = "Publishes a public register of requests and their decisions"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -40,6 +44,32 @@ enum Command {
         #[arg(long, value_enum, default_value = "human")]
         format: Format,
     },
+    /// Preview the site on 127.0.0.1; rebuilds and reloads on change.
+    Serve {
+        /// The content folder.
+        #[arg(long, default_value = "content")]
+        content: PathBuf,
+        /// The port on 127.0.0.1.
+        #[arg(long, default_value_t = 1111)]
+        port: u16,
+        /// The build date (YYYY-MM-DD); default SOURCE_DATE_EPOCH, else today.
+        #[arg(long)]
+        now: Option<String>,
+    },
+    /// Write a new request file with the next free id, withheld (TLP:AMBER).
+    New {
+        /// The kind of request.
+        #[arg(value_enum)]
+        kind: register::scaffold::Kind,
+        /// The proposed title.
+        title: String,
+        /// The content folder.
+        #[arg(long, default_value = "content")]
+        content: PathBuf,
+        /// The submission date and id year (YYYY-MM-DD); default SOURCE_DATE_EPOCH, else today.
+        #[arg(long)]
+        now: Option<String>,
+    },
 }
 
 const CONTENT_ERRORS: u8 = 1;
@@ -47,7 +77,8 @@ const USAGE_OR_IO: u8 = 2;
 
 fn build_date(now: Option<&str>) -> Result<Date, String> {
     if let Some(now) = now {
-        return Date::parse(now).ok_or_else(|| format!("--now `{now}` is not a date: write YYYY-MM-DD"));
+        return Date::parse(now)
+            .ok_or_else(|| format!("--now `{now}` is not a date: write YYYY-MM-DD"));
     }
     match std::env::var("SOURCE_DATE_EPOCH") {
         Ok(v) if !v.trim().is_empty() => v
@@ -62,14 +93,81 @@ fn build_date(now: Option<&str>) -> Result<Date, String> {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
-        Command::Build { content, output, now, base_url } => build(content, output, now, base_url),
+        Command::Build {
+            content,
+            output,
+            now,
+            base_url,
+        } => build(content, output, now, base_url),
         Command::Check { content, format } => check(content, format),
+        Command::Serve { content, port, now } => serve(content, port, now),
+        Command::New {
+            kind,
+            title,
+            content,
+            now,
+        } => new(kind, &title, &content, now),
+    }
+}
+
+fn serve(content: PathBuf, port: u16, now: Option<String>) -> ExitCode {
+    let today = match build_date(now.as_deref()) {
+        Ok(d) => d,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::from(USAGE_OR_IO);
+        }
+    };
+    let options = register::serve::Options {
+        content,
+        port,
+        today,
+        log: true,
+    };
+    match register::serve::Server::start(options) {
+        Ok(server) => {
+            eprintln!("serving {} (Ctrl-C to stop)", server.url());
+            server.wait();
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::from(USAGE_OR_IO)
+        }
+    }
+}
+
+fn new(
+    kind: register::scaffold::Kind,
+    title: &str,
+    content: &std::path::Path,
+    now: Option<String>,
+) -> ExitCode {
+    let today = match build_date(now.as_deref()) {
+        Ok(d) => d,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::from(USAGE_OR_IO);
+        }
+    };
+    match register::scaffold::create(content, kind, title, today) {
+        Ok(path) => {
+            println!("{}", path.display());
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::from(USAGE_OR_IO)
+        }
     }
 }
 
 fn check(content: PathBuf, format: Format) -> ExitCode {
     if !content.is_dir() {
-        eprintln!("error: content folder `{}` not found: pass --content DIR", content.display());
+        eprintln!(
+            "error: content folder `{}` not found: pass --content DIR",
+            content.display()
+        );
         return ExitCode::from(USAGE_OR_IO);
     }
     let checked = register::validate::check(&content);
@@ -82,10 +180,19 @@ fn check(content: PathBuf, format: Format) -> ExitCode {
             checked.diagnostics.len() - errors
         );
     }
-    if errors > 0 { ExitCode::from(CONTENT_ERRORS) } else { ExitCode::SUCCESS }
+    if errors > 0 {
+        ExitCode::from(CONTENT_ERRORS)
+    } else {
+        ExitCode::SUCCESS
+    }
 }
 
-fn build(content: PathBuf, output: PathBuf, now: Option<String>, base_url: Option<String>) -> ExitCode {
+fn build(
+    content: PathBuf,
+    output: PathBuf,
+    now: Option<String>,
+    base_url: Option<String>,
+) -> ExitCode {
     let today = match build_date(now.as_deref()) {
         Ok(d) => d,
         Err(e) => {
@@ -98,17 +205,27 @@ fn build(content: PathBuf, output: PathBuf, now: Option<String>, base_url: Optio
         eprintln!("error: {e}");
         return ExitCode::from(USAGE_OR_IO);
     }
-    let options = BuildOptions { content: content.clone(), today, base_url };
+    let options = BuildOptions {
+        content: content.clone(),
+        today,
+        base_url,
+    };
     let rendered = match pipeline::render_site(&options) {
         Ok(r) => r,
         Err(BuildError::Content(diagnostics)) => {
             eprint!("{}", diagnostic::format(&diagnostics, Format::Human));
             let errors = diagnostics.iter().filter(|d| d.is_error()).count();
-            eprintln!("error: {errors} content errors; nothing was written to `{}`", output.display());
+            eprintln!(
+                "error: {errors} content errors; nothing was written to `{}`",
+                output.display()
+            );
             return ExitCode::from(CONTENT_ERRORS);
         }
         Err(BuildError::Theme(e)) => {
-            eprintln!("error: theme: {e}\nnothing was written to `{}`", output.display());
+            eprintln!(
+                "error: theme: {e}\nnothing was written to `{}`",
+                output.display()
+            );
             return ExitCode::from(CONTENT_ERRORS);
         }
         Err(BuildError::Io(e)) => {

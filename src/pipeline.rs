@@ -66,7 +66,15 @@ pub fn render_site(options: &BuildOptions) -> Result<Rendered, BuildError> {
             options.content.display()
         )));
     }
+    let timings = std::env::var_os("REGISTER_TIMINGS").is_some();
+    let phase = |name: &str, since: Instant| {
+        if timings {
+            eprintln!("timing: {name}: {:.3} s", since.elapsed().as_secs_f64());
+        }
+        Instant::now()
+    };
     let checked = validate::check(&options.content);
+    let t = phase("load and validate", started);
     if checked.has_errors() {
         return Err(BuildError::Content(checked.diagnostics));
     }
@@ -75,9 +83,12 @@ pub fn render_site(options: &BuildOptions) -> Result<Rendered, BuildError> {
         settings.base_url = url.trim_end_matches('/').to_string();
     }
     let (register, summary) = public::filter(&checked.register, options.today);
+    let t = phase("filter", t);
     let theme = theme::find(&site_root(&options.content), &settings.theme).map_err(|e| BuildError::Theme(e.0))?;
     let tera = render::templates(&theme).map_err(|e| BuildError::Theme(e.0))?;
+    let t = phase("theme", t);
     let files = render::render(&register, &settings, &theme, &tera).map_err(|e| BuildError::Theme(e.0))?;
+    phase("render", t);
     Ok(Rendered {
         files,
         warnings: checked.diagnostics,

@@ -105,12 +105,27 @@ fn quoted_list(items: impl IntoIterator<Item = impl AsRef<str>>) -> String {
         .join(", ")
 }
 
+/// `text` as TOML comment lines of at most 78 characters, broken at spaces.
+fn comment_lines(text: &str) -> String {
+    let mut lines: Vec<String> = Vec::new();
+    for word in text.split(' ') {
+        match lines.last_mut() {
+            Some(line) if line.len() + 1 + word.len() <= 78 => {
+                line.push(' ');
+                line.push_str(word);
+            }
+            _ => lines.push(format!("#   {word}")),
+        }
+    }
+    lines.join("\n")
+}
+
 /// The text of a new request file.
 pub fn render(kind: Kind, id: &str, title: &str, date: Date) -> String {
-    let reasons = quoted_list(Reason::ALL.iter().map(|r| r.slug()));
+    let reasons = comment_lines(&quoted_list(Reason::ALL.iter().map(|r| r.slug())));
     let reasons_rule = match kind {
-        Kind::ScModification => "Required: at least one of",
-        Kind::RefurbishmentUseCase => "Optional for a use case; any of",
+        Kind::ScModification => "Required: at least one of:",
+        Kind::RefurbishmentUseCase => "Optional for a use case; any of:",
     };
     let mut t = String::new();
     let _ = write!(
@@ -134,7 +149,8 @@ classification = "TLP:AMBER"
 # The date the SSC received the request (YYYY-MM-DD, unquoted).
 submitted = {date}
 # Sources of modification (section 5 of the methodology).
-# {reasons_rule} {reasons}.
+# {reasons_rule}
+{reasons}
 reasons = []
 # Device kinds concerned: {devices},
 # or others listed in site.toml `devices`.
@@ -221,8 +237,10 @@ pub fn create(content: &Path, kind: Kind, title: &str, date: Date) -> Result<Pat
         ));
     }
     let requests = content.join("requests");
-    std::fs::create_dir_all(&requests).map_err(|e| format!("cannot create `{}`: {e}", requests.display()))?;
-    let used = used_ids(&requests).map_err(|e| format!("cannot read `{}`: {e}", requests.display()))?;
+    std::fs::create_dir_all(&requests)
+        .map_err(|e| format!("cannot create `{}`: {e}", requests.display()))?;
+    let used =
+        used_ids(&requests).map_err(|e| format!("cannot read `{}`: {e}", requests.display()))?;
     let id = next_id(used.iter().map(String::as_str), kind.prefix(), date.year());
     let path = requests.join(format!("{id}.md"));
     let text = render(kind, &id, title, date);
@@ -285,11 +303,23 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let requests = dir.path().join("requests");
         std::fs::create_dir_all(requests.join("SCMR-2026-007")).unwrap();
-        std::fs::write(requests.join("SCMR-2026-007/index.md"), "+++\nid = \"SCMR-2026-008\"\n+++\n").unwrap();
+        std::fs::write(
+            requests.join("SCMR-2026-007/index.md"),
+            "+++\nid = \"SCMR-2026-008\"\n+++\n",
+        )
+        .unwrap();
         // A withheld or broken record still holds its id; so does its name.
-        std::fs::write(requests.join("draft.md"), "+++\nid  =  \"SCMR-2026-011\"\nbroken = \n+++\n").unwrap();
+        std::fs::write(
+            requests.join("draft.md"),
+            "+++\nid  =  \"SCMR-2026-011\"\nbroken = \n+++\n",
+        )
+        .unwrap();
         std::fs::write(requests.join("URC-2026-020.md"), [0xff, 0xfe, 0x00]).unwrap();
-        std::fs::write(requests.join("notes.md"), "+++\ntitle = \"x\"\n+++\nid = \"SCMR-2026-090\" in the body counts too\n").unwrap();
+        std::fs::write(
+            requests.join("notes.md"),
+            "+++\ntitle = \"x\"\n+++\nid = \"SCMR-2026-090\" in the body counts too\n",
+        )
+        .unwrap();
         let used = used_ids(&requests).unwrap();
         let used: Vec<&str> = used.iter().map(String::as_str).collect();
         assert_eq!(next_id(used.iter().copied(), "SCMR", 2026), "SCMR-2026-091");
@@ -304,18 +334,41 @@ mod tests {
         std::fs::create_dir_all(&content).unwrap();
         let first = create(&content, Kind::ScModification, "One", date("2026-02-01")).unwrap();
         let second = create(&content, Kind::ScModification, "Two", date("2026-02-01")).unwrap();
-        let urc = create(&content, Kind::RefurbishmentUseCase, "Three", date("2026-02-01")).unwrap();
+        let urc = create(
+            &content,
+            Kind::RefurbishmentUseCase,
+            "Three",
+            date("2026-02-01"),
+        )
+        .unwrap();
         assert!(first.ends_with("requests/SCMR-2026-001.md"));
         assert!(second.ends_with("requests/SCMR-2026-002.md"));
         assert!(urc.ends_with("requests/URC-2026-001.md"));
-        assert!(std::fs::read_to_string(&first).unwrap().contains("title = \"One\""));
+        assert!(
+            std::fs::read_to_string(&first)
+                .unwrap()
+                .contains("title = \"One\"")
+        );
         assert!(create(&content, Kind::ScModification, "  ", date("2026-02-01")).is_err());
-        assert!(create(&dir.path().join("nowhere"), Kind::ScModification, "x", date("2026-02-01")).is_err());
+        assert!(
+            create(
+                &dir.path().join("nowhere"),
+                Kind::ScModification,
+                "x",
+                date("2026-02-01")
+            )
+            .is_err()
+        );
     }
 
     #[test]
     fn title_is_escaped_as_toml() {
-        let text = render(Kind::ScModification, "SCMR-2026-001", r#"A "quoted" \ title"#, date("2026-02-01"));
+        let text = render(
+            Kind::ScModification,
+            "SCMR-2026-001",
+            r#"A "quoted" \ title"#,
+            date("2026-02-01"),
+        );
         let toml_text = text.split("+++").nth(1).unwrap();
         let value: toml::Table = toml::from_str(toml_text).unwrap();
         assert_eq!(value["title"].as_str(), Some(r#"A "quoted" \ title"#));
@@ -325,8 +378,16 @@ mod tests {
     /// Fills the blanks a keeper must fill before the record can be checked.
     fn fill(text: &str, kind: Kind) -> String {
         let mut text = text
-            .replacen("organisation = \"\"", "organisation = \"Example Meters Ltd\"", 1)
-            .replacen("sec_party = \"\"", "sec_party = \"Example Energy Supply Ltd\"", 1);
+            .replacen(
+                "organisation = \"\"",
+                "organisation = \"Example Meters Ltd\"",
+                1,
+            )
+            .replacen(
+                "sec_party = \"\"",
+                "sec_party = \"Example Energy Supply Ltd\"",
+                1,
+            );
         if kind == Kind::ScModification {
             text = text.replacen("reasons = []", "reasons = [\"lessons-learned\"]", 1);
         }
@@ -347,12 +408,19 @@ mod tests {
             let title = "Clarify \"evidence\" for DEV 3.2 \\ HCALCS";
             let path = create(&content, kind, title, date("2026-03-14")).unwrap();
             let unfilled = register_check(&content);
-            assert!(unfilled.iter().any(|d| d.contains("organisation")), "{unfilled:?}");
+            assert!(
+                unfilled.iter().any(|d| d.contains("organisation")),
+                "{unfilled:?}"
+            );
 
             let text = std::fs::read_to_string(&path).unwrap();
             std::fs::write(&path, fill(&text, kind)).unwrap();
             let checked = crate::validate::check(&content);
-            let errors: Vec<_> = checked.diagnostics.iter().filter(|d| d.is_error()).collect();
+            let errors: Vec<_> = checked
+                .diagnostics
+                .iter()
+                .filter(|d| d.is_error())
+                .collect();
             assert!(errors.is_empty(), "{kind:?}: {errors:#?}");
             let r = &checked.register.requests[0];
             assert_eq!(r.id, format!("{}-2026-001", kind.prefix()));

@@ -18,7 +18,7 @@ use std::collections::{BTreeMap, HashMap};
 use std::fmt;
 use std::io::ErrorKind;
 use std::net::{SocketAddr, TcpListener};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::thread::JoinHandle;
@@ -297,7 +297,11 @@ impl Server {
                 // Links that use the base URL stay on the preview.
                 base_url: Some(format!("http://{addr}")),
             },
-            watched: vec![options.content.clone(), root.join("templates"), root.join("themes")],
+            watched: vec![
+                options.content.clone(),
+                root.join("templates"),
+                root.join("themes"),
+            ],
             log: options.log,
         });
         // Taken before the first build, so no change made during it is missed.
@@ -322,7 +326,9 @@ impl Server {
             }));
         }
         let (watch_shared, watch_stop) = (Arc::clone(&shared), Arc::clone(&stop));
-        threads.push(std::thread::spawn(move || watch(&watch_shared, &watch_stop, before)));
+        threads.push(std::thread::spawn(move || {
+            watch(&watch_shared, &watch_stop, before)
+        }));
         Ok(Server {
             addr,
             shared,
@@ -467,11 +473,21 @@ fn rebuild(shared: &Shared) {
                     let errors: Vec<String> = diagnostics
                         .iter()
                         .filter(|d| d.is_error())
-                        .map(|d| format!("{}:{}:{}: {}", d.file.display(), d.line, d.column, d.message))
+                        .map(|d| {
+                            format!(
+                                "{}:{}:{}: {}",
+                                d.file.display(),
+                                d.line,
+                                d.column,
+                                d.message
+                            )
+                        })
                         .collect();
                     (errors, diagnostic::format(&diagnostics, Format::Human))
                 }
-                BuildError::Theme(m) => (vec![format!("theme: {m}")], format!("error: theme: {m}\n")),
+                BuildError::Theme(m) => {
+                    (vec![format!("theme: {m}")], format!("error: theme: {m}\n"))
+                }
                 BuildError::Io(m) => (vec![m.clone()], format!("error: {m}\n")),
             };
             let mut errors = errors;
@@ -525,7 +541,10 @@ fn answer(shared: &Shared, request: tiny_http::Request) {
     let method = request.method().clone();
     let reply = respond(shared, &method, request.url());
     let mut response = tiny_http::Response::from_data(reply.body).with_status_code(reply.status);
-    let mut headers: Vec<(&str, &str)> = vec![("Content-Type", reply.content_type), ("Cache-Control", "no-store")];
+    let mut headers: Vec<(&str, &str)> = vec![
+        ("Content-Type", reply.content_type),
+        ("Cache-Control", "no-store"),
+    ];
     headers.extend_from_slice(SECURITY_HEADERS);
     if reply.status == 405 {
         headers.push(("Allow", "GET, HEAD"));
@@ -566,7 +585,10 @@ fn content_type(path: &str) -> &'static str {
     if path == "feed.xml" || path.ends_with("/feed.xml") {
         return "application/atom+xml; charset=utf-8";
     }
-    let ext = path.rsplit_once('.').map(|(_, e)| e.to_ascii_lowercase()).unwrap_or_default();
+    let ext = path
+        .rsplit_once('.')
+        .map(|(_, e)| e.to_ascii_lowercase())
+        .unwrap_or_default();
     match ext.as_str() {
         "html" | "htm" => "text/html; charset=utf-8",
         "css" => "text/css; charset=utf-8",
@@ -724,7 +746,10 @@ fn respond(shared: &Shared, method: &tiny_http::Method, url: &str) -> Reply {
     if let Some(contents) = site.files.get(&key) {
         return file_reply(200, &key, contents, generation);
     }
-    if !rel.is_empty() && !rel.ends_with('/') && site.files.contains_key(&format!("{rel}/index.html")) {
+    if !rel.is_empty()
+        && !rel.ends_with('/')
+        && site.files.contains_key(&format!("{rel}/index.html"))
+    {
         return Reply {
             status: 301,
             content_type: "text/plain; charset=utf-8",
@@ -743,6 +768,7 @@ mod tests {
     use super::*;
     use std::io::{Read, Write};
     use std::net::TcpStream;
+    use std::path::Path;
 
     const SITE_TOML: &str = "title = \"Test register\"\nbase_url = \"https://example.org\"\n";
 
@@ -760,7 +786,11 @@ mod tests {
         let content = dir.path().join("content");
         std::fs::create_dir_all(content.join("requests")).unwrap();
         std::fs::write(content.join("site.toml"), SITE_TOML).unwrap();
-        std::fs::write(content.join("requests/SCMR-2026-001.md"), request("First title")).unwrap();
+        std::fs::write(
+            content.join("requests/SCMR-2026-001.md"),
+            request("First title"),
+        )
+        .unwrap();
         (dir, content)
     }
 
@@ -772,13 +802,19 @@ mod tests {
 
     fn get(addr: SocketAddr, path: &str) -> Got {
         let mut stream = TcpStream::connect(addr).unwrap();
-        stream.set_read_timeout(Some(Duration::from_secs(20))).unwrap();
+        stream
+            .set_read_timeout(Some(Duration::from_secs(20)))
+            .unwrap();
         write!(stream, "GET {path} HTTP/1.0\r\nHost: {addr}\r\n\r\n").unwrap();
         let mut raw = Vec::new();
         stream.read_to_end(&mut raw).unwrap();
         let raw = String::from_utf8_lossy(&raw).into_owned();
         let (head, body) = raw.split_once("\r\n\r\n").unwrap_or((&raw, ""));
-        let status = head.split(' ').nth(1).and_then(|s| s.parse().ok()).unwrap_or(0);
+        let status = head
+            .split(' ')
+            .nth(1)
+            .and_then(|s| s.parse().ok())
+            .unwrap_or(0);
         Got {
             status,
             head: head.to_ascii_lowercase(),
@@ -798,14 +834,21 @@ mod tests {
         (v["generation"].as_u64().unwrap(), errors)
     }
 
-    fn wait_for(addr: SocketAddr, what: &str, done: impl Fn(u64, &[String]) -> bool) -> (u64, Vec<String>) {
+    fn wait_for(
+        addr: SocketAddr,
+        what: &str,
+        done: impl Fn(u64, &[String]) -> bool,
+    ) -> (u64, Vec<String>) {
         let started = Instant::now();
         loop {
             let (generation, errors) = status(addr);
             if done(generation, &errors) {
                 return (generation, errors);
             }
-            assert!(started.elapsed() < Duration::from_secs(30), "timed out waiting for {what}");
+            assert!(
+                started.elapsed() < Duration::from_secs(30),
+                "timed out waiting for {what}"
+            );
             std::thread::sleep(Duration::from_millis(100));
         }
     }
@@ -825,7 +868,10 @@ mod tests {
         let home = get(addr, "/");
         assert_eq!(home.status, 200, "{}", home.body);
         assert!(home.head.contains("content-type: text/html; charset=utf-8"));
-        assert!(home.head.contains("content-security-policy: default-src 'self'"));
+        assert!(
+            home.head
+                .contains("content-security-policy: default-src 'self'")
+        );
         assert!(home.head.contains("x-frame-options: deny"));
         assert!(home.body.contains(RELOAD_SCRIPT_TAG));
         let tag_at = home.body.find(RELOAD_SCRIPT_TAG).unwrap();
@@ -843,7 +889,13 @@ mod tests {
         let missing = get(addr, "/no/such/page.html");
         assert_eq!(missing.status, 404);
         assert!(missing.body.contains(RELOAD_SCRIPT_TAG));
-        for bad in ["/../Cargo.toml", "/requests/%2e%2e/%2e%2e/x", "/%zz", "relative", "/a\\..\\b"] {
+        for bad in [
+            "/../Cargo.toml",
+            "/requests/%2e%2e/%2e%2e/x",
+            "/%zz",
+            "relative",
+            "/a\\..\\b",
+        ] {
             assert_eq!(get(addr, bad).status, 400, "{bad}");
         }
         let js = get(addr, "/__register/reload.js");
@@ -865,14 +917,19 @@ mod tests {
         std::fs::write(&record, "+++\nid = \"SCMR-2026-001\"\ntitle = [\n+++\n").unwrap();
         let (after, errors) = wait_for(addr, "a failed rebuild", |_, e| !e.is_empty());
         assert_eq!(after, generation);
-        assert!(errors.iter().any(|e| e.contains("SCMR-2026-001.md:")), "{errors:?}");
+        assert!(
+            errors.iter().any(|e| e.contains("SCMR-2026-001.md:")),
+            "{errors:?}"
+        );
         let home = get(addr, "/");
         assert_eq!(home.status, 200);
         assert!(home.body.contains("Second, longer title"));
 
         // Fixed again: a new generation and no errors.
         std::fs::write(&record, request("Third title, fixed")).unwrap();
-        wait_for(addr, "a fixed rebuild", |g, e| g > generation && e.is_empty());
+        wait_for(addr, "a fixed rebuild", |g, e| {
+            g > generation && e.is_empty()
+        });
         assert!(get(addr, "/").body.contains("Third title, fixed"));
 
         // The port is taken while the server runs, and freed when it stops.
@@ -890,7 +947,11 @@ mod tests {
     #[test]
     fn a_site_that_never_built_shows_its_errors() {
         let (_dir, content) = tiny_site();
-        std::fs::write(content.join("requests/SCMR-2026-001.md"), "no front matter\n").unwrap();
+        std::fs::write(
+            content.join("requests/SCMR-2026-001.md"),
+            "no front matter\n",
+        )
+        .unwrap();
         let server = Server::start(Options {
             content,
             port: 0,
@@ -910,7 +971,10 @@ mod tests {
 
     #[test]
     fn inject_places_meta_and_script() {
-        let out = inject(b"<html><head><title>x</title></head><body><p>a</p></BODY></html>", 7);
+        let out = inject(
+            b"<html><head><title>x</title></head><body><p>a</p></BODY></html>",
+            7,
+        );
         let out = String::from_utf8(out).unwrap();
         assert_eq!(
             out,
@@ -927,10 +991,19 @@ mod tests {
     fn content_types() {
         assert_eq!(content_type("index.html"), "text/html; charset=utf-8");
         assert_eq!(content_type("style.css"), "text/css; charset=utf-8");
-        assert_eq!(content_type("register.js"), "text/javascript; charset=utf-8");
+        assert_eq!(
+            content_type("register.js"),
+            "text/javascript; charset=utf-8"
+        );
         assert_eq!(content_type("favicon.svg"), "image/svg+xml");
-        assert_eq!(content_type("sitemap.xml"), "application/xml; charset=utf-8");
-        assert_eq!(content_type("feed.xml"), "application/atom+xml; charset=utf-8");
+        assert_eq!(
+            content_type("sitemap.xml"),
+            "application/xml; charset=utf-8"
+        );
+        assert_eq!(
+            content_type("feed.xml"),
+            "application/atom+xml; charset=utf-8"
+        );
         assert_eq!(content_type("register.json"), "application/json");
         assert_eq!(content_type("register.csv"), "text/csv; charset=utf-8");
         assert_eq!(content_type("requests/X/notes.PDF"), "application/pdf");

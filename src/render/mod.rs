@@ -134,12 +134,32 @@ impl Renderer<'_> {
     }
 }
 
+/// A register table: its rows rendered once each by `_register_row.html`
+/// and concatenated, so list templates never loop over thousands of rows.
+#[derive(Serialize)]
+struct Table {
+    rows_html: String,
+    count: usize,
+}
+
+impl Table {
+    fn of(row_html: &[String], rows: impl Iterator<Item = usize>) -> Table {
+        let mut rows_html = String::new();
+        let mut count = 0;
+        for i in rows {
+            rows_html.push_str(&row_html[i]);
+            count += 1;
+        }
+        Table { rows_html, count }
+    }
+}
+
 #[derive(Serialize)]
 struct ListView<'a> {
     kind: &'static str,
     heading: String,
     intro: String,
-    requests: Vec<&'a Row>,
+    table: Table,
     version: Option<&'a view::VersionView>,
 }
 
@@ -152,8 +172,21 @@ pub fn render(
 ) -> Result<Vec<OutputFile>, RenderError> {
     let rows: Vec<Row> = register.requests().iter().map(Row::of).collect();
     let by_id: BTreeMap<&str, &Row> = rows.iter().map(|r| (r.id.as_str(), r)).collect();
-    let mut newest_first: Vec<&Row> = rows.iter().collect();
-    newest_first.sort_by(|a, b| b.submitted.cmp(&a.submitted).then_with(|| a.id.cmp(&b.id)));
+    let mut newest_first: Vec<usize> = (0..rows.len()).collect();
+    newest_first.sort_by(|&a, &b| {
+        let (a, b) = (&rows[a], &rows[b]);
+        b.submitted.cmp(&a.submitted).then_with(|| a.id.cmp(&b.id))
+    });
+    let row_html = rows
+        .par_iter()
+        .map(|row| {
+            let mut c = Context::new();
+            c.insert("row", row);
+            tera.render("_register_row.html", &c)
+                .map_err(|e| RenderError(format!("rendering _register_row.html: {}", tera_error(&e))))
+        })
+        .collect::<Result<Vec<String>, RenderError>>()?;
+    let position: BTreeMap<&str, usize> = rows.iter().enumerate().map(|(i, r)| (r.id.as_str(), i)).collect();
 
     let mut base = Context::new();
     base.insert(
@@ -178,7 +211,7 @@ pub fn render(
 
     let mut files = Vec::new();
     files.push(renderer.page("index.html", "index.html".into(), "index", "Register", |c| {
-        c.insert("requests", &newest_first);
+        c.insert("table", &Table::of(&row_html, newest_first.iter().copied()));
         c.insert("statuses", &statuses);
         c.insert("devices", &devices);
         c.insert("versions", &versions);
@@ -236,7 +269,7 @@ pub fn render(
                 kind: "status",
                 heading: format!("Status: {}", s.label),
                 intro: format!("Requests whose status is {} on {}.", s.label.to_lowercase(), register.today()),
-                requests: newest_first.iter().copied().filter(|r| r.status == s.slug).collect(),
+                table: Table::of(&row_html, newest_first.iter().copied().filter(|&i| rows[i].status == s.slug)),
                 version: None,
             },
         ));
@@ -249,11 +282,10 @@ pub fn render(
                 kind: "device",
                 heading: format!("Device: {}", d.name),
                 intro: format!("Requests concerning {}.", d.name),
-                requests: newest_first
-                    .iter()
-                    .copied()
-                    .filter(|r| r.devices.iter().any(|x| x == &d.name))
-                    .collect(),
+                table: Table::of(
+                    &row_html,
+                    newest_first.iter().copied().filter(|&i| rows[i].devices.iter().any(|x| x == &d.name)),
+                ),
                 version: None,
             },
         ));
@@ -269,7 +301,7 @@ pub fn render(
                     "Approved modifications carried by SC version {}, implemented from {}.",
                     v.version, v.implementation_date
                 ),
-                requests: v.requests.iter().collect(),
+                table: Table::of(&row_html, v.requests.iter().filter_map(|r| position.get(r.id.as_str()).copied())),
                 version: Some(v),
             },
         ));
