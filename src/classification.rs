@@ -72,14 +72,34 @@ mod tests {
 
     #[test]
     fn labels_in_any_case_with_or_without_prefix() {
-        for l in ["WHITE", "white", "TLP:WHITE", "tlp:white", "Tlp:Clear", "TLP: CLEAR"] {
+        for l in [
+            "WHITE",
+            "white",
+            "TLP:WHITE",
+            "tlp:white",
+            "Tlp:Clear",
+            "TLP: CLEAR",
+        ] {
             assert!(is_public_label(l), "{l}");
         }
-        for l in ["GREEN", "tlp:amber", "AMBER+STRICT", "tlp:amber+strict", "RED"] {
+        for l in [
+            "GREEN",
+            "tlp:amber",
+            "AMBER+STRICT",
+            "tlp:amber+strict",
+            "RED",
+        ] {
             assert!(Tlp::parse(l).is_some(), "{l}");
             assert!(!is_public_label(l), "{l}");
         }
-        for l in ["", "TLP:", "WHITEISH", "PUBLIC", "TLP:WHITE:RED", "AMBER STRICT"] {
+        for l in [
+            "",
+            "TLP:",
+            "WHITEISH",
+            "PUBLIC",
+            "TLP:WHITE:RED",
+            "AMBER STRICT",
+        ] {
             assert!(Tlp::parse(l).is_none(), "{l}");
             assert!(!is_public_label(l), "{l}");
         }

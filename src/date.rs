@@ -113,7 +113,13 @@ mod tests {
     fn unix_days_round_trip_known_dates() {
         assert_eq!(Date::from_unix_days(0).to_string(), "1970-01-01");
         assert_eq!(Date::from_unix_days(-1).to_string(), "1969-12-31");
-        assert_eq!(Date::from_unix_seconds(1_582_934_400).to_string(), "2020-02-29");
-        assert_eq!(Date::from_unix_seconds(1_798_761_599).to_string(), "2026-12-31");
+        assert_eq!(
+            Date::from_unix_seconds(1_582_934_400).to_string(),
+            "2020-02-29"
+        );
+        assert_eq!(
+            Date::from_unix_seconds(1_798_761_599).to_string(),
+            "2026-12-31"
+        );
     }
 }

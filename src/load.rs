@@ -253,8 +253,13 @@ pub fn decode(path: &Path, bytes: Vec<u8>, diagnostics: &mut Vec<Diagnostic>) ->
     if text.contains('\0') {
         let at = text.find('\0').unwrap_or(0);
         diagnostics.push(
-            Diagnostic::error(path, text, at, "the file contains a NUL byte (a binary file?)")
-                .with_help("records are Markdown text; put binary files in a folder record"),
+            Diagnostic::error(
+                path,
+                text,
+                at,
+                "the file contains a NUL byte (a binary file?)",
+            )
+            .with_help("records are Markdown text; put binary files in a folder record"),
         );
         return None;
     }

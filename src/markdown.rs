@@ -19,16 +19,20 @@ pub enum RecordLink {
     Report(String),
 }
 
+/// An `@` link destination that is neither `@ID` nor `@ID/report`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct NotARecordLink;
+
 /// Reads the destination of an `@` link (`@ID` or `@ID/report`).
-pub fn parse_record_link(dest: &str) -> Result<RecordLink, ()> {
-    let rest = dest.strip_prefix('@').ok_or(())?;
+pub fn parse_record_link(dest: &str) -> Result<RecordLink, NotARecordLink> {
+    let rest = dest.strip_prefix('@').ok_or(NotARecordLink)?;
     let (id, report) = match rest.split_once('/') {
         Some((id, "report")) => (id, true),
-        Some(_) => return Err(()),
+        Some(_) => return Err(NotARecordLink),
         None => (rest, false),
     };
     if !crate::record::ID_PATTERN.is_match(id) {
-        return Err(());
+        return Err(NotARecordLink);
     }
     Ok(if report {
         RecordLink::Report(id.to_string())
@@ -73,7 +77,10 @@ pub struct Section {
 
 /// Renders `body` into sections. `resolve` gives the URL of a record link
 /// when its target is public, and `None` to render the link's text alone.
-pub fn render_sections(body: &str, resolve: &dyn Fn(&RecordLink) -> Option<String>) -> Vec<Section> {
+pub fn render_sections(
+    body: &str,
+    resolve: &dyn Fn(&RecordLink) -> Option<String>,
+) -> Vec<Section> {
     let mut sections: Vec<(String, Vec<Event<'_>>)> = vec![(String::new(), Vec::new())];
     let mut depth = 0usize;
     let mut in_h2 = false;
@@ -273,14 +280,20 @@ mod tests {
     #[test]
     fn record_links_resolve_or_become_text() {
         let html = render("See [one](@PUB-1) and [two](@HID-2).", &public_only);
-        assert!(html.contains("<a href=\"/requests/PUB-1/\">one</a>"), "{html}");
+        assert!(
+            html.contains("<a href=\"/requests/PUB-1/\">one</a>"),
+            "{html}"
+        );
         assert!(html.contains("and two."), "{html}");
         assert!(!html.contains("HID-2"), "{html}");
     }
 
     #[test]
     fn sections_split_at_top_level_h2_only() {
-        let s = render_sections("intro\n\n## Issue\n\nA\n\n- ## not\n\n## Why it needs `x`\n\nB\n", &public_only);
+        let s = render_sections(
+            "intro\n\n## Issue\n\nA\n\n- ## not\n\n## Why it needs `x`\n\nB\n",
+            &public_only,
+        );
         let headings: Vec<_> = s.iter().map(|s| s.heading.as_str()).collect();
         assert_eq!(headings, ["", "Issue", "Why it needs x"]);
         assert_eq!(s[2].id, "why-it-needs-x");
@@ -296,13 +309,22 @@ mod tests {
         for bad in ["<script", "javascript:", "onerror", "onclick", "<img"] {
             assert!(!html.contains(bad), "{bad} in {html}");
         }
-        assert!(html.contains("<table>") && html.contains("<b>b</b>"), "{html}");
+        assert!(
+            html.contains("<table>") && html.contains("<b>b</b>"),
+            "{html}"
+        );
     }
 
     #[test]
     fn parses_link_destinations() {
-        assert_eq!(parse_record_link("@A-1"), Ok(RecordLink::Request("A-1".into())));
-        assert_eq!(parse_record_link("@A-1/report"), Ok(RecordLink::Report("A-1".into())));
+        assert_eq!(
+            parse_record_link("@A-1"),
+            Ok(RecordLink::Request("A-1".into()))
+        );
+        assert_eq!(
+            parse_record_link("@A-1/report"),
+            Ok(RecordLink::Report("A-1".into()))
+        );
         assert!(parse_record_link("@A-1/x").is_err());
         assert!(parse_record_link("@../x").is_err());
     }

@@ -64,7 +64,10 @@ fn is_empty_dir(dir: &Path) -> bool {
 pub fn check_output_folder(output: &Path, protected: &[&Path]) -> Result<(), OutputError> {
     let out = absolute(output);
     if out.parent().is_none() {
-        return Err(OutputError(format!("refusing to write the site to `{}`", output.display())));
+        return Err(OutputError(format!(
+            "refusing to write the site to `{}`",
+            output.display()
+        )));
     }
     for (i, p) in protected.iter().enumerate() {
         let p = absolute(p);
@@ -78,7 +81,10 @@ pub fn check_output_folder(output: &Path, protected: &[&Path]) -> Result<(), Out
         }
     }
     if out.exists() && !out.is_dir() {
-        return Err(OutputError(format!("`{}` exists and is not a folder", output.display())));
+        return Err(OutputError(format!(
+            "`{}` exists and is not a folder",
+            output.display()
+        )));
     }
     if out.is_dir() && !is_ours(&out) && !is_empty_dir(&out) {
         return Err(OutputError(format!(
@@ -94,26 +100,39 @@ fn safe_relative(path: &str) -> bool {
     !path.is_empty()
         && !path.starts_with('/')
         && !path.contains('\\')
-        && path.split('/').all(|c| !c.is_empty() && c != "." && c != "..")
+        && path
+            .split('/')
+            .all(|c| !c.is_empty() && c != "." && c != "..")
 }
 
 /// Writes `files` as the new content of `output`, atomically.
 /// Returns how many files were written.
-pub fn write_site(output: &Path, files: &[OutputFile], protected: &[&Path]) -> Result<usize, OutputError> {
+pub fn write_site(
+    output: &Path,
+    files: &[OutputFile],
+    protected: &[&Path],
+) -> Result<usize, OutputError> {
     check_output_folder(output, protected)?;
     if let Some(bad) = files.iter().find(|f| !safe_relative(&f.path)) {
-        return Err(OutputError(format!("refusing to write outside the site: `{}`", bad.path)));
+        return Err(OutputError(format!(
+            "refusing to write outside the site: `{}`",
+            bad.path
+        )));
     }
     let out = absolute(output);
     let parent = out.parent().map(Path::to_path_buf).unwrap_or_default();
-    let name = out.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let name = out
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
     std::fs::create_dir_all(&parent).map_err(io(format!("creating {}", parent.display())))?;
     let staging = parent.join(format!(".{name}.register-new"));
     let old = parent.join(format!(".{name}.register-old"));
     for leftover in [&staging, &old] {
         if leftover.exists() {
             if is_ours(leftover) {
-                std::fs::remove_dir_all(leftover).map_err(io(format!("removing {}", leftover.display())))?;
+                std::fs::remove_dir_all(leftover)
+                    .map_err(io(format!("removing {}", leftover.display())))?;
             } else {
                 return Err(OutputError(format!(
                     "`{}` is in the way and was not written by register; remove it",
@@ -128,22 +147,28 @@ pub fn write_site(output: &Path, files: &[OutputFile], protected: &[&Path]) -> R
         return Err(e);
     }
     if out.exists() {
-        std::fs::rename(&out, &old).map_err(io(format!("moving the old site {} aside", out.display())))?;
+        std::fs::rename(&out, &old)
+            .map_err(io(format!("moving the old site {} aside", out.display())))?;
         if let Err(e) = std::fs::rename(&staging, &out) {
             let _ = std::fs::rename(&old, &out);
             return Err(OutputError(format!("swapping in the new site: {e}")));
         }
-        std::fs::remove_dir_all(&old).map_err(io(format!("removing the old site {}", old.display())))?;
+        std::fs::remove_dir_all(&old)
+            .map_err(io(format!("removing the old site {}", old.display())))?;
     } else {
-        std::fs::rename(&staging, &out).map_err(io(format!("moving the site into {}", out.display())))?;
+        std::fs::rename(&staging, &out)
+            .map_err(io(format!("moving the site into {}", out.display())))?;
     }
     Ok(files.len())
 }
 
 fn write_into(dir: &Path, files: &[OutputFile]) -> Result<(), OutputError> {
     std::fs::create_dir_all(dir).map_err(io(format!("creating {}", dir.display())))?;
-    std::fs::write(dir.join(MARKER), "This folder is written by `register build` and replaced on every build.\n")
-        .map_err(io("writing the output marker"))?;
+    std::fs::write(
+        dir.join(MARKER),
+        "This folder is written by `register build` and replaced on every build.\n",
+    )
+    .map_err(io("writing the output marker"))?;
     let folders: BTreeSet<&str> = files
         .iter()
         .filter_map(|f| f.path.rsplit_once('/').map(|(d, _)| d))
@@ -155,10 +180,14 @@ fn write_into(dir: &Path, files: &[OutputFile]) -> Result<(), OutputError> {
     files.par_iter().try_for_each(|f| {
         let target = dir.join(&f.path);
         match &f.contents {
-            Contents::Bytes(b) => std::fs::write(&target, b).map_err(io(format!("writing {}", f.path))),
-            Contents::Copy(src) => std::fs::copy(src, &target)
-                .map(|_| ())
-                .map_err(io(format!("copying {} to {}", src.display(), f.path))),
+            Contents::Bytes(b) => {
+                std::fs::write(&target, b).map_err(io(format!("writing {}", f.path)))
+            }
+            Contents::Copy(src) => std::fs::copy(src, &target).map(|_| ()).map_err(io(format!(
+                "copying {} to {}",
+                src.display(),
+                f.path
+            ))),
         }
     })
 }

@@ -63,7 +63,9 @@ pub fn strip(body: &str) -> Marked {
             if tlp.is_none() {
                 problems.push(MarkerProblem {
                     offset: at,
-                    message: format!("unknown passage label `TLP:{label}`: the passage is withheld"),
+                    message: format!(
+                        "unknown passage label `TLP:{label}`: the passage is withheld"
+                    ),
                     help: "use <!-- TLP:CLEAR -->, WHITE, GREEN, AMBER, AMBER+STRICT or RED",
                 });
             }
@@ -83,7 +85,8 @@ pub fn strip(body: &str) -> Marked {
         if let Some(m) = ANY_MARKER.find(content) {
             problems.push(MarkerProblem {
                 offset: at + m.start(),
-                message: "a TLP marker must be a line of its own: this line is withheld".to_string(),
+                message: "a TLP marker must be a line of its own: this line is withheld"
+                    .to_string(),
                 help: "put `<!-- TLP:COLOUR -->` and `<!-- /TLP -->` on lines of their own",
             });
             continue;
@@ -124,7 +127,9 @@ mod tests {
 
     #[test]
     fn nested_and_list_markers_and_unknown_labels() {
-        let m = strip("- x\n  <!-- TLP:WHITE -->\n  <!-- TLP:GREEN -->\n  s1\n  <!-- /TLP -->\n  ok\n  <!-- /TLP -->\n<!-- TLP:PURPLE -->\ns2\n<!-- /TLP -->\n");
+        let m = strip(
+            "- x\n  <!-- TLP:WHITE -->\n  <!-- TLP:GREEN -->\n  s1\n  <!-- /TLP -->\n  ok\n  <!-- /TLP -->\n<!-- TLP:PURPLE -->\ns2\n<!-- /TLP -->\n",
+        );
         assert_eq!(m.public, "- x\n  ok\n");
         assert_eq!(m.problems.len(), 1);
     }

@@ -84,10 +84,12 @@ pub fn render_site(options: &BuildOptions) -> Result<Rendered, BuildError> {
     }
     let (register, summary) = public::filter(&checked.register, options.today);
     let t = phase("filter", t);
-    let theme = theme::find(&site_root(&options.content), &settings.theme).map_err(|e| BuildError::Theme(e.0))?;
+    let theme = theme::find(&site_root(&options.content), &settings.theme)
+        .map_err(|e| BuildError::Theme(e.0))?;
     let tera = render::templates(&theme).map_err(|e| BuildError::Theme(e.0))?;
     let t = phase("theme", t);
-    let files = render::render(&register, &settings, &theme, &tera).map_err(|e| BuildError::Theme(e.0))?;
+    let files =
+        render::render(&register, &settings, &theme, &tera).map_err(|e| BuildError::Theme(e.0))?;
     phase("render", t);
     Ok(Rendered {
         files,

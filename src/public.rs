@@ -117,7 +117,9 @@ pub struct PublicRequest {
 impl PublicRequest {
     /// The public final decision, if any.
     pub fn final_decision(&self) -> Option<&PublicDecision> {
-        self.decisions.iter().find(|d| d.kind == DecisionKind::Final)
+        self.decisions
+            .iter()
+            .find(|d| d.kind == DecisionKind::Final)
     }
 
     /// The latest stage reached.

@@ -284,9 +284,7 @@ pub fn parse(file: SourceFile, extra_devices: &[String]) -> (Option<Record>, Vec
             }
         },
         RecordKind::Decision => match toml::from_str::<DecisionFields>(&toml_text) {
-            Ok(fields) => ctx
-                .decision(fields)
-                .map(|d| Record::Decision(Box::new(d))),
+            Ok(fields) => ctx.decision(fields).map(|d| Record::Decision(Box::new(d))),
             Err(e) => {
                 ctx.toml_error(&e);
                 None
@@ -417,7 +415,11 @@ impl Checker<'_> {
                 None
             }
         };
-        let reasons = f.reasons.as_ref().map(|r| r.get_ref().clone()).unwrap_or_default();
+        let reasons = f
+            .reasons
+            .as_ref()
+            .map(|r| r.get_ref().clone())
+            .unwrap_or_default();
         if request_type == Some(RequestType::ScModification) && reasons.is_empty() {
             match &f.reasons {
                 Some(r) => self.error(
@@ -630,14 +632,12 @@ impl Checker<'_> {
                     "start the history with the submission: stage = \"submitted\"",
                 );
             }
-            if let Some(submitted) = submitted {
-                if date < submitted {
-                    self.error(
-                        self.at(&e.date),
-                        format!("date {date} is before the request was submitted ({submitted})"),
-                        "correct the date or the `submitted` field",
-                    );
-                }
+            if let Some(submitted) = submitted.filter(|&s| date < s) {
+                self.error(
+                    self.at(&e.date),
+                    format!("date {date} is before the request was submitted ({submitted})"),
+                    "correct the date or the `submitted` field",
+                );
             }
             if stage == Stage::Decided && entries.iter().any(|h| h.stage == Stage::Decided) {
                 self.error(
@@ -657,7 +657,10 @@ impl Checker<'_> {
 
     fn decision(&mut self, f: DecisionFields) -> Option<Decision> {
         let classification = self.classification(&f.classification);
-        let request = f.request.as_ref().map(|r| (r.get_ref().clone(), self.at(r)));
+        let request = f
+            .request
+            .as_ref()
+            .map(|r| (r.get_ref().clone(), self.at(r)));
         if request.is_none() {
             self.missing(
                 "request",
@@ -667,7 +670,10 @@ impl Checker<'_> {
         let date = match &f.date {
             Some(d) => self.date(d, "date").map(|x| (x, self.at(d))),
             None => {
-                self.missing("date", "add `date = 2019-09-18`: the date of the SSC's decision");
+                self.missing(
+                    "date",
+                    "add `date = 2019-09-18`: the date of the SSC's decision",
+                );
                 None
             }
         };
@@ -750,14 +756,14 @@ impl Checker<'_> {
             Some(d) => self.date(d, "panel_notified"),
             None => None,
         };
-        if let (Some((d, _)), Some(i)) = (&date, &f.implementation_date) {
-            if implementation_date.is_some_and(|x| x < *d) {
-                self.error(
-                    self.at(i),
-                    "the implementation date is before the decision",
-                    "correct `implementation_date` or `date`",
-                );
-            }
+        if let (Some((d, _)), Some(i)) = (&date, &f.implementation_date)
+            && implementation_date.is_some_and(|x| x < *d)
+        {
+            self.error(
+                self.at(i),
+                "the implementation date is before the decision",
+                "correct `implementation_date` or `date`",
+            );
         }
         let (date, date_span) = date?;
         let (kind, kind_span) = kind?;

@@ -370,8 +370,16 @@ impl Server {
         for t in self.threads.drain(..) {
             let _ = t.join();
         }
-        // The last reference: dropping it closes the listening socket.
-        self.http = None;
+        // The last reference: dropping it tells tiny_http's accept thread to
+        // close the listening socket, which it does a moment later.
+        if self.http.take().is_some() {
+            let started = Instant::now();
+            while TcpListener::bind(self.addr).is_err()
+                && started.elapsed() < Duration::from_secs(2)
+            {
+                std::thread::sleep(Duration::from_millis(10));
+            }
+        }
     }
 }
 
@@ -941,7 +949,7 @@ mod tests {
         });
         assert!(matches!(busy, Err(StartError::PortBusy(p)) if p == addr.port()));
         server.stop();
-        assert!(TcpStream::connect(addr).is_err() || TcpListener::bind(addr).is_ok());
+        assert!(TcpListener::bind(addr).is_ok(), "the port is free again");
     }
 
     #[test]

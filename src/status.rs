@@ -103,9 +103,18 @@ mod tests {
         let from = Date::parse("2020-01-06").unwrap();
         let approved = Some((Outcome::Approved, Some(from)));
         let day = |s| Date::parse(s).unwrap();
-        assert_eq!(derive(Stage::Decided, approved, day("2020-01-05")), Status::Scheduled);
-        assert_eq!(derive(Stage::Decided, approved, day("2020-01-06")), Status::Implemented);
-        assert_eq!(derive(Stage::Decided, None, day("2030-01-01")), Status::Decided);
+        assert_eq!(
+            derive(Stage::Decided, approved, day("2020-01-05")),
+            Status::Scheduled
+        );
+        assert_eq!(
+            derive(Stage::Decided, approved, day("2020-01-06")),
+            Status::Implemented
+        );
+        assert_eq!(
+            derive(Stage::Decided, None, day("2030-01-01")),
+            Status::Decided
+        );
         assert_eq!(
             derive(Stage::Decided, Some((Outcome::Rejected, None)), from),
             Status::Rejected

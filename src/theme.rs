@@ -52,7 +52,11 @@ impl std::fmt::Display for ThemeError {
 /// Finds the theme `name` for the site whose root holds `content/`.
 pub fn find(site_root: &Path, name: &str) -> Result<Theme, ThemeError> {
     let mut theme = Theme::default();
-    if name.is_empty() || !name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_') {
+    if name.is_empty()
+        || !name
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+    {
         return Err(ThemeError(format!(
             "theme `{name}` is not a folder name: use letters, digits, `-` and `_`"
         )));
@@ -65,7 +69,9 @@ pub fn find(site_root: &Path, name: &str) -> Result<Theme, ThemeError> {
     } else if name == "default" {
         for (path, bytes) in DEFAULT_THEME {
             if let Some(t) = path.strip_prefix("templates/") {
-                theme.templates.insert(t.to_string(), Source::Embedded(bytes));
+                theme
+                    .templates
+                    .insert(t.to_string(), Source::Embedded(bytes));
             } else if let Some(s) = path.strip_prefix("static/") {
                 theme.statics.insert(s.to_string(), Source::Embedded(bytes));
             }

@@ -114,7 +114,12 @@ fn check_across(register: &Register, diagnostics: &mut Vec<Diagnostic>) {
     let mut finals: HashMap<&str, &Decision> = HashMap::new();
     for d in &register.decisions {
         let Some(request) = by_id.get(d.request.as_str()) else {
-            diagnostics.push(unknown_id(&d.origin, d.request_span, &d.request, "in `request`"));
+            diagnostics.push(unknown_id(
+                &d.origin,
+                d.request_span,
+                &d.request,
+                "in `request`",
+            ));
             continue;
         };
         if d.date < request.submitted {
@@ -179,7 +184,12 @@ fn check_across(register: &Register, diagnostics: &mut Vec<Diagnostic>) {
     let bodies = register
         .requests
         .iter()
-        .map(|r| (&r.origin, r.classification.is_some_and(|c| c.is_public()) && !r.draft))
+        .map(|r| {
+            (
+                &r.origin,
+                r.classification.is_some_and(|c| c.is_public()) && !r.draft,
+            )
+        })
         .chain(register.decisions.iter().map(|d| {
             let public = d.classification.is_some_and(|c| c.is_public());
             (&d.origin, public)
@@ -218,11 +228,15 @@ fn check_body(
     let base = origin.body_offset;
     let marked = passages::strip(body);
     for p in &marked.problems {
-        found.push(origin.error(base + p.offset, p.message.clone()).with_help(p.help));
+        found.push(
+            origin
+                .error(base + p.offset, p.message.clone())
+                .with_help(p.help),
+        );
     }
     for (at, dest) in markdown::record_links(body) {
         match markdown::parse_record_link(&dest) {
-            Err(()) => found.push(
+            Err(markdown::NotARecordLink) => found.push(
                 origin
                     .error(base + at, format!("`{dest}` is not a record link"))
                     .with_help("write (@SCMR-2019-001) for a request or (@SCMR-2019-001/report) for its report"),
@@ -269,7 +283,9 @@ fn check_body(
 /// Finds where the public text's line at `offset` sits in the original body.
 fn locate(body: &str, public: &str, offset: usize) -> usize {
     let line_start = public[..offset].rfind('\n').map_or(0, |i| i + 1);
-    let line_end = public[offset..].find('\n').map_or(public.len(), |i| offset + i);
+    let line_end = public[offset..]
+        .find('\n')
+        .map_or(public.len(), |i| offset + i);
     let line = &public[line_start..line_end];
     match body.find(line) {
         Some(i) if !line.is_empty() => i + (offset - line_start),

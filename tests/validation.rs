@@ -34,42 +34,197 @@ const fn e(file: &'static str, line: usize, column: usize, message: &'static str
 
 /// Every error of the invalid fixture, and nothing else.
 const EXPECTED: &[Expected] = &[
-    e("requests/02-bad-id.md", 2, 6, "`scmr-2020-1` is not a valid id"),
-    e("requests/03-duplicate-id.md", 2, 6, "duplicate id `VALID-1`"),
-    e("requests/04-missing-reasons.md", 1, 1, "missing required field `reasons`"),
-    e("requests/05-missing-fields.md", 1, 1, "missing required field `id`"),
-    e("requests/05-missing-fields.md", 1, 1, "missing required field `type`"),
-    e("requests/05-missing-fields.md", 1, 1, "missing required field `title`"),
-    e("requests/05-missing-fields.md", 1, 1, "missing required field `classification`"),
-    e("requests/05-missing-fields.md", 1, 1, "missing required field `submitted`"),
-    e("requests/05-missing-fields.md", 1, 1, "missing required field `proposer`"),
-    e("requests/05-missing-fields.md", 1, 1, "missing required field `history`"),
+    e(
+        "requests/02-bad-id.md",
+        2,
+        6,
+        "`scmr-2020-1` is not a valid id",
+    ),
+    e(
+        "requests/03-duplicate-id.md",
+        2,
+        6,
+        "duplicate id `VALID-1`",
+    ),
+    e(
+        "requests/04-missing-reasons.md",
+        1,
+        1,
+        "missing required field `reasons`",
+    ),
+    e(
+        "requests/05-missing-fields.md",
+        1,
+        1,
+        "missing required field `id`",
+    ),
+    e(
+        "requests/05-missing-fields.md",
+        1,
+        1,
+        "missing required field `type`",
+    ),
+    e(
+        "requests/05-missing-fields.md",
+        1,
+        1,
+        "missing required field `title`",
+    ),
+    e(
+        "requests/05-missing-fields.md",
+        1,
+        1,
+        "missing required field `classification`",
+    ),
+    e(
+        "requests/05-missing-fields.md",
+        1,
+        1,
+        "missing required field `submitted`",
+    ),
+    e(
+        "requests/05-missing-fields.md",
+        1,
+        1,
+        "missing required field `proposer`",
+    ),
+    e(
+        "requests/05-missing-fields.md",
+        1,
+        1,
+        "missing required field `history`",
+    ),
     e("requests/06-unknown-key.md", 4, 1, "unknown field `titel`"),
-    e("requests/07-unknown-type.md", 3, 8, "unknown variant `sc-modifcation`"),
-    e("requests/08-unknown-stage.md", 20, 9, "unknown variant `review`"),
-    e("requests/09-unknown-classification.md", 5, 18, "unknown classification `TLP:PURPLE`"),
-    e("requests/10-stage-backwards.md", 24, 9, "stage `triage` goes backwards after `ncsc-review`"),
-    e("requests/11-dates-decreasing.md", 23, 8, "date 2020-04-01 is before the previous entry's 2020-05-01"),
+    e(
+        "requests/07-unknown-type.md",
+        3,
+        8,
+        "unknown variant `sc-modifcation`",
+    ),
+    e(
+        "requests/08-unknown-stage.md",
+        20,
+        9,
+        "unknown variant `review`",
+    ),
+    e(
+        "requests/09-unknown-classification.md",
+        5,
+        18,
+        "unknown classification `TLP:PURPLE`",
+    ),
+    e(
+        "requests/10-stage-backwards.md",
+        24,
+        9,
+        "stage `triage` goes backwards after `ncsc-review`",
+    ),
+    e(
+        "requests/11-dates-decreasing.md",
+        23,
+        8,
+        "date 2020-04-01 is before the previous entry's 2020-05-01",
+    ),
     e("requests/12-no-sponsor.md", 11, 1, "without a sponsor"),
-    e("requests/13-decided-without-final.md", 18, 1, "`decided` but has no final decision"),
+    e(
+        "requests/13-decided-without-final.md",
+        18,
+        1,
+        "`decided` but has no final decision",
+    ),
     e("requests/18-urgent.md", 7, 10, "`urgent_reason`"),
-    e("requests/19-related-unknown.md", 7, 23, "unknown request id `NO-SUCH-1` in `related`"),
-    e("requests/20-link-unknown.md", 19, 13, "unknown request id `NO-SUCH-3` in a link"),
+    e(
+        "requests/19-related-unknown.md",
+        7,
+        23,
+        "unknown request id `NO-SUCH-1` in `related`",
+    ),
+    e(
+        "requests/20-link-unknown.md",
+        19,
+        13,
+        "unknown request id `NO-SUCH-3` in a link",
+    ),
     e("requests/21-unclosed-tlp.md", 20, 1, "never closed"),
-    e("requests/22-no-closing-fence.md", 1, 1, "front matter opened here is never closed"),
+    e(
+        "requests/22-no-closing-fence.md",
+        1,
+        1,
+        "front matter opened here is never closed",
+    ),
     e("requests/23-not-utf8.md", 18, 8, "not valid UTF-8"),
-    e("decisions/APPROVED-INCOMPLETE-final.md", 1, 1, "missing required field `sc_version`"),
-    e("decisions/APPROVED-INCOMPLETE-final.md", 1, 1, "missing required field `implementation_date`"),
-    e("decisions/FINAL-NOT-DECIDED-final.md", 5, 8, "whose history is not `decided`"),
-    e("decisions/TWO-FINALS-final-2.md", 5, 8, "`TWO-FINALS` already has a final decision"),
-    e("decisions/VALID-1-interim-1.md", 6, 11, "outcome `rejected` does not fit"),
-    e("decisions/missing-fields.md", 1, 1, "missing required field `request`"),
-    e("decisions/missing-fields.md", 1, 1, "missing required field `classification`"),
-    e("decisions/missing-fields.md", 1, 1, "missing required field `date`"),
-    e("decisions/missing-fields.md", 1, 1, "missing required field `kind`"),
-    e("decisions/missing-fields.md", 1, 1, "missing required field `outcome`"),
-    e("decisions/unknown-outcome.md", 6, 11, "unknown variant `accepted`"),
-    e("decisions/unknown-request.md", 2, 11, "unknown request id `NO-SUCH-2` in `request`"),
+    e(
+        "decisions/APPROVED-INCOMPLETE-final.md",
+        1,
+        1,
+        "missing required field `sc_version`",
+    ),
+    e(
+        "decisions/APPROVED-INCOMPLETE-final.md",
+        1,
+        1,
+        "missing required field `implementation_date`",
+    ),
+    e(
+        "decisions/FINAL-NOT-DECIDED-final.md",
+        5,
+        8,
+        "whose history is not `decided`",
+    ),
+    e(
+        "decisions/TWO-FINALS-final-2.md",
+        5,
+        8,
+        "`TWO-FINALS` already has a final decision",
+    ),
+    e(
+        "decisions/VALID-1-interim-1.md",
+        6,
+        11,
+        "outcome `rejected` does not fit",
+    ),
+    e(
+        "decisions/missing-fields.md",
+        1,
+        1,
+        "missing required field `request`",
+    ),
+    e(
+        "decisions/missing-fields.md",
+        1,
+        1,
+        "missing required field `classification`",
+    ),
+    e(
+        "decisions/missing-fields.md",
+        1,
+        1,
+        "missing required field `date`",
+    ),
+    e(
+        "decisions/missing-fields.md",
+        1,
+        1,
+        "missing required field `kind`",
+    ),
+    e(
+        "decisions/missing-fields.md",
+        1,
+        1,
+        "missing required field `outcome`",
+    ),
+    e(
+        "decisions/unknown-outcome.md",
+        6,
+        11,
+        "unknown variant `accepted`",
+    ),
+    e(
+        "decisions/unknown-request.md",
+        2,
+        11,
+        "unknown request id `NO-SUCH-2` in `request`",
+    ),
 ];
 
 /// `register check` (human format) on the invalid fixture, run once.
@@ -88,7 +243,10 @@ fn prefix(file: &str, line: usize, column: usize) -> String {
 
 /// The `error:` lines of the human output.
 fn error_lines(run: &Run) -> Vec<&str> {
-    run.stdout.lines().filter(|l| l.contains(": error: ")).collect()
+    run.stdout
+        .lines()
+        .filter(|l| l.contains(": error: "))
+        .collect()
 }
 
 /// Asserts `check` exited 1 and reported `message` at `file:line:column`
@@ -136,12 +294,22 @@ fn assert_only_errors(file: &str, expected: &[&str]) {
 
 #[test]
 fn bad_id_syntax_is_reported_at_the_id_value() {
-    assert_reported("requests/02-bad-id.md", 2, 6, "`scmr-2020-1` is not a valid id");
+    assert_reported(
+        "requests/02-bad-id.md",
+        2,
+        6,
+        "`scmr-2020-1` is not a valid id",
+    );
 }
 
 #[test]
 fn duplicate_id_is_reported_on_the_second_file_and_names_the_first() {
-    assert_reported("requests/03-duplicate-id.md", 2, 6, "duplicate id `VALID-1`");
+    assert_reported(
+        "requests/03-duplicate-id.md",
+        2,
+        6,
+        "duplicate id `VALID-1`",
+    );
     assert!(
         human().stdout.contains("01-valid.md` already uses it"),
         "the help should name the first file:\n{}",
@@ -219,12 +387,22 @@ fn unknown_request_type_is_an_error() {
 
 #[test]
 fn unknown_history_stage_is_an_error() {
-    assert_reported("requests/08-unknown-stage.md", 20, 9, "unknown variant `review`");
+    assert_reported(
+        "requests/08-unknown-stage.md",
+        20,
+        9,
+        "unknown variant `review`",
+    );
 }
 
 #[test]
 fn unknown_decision_outcome_is_an_error() {
-    assert_reported("decisions/unknown-outcome.md", 6, 11, "unknown variant `accepted`");
+    assert_reported(
+        "decisions/unknown-outcome.md",
+        6,
+        11,
+        "unknown variant `accepted`",
+    );
 }
 
 #[test]
@@ -472,7 +650,12 @@ fn check_json_format_parses_and_counts_errors() {
     assert_eq!(bad_id["line"], 2);
     assert_eq!(bad_id["column"], 6);
     assert_eq!(bad_id["severity"], "error");
-    assert!(bad_id["message"].as_str().unwrap().contains("not a valid id"));
+    assert!(
+        bad_id["message"]
+            .as_str()
+            .unwrap()
+            .contains("not a valid id")
+    );
     assert!(!bad_id["help"].as_str().unwrap_or("").is_empty());
 }
 
@@ -517,8 +700,16 @@ fn build_with_content_errors_exits_1_and_leaves_the_previous_output_untouched() 
     }
     let run = common::build(&site.content(), &out, "2030-01-01");
     run.expect_code(1);
-    assert!(run.stderr.contains("02-bad-id.md:2:6: error:"), "{}", run.stderr);
-    assert!(run.stderr.contains("21-unclosed-tlp.md:20:1: error:"), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("02-bad-id.md:2:6: error:"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr.contains("21-unclosed-tlp.md:20:1: error:"),
+        "{}",
+        run.stderr
+    );
     common::assert_same_tree(&before, &common::tree(&out), "output after a failed build");
     // Nothing was left beside the output either.
     let mut beside: Vec<String> = std::fs::read_dir(site.tmp.path())
@@ -543,7 +734,9 @@ fn unclosed_passage_marker_inside_a_list_is_located_at_the_marker() {
         content.join("requests/LIST-1.md").display()
     );
     assert!(
-        run.stdout.lines().any(|l| l.starts_with(&want) && l.contains("never closed")),
+        run.stdout
+            .lines()
+            .any(|l| l.starts_with(&want) && l.contains("never closed")),
         "expected {want}...\n{}",
         run.stdout
     );

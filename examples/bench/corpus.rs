@@ -34,13 +34,51 @@ const REASONS: &[&str] = &[
     "sec-modifications",
 ];
 const WORDS: &[&str] = &[
-    "firmware", "signing", "evidence", "mitigation", "evaluation", "laboratory", "Device",
-    "key", "rotation", "tamper", "HAN", "pairing", "credential", "certificate", "supplier",
-    "assurance", "threat", "requirement", "deployment", "verification", "refurbishment",
-    "Communications", "Hub", "meter", "update", "image", "rollback", "counter", "secure",
-    "boot", "debug", "interface", "locked", "production", "random", "entropy", "source",
+    "firmware",
+    "signing",
+    "evidence",
+    "mitigation",
+    "evaluation",
+    "laboratory",
+    "Device",
+    "key",
+    "rotation",
+    "tamper",
+    "HAN",
+    "pairing",
+    "credential",
+    "certificate",
+    "supplier",
+    "assurance",
+    "threat",
+    "requirement",
+    "deployment",
+    "verification",
+    "refurbishment",
+    "Communications",
+    "Hub",
+    "meter",
+    "update",
+    "image",
+    "rollback",
+    "counter",
+    "secure",
+    "boot",
+    "debug",
+    "interface",
+    "locked",
+    "production",
+    "random",
+    "entropy",
+    "source",
 ];
-const STAGES: &[&str] = &["submitted", "triage", "ncsc-review", "refinement", "decided"];
+const STAGES: &[&str] = &[
+    "submitted",
+    "triage",
+    "ncsc-review",
+    "refinement",
+    "decided",
+];
 
 fn sentence(rng: &mut Rng, words: usize) -> String {
     let mut s = String::new();
@@ -161,14 +199,22 @@ pub fn generate(dir: &Path, n: usize) -> std::io::Result<(usize, usize)> {
             id((i + 1) % n),
         );
         for (s, stage) in STAGES.iter().enumerate().take(reached.min(4) + 1) {
-            let _ = write!(fm, "\n[[history]]\ndate = {}\nstage = \"{stage}\"\n", date(year, start + s * 10));
+            let _ = write!(
+                fm,
+                "\n[[history]]\ndate = {}\nstage = \"{stage}\"\n",
+                date(year, start + s * 10)
+            );
         }
         fm.push_str("+++\n\n");
         fm.push_str(&body(&mut rng, i, n));
         std::fs::write(requests.join(format!("{}.md", id(i))), fm)?;
         if reached >= 4 {
             let outcome = ["approved", "approved", "rejected", "withdrawn"][i % 4];
-            let decision_classification = if i % 13 == 0 { "TLP:AMBER" } else { "TLP:WHITE" };
+            let decision_classification = if i % 13 == 0 {
+                "TLP:AMBER"
+            } else {
+                "TLP:WHITE"
+            };
             let mut d = format!(
                 "+++\nrequest = \"{}\"\nclassification = \"{decision_classification}\"\ndate = {}\nkind = \"final\"\noutcome = \"{outcome}\"\n",
                 id(i),

@@ -21,6 +21,7 @@ struct Run {
 
 fn build(bin: &Path, content: &Path, output: &Path) -> Run {
     let start = Instant::now();
+    #[allow(clippy::zombie_processes)] // reaped by wait4 below, which also gives its rusage
     let child = Command::new(bin)
         .args(["build", "--now", "2026-11-25", "--content"])
         .arg(content)
@@ -35,9 +36,16 @@ fn build(bin: &Path, content: &Path, output: &Path) -> Run {
     // SAFETY: waits for our own child; status and usage are valid pointers.
     let pid = unsafe { libc::wait4(child.id() as i32, &mut status, 0, &mut usage) };
     let seconds = start.elapsed().as_secs_f64();
-    assert!(pid > 0 && libc::WIFEXITED(status) && libc::WEXITSTATUS(status) == 0, "build failed");
+    assert!(
+        pid > 0 && libc::WIFEXITED(status) && libc::WEXITSTATUS(status) == 0,
+        "build failed"
+    );
     let pages = walkdir_count(output);
-    Run { seconds, max_rss_kib: usage.ru_maxrss, pages }
+    Run {
+        seconds,
+        max_rss_kib: usage.ru_maxrss,
+        pages,
+    }
 }
 
 fn walkdir_count(dir: &Path) -> usize {
@@ -73,7 +81,9 @@ fn main() {
     let mut i = 0;
     while i < args.len() {
         match (args[i].as_str(), args.get(i + 1)) {
-            ("--sizes", Some(v)) => sizes = v.split(',').map(|s| s.parse().expect("a number")).collect(),
+            ("--sizes", Some(v)) => {
+                sizes = v.split(',').map(|s| s.parse().expect("a number")).collect()
+            }
             ("--dir", Some(v)) => dir = PathBuf::from(v),
             ("--runs", Some(v)) => runs = v.parse().expect("a number"),
             _ => panic!("usage: bench [--sizes 1000,10000] [--dir DIR] [--runs N]"),
@@ -85,8 +95,14 @@ fn main() {
         .and_then(|p| p.parent()?.parent().map(|d| d.join("register")))
         .filter(|p| p.is_file())
         .expect("build the release binary first: cargo build --release");
-    println!("binary: {}\ncorpus and output under: {}\n", bin.display(), dir.display());
-    println!("| requests | decisions | pages | cold build (s) | rebuild (s) | pages/s (cold) | peak RSS (MiB) |");
+    println!(
+        "binary: {}\ncorpus and output under: {}\n",
+        bin.display(),
+        dir.display()
+    );
+    println!(
+        "| requests | decisions | pages | cold build (s) | rebuild (s) | pages/s (cold) | peak RSS (MiB) |"
+    );
     println!("|---:|---:|---:|---:|---:|---:|---:|");
     for &n in &sizes {
         let content = dir.join(format!("corpus-{n}"));

@@ -112,7 +112,11 @@ pub fn json(register: &PublicRegister, _rows: &[Row], settings: &Settings) -> Ou
     }
 }
 
-fn json_decision<'a>(d: &'a crate::public::PublicDecision, base: &str, id: &str) -> JsonDecision<'a> {
+fn json_decision<'a>(
+    d: &'a crate::public::PublicDecision,
+    base: &str,
+    id: &str,
+) -> JsonDecision<'a> {
     JsonDecision {
         date: d.date.to_string(),
         kind: d.kind.slug(),
@@ -120,7 +124,8 @@ fn json_decision<'a>(d: &'a crate::public::PublicDecision, base: &str, id: &str)
         sc_version: d.sc_version.as_deref(),
         implementation_date: d.implementation_date.map(|x| x.to_string()),
         panel_notified: d.panel_notified.map(|x| x.to_string()),
-        report_url: (d.kind == crate::vocabulary::DecisionKind::Final).then(|| format!("{base}{}", report_url(id))),
+        report_url: (d.kind == crate::vocabulary::DecisionKind::Final)
+            .then(|| format!("{base}{}", report_url(id))),
     }
 }
 
@@ -181,9 +186,12 @@ pub fn csv(rows: &[Row], register: &PublicRegister) -> Result<OutputFile, Render
             row.implementation_date.clone(),
             row.url.clone(),
         ];
-        w.write_record(cells.iter().map(|c| spreadsheet_safe(c))).map_err(err)?;
+        w.write_record(cells.iter().map(|c| spreadsheet_safe(c)))
+            .map_err(err)?;
     }
-    let bytes = w.into_inner().map_err(|e| RenderError(format!("register.csv: {e}")))?;
+    let bytes = w
+        .into_inner()
+        .map_err(|e| RenderError(format!("register.csv: {e}")))?;
     Ok(OutputFile {
         path: "register.csv".into(),
         contents: Contents::Bytes(bytes),

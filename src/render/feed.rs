@@ -57,18 +57,28 @@ pub fn atom(register: &PublicRegister, settings: &Settings) -> OutputFile {
             let (title, summary) = if h.stage == Stage::Submitted {
                 (
                     format!("New {}: {} {}", r.request_type.label(), r.id, r.title),
-                    format!("{} submitted {} on {}.", r.proposer_organisation, r.id, h.date),
+                    format!(
+                        "{} submitted {} on {}.",
+                        r.proposer_organisation, r.id, h.date
+                    ),
                 )
             } else {
                 (
                     format!("{} reached {}: {}", r.id, h.stage.label(), r.title),
-                    h.note.clone().unwrap_or_else(|| format!("Stage {} on {}.", h.stage.label(), h.date)),
+                    h.note
+                        .clone()
+                        .unwrap_or_else(|| format!("Stage {} on {}.", h.stage.label(), h.date)),
                 )
             };
             entries.push(Entry {
                 date: h.date,
                 order: i,
-                id: format!("tag:{authority},{}:{}/stage/{}", r.submitted.year(), r.id, i + 1),
+                id: format!(
+                    "tag:{authority},{}:{}/stage/{}",
+                    r.submitted.year(),
+                    r.id,
+                    i + 1
+                ),
                 title,
                 url: format!("{base}{}", request_url(&r.id)),
                 summary,
@@ -79,35 +89,73 @@ pub fn atom(register: &PublicRegister, settings: &Settings) -> OutputFile {
             entries.push(Entry {
                 date: d.date,
                 order: 1000 + i,
-                id: format!("tag:{authority},{}:{}/decision/{}", r.submitted.year(), r.id, i + 1),
-                title: format!("{} {}: {} ({})", r.id, d.kind.label().to_lowercase(), d.outcome.label(), r.title),
+                id: format!(
+                    "tag:{authority},{}:{}/decision/{}",
+                    r.submitted.year(),
+                    r.id,
+                    i + 1
+                ),
+                title: format!(
+                    "{} {}: {} ({})",
+                    r.id,
+                    d.kind.label().to_lowercase(),
+                    d.outcome.label(),
+                    r.title
+                ),
                 url: if is_final {
                     format!("{base}{}", report_url(&r.id))
                 } else {
                     format!("{base}{}", request_url(&r.id))
                 },
                 summary: match (&d.sc_version, d.implementation_date) {
-                    (Some(v), Some(from)) => format!("Approved for SC version {v}, implemented from {from}."),
+                    (Some(v), Some(from)) => {
+                        format!("Approved for SC version {v}, implemented from {from}.")
+                    }
                     _ => format!("{} on {}.", d.outcome.label(), d.date),
                 },
             });
         }
     }
-    entries.sort_by(|a, b| b.date.cmp(&a.date).then(b.order.cmp(&a.order)).then(a.id.cmp(&b.id)));
+    entries.sort_by(|a, b| {
+        b.date
+            .cmp(&a.date)
+            .then(b.order.cmp(&a.order))
+            .then(a.id.cmp(&b.id))
+    });
     entries.truncate(FEED_ENTRIES);
     let updated = entries.first().map_or(register.today(), |e| e.date);
     let mut x = String::new();
     let _ = writeln!(x, "<?xml version=\"1.0\" encoding=\"utf-8\"?>");
-    let _ = writeln!(x, "<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"{}\">", xml_escape(&settings.language));
+    let _ = writeln!(
+        x,
+        "<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"{}\">",
+        xml_escape(&settings.language)
+    );
     let _ = writeln!(x, "  <title>{}</title>", xml_escape(&settings.title));
     if !settings.description.is_empty() {
-        let _ = writeln!(x, "  <subtitle>{}</subtitle>", xml_escape(&settings.description));
+        let _ = writeln!(
+            x,
+            "  <subtitle>{}</subtitle>",
+            xml_escape(&settings.description)
+        );
     }
     let _ = writeln!(x, "  <id>{}/</id>", xml_escape(base));
-    let _ = writeln!(x, "  <link rel=\"self\" href=\"{}/feed.xml\"/>", xml_escape(base));
-    let _ = writeln!(x, "  <link rel=\"alternate\" type=\"text/html\" href=\"{}/\"/>", xml_escape(base));
+    let _ = writeln!(
+        x,
+        "  <link rel=\"self\" href=\"{}/feed.xml\"/>",
+        xml_escape(base)
+    );
+    let _ = writeln!(
+        x,
+        "  <link rel=\"alternate\" type=\"text/html\" href=\"{}/\"/>",
+        xml_escape(base)
+    );
     let _ = writeln!(x, "  <updated>{updated}T00:00:00Z</updated>");
-    let owner = if settings.owner.is_empty() { &settings.title } else { &settings.owner };
+    let owner = if settings.owner.is_empty() {
+        &settings.title
+    } else {
+        &settings.owner
+    };
     let _ = writeln!(x, "  <author><name>{}</name></author>", xml_escape(owner));
     let _ = writeln!(x, "  <generator>register</generator>");
     for e in &entries {
@@ -132,7 +180,11 @@ pub fn sitemap(pages: &[&str], settings: &Settings) -> OutputFile {
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
     );
     for page in pages {
-        let url = format!("{}/{}", settings.base_url, page.trim_end_matches("index.html"));
+        let url = format!(
+            "{}/{}",
+            settings.base_url,
+            page.trim_end_matches("index.html")
+        );
         let _ = writeln!(x, "  <url><loc>{}</loc></url>", xml_escape(&url));
     }
     x.push_str("</urlset>\n");

@@ -70,7 +70,8 @@ pub fn templates(theme: &Theme) -> Result<Tera, RenderError> {
             .map_err(|_| RenderError(format!("template {name} is not UTF-8")))?;
         sources.push((name.clone(), text));
     }
-    tera.add_raw_templates(sources).map_err(|e| tera_error(&e))?;
+    tera.add_raw_templates(sources)
+        .map_err(|e| tera_error(&e))?;
     Ok(tera)
 }
 
@@ -99,10 +100,22 @@ struct PageView<'a> {
 }
 
 const NAV: &[NavLink] = &[
-    NavLink { url: "/", label: "Register" },
-    NavLink { url: "/versions/", label: "SC versions" },
-    NavLink { url: "/search/", label: "Search" },
-    NavLink { url: "/feed.xml", label: "Feed" },
+    NavLink {
+        url: "/",
+        label: "Register",
+    },
+    NavLink {
+        url: "/versions/",
+        label: "SC versions",
+    },
+    NavLink {
+        url: "/search/",
+        label: "Search",
+    },
+    NavLink {
+        url: "/feed.xml",
+        label: "Feed",
+    },
 ];
 
 struct Renderer<'a> {
@@ -121,12 +134,21 @@ impl Renderer<'_> {
     ) -> Result<OutputFile, RenderError> {
         let mut ctx = self.base.clone();
         let url = format!("/{}", path.trim_end_matches("index.html"));
-        ctx.insert("page", &PageView { title, url: &url, kind });
+        ctx.insert(
+            "page",
+            &PageView {
+                title,
+                url: &url,
+                kind,
+            },
+        );
         fill(&mut ctx);
-        let html = self
-            .tera
-            .render(template, &ctx)
-            .map_err(|e| RenderError(format!("rendering {path} with {template}: {}", tera_error(&e))))?;
+        let html = self.tera.render(template, &ctx).map_err(|e| {
+            RenderError(format!(
+                "rendering {path} with {template}: {}",
+                tera_error(&e)
+            ))
+        })?;
         Ok(OutputFile {
             path,
             contents: Contents::Bytes(html.into_bytes()),
@@ -182,11 +204,16 @@ pub fn render(
         .map(|row| {
             let mut c = Context::new();
             c.insert("row", row);
-            tera.render("_register_row.html", &c)
-                .map_err(|e| RenderError(format!("rendering _register_row.html: {}", tera_error(&e))))
+            tera.render("_register_row.html", &c).map_err(|e| {
+                RenderError(format!("rendering _register_row.html: {}", tera_error(&e)))
+            })
         })
         .collect::<Result<Vec<String>, RenderError>>()?;
-    let position: BTreeMap<&str, usize> = rows.iter().enumerate().map(|(i, r)| (r.id.as_str(), i)).collect();
+    let position: BTreeMap<&str, usize> = rows
+        .iter()
+        .enumerate()
+        .map(|(i, r)| (r.id.as_str(), i))
+        .collect();
 
     let mut base = Context::new();
     base.insert(
@@ -210,13 +237,19 @@ pub fn render(
     let (versions, current) = view::versions(register, &by_id);
 
     let mut files = Vec::new();
-    files.push(renderer.page("index.html", "index.html".into(), "index", "Register", |c| {
-        c.insert("table", &Table::of(&row_html, newest_first.iter().copied()));
-        c.insert("statuses", &statuses);
-        c.insert("devices", &devices);
-        c.insert("versions", &versions);
-        c.insert("types", &view::type_facets(&rows));
-    })?);
+    files.push(renderer.page(
+        "index.html",
+        "index.html".into(),
+        "index",
+        "Register",
+        |c| {
+            c.insert("table", &Table::of(&row_html, newest_first.iter().copied()));
+            c.insert("statuses", &statuses);
+            c.insert("devices", &devices);
+            c.insert("versions", &versions);
+            c.insert("types", &view::type_facets(&rows));
+        },
+    )?);
 
     let request_pages: Result<Vec<Vec<OutputFile>>, RenderError> = register
         .requests()
@@ -268,8 +301,18 @@ pub fn render(
             ListView {
                 kind: "status",
                 heading: format!("Status: {}", s.label),
-                intro: format!("Requests whose status is {} on {}.", s.label.to_lowercase(), register.today()),
-                table: Table::of(&row_html, newest_first.iter().copied().filter(|&i| rows[i].status == s.slug)),
+                intro: format!(
+                    "Requests whose status is {} on {}.",
+                    s.label.to_lowercase(),
+                    register.today()
+                ),
+                table: Table::of(
+                    &row_html,
+                    newest_first
+                        .iter()
+                        .copied()
+                        .filter(|&i| rows[i].status == s.slug),
+                ),
                 version: None,
             },
         ));
@@ -284,7 +327,10 @@ pub fn render(
                 intro: format!("Requests concerning {}.", d.name),
                 table: Table::of(
                     &row_html,
-                    newest_first.iter().copied().filter(|&i| rows[i].devices.iter().any(|x| x == &d.name)),
+                    newest_first
+                        .iter()
+                        .copied()
+                        .filter(|&i| rows[i].devices.iter().any(|x| x == &d.name)),
                 ),
                 version: None,
             },
@@ -301,7 +347,12 @@ pub fn render(
                     "Approved modifications carried by SC version {}, implemented from {}.",
                     v.version, v.implementation_date
                 ),
-                table: Table::of(&row_html, v.requests.iter().filter_map(|r| position.get(r.id.as_str()).copied())),
+                table: Table::of(
+                    &row_html,
+                    v.requests
+                        .iter()
+                        .filter_map(|r| position.get(r.id.as_str()).copied()),
+                ),
                 version: Some(v),
             },
         ));
@@ -309,17 +360,37 @@ pub fn render(
     let list_pages: Result<Vec<OutputFile>, RenderError> = lists
         .par_iter()
         .map(|(path, kind, list)| {
-            renderer.page("list.html", path.clone(), kind, &list.heading, |c| c.insert("list", list))
+            renderer.page("list.html", path.clone(), kind, &list.heading, |c| {
+                c.insert("list", list)
+            })
         })
         .collect();
     files.extend(list_pages?);
 
-    files.push(renderer.page("versions.html", "versions/index.html".into(), "versions", "SC versions", |c| {
-        c.insert("versions", &versions);
-        c.insert("current", &current);
-    })?);
-    files.push(renderer.page("search.html", "search/index.html".into(), "search", "Search", |_| {})?);
-    files.push(renderer.page("404.html", "404.html".into(), "not-found", "Page not found", |_| {})?);
+    files.push(renderer.page(
+        "versions.html",
+        "versions/index.html".into(),
+        "versions",
+        "SC versions",
+        |c| {
+            c.insert("versions", &versions);
+            c.insert("current", &current);
+        },
+    )?);
+    files.push(renderer.page(
+        "search.html",
+        "search/index.html".into(),
+        "search",
+        "Search",
+        |_| {},
+    )?);
+    files.push(renderer.page(
+        "404.html",
+        "404.html".into(),
+        "not-found",
+        "Page not found",
+        |_| {},
+    )?);
 
     files.push(export::json(register, &rows, settings));
     files.push(export::csv(&rows, register)?);
@@ -347,7 +418,11 @@ pub fn render(
     files.push(OutputFile {
         path: "robots.txt".into(),
         contents: Contents::Bytes(
-            format!("User-agent: *\nAllow: /\n\nSitemap: {}/sitemap.xml\n", settings.base_url).into_bytes(),
+            format!(
+                "User-agent: *\nAllow: /\n\nSitemap: {}/sitemap.xml\n",
+                settings.base_url
+            )
+            .into_bytes(),
         ),
     });
     files.sort_by(|a, b| a.path.cmp(&b.path));

@@ -230,9 +230,9 @@ fn question_of(heading: &str) -> Option<usize> {
     let h = h.trim_end_matches(['?', ':', '.']);
     match h {
         "issue" | "the issue" | "what issue are you looking to address" => Some(0),
-        "why it needs addressing" | "why it needs to be addressed" | "why does this issue need to be addressed" => {
-            Some(1)
-        }
+        "why it needs addressing"
+        | "why it needs to be addressed"
+        | "why does this issue need to be addressed" => Some(1),
         "proposed solution" | "the proposed solution" | "what is your proposed solution" => Some(2),
         _ => None,
     }
@@ -261,7 +261,11 @@ fn opt(s: &Option<String>) -> String {
 
 impl RequestView {
     /// The page view of one public request. `rows` are the shared rows.
-    pub fn of(r: &PublicRequest, register: &PublicRegister, rows: &BTreeMap<&str, &Row>) -> RequestView {
+    pub fn of(
+        r: &PublicRequest,
+        register: &PublicRegister,
+        rows: &BTreeMap<&str, &Row>,
+    ) -> RequestView {
         let resolve = resolver(register);
         let mut answers: [Option<String>; 3] = [None, None, None];
         let mut further_sections = Vec::new();
@@ -269,8 +273,16 @@ impl RequestView {
             match question_of(&heading) {
                 Some(i) if answers[i].is_none() => answers[i] = Some(html),
                 _ => further_sections.push(FurtherSection {
-                    heading: if heading.is_empty() { "Notes".to_string() } else { heading },
-                    id: if id == "section" { "notes".to_string() } else { id },
+                    heading: if heading.is_empty() {
+                        "Notes".to_string()
+                    } else {
+                        heading
+                    },
+                    id: if id == "section" {
+                        "notes".to_string()
+                    } else {
+                        id
+                    },
                     html,
                 }),
             }
@@ -288,9 +300,24 @@ impl RequestView {
             q4.push_str(&escaped_paragraph(reason));
         }
         let questions = vec![
-            Question { number: 1, question: QUESTIONS[0], answer: "", answer_html: a1.unwrap_or_default() },
-            Question { number: 2, question: QUESTIONS[1], answer: "", answer_html: a2.unwrap_or_default() },
-            Question { number: 3, question: QUESTIONS[2], answer: "", answer_html: a3.unwrap_or_default() },
+            Question {
+                number: 1,
+                question: QUESTIONS[0],
+                answer: "",
+                answer_html: a1.unwrap_or_default(),
+            },
+            Question {
+                number: 2,
+                question: QUESTIONS[1],
+                answer: "",
+                answer_html: a2.unwrap_or_default(),
+            },
+            Question {
+                number: 3,
+                question: QUESTIONS[2],
+                answer: "",
+                answer_html: a3.unwrap_or_default(),
+            },
             Question {
                 number: 4,
                 question: QUESTIONS[3],
@@ -301,13 +328,21 @@ impl RequestView {
                 number: 5,
                 question: QUESTIONS[4],
                 answer: yes_no(r.requires_new_sc),
-                answer_html: r.requires_new_sc_reason.as_deref().map(escaped_paragraph).unwrap_or_default(),
+                answer_html: r
+                    .requires_new_sc_reason
+                    .as_deref()
+                    .map(escaped_paragraph)
+                    .unwrap_or_default(),
             },
             Question {
                 number: 6,
                 question: QUESTIONS[5],
                 answer: yes_no(r.urgent),
-                answer_html: r.urgent_reason.as_deref().map(escaped_paragraph).unwrap_or_default(),
+                answer_html: r
+                    .urgent_reason
+                    .as_deref()
+                    .map(escaped_paragraph)
+                    .unwrap_or_default(),
             },
         ];
         RequestView {
@@ -315,7 +350,10 @@ impl RequestView {
             reasons: r
                 .reasons
                 .iter()
-                .map(|x| Labelled { slug: x.slug(), label: x.label() })
+                .map(|x| Labelled {
+                    slug: x.slug(),
+                    label: x.label(),
+                })
                 .collect(),
             questions,
             affected_scs: r.affected_scs.clone(),
@@ -342,7 +380,10 @@ impl RequestView {
     }
 }
 
-fn timeline(r: &PublicRequest, resolve: &dyn Fn(&RecordLink) -> Option<String>) -> Vec<TimelineEntry> {
+fn timeline(
+    r: &PublicRequest,
+    resolve: &dyn Fn(&RecordLink) -> Option<String>,
+) -> Vec<TimelineEntry> {
     let mut entries: Vec<(crate::date::Date, u8, TimelineEntry)> = Vec::new();
     for h in &r.history {
         entries.push((
@@ -376,11 +417,15 @@ fn timeline(r: &PublicRequest, resolve: &dyn Fn(&RecordLink) -> Option<String>) 
                 },
                 outcome: d.outcome.slug(),
                 outcome_label: d.outcome.label(),
-                report_url: if is_final { report_url(&r.id) } else { String::new() },
+                report_url: if is_final {
+                    report_url(&r.id)
+                } else {
+                    String::new()
+                },
             },
         ));
     }
-    entries.sort_by(|a, b| (a.0, a.1).cmp(&(b.0, b.1)));
+    entries.sort_by_key(|e| (e.0, e.1));
     entries.into_iter().map(|(_, _, e)| e).collect()
 }
 
@@ -394,13 +439,20 @@ impl ReportView {
             outcome: d.outcome.slug(),
             outcome_label: d.outcome.label(),
             sc_version: opt(&d.sc_version),
-            implementation_date: d.implementation_date.map(|x| x.to_string()).unwrap_or_default(),
+            implementation_date: d
+                .implementation_date
+                .map(|x| x.to_string())
+                .unwrap_or_default(),
             panel_notified: d.panel_notified.map(|x| x.to_string()).unwrap_or_default(),
             body_html: markdown::join_sections(&sections, 2, ""),
             sections: sections
                 .into_iter()
                 .filter(|s| !s.heading.is_empty())
-                .map(|s| FurtherSection { heading: s.heading, id: s.id, html: String::new() })
+                .map(|s| FurtherSection {
+                    heading: s.heading,
+                    id: s.id,
+                    html: String::new(),
+                })
                 .collect(),
             extra: d.extra.clone(),
         }
@@ -448,11 +500,19 @@ fn version_key(v: &str) -> (u32, u32) {
 
 /// The SC versions carrying public approved changes, newest first, with the
 /// current one on the register's build date.
-pub fn versions(register: &PublicRegister, rows: &BTreeMap<&str, &Row>) -> (Vec<VersionView>, String) {
-    let mut by_version: BTreeMap<(u32, u32), (String, crate::date::Date, Vec<Row>)> = BTreeMap::new();
+pub fn versions(
+    register: &PublicRegister,
+    rows: &BTreeMap<&str, &Row>,
+) -> (Vec<VersionView>, String) {
+    let mut by_version: BTreeMap<(u32, u32), (String, crate::date::Date, Vec<Row>)> =
+        BTreeMap::new();
     for r in register.requests() {
-        let Some(d) = r.final_decision() else { continue };
-        let (Some(v), Some(date)) = (&d.sc_version, d.implementation_date) else { continue };
+        let Some(d) = r.final_decision() else {
+            continue;
+        };
+        let (Some(v), Some(date)) = (&d.sc_version, d.implementation_date) else {
+            continue;
+        };
         if d.outcome != Outcome::Approved {
             continue;
         }

@@ -179,10 +179,11 @@ impl Built {
         std::fs::read_to_string(&p).unwrap_or_else(|e| panic!("read {}: {e}", p.display()))
     }
 
-    /// The HTML page at a root-relative URL such as `/requests/X/`.
+    /// The HTML page at a root-relative URL such as `/requests/X/`, with
+    /// character references decoded (see [`unescape`]).
     pub fn page(&self, url: &str) -> String {
         let rel = url.trim_start_matches('/');
-        self.text(&format!("{rel}index.html"))
+        unescape(&self.text(&format!("{rel}index.html")))
     }
 
     /// True when the file exists in the output.
@@ -255,8 +256,11 @@ pub fn tree(dir: &Path) -> BTreeMap<String, Vec<u8>> {
                     .to_string_lossy()
                     .replace('\\', "/");
                 let bytes = if kind.is_symlink() {
-                    format!("symlink -> {}", std::fs::read_link(&path).expect("link").display())
-                        .into_bytes()
+                    format!(
+                        "symlink -> {}",
+                        std::fs::read_link(&path).expect("link").display()
+                    )
+                    .into_bytes()
                 } else {
                     std::fs::read(&path).expect("read output file")
                 };
@@ -287,7 +291,11 @@ pub fn assert_same_tree(a: &BTreeMap<String, Vec<u8>>, b: &BTreeMap<String, Vec<
 
 /// Finds `needle` (case-insensitively when `ignore_case`) in any file path
 /// or file body of `files`; returns where it was found.
-pub fn occurrences(files: &BTreeMap<String, Vec<u8>>, needle: &str, ignore_case: bool) -> Vec<String> {
+pub fn occurrences(
+    files: &BTreeMap<String, Vec<u8>>,
+    needle: &str,
+    ignore_case: bool,
+) -> Vec<String> {
     let fold = |b: &[u8]| -> Vec<u8> {
         if ignore_case {
             b.to_ascii_lowercase()
@@ -301,11 +309,60 @@ pub fn occurrences(files: &BTreeMap<String, Vec<u8>>, needle: &str, ignore_case:
         if contains(&fold(path.as_bytes()), &needle) {
             found.push(format!("path {path}"));
         }
-        if contains(&fold(bytes), &needle) {
+        // Raw bytes, and the text with HTML/XML character references decoded
+        // (Tera writes `/` as `&#x2F;`), so an escaped leak is found too.
+        let decoded = unescape(&String::from_utf8_lossy(bytes));
+        if contains(&fold(bytes), &needle) || contains(&fold(decoded.as_bytes()), &needle) {
             found.push(format!("content of {path}"));
         }
     }
     found
+}
+
+/// Decodes the character references Tera, the Markdown renderer and the
+/// XML writers produce (`&#x2F;`, `&#47;`, `&amp;`, ...), for comparing
+/// page text with plain strings.
+pub fn unescape(html: &str) -> String {
+    let mut out = String::with_capacity(html.len());
+    let mut rest = html;
+    while let Some(i) = rest.find('&') {
+        out.push_str(&rest[..i]);
+        rest = &rest[i..];
+        let end = rest.find(';').filter(|&e| e <= 10);
+        let decoded = end.and_then(|e| {
+            let name = &rest[1..e];
+            let c = match name {
+                "amp" => Some('&'),
+                "lt" => Some('<'),
+                "gt" => Some('>'),
+                "quot" => Some('"'),
+                "apos" => Some('\''),
+                _ => {
+                    let n = if let Some(h) =
+                        name.strip_prefix("#x").or_else(|| name.strip_prefix("#X"))
+                    {
+                        u32::from_str_radix(h, 16).ok()
+                    } else {
+                        name.strip_prefix('#').and_then(|d| d.parse().ok())
+                    };
+                    n.and_then(char::from_u32)
+                }
+            };
+            c.map(|c| (c, e))
+        });
+        match decoded {
+            Some((c, e)) => {
+                out.push(c);
+                rest = &rest[e + 1..];
+            }
+            None => {
+                out.push('&');
+                rest = &rest[1..];
+            }
+        }
+    }
+    out.push_str(rest);
+    out
 }
 
 /// Byte-substring search.

@@ -1,0 +1,154 @@
+//! Output safety and determinism (sections 7 and 8 of the format): the same
+//! bytes for the same input and date whatever the thread count; a build
+//! replaces only folders it wrote (marked `.register-output`); it never
+//! writes over the content folder or the site root; bad arguments exit 2
+//! and write nothing.
+
+mod common;
+
+use common::{
+    NOW, assert_same_tree, build, build_fixture, copy_dir, copy_fixture, fixture_content, run, tree,
+};
+use std::path::Path;
+
+const MARKER: &str = ".register-output";
+
+fn build_threads(content: &Path, out: &Path, threads: &str) {
+    run(common::register()
+        .env("RAYON_NUM_THREADS", threads)
+        .arg("build")
+        .arg("--content")
+        .arg(content)
+        .arg("--output")
+        .arg(out)
+        .arg("--now")
+        .arg(NOW))
+    .expect_code(0);
+}
+
+#[test]
+fn building_twice_into_two_folders_gives_identical_trees() {
+    let a = build_fixture("publication", NOW);
+    let b = build_fixture("publication", NOW);
+    let files = a.files();
+    assert!(files.len() > 20, "{:?}", files.keys());
+    assert_same_tree(&files, &b.files(), "two builds of the same input");
+}
+
+#[test]
+fn thread_count_does_not_change_the_output() {
+    // A snapshot of the sample register (many records), built from one copy
+    // so concurrent edits of content/ cannot make the builds differ.
+    let tmp = tempfile::tempdir().unwrap();
+    let content = tmp.path().join("site").join("content");
+    copy_dir(&common::manifest_dir().join("content"), &content);
+    let one = tmp.path().join("one");
+    let two = tmp.path().join("two");
+    let eight = tmp.path().join("eight");
+    build_threads(&content, &one, "1");
+    build_threads(&content, &two, "2");
+    build_threads(&content, &eight, "8");
+    let first = tree(&one);
+    assert!(first.len() > 30, "{:?}", first.keys());
+    assert_same_tree(&first, &tree(&two), "RAYON_NUM_THREADS=1 vs 2");
+    assert_same_tree(&first, &tree(&eight), "RAYON_NUM_THREADS=1 vs 8");
+}
+
+#[test]
+fn second_build_over_the_first_replaces_it() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("public");
+    build(&fixture_content("publication"), &out, NOW).expect_code(0);
+    assert!(out.join(MARKER).is_file(), "the output is not marked");
+    let first = tree(&out);
+
+    // The same input again: the same tree.
+    build(&fixture_content("publication"), &out, NOW).expect_code(0);
+    assert_same_tree(&first, &tree(&out), "rebuild of the same input");
+
+    // Another site into the same folder: nothing of the first one is left.
+    build(&fixture_content("status"), &out, NOW).expect_code(0);
+    let second = tree(&out);
+    assert!(second.contains_key(MARKER));
+    assert!(second.contains_key("requests/ST-APPROVED/index.html"));
+    let stale: Vec<&String> = second.keys().filter(|p| p.contains("PUB-2024")).collect();
+    assert!(stale.is_empty(), "stale files: {stale:?}");
+    // No staging or old copies were left beside the output.
+    let beside: Vec<String> = std::fs::read_dir(tmp.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(beside, ["public"]);
+}
+
+#[test]
+fn non_empty_output_without_the_marker_is_refused_and_left_untouched() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("somebody-elses-folder");
+    std::fs::create_dir_all(out.join("notes")).unwrap();
+    std::fs::write(out.join("index.html"), "my own page\n").unwrap();
+    std::fs::write(out.join("notes/todo.txt"), "keep me\n").unwrap();
+    let before = tree(&out);
+
+    let run = build(&fixture_content("status"), &out, NOW);
+    run.expect_code(2);
+    assert!(run.stderr.contains(MARKER), "{}", run.stderr);
+    assert_same_tree(&before, &tree(&out), "a folder register did not write");
+    let beside: Vec<String> = std::fs::read_dir(tmp.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(beside, ["somebody-elses-folder"]);
+}
+
+#[test]
+fn output_equal_to_the_content_folder_is_refused() {
+    let site = copy_fixture("status");
+    let before = tree(&site.root);
+    let run = build(&site.content(), &site.content(), NOW);
+    run.expect_code(2);
+    assert_same_tree(&before, &tree(&site.root), "the site after a refused build");
+}
+
+#[test]
+fn output_equal_to_the_site_root_is_refused() {
+    let site = copy_fixture("status");
+    let before = tree(&site.root);
+    let run = build(&site.content(), &site.root, NOW);
+    run.expect_code(2);
+    // With a trailing slash too.
+    let with_slash = format!("{}/", site.root.display());
+    build(&site.content(), Path::new(&with_slash), NOW).expect_code(2);
+    assert_same_tree(&before, &tree(&site.root), "the site after a refused build");
+    assert!(run.stderr.contains("refusing"), "{}", run.stderr);
+}
+
+#[test]
+fn output_inside_the_content_folder_is_refused() {
+    let site = copy_fixture("status");
+    let before = tree(&site.root);
+    build(&site.content(), &site.content().join("public"), NOW).expect_code(2);
+    build(&site.content(), &site.content().join("requests"), NOW).expect_code(2);
+    assert_same_tree(&before, &tree(&site.root), "the site after a refused build");
+}
+
+#[test]
+fn invalid_now_date_exits_2_and_writes_nothing() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("public");
+    for bad in ["2026-13-01", "2026-02-30", "26-11-25", "tomorrow"] {
+        let run = build(&fixture_content("status"), &out, bad);
+        run.expect_code(2);
+        assert!(run.stderr.contains(bad), "{}", run.stderr);
+    }
+    assert_eq!(std::fs::read_dir(tmp.path()).unwrap().count(), 0);
+}
+
+#[test]
+fn missing_content_folder_exits_2() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("public");
+    build(&tmp.path().join("no-such-content"), &out, NOW).expect_code(2);
+    common::check(&tmp.path().join("no-such-content"), "human").expect_code(2);
+    assert!(!out.exists());
+}
