@@ -5,6 +5,7 @@
 //! files in the wrong place) become diagnostics here.
 
 use crate::diagnostic::Diagnostic;
+use rayon::prelude::*;
 use std::path::{Path, PathBuf};
 use walkdir::WalkDir;
 
@@ -54,11 +55,25 @@ pub struct Loaded {
     pub diagnostics: Vec<Diagnostic>,
 }
 
-/// Reads `content/requests/` and `content/decisions/`.
+/// Reads `content/requests/` and `content/decisions/`: the folders are
+/// walked in order, then the files are read in parallel.
 pub fn load(content: &Path) -> Loaded {
     let mut loaded = Loaded::default();
     load_folder(content, "requests", RecordKind::Request, &mut loaded);
     load_folder(content, "decisions", RecordKind::Decision, &mut loaded);
+    let read: Vec<Result<SourceFile, Diagnostic>> = std::mem::take(&mut loaded.files)
+        .into_par_iter()
+        .map(|mut file| {
+            file.text = read_record(&file.path)?;
+            Ok(file)
+        })
+        .collect();
+    for r in read {
+        match r {
+            Ok(file) => loaded.files.push(file),
+            Err(d) => loaded.diagnostics.push(d),
+        }
+    }
     loaded
 }
 
@@ -101,14 +116,12 @@ fn load_folder(content: &Path, folder: &str, kind: RecordKind, loaded: &mut Load
         } else if file_type.is_dir() && kind == RecordKind::Request {
             load_folder_record(&path, loaded);
         } else if file_type.is_file() && name.ends_with(".md") {
-            if let Some(text) = read_record(&path, loaded) {
-                loaded.files.push(SourceFile {
-                    path,
-                    kind,
-                    text,
-                    attachments: Vec::new(),
-                });
-            }
+            loaded.files.push(SourceFile {
+                path,
+                kind,
+                text: String::new(),
+                attachments: Vec::new(),
+            });
         } else {
             loaded.diagnostics.push(
                 Diagnostic::file_error(
@@ -182,14 +195,12 @@ fn load_folder_record(folder: &Path, loaded: &mut Loaded) {
         );
         return;
     }
-    if let Some(text) = read_record(&index, loaded) {
-        loaded.files.push(SourceFile {
-            path: index,
-            kind: RecordKind::Request,
-            text,
-            attachments,
-        });
-    }
+    loaded.files.push(SourceFile {
+        path: index,
+        kind: RecordKind::Request,
+        text: String::new(),
+        attachments,
+    });
 }
 
 /// True for names that are safe as a URL segment and a file name anywhere.
@@ -203,30 +214,28 @@ pub fn is_safe_file_name(name: &str) -> bool {
 }
 
 /// Reads one record: size limit, UTF-8, BOM and CRLF handled here.
-fn read_record(path: &Path, loaded: &mut Loaded) -> Option<String> {
-    let size = std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
-    if size > MAX_RECORD_BYTES {
-        loaded.diagnostics.push(
-            Diagnostic::file_error(
-                path,
-                format!(
-                    "the file is {size} bytes; records are limited to {MAX_RECORD_BYTES} bytes"
-                ),
-            )
-            .with_help("move large material into an attachment of a folder record"),
-        );
-        return None;
+fn read_record(path: &Path) -> Result<String, Diagnostic> {
+    use std::io::Read as _;
+    let file = std::fs::File::open(path)
+        .map_err(|e| Diagnostic::file_error(path, format!("cannot read: {e}")))?;
+    let mut bytes = Vec::new();
+    // Read one byte past the limit to know it was passed, never more.
+    file.take(MAX_RECORD_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| Diagnostic::file_error(path, format!("cannot read: {e}")))?;
+    if bytes.len() as u64 > MAX_RECORD_BYTES {
+        return Err(Diagnostic::file_error(
+            path,
+            format!("the file is larger than {MAX_RECORD_BYTES} bytes, the limit for a record"),
+        )
+        .with_help("move large material into an attachment of a folder record"));
     }
-    let bytes = match std::fs::read(path) {
-        Ok(b) => b,
-        Err(e) => {
-            loaded
-                .diagnostics
-                .push(Diagnostic::file_error(path, format!("cannot read: {e}")));
-            return None;
-        }
-    };
-    decode(path, bytes, &mut loaded.diagnostics)
+    let mut diagnostics = Vec::new();
+    decode(path, bytes, &mut diagnostics).ok_or_else(|| {
+        diagnostics
+            .pop()
+            .unwrap_or_else(|| Diagnostic::file_error(path, "cannot read"))
+    })
 }
 
 /// Turns a record's bytes into text: UTF-8 only, without BOM, LF line ends.

@@ -200,58 +200,47 @@ fn build(
             return ExitCode::from(USAGE_OR_IO);
         }
     };
-    let protected = [content.as_path(), &pipeline::site_root(&content)];
-    if let Err(e) = register::output::check_output_folder(&output, &protected) {
-        eprintln!("error: {e}");
-        return ExitCode::from(USAGE_OR_IO);
-    }
     let options = BuildOptions {
-        content: content.clone(),
+        content,
         today,
         base_url,
     };
-    let rendered = match pipeline::render_site(&options) {
-        Ok(r) => r,
-        Err(BuildError::Content(diagnostics)) => {
-            eprint!("{}", diagnostic::format(&diagnostics, Format::Human));
-            let errors = diagnostics.iter().filter(|d| d.is_error()).count();
-            eprintln!(
-                "error: {errors} content errors; nothing was written to `{}`",
-                output.display()
-            );
-            return ExitCode::from(CONTENT_ERRORS);
-        }
-        Err(BuildError::Theme(e)) => {
-            eprintln!(
-                "error: theme: {e}\nnothing was written to `{}`",
-                output.display()
-            );
-            return ExitCode::from(CONTENT_ERRORS);
-        }
-        Err(BuildError::Io(e)) => {
-            eprintln!("error: {e}");
-            return ExitCode::from(USAGE_OR_IO);
-        }
-    };
-    eprint!("{}", diagnostic::format(&rendered.warnings, Format::Human));
-    match register::output::write_site(&output, &rendered.files, &protected) {
-        Ok(written) => {
-            let s = rendered.summary;
+    match pipeline::build_site(&options, &output) {
+        Ok(report) => {
+            eprint!("{}", diagnostic::format(&report.warnings, Format::Human));
+            let s = report.summary;
             eprintln!(
                 "built {} on {today}: {} record files read; published {} requests and {} decisions, \
-                 withheld {} requests and {} decisions; {written} files written in {:.2} s",
+                 withheld {} requests and {} decisions; {} files written in {:.2} s",
                 output.display(),
-                rendered.files_read,
+                report.files_read,
                 s.requests_published,
                 s.decisions_published,
                 s.requests_withheld,
                 s.decisions_withheld,
-                rendered.started.elapsed().as_secs_f64()
+                report.files_written,
+                report.started.elapsed().as_secs_f64()
             );
             ExitCode::SUCCESS
         }
-        Err(e) => {
-            eprintln!("error: {e}");
+        Err(BuildError::Content(diagnostics)) => {
+            eprint!("{}", diagnostic::format(&diagnostics, Format::Human));
+            let errors = diagnostics.iter().filter(|d| d.is_error()).count();
+            eprintln!(
+                "error: {errors} content errors; `{}` was left as it was",
+                output.display()
+            );
+            ExitCode::from(CONTENT_ERRORS)
+        }
+        Err(BuildError::Theme(e)) => {
+            eprintln!(
+                "error: theme: {e}\n`{}` was left as it was",
+                output.display()
+            );
+            ExitCode::from(CONTENT_ERRORS)
+        }
+        Err(BuildError::Io(e)) => {
+            eprintln!("error: {e}\n`{}` was left as it was", output.display());
             ExitCode::from(USAGE_OR_IO)
         }
     }

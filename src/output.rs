@@ -8,11 +8,15 @@
 
 use crate::render::{Contents, OutputFile};
 use rayon::prelude::*;
-use std::collections::BTreeSet;
+use std::collections::HashSet;
 use std::path::{Component, Path, PathBuf};
+use std::sync::Mutex;
 
 /// The file that marks a folder as written by `register`.
 pub const MARKER: &str = ".register-output";
+
+const MARKER_TEXT: &str =
+    "This folder is written by `register build` and replaced on every build.\n";
 
 /// Why the site could not be written.
 #[derive(Debug)]
@@ -105,89 +109,212 @@ fn safe_relative(path: &str) -> bool {
             .all(|c| !c.is_empty() && c != "." && c != "..")
 }
 
-/// Writes `files` as the new content of `output`, atomically.
-/// Returns how many files were written.
+/// A folder the next site is written into, swapped in by [`Staging::commit`].
+///
+/// Builds keep two generations: the published folder and a hidden *spare*
+/// beside it (`.<name>.register-spare`) holding the site before last. A
+/// build overwrites the spare in place (skipping files whose bytes are
+/// unchanged, deleting files it no longer makes) and then swaps the two by
+/// renaming. Creating and deleting a whole tree of files on every build is
+/// what makes a safe swap slow on real disks; reusing the spare avoids both.
+#[derive(Debug)]
+pub struct Staging {
+    out: PathBuf,
+    spare: PathBuf,
+    swap: PathBuf,
+    /// Files the spare held before this build (relative paths).
+    existing: HashSet<String>,
+    /// Files this build wrote.
+    written: Mutex<Vec<String>>,
+}
+
+fn hidden_sibling(out: &Path, suffix: &str) -> PathBuf {
+    let name = out
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    out.with_file_name(format!(".{name}.register-{suffix}"))
+}
+
+impl Staging {
+    /// Checks `output` and gets its spare folder ready to be written.
+    pub fn prepare(output: &Path, protected: &[&Path]) -> Result<Staging, OutputError> {
+        check_output_folder(output, protected)?;
+        let out = absolute(output);
+        let spare = hidden_sibling(&out, "spare");
+        let swap = hidden_sibling(&out, "swap");
+        if let Some(parent) = out.parent() {
+            std::fs::create_dir_all(parent)
+                .map_err(io(format!("creating {}", parent.display())))?;
+        }
+        // A swap folder is left only by a build killed while swapping.
+        if swap.exists() {
+            if !is_ours(&swap) {
+                return Err(OutputError(format!(
+                    "`{}` is in the way and was not written by register; remove it",
+                    swap.display()
+                )));
+            }
+            if out.exists() {
+                std::fs::remove_dir_all(&swap)
+                    .map_err(io(format!("removing {}", swap.display())))?;
+            } else {
+                std::fs::rename(&swap, &out).map_err(io("restoring the interrupted swap"))?;
+            }
+        }
+        let mut existing = HashSet::new();
+        if spare.exists() {
+            if !is_ours(&spare) {
+                return Err(OutputError(format!(
+                    "`{}` is in the way and was not written by register; remove it",
+                    spare.display()
+                )));
+            }
+            for entry in walkdir::WalkDir::new(&spare)
+                .min_depth(1)
+                .follow_links(false)
+            {
+                let entry =
+                    entry.map_err(|e| OutputError(format!("reading {}: {e}", spare.display())))?;
+                if !entry.file_type().is_dir() {
+                    if let Ok(rel) = entry.path().strip_prefix(&spare) {
+                        existing.insert(rel.to_string_lossy().into_owned());
+                    }
+                }
+            }
+        } else {
+            std::fs::create_dir_all(&spare).map_err(io(format!("creating {}", spare.display())))?;
+        }
+        std::fs::write(spare.join(MARKER), MARKER_TEXT).map_err(io("writing the output marker"))?;
+        existing.remove(MARKER);
+        Ok(Staging {
+            out,
+            spare,
+            swap,
+            existing,
+            written: Mutex::new(Vec::new()),
+        })
+    }
+
+    /// Writes one file into the spare folder, leaving it alone when it
+    /// already holds the same bytes.
+    pub fn write(&self, file: &OutputFile) -> Result<(), OutputError> {
+        if !safe_relative(&file.path) || file.path == MARKER {
+            return Err(OutputError(format!(
+                "refusing to write outside the site: `{}`",
+                file.path
+            )));
+        }
+        let target = self.spare.join(&file.path);
+        let result = match &file.contents {
+            Contents::Bytes(bytes) => {
+                let same = self.existing.contains(&file.path)
+                    && std::fs::metadata(&target).is_ok_and(|m| m.len() == bytes.len() as u64)
+                    && std::fs::read(&target).is_ok_and(|old| old == *bytes);
+                if same {
+                    Ok(())
+                } else {
+                    write_creating_parents(&target, bytes)
+                }
+            }
+            Contents::Copy(source) => {
+                if let Some(parent) = target.parent() {
+                    let _ = std::fs::create_dir_all(parent);
+                }
+                std::fs::copy(source, &target).map(|_| ())
+            }
+        };
+        result.map_err(io(format!("output: writing {}", file.path)))?;
+        self.written
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .push(file.path.clone());
+        Ok(())
+    }
+
+    /// Removes what the previous generation had and this one did not make,
+    /// then swaps the spare folder in. Returns the number of files written.
+    pub fn commit(self) -> Result<usize, OutputError> {
+        let written: HashSet<String> = self
+            .written
+            .into_inner()
+            .unwrap_or_else(|e| e.into_inner())
+            .into_iter()
+            .collect();
+        let mut removed = false;
+        for stale in self.existing.difference(&written) {
+            let path = self.spare.join(stale);
+            std::fs::remove_file(&path)
+                .map_err(io(format!("removing stale {}", path.display())))?;
+            removed = true;
+        }
+        if removed {
+            remove_empty_folders(&self.spare);
+        }
+        if self.out.exists() {
+            std::fs::rename(&self.out, &self.swap).map_err(io(format!(
+                "moving the old site {} aside",
+                self.out.display()
+            )))?;
+            if let Err(e) = std::fs::rename(&self.spare, &self.out) {
+                let _ = std::fs::rename(&self.swap, &self.out);
+                return Err(OutputError(format!("swapping in the new site: {e}")));
+            }
+            std::fs::rename(&self.swap, &self.spare).map_err(io(format!(
+                "keeping the old site as {}",
+                self.spare.display()
+            )))?;
+        } else {
+            std::fs::rename(&self.spare, &self.out)
+                .map_err(io(format!("moving the site into {}", self.out.display())))?;
+        }
+        Ok(written.len())
+    }
+}
+
+impl crate::render::Sink for Staging {
+    fn put(&self, file: OutputFile) -> Result<(), crate::render::RenderError> {
+        self.write(&file)
+            .map_err(|e| crate::render::RenderError(e.0))
+    }
+}
+
+fn write_creating_parents(target: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    match std::fs::write(target, bytes) {
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            if let Some(parent) = target.parent() {
+                std::fs::create_dir_all(parent)?;
+            }
+            std::fs::write(target, bytes)
+        }
+        other => other,
+    }
+}
+
+/// Removes folders left empty under `root` (deepest first).
+fn remove_empty_folders(root: &Path) {
+    let mut folders: Vec<PathBuf> = walkdir::WalkDir::new(root)
+        .min_depth(1)
+        .follow_links(false)
+        .into_iter()
+        .flatten()
+        .filter(|e| e.file_type().is_dir())
+        .map(|e| e.into_path())
+        .collect();
+    folders.sort_by_key(|p| std::cmp::Reverse(p.components().count()));
+    for f in folders {
+        let _ = std::fs::remove_dir(f);
+    }
+}
+
+/// Writes `files` as the new content of `output`, atomically (see
+/// [`Staging`]). Returns how many files were written.
 pub fn write_site(
     output: &Path,
     files: &[OutputFile],
     protected: &[&Path],
 ) -> Result<usize, OutputError> {
-    check_output_folder(output, protected)?;
-    if let Some(bad) = files.iter().find(|f| !safe_relative(&f.path)) {
-        return Err(OutputError(format!(
-            "refusing to write outside the site: `{}`",
-            bad.path
-        )));
-    }
-    let out = absolute(output);
-    let parent = out.parent().map(Path::to_path_buf).unwrap_or_default();
-    let name = out
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    std::fs::create_dir_all(&parent).map_err(io(format!("creating {}", parent.display())))?;
-    let staging = parent.join(format!(".{name}.register-new"));
-    let old = parent.join(format!(".{name}.register-old"));
-    for leftover in [&staging, &old] {
-        if leftover.exists() {
-            if is_ours(leftover) {
-                std::fs::remove_dir_all(leftover)
-                    .map_err(io(format!("removing {}", leftover.display())))?;
-            } else {
-                return Err(OutputError(format!(
-                    "`{}` is in the way and was not written by register; remove it",
-                    leftover.display()
-                )));
-            }
-        }
-    }
-    let result = write_into(&staging, files);
-    if let Err(e) = result {
-        let _ = std::fs::remove_dir_all(&staging);
-        return Err(e);
-    }
-    if out.exists() {
-        std::fs::rename(&out, &old)
-            .map_err(io(format!("moving the old site {} aside", out.display())))?;
-        if let Err(e) = std::fs::rename(&staging, &out) {
-            let _ = std::fs::rename(&old, &out);
-            return Err(OutputError(format!("swapping in the new site: {e}")));
-        }
-        std::fs::remove_dir_all(&old)
-            .map_err(io(format!("removing the old site {}", old.display())))?;
-    } else {
-        std::fs::rename(&staging, &out)
-            .map_err(io(format!("moving the site into {}", out.display())))?;
-    }
-    Ok(files.len())
-}
-
-fn write_into(dir: &Path, files: &[OutputFile]) -> Result<(), OutputError> {
-    std::fs::create_dir_all(dir).map_err(io(format!("creating {}", dir.display())))?;
-    std::fs::write(
-        dir.join(MARKER),
-        "This folder is written by `register build` and replaced on every build.\n",
-    )
-    .map_err(io("writing the output marker"))?;
-    let folders: BTreeSet<&str> = files
-        .iter()
-        .filter_map(|f| f.path.rsplit_once('/').map(|(d, _)| d))
-        .collect();
-    for folder in folders {
-        let p = dir.join(folder);
-        std::fs::create_dir_all(&p).map_err(io(format!("creating {}", p.display())))?;
-    }
-    files.par_iter().try_for_each(|f| {
-        let target = dir.join(&f.path);
-        match &f.contents {
-            Contents::Bytes(b) => {
-                std::fs::write(&target, b).map_err(io(format!("writing {}", f.path)))
-            }
-            Contents::Copy(src) => std::fs::copy(src, &target).map(|_| ()).map_err(io(format!(
-                "copying {} to {}",
-                src.display(),
-                f.path
-            ))),
-        }
-    })
+    let staging = Staging::prepare(output, protected)?;
+    files.par_iter().try_for_each(|f| staging.write(f))?;
+    staging.commit()
 }

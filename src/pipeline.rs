@@ -3,6 +3,7 @@
 
 use crate::date::Date;
 use crate::diagnostic::Diagnostic;
+use crate::output;
 use crate::public::{self, FilterSummary};
 use crate::render::{self, OutputFile};
 use crate::theme;
@@ -57,8 +58,44 @@ pub fn site_root(content: &Path) -> PathBuf {
     abs.parent().map(Path::to_path_buf).unwrap_or(abs)
 }
 
-/// Loads, checks, filters and renders; writes nothing.
-pub fn render_site(options: &BuildOptions) -> Result<Rendered, BuildError> {
+/// What a build did, for its one-line summary.
+#[derive(Debug)]
+pub struct Report {
+    /// Warnings found on the way.
+    pub warnings: Vec<Diagnostic>,
+    /// Record files read.
+    pub files_read: usize,
+    /// What the filter kept and withheld.
+    pub summary: FilterSummary,
+    /// Files of the site made.
+    pub files_written: usize,
+    /// When the build started.
+    pub started: Instant,
+}
+
+/// A register checked, filtered and ready to render, with its theme.
+struct Ready {
+    register: public::PublicRegister,
+    settings: crate::site::Settings,
+    theme: theme::Theme,
+    tera: tera::Tera,
+    warnings: Vec<Diagnostic>,
+    files_read: usize,
+    summary: FilterSummary,
+    started: Instant,
+}
+
+fn timings() -> bool {
+    std::env::var_os("REGISTER_TIMINGS").is_some()
+}
+
+/// Loads, checks, filters and renders into `sink`.
+fn render_into(options: &BuildOptions, sink: &dyn render::Sink) -> Result<Report, BuildError> {
+    prepare(options)?.render(sink)
+}
+
+/// Loads, checks and filters; finds the theme. Writes nothing.
+fn prepare(options: &BuildOptions) -> Result<Ready, BuildError> {
     let started = Instant::now();
     if !options.content.is_dir() {
         return Err(BuildError::Io(format!(
@@ -66,9 +103,8 @@ pub fn render_site(options: &BuildOptions) -> Result<Rendered, BuildError> {
             options.content.display()
         )));
     }
-    let timings = std::env::var_os("REGISTER_TIMINGS").is_some();
     let phase = |name: &str, since: Instant| {
-        if timings {
+        if timings() {
             eprintln!("timing: {name}: {:.3} s", since.elapsed().as_secs_f64());
         }
         Instant::now()
@@ -87,15 +123,76 @@ pub fn render_site(options: &BuildOptions) -> Result<Rendered, BuildError> {
     let theme = theme::find(&site_root(&options.content), &settings.theme)
         .map_err(|e| BuildError::Theme(e.0))?;
     let tera = render::templates(&theme).map_err(|e| BuildError::Theme(e.0))?;
-    let t = phase("theme", t);
-    let files =
-        render::render(&register, &settings, &theme, &tera).map_err(|e| BuildError::Theme(e.0))?;
-    phase("render", t);
-    Ok(Rendered {
-        files,
+    phase("theme", t);
+    Ok(Ready {
+        register,
+        settings,
+        theme,
+        tera,
         warnings: checked.diagnostics,
         files_read: checked.files_read,
         summary,
         started,
     })
+}
+
+impl Ready {
+    fn render(self, sink: &dyn render::Sink) -> Result<Report, BuildError> {
+        let t = Instant::now();
+        let files_written = render::render(
+            &self.register,
+            &self.settings,
+            &self.theme,
+            &self.tera,
+            sink,
+        )
+        .map_err(|e| match e {
+            render::RenderError(m) if m.starts_with("output: ") => BuildError::Io(m),
+            render::RenderError(m) => BuildError::Theme(m),
+        })?;
+        if timings() {
+            eprintln!(
+                "timing: render and write: {:.3} s",
+                t.elapsed().as_secs_f64()
+            );
+        }
+        Ok(Report {
+            warnings: self.warnings,
+            files_read: self.files_read,
+            summary: self.summary,
+            files_written,
+            started: self.started,
+        })
+    }
+}
+
+/// Loads, checks, filters and renders into memory; writes nothing.
+pub fn render_site(options: &BuildOptions) -> Result<Rendered, BuildError> {
+    let sink = render::MemorySink::default();
+    let report = render_into(options, &sink)?;
+    Ok(Rendered {
+        files: sink.into_files(),
+        warnings: report.warnings,
+        files_read: report.files_read,
+        summary: report.summary,
+        started: report.started,
+    })
+}
+
+/// The whole build: renders straight into a staging folder beside
+/// `output` and swaps it in only when every file is written. On any error
+/// the previous site in `output` is left exactly as it was.
+pub fn build_site(options: &BuildOptions, output: &Path) -> Result<Report, BuildError> {
+    let root = site_root(&options.content);
+    let protected = [options.content.as_path(), root.as_path()];
+    output::check_output_folder(output, &protected).map_err(|e| BuildError::Io(e.0))?;
+    let ready = prepare(options)?;
+    let staging = output::Staging::prepare(output, &protected).map_err(|e| BuildError::Io(e.0))?;
+    let report = ready.render(&staging)?;
+    let t = Instant::now();
+    staging.commit().map_err(|e| BuildError::Io(e.0))?;
+    if timings() {
+        eprintln!("timing: swap: {:.3} s", t.elapsed().as_secs_f64());
+    }
+    Ok(report)
 }

@@ -523,3 +523,41 @@ fn public_request_statuses_and_report_are_published() {
     let build = &built.run.stderr;
     assert!(build.contains("published 4 requests"), "{build}");
 }
+
+#[test]
+fn a_request_withheld_after_publication_leaves_no_copy_beside_the_output() {
+    // The keeper published PUB-2024-004 by mistake, reclassifies it AMBER
+    // and rebuilds: no file the generator keeps may still hold it.
+    let site = common::copy_fixture("publication");
+    let out = site.beside("public");
+    common::build(&site.content(), &out, NOW).expect_code(0);
+    assert!(out.join("requests/PUB-2024-004/index.html").is_file());
+    let record = site.content().join("requests/PUB-2024-004.md");
+    let text = std::fs::read_to_string(&record).unwrap();
+    let withheld = text.replace(
+        "classification = \"white\"",
+        "classification = \"TLP:AMBER\"",
+    );
+    assert_ne!(text, withheld);
+    std::fs::write(&record, withheld).unwrap();
+    common::build(&site.content(), &out, NOW).expect_code(0);
+
+    let mut leaks = Vec::new();
+    for entry in std::fs::read_dir(site.tmp.path()).unwrap() {
+        let path = entry.unwrap().path();
+        if path == site.root {
+            continue;
+        }
+        let files = common::tree(&path);
+        for needle in ["PUB-2024-004", "PUBLIC-TITLE-P4", "PUBLIC-URGENT-REASON-P4"] {
+            for w in occurrences(&files, needle, false) {
+                leaks.push(format!("{needle} in {} {w}", path.display()));
+            }
+        }
+    }
+    assert!(
+        leaks.is_empty(),
+        "withheld request still on disk:\n{}",
+        leaks.join("\n")
+    );
+}

@@ -20,21 +20,56 @@ fn site_request_template_overrides_the_theme_for_request_pages() {
     for expected in [
         r#"<html lang="en-GB">"#,
         "<title>TPL-APPROVED: Request TPL-APPROVED | Template override fixture</title>",
+        r#"<meta name="generator" content="register "#,
         r#"<body data-kind="request">"#,
+        r#"<a href="/">Register</a>"#,
         r#"<h1 data-id="TPL-APPROVED">Request TPL-APPROVED</h1>"#,
         r#"<p class="status" data-status="implemented">Implemented</p>"#,
+        r#"<p class="type">sc-modification / SC Modification</p>"#,
+        r#"<p class="devices">ESME,PPMID</p>"#,
+        r#"<p class="outcome">approved / Approved / 3.1 / 2025-06-15 / urgent=true</p>"#,
         r#"<p class="url">/requests/TPL-APPROVED/</p>"#,
+        r#"<p class="classification">TLP:CLEAR</p>"#,
         r#"<p class="org">Status Org</p>"#,
+        r#"<p class="sponsor">Status Supplier</p>"#,
+        "lessons-learned=Lessons learned;new-equipment=New equipment requirements;",
+        r#"<p class="scs">DEV 3.2</p>"#,
+        r#"<p class="extra">SSC-2025-07</p>"#,
         r#"<a href="/reports/TPL-APPROVED/">report</a>"#,
-        "<p>The issue of TPL-APPROVED.</p>",
-        "<li>2025-05-06 Final decision: Approved</li>",
+        r#"<li data-number="1" data-answer=""><p>The issue of TPL-APPROVED.</p>"#,
+        r#"<li data-number="2" data-answer=""><p>Because.</p>"#,
+        r#"<li data-number="3" data-answer=""><p>A fix.</p>"#,
+        r#"<li data-number="4" data-answer="Yes"><p>Mitigations affected: DEV 3.2.</p>"#,
+        "<p>The wording of DEV 3.2 is ambiguous.</p>",
+        r#"<li data-number="5" data-answer="No">"#,
+        r#"<li data-number="6" data-answer="Yes"><p>Evaluations are on hold.</p>"#,
+        r#"<section id="background"><h2>Background</h2><p>A further section.</p>"#,
+        r#"<li data-kind="stage">2025-02-06 Triage<p>Triage note.</p>"#,
+        r#"<li data-kind="decision">2025-05-06 Final decision: Approved /reports/TPL-APPROVED/</li>"#,
+        "<li>/requests/TPL-TRIAGE/ TPL-TRIAGE triage</li>",
         r#"<p class="built">2026-11-25</p>"#,
     ] {
         assert!(page.contains(expected), "{expected} missing from\n{page}");
     }
+    assert!(
+        !page.contains("Never Shown"),
+        "personal data reached the template"
+    );
     let triage = built.page("/requests/TPL-TRIAGE/");
     assert!(triage.contains(MARKER));
-    assert!(triage.contains(r#"data-status="triage""#), "{triage}");
+    for expected in [
+        r#"data-status="triage""#,
+        r#"<p class="classification">TLP:WHITE</p>"#,
+        // Absent optional values are empty, never missing.
+        r#"<p class="outcome"> /  /  /  / urgent=false</p>"#,
+        r#"<p class="extra"></p>"#,
+        "<li>/requests/TPL-TRIAGE/evidence.txt evidence.txt 9 bytes</li>",
+    ] {
+        assert!(
+            triage.contains(expected),
+            "{expected} missing from\n{triage}"
+        );
+    }
     assert!(!triage.contains(r#"class="report""#), "{triage}");
 }
 

@@ -711,13 +711,11 @@ fn build_with_content_errors_exits_1_and_leaves_the_previous_output_untouched() 
         run.stderr
     );
     common::assert_same_tree(&before, &common::tree(&out), "output after a failed build");
-    // Nothing was left beside the output either.
-    let mut beside: Vec<String> = std::fs::read_dir(site.tmp.path())
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .collect();
-    beside.sort();
-    assert_eq!(beside, ["public", "status"]);
+    // Nothing was left beside the output either (but a spare).
+    assert_eq!(
+        common::names_beside_output(site.tmp.path()),
+        ["public", "status"]
+    );
 }
 
 #[test]
@@ -738,6 +736,67 @@ fn unclosed_passage_marker_inside_a_list_is_located_at_the_marker() {
             .lines()
             .any(|l| l.starts_with(&want) && l.contains("never closed")),
         "expected {want}...\n{}",
+        run.stdout
+    );
+}
+
+/// `register check` on `tests/fixtures/dropped-record`: DROPPED-1 has one
+/// bad field (`submitted = 2020-01-10T10:00:00`, line 6) and a passage
+/// marker on line 20 that is never closed; OTHER-1 (`related`, line 7, and
+/// a link, line 19) and an interim decision (line 2) refer to DROPPED-1.
+fn dropped_record_check() -> Run {
+    check(&fixture_content("dropped-record"), "human")
+}
+
+#[test]
+fn a_field_error_is_reported_where_it_is() {
+    let content = fixture_content("dropped-record");
+    let run = dropped_record_check();
+    run.expect_code(1);
+    let want = format!(
+        "{}:6:13: error: ",
+        content.join("requests/DROPPED-1.md").display()
+    );
+    assert!(
+        run.stdout
+            .lines()
+            .any(|l| l.starts_with(&want) && l.contains("`submitted` must be a date")),
+        "{}",
+        run.stdout
+    );
+}
+
+#[test]
+#[ignore = "BUG: a request with one invalid field (e.g. `submitted` with a time) is dropped by \
+            record::parse (`submitted?` etc.), so every reference to its id, in `related`, in \
+            @links and in its decisions' `request`, is reported as `unknown request id`, \
+            although the id exists"]
+fn references_to_a_request_with_a_field_error_are_not_reported_as_unknown() {
+    let run = dropped_record_check();
+    let wrong: Vec<&str> = run
+        .stdout
+        .lines()
+        .filter(|l| l.contains("unknown request id `DROPPED-1`"))
+        .collect();
+    assert!(wrong.is_empty(), "misleading errors: {wrong:#?}");
+}
+
+#[test]
+#[ignore = "BUG: the body of a request with one invalid front-matter field is never checked \
+            (validate::check_across only sees records that parse fully), so its unclosed \
+            passage marker (or unknown @link) is not reported in the same run"]
+fn body_of_a_request_with_a_field_error_is_still_checked() {
+    let content = fixture_content("dropped-record");
+    let run = dropped_record_check();
+    let want = format!(
+        "{}:20:1: error: ",
+        content.join("requests/DROPPED-1.md").display()
+    );
+    assert!(
+        run.stdout
+            .lines()
+            .any(|l| l.starts_with(&want) && l.contains("never closed")),
+        "the unclosed marker of line 20 is not reported:\n{}",
         run.stdout
     );
 }

@@ -60,7 +60,7 @@ struct JsonRegister<'a> {
 }
 
 /// `/register.json`: every public request with its history and decisions.
-pub fn json(register: &PublicRegister, _rows: &[Row], settings: &Settings) -> OutputFile {
+pub fn json(register: &PublicRegister, settings: &Settings) -> OutputFile {
     let base = &settings.base_url;
     let requests = register
         .requests()

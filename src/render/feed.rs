@@ -175,7 +175,7 @@ pub fn atom(register: &PublicRegister, settings: &Settings) -> OutputFile {
 }
 
 /// `/sitemap.xml`: every HTML page of the site (not the 404 page).
-pub fn sitemap(pages: &[&str], settings: &Settings) -> OutputFile {
+pub fn sitemap(pages: &[String], settings: &Settings) -> OutputFile {
     let mut x = String::from(
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
     );

@@ -37,6 +37,55 @@ pub struct OutputFile {
     pub contents: Contents,
 }
 
+/// Where rendered files go as soon as each is made: memory for the preview
+/// server and tests, a staging folder for builds. Files arrive from many
+/// threads in no particular order.
+pub trait Sink: Sync {
+    /// Takes one file of the site.
+    fn put(&self, file: OutputFile) -> Result<(), RenderError>;
+}
+
+/// Keeps the site in memory.
+#[derive(Debug, Default)]
+pub struct MemorySink(std::sync::Mutex<Vec<OutputFile>>);
+
+impl Sink for MemorySink {
+    fn put(&self, file: OutputFile) -> Result<(), RenderError> {
+        self.0.lock().unwrap_or_else(|e| e.into_inner()).push(file);
+        Ok(())
+    }
+}
+
+impl MemorySink {
+    /// The files, sorted by path.
+    pub fn into_files(self) -> Vec<OutputFile> {
+        let mut files = self.0.into_inner().unwrap_or_else(|e| e.into_inner());
+        files.sort_by(|a, b| a.path.cmp(&b.path));
+        files
+    }
+}
+
+/// Passes files on to a sink, noting the HTML pages for the sitemap.
+struct Recorder<'a> {
+    sink: &'a dyn Sink,
+    pages: std::sync::Mutex<Vec<String>>,
+    count: std::sync::atomic::AtomicUsize,
+}
+
+impl Recorder<'_> {
+    fn put(&self, file: OutputFile) -> Result<(), RenderError> {
+        if file.path.ends_with("index.html") {
+            self.pages
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .push(file.path.clone());
+        }
+        self.count
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        self.sink.put(file)
+    }
+}
+
 /// A theme that could not be used.
 #[derive(Debug)]
 pub struct RenderError(pub String);
@@ -185,13 +234,20 @@ struct ListView<'a> {
     version: Option<&'a view::VersionView>,
 }
 
-/// Renders every file of the site from the public register.
+/// Renders every file of the site from the public register into `sink`.
+/// Returns how many files were made.
 pub fn render(
     register: &PublicRegister,
     settings: &Settings,
     theme: &Theme,
     tera: &Tera,
-) -> Result<Vec<OutputFile>, RenderError> {
+    sink: &dyn Sink,
+) -> Result<usize, RenderError> {
+    let out = Recorder {
+        sink,
+        pages: Default::default(),
+        count: Default::default(),
+    };
     let rows: Vec<Row> = register.requests().iter().map(Row::of).collect();
     let by_id: BTreeMap<&str, &Row> = rows.iter().map(|r| (r.id.as_str(), r)).collect();
     let mut newest_first: Vec<usize> = (0..rows.len()).collect();
@@ -236,8 +292,7 @@ pub fn render(
     let devices = view::device_facets(&rows);
     let (versions, current) = view::versions(register, &by_id);
 
-    let mut files = Vec::new();
-    files.push(renderer.page(
+    out.put(renderer.page(
         "index.html",
         "index.html".into(),
         "index",
@@ -249,49 +304,65 @@ pub fn render(
             c.insert("versions", &versions);
             c.insert("types", &view::type_facets(&rows));
         },
-    )?);
+    )?)?;
 
-    let request_pages: Result<Vec<Vec<OutputFile>>, RenderError> = register
-        .requests()
-        .par_iter()
-        .zip(rows.par_iter())
-        .map(|(r, row)| {
-            let mut out = Vec::with_capacity(2 + r.attachments.len());
-            let request = RequestView::of(r, register, &by_id);
-            let title = format!("{}: {}", r.id, r.title);
-            out.push(renderer.page(
-                "request.html",
-                format!("requests/{}/index.html", r.id),
-                "request",
-                &title,
-                |c| {
-                    c.insert("row", row);
-                    c.insert("request", &request);
-                },
-            )?);
-            if let Some(d) = r.final_decision() {
-                let report = ReportView::of(d, register);
-                out.push(renderer.page(
-                    "report.html",
-                    format!("reports/{}/index.html", r.id),
-                    "report",
-                    &format!("Modification Report: {}", r.id),
+    let pages_and_exports = || -> Result<(), RenderError> {
+        register
+            .requests()
+            .par_iter()
+            .zip(rows.par_iter())
+            .map(|(r, row)| {
+                let request = RequestView::of(r, register, &by_id);
+                let title = format!("{}: {}", r.id, r.title);
+                out.put(renderer.page(
+                    "request.html",
+                    format!("requests/{}/index.html", r.id),
+                    "request",
+                    &title,
                     |c| {
                         c.insert("row", row);
-                        c.insert("report", &report);
+                        c.insert("request", &request);
                     },
-                )?);
-            }
-            for a in &r.attachments {
-                out.push(OutputFile {
-                    path: format!("requests/{}/{}", r.id, a.name),
-                    contents: Contents::Copy(a.source.clone()),
-                });
-            }
-            Ok(out)
-        })
-        .collect();
-    files.extend(request_pages?.into_iter().flatten());
+                )?)?;
+                if let Some(d) = r.final_decision() {
+                    let report = ReportView::of(d, register);
+                    out.put(renderer.page(
+                        "report.html",
+                        format!("reports/{}/index.html", r.id),
+                        "report",
+                        &format!("Modification Report: {}", r.id),
+                        |c| {
+                            c.insert("row", row);
+                            c.insert("report", &report);
+                        },
+                    )?)?;
+                }
+                for a in &r.attachments {
+                    out.put(OutputFile {
+                        path: format!("requests/{}/{}", r.id, a.name),
+                        contents: Contents::Copy(a.source.clone()),
+                    })?;
+                }
+                Ok(())
+            })
+            .collect::<Result<(), RenderError>>()
+    };
+    let exports = || -> Result<(), RenderError> {
+        let (a, b) = rayon::join(
+            || -> Result<(), RenderError> {
+                out.put(export::json(register, settings))?;
+                out.put(export::csv(&rows, register)?)
+            },
+            || -> Result<(), RenderError> {
+                out.put(export::search_index(register))?;
+                out.put(feed::atom(register, settings))
+            },
+        );
+        a.and(b)
+    };
+    let (pages, exported) = rayon::join(pages_and_exports, exports);
+    pages?;
+    exported?;
 
     let mut lists: Vec<(String, &'static str, ListView)> = Vec::new();
     for s in &statuses {
@@ -357,17 +428,15 @@ pub fn render(
             },
         ));
     }
-    let list_pages: Result<Vec<OutputFile>, RenderError> = lists
-        .par_iter()
-        .map(|(path, kind, list)| {
+    lists.par_iter().try_for_each(|(path, kind, list)| {
+        out.put(
             renderer.page("list.html", path.clone(), kind, &list.heading, |c| {
                 c.insert("list", list)
-            })
-        })
-        .collect();
-    files.extend(list_pages?);
+            })?,
+        )
+    })?;
 
-    files.push(renderer.page(
+    out.put(renderer.page(
         "versions.html",
         "versions/index.html".into(),
         "versions",
@@ -376,46 +445,35 @@ pub fn render(
             c.insert("versions", &versions);
             c.insert("current", &current);
         },
-    )?);
-    files.push(renderer.page(
+    )?)?;
+    out.put(renderer.page(
         "search.html",
         "search/index.html".into(),
         "search",
         "Search",
         |_| {},
-    )?);
-    files.push(renderer.page(
+    )?)?;
+    out.put(renderer.page(
         "404.html",
         "404.html".into(),
         "not-found",
         "Page not found",
         |_| {},
-    )?);
-
-    files.push(export::json(register, &rows, settings));
-    files.push(export::csv(&rows, register)?);
-    files.push(export::search_index(register));
-    files.push(feed::atom(register, settings));
+    )?)?;
 
     for (name, source) in &theme.statics {
-        files.push(OutputFile {
+        out.put(OutputFile {
             path: name.clone(),
             contents: match source {
                 crate::theme::Source::Disk(p) => Contents::Copy(p.clone()),
                 crate::theme::Source::Embedded(b) => Contents::Bytes(b.to_vec()),
             },
-        });
+        })?;
     }
-    files.sort_by(|a, b| a.path.cmp(&b.path));
-    files.dedup_by(|a, b| a.path == b.path);
-    let html_pages: Vec<&str> = files
-        .iter()
-        .filter(|f| f.path.ends_with("index.html"))
-        .map(|f| f.path.as_str())
-        .collect();
-    let sitemap = feed::sitemap(&html_pages, settings);
-    files.push(sitemap);
-    files.push(OutputFile {
+    let mut pages = std::mem::take(&mut *out.pages.lock().unwrap_or_else(|e| e.into_inner()));
+    pages.sort();
+    out.put(feed::sitemap(&pages, settings))?;
+    out.put(OutputFile {
         path: "robots.txt".into(),
         contents: Contents::Bytes(
             format!(
@@ -424,7 +482,6 @@ pub fn render(
             )
             .into_bytes(),
         ),
-    });
-    files.sort_by(|a, b| a.path.cmp(&b.path));
-    Ok(files)
+    })?;
+    Ok(out.count.load(std::sync::atomic::Ordering::Relaxed))
 }

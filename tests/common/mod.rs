@@ -378,3 +378,15 @@ pub fn page_urls(files: &BTreeMap<String, Vec<u8>>) -> Vec<String> {
         .map(|p| format!("/{p}"))
         .collect()
 }
+
+/// The names in `dir`, sorted, leaving out the hidden spare folder a build
+/// may keep beside its output (`.<output name>.register-spare`).
+pub fn names_beside_output(dir: &Path) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(dir)
+        .expect("read folder")
+        .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+        .filter(|n| !(n.starts_with('.') && n.ends_with(".register-spare")))
+        .collect();
+    names.sort();
+    names
+}
