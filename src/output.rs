@@ -176,10 +176,10 @@ impl Staging {
             {
                 let entry =
                     entry.map_err(|e| OutputError(format!("reading {}: {e}", spare.display())))?;
-                if !entry.file_type().is_dir() {
-                    if let Ok(rel) = entry.path().strip_prefix(&spare) {
-                        existing.insert(rel.to_string_lossy().into_owned());
-                    }
+                if !entry.file_type().is_dir()
+                    && let Ok(rel) = entry.path().strip_prefix(&spare)
+                {
+                    existing.insert(rel.to_string_lossy().into_owned());
                 }
             }
         } else {
