@@ -148,3 +148,25 @@ fn missing_content_folder_exits_2() {
     common::check(&tmp.path().join("no-such-content"), "human").expect_code(2);
     assert!(!out.exists());
 }
+
+#[test]
+fn build_failing_in_a_template_exits_1_and_leaves_the_previous_output_untouched() {
+    let site = copy_fixture("templates");
+    let out = site.beside("public");
+    build(&site.content(), &out, NOW).expect_code(0);
+    let before = tree(&out);
+    // The site's request template now names a variable no page has.
+    std::fs::write(
+        site.root.join("templates/request.html"),
+        "<p>{{ no_such_variable.anywhere }}</p>\n",
+    )
+    .unwrap();
+    let run = build(&site.content(), &out, "2030-01-01");
+    run.expect_code(1);
+    assert!(run.stderr.contains("request.html"), "{}", run.stderr);
+    assert_same_tree(&before, &tree(&out), "output after a failed render");
+    assert_eq!(
+        common::names_beside_output(site.tmp.path()),
+        ["public", "templates"]
+    );
+}

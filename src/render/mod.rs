@@ -110,6 +110,9 @@ fn tera_error(e: &tera::Error) -> RenderError {
 /// Loads the theme's templates into Tera, the site's overrides winning.
 pub fn templates(theme: &Theme) -> Result<Tera, RenderError> {
     let mut tera = Tera::default();
+    // Tera's own escaping also turns `/` into `&#x2F;`, which bloats every
+    // URL; escaping these five is enough for text and quoted attributes.
+    tera.set_escape_fn(escape_html);
     let mut sources = Vec::new();
     for (name, source) in &theme.templates {
         let bytes = source
@@ -122,6 +125,13 @@ pub fn templates(theme: &Theme) -> Result<Tera, RenderError> {
     tera.add_raw_templates(sources)
         .map_err(|e| tera_error(&e))?;
     Ok(tera)
+}
+
+/// Escapes `&`, `<`, `>`, `"` and `'` for HTML text and quoted attributes.
+pub fn escape_html(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 8);
+    crate::markdown::html_escape_into(text, &mut out);
+    out
 }
 
 #[derive(Serialize)]

@@ -45,6 +45,19 @@ pub struct Row {
     pub urgent: bool,
     /// Modification Report URL or "".
     pub report_url: String,
+    /// Each device with its list page: `{name, url}`.
+    pub device_links: Vec<DeviceLink>,
+    /// The SC version's page or "".
+    pub version_url: String,
+}
+
+/// A device kind and its list page.
+#[derive(Debug, Clone, Serialize)]
+pub struct DeviceLink {
+    /// E.g. `ESME`.
+    pub name: String,
+    /// E.g. `/devices/esme/`.
+    pub url: String,
 }
 
 /// The URL of a request's page.
@@ -86,6 +99,19 @@ impl Row {
                 .unwrap_or_default(),
             urgent: r.urgent,
             report_url: fin.map(|_| report_url(&r.id)).unwrap_or_default(),
+            device_links: r
+                .devices
+                .iter()
+                .map(|d| DeviceLink {
+                    name: d.clone(),
+                    url: format!("/devices/{}/", device_slug(d)),
+                })
+                .collect(),
+            version_url: fin
+                .filter(|d| d.outcome == Outcome::Approved)
+                .and_then(|d| d.sc_version.as_ref())
+                .map(|v| format!("/versions/{v}/"))
+                .unwrap_or_default(),
         }
     }
 }
