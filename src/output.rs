@@ -111,12 +111,14 @@ fn safe_relative(path: &str) -> bool {
 
 /// A folder the next site is written into, swapped in by [`Staging::commit`].
 ///
-/// Builds keep two generations: the published folder and a hidden *spare*
-/// beside it (`.<name>.register-spare`) holding the site before last. A
-/// build overwrites the spare in place (skipping files whose bytes are
-/// unchanged, deleting files it no longer makes) and then swaps the two by
-/// renaming. Creating and deleting a whole tree of files on every build is
-/// what makes a safe swap slow on real disks; reusing the spare avoids both.
+/// Creating and deleting a whole tree of files on every build is what makes
+/// a safe swap slow on real disks, so builds keep a hidden *spare* folder
+/// beside the output (`.<name>.register-spare`) and write into it in place.
+/// The spare never holds content: after each swap the previous site, now
+/// the spare, is scrubbed (files the new site does not have are deleted,
+/// the others truncated to zero bytes), so a record withheld since the last
+/// build leaves neither a page, nor a line, nor a file name behind. What is
+/// kept is only the inodes and folders, which is what saves the time.
 #[derive(Debug)]
 pub struct Staging {
     out: PathBuf,
@@ -196,8 +198,8 @@ impl Staging {
         })
     }
 
-    /// Writes one file into the spare folder, leaving it alone when it
-    /// already holds the same bytes.
+    /// Writes one file into the spare folder, over the empty file of the
+    /// same name where there is one.
     pub fn write(&self, file: &OutputFile) -> Result<(), OutputError> {
         if !safe_relative(&file.path) || file.path == MARKER {
             return Err(OutputError(format!(
@@ -207,16 +209,7 @@ impl Staging {
         }
         let target = self.spare.join(&file.path);
         let result = match &file.contents {
-            Contents::Bytes(bytes) => {
-                let same = self.existing.contains(&file.path)
-                    && std::fs::metadata(&target).is_ok_and(|m| m.len() == bytes.len() as u64)
-                    && std::fs::read(&target).is_ok_and(|old| old == *bytes);
-                if same {
-                    Ok(())
-                } else {
-                    write_creating_parents(&target, bytes)
-                }
-            }
+            Contents::Bytes(bytes) => write_creating_parents(&target, bytes),
             Contents::Copy(source) => {
                 if let Some(parent) = target.parent() {
                     let _ = std::fs::create_dir_all(parent);
@@ -264,6 +257,7 @@ impl Staging {
                 "keeping the old site as {}",
                 self.spare.display()
             )))?;
+            scrub(&self.spare, &written)?;
         } else {
             std::fs::rename(&self.spare, &self.out)
                 .map_err(io(format!("moving the site into {}", self.out.display())))?;
@@ -277,6 +271,61 @@ impl crate::render::Sink for Staging {
         self.write(&file)
             .map_err(|e| crate::render::RenderError(e.0))
     }
+}
+
+/// Empties the previous site, now the spare: files the new site does not
+/// have are deleted, the others truncated, so no withheld byte or name
+/// survives beside the output.
+fn scrub(spare: &Path, keep: &HashSet<String>) -> Result<(), OutputError> {
+    let files: Vec<(PathBuf, bool)> = walkdir::WalkDir::new(spare)
+        .min_depth(1)
+        .follow_links(false)
+        .into_iter()
+        .flatten()
+        .filter(|e| !e.file_type().is_dir())
+        .filter_map(|e| {
+            let rel = e
+                .path()
+                .strip_prefix(spare)
+                .ok()?
+                .to_string_lossy()
+                .into_owned();
+            (rel != MARKER).then(|| (e.path().to_path_buf(), keep.contains(&rel)))
+        })
+        .collect();
+    let mut removed = false;
+    for (_, kept) in &files {
+        removed |= !kept;
+    }
+    files.par_iter().try_for_each(|(path, kept)| {
+        let result = if *kept {
+            std::fs::OpenOptions::new()
+                .write(true)
+                .truncate(true)
+                .open(path)
+                .map(|_| ())
+        } else {
+            std::fs::remove_file(path)
+        };
+        result.map_err(io(format!("emptying {}", path.display())))
+    })?;
+    if removed {
+        remove_empty_folders(spare);
+    }
+    restrict(spare);
+    Ok(())
+}
+
+/// Makes a folder readable by its owner only (defence in depth: the spare
+/// is empty, but nobody else needs to list it).
+fn restrict(dir: &Path) {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt as _;
+        let _ = std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700));
+    }
+    #[cfg(not(unix))]
+    let _ = dir;
 }
 
 fn write_creating_parents(target: &Path, bytes: &[u8]) -> std::io::Result<()> {

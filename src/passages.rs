@@ -60,22 +60,23 @@ pub fn strip(body: &str) -> Marked {
         if let Some(caps) = OPEN.captures(content) {
             let label = caps.get(1).map_or("", |m| m.as_str());
             let tlp = Tlp::parse(label);
+            let marker = at + content.find("<!--").unwrap_or(0);
             if tlp.is_none() {
                 problems.push(MarkerProblem {
-                    offset: at,
+                    offset: marker,
                     message: format!(
                         "unknown passage label `TLP:{label}`: the passage is withheld"
                     ),
                     help: "use <!-- TLP:CLEAR -->, WHITE, GREEN, AMBER, AMBER+STRICT or RED",
                 });
             }
-            open.push((at, tlp.is_some_and(Tlp::is_public)));
+            open.push((marker, tlp.is_some_and(Tlp::is_public)));
             continue;
         }
         if CLOSE.is_match(content) {
             if open.pop().is_none() {
                 problems.push(MarkerProblem {
-                    offset: at,
+                    offset: at + content.find("<!--").unwrap_or(0),
                     message: "`<!-- /TLP -->` closes no passage".to_string(),
                     help: "remove it, or add the opening `<!-- TLP:COLOUR -->` line",
                 });

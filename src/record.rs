@@ -247,10 +247,36 @@ pub enum Record {
     Decision(Box<Decision>),
 }
 
+/// A record whose fields could not all be read: what is still known of it,
+/// so that references to its id are not reported as unknown and its body
+/// is still checked in the same run.
+#[derive(Debug, Clone)]
+pub struct Unreadable {
+    /// Its id, where the front matter says one (requests only).
+    pub id: Option<String>,
+    /// The file.
+    pub origin: Origin,
+}
+
+/// What reading one file gave.
+#[derive(Debug)]
+pub struct Parsed {
+    /// The record, when every field could be read.
+    pub record: Option<Record>,
+    /// What is known of it otherwise (front matter present but broken).
+    pub unreadable: Option<Unreadable>,
+    /// Problems found.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+static ID_LINE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r#"(?m)^[ \t]*id[ \t]*=[ \t]*"([^"\n]*)""#).expect("valid pattern")
+});
+
 /// Reads one file's fields. Returns the record when its fields could be
 /// read (even if some checks failed: those are in the diagnostics), so that
 /// checks across records still run and report everything at once.
-pub fn parse(file: SourceFile, extra_devices: &[String]) -> (Option<Record>, Vec<Diagnostic>) {
+pub fn parse(file: SourceFile, extra_devices: &[String]) -> Parsed {
     let mut diagnostics = Vec::new();
     let split = match frontmatter::split(&file.text) {
         Ok(s) => s,
@@ -258,7 +284,11 @@ pub fn parse(file: SourceFile, extra_devices: &[String]) -> (Option<Record>, Vec
             diagnostics.push(
                 Diagnostic::error(&file.path, &file.text, e.offset, e.message).with_help(e.help),
             );
-            return (None, diagnostics);
+            return Parsed {
+                record: None,
+                unreadable: None,
+                diagnostics,
+            };
         }
     };
     let (toml_offset, body_offset) = (split.toml_offset, split.body_offset);
@@ -291,7 +321,21 @@ pub fn parse(file: SourceFile, extra_devices: &[String]) -> (Option<Record>, Vec
             }
         },
     };
-    (record, diagnostics)
+    let unreadable = match (&record, file.kind) {
+        (Some(_), _) => None,
+        (None, kind) => Some(Unreadable {
+            id: (kind == RecordKind::Request)
+                .then(|| ID_LINE.captures(&toml_text))
+                .flatten()
+                .map(|c| c[1].to_string()),
+            origin,
+        }),
+    };
+    Parsed {
+        record,
+        unreadable,
+        diagnostics,
+    }
 }
 
 struct Checker<'a> {
@@ -696,8 +740,9 @@ impl Checker<'_> {
                 self.error(
                     self.at(o),
                     format!(
-                        "outcome `{}` does not fit a {} decision",
+                        "outcome `{}` does not fit {} {} decision",
                         o.get_ref().slug(),
+                        if *k == DecisionKind::Interim { "an" } else { "a" },
                         k.slug()
                     ),
                     format!("a {} decision's outcome is {allowed}", k.slug()),

@@ -14,7 +14,7 @@ use crate::site::Settings;
 use crate::vocabulary::{DecisionKind, Stage};
 use rayon::prelude::*;
 use regex::Regex;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::path::Path;
 use std::sync::LazyLock;
 
@@ -54,25 +54,26 @@ pub fn check(content: &Path) -> Checked {
     let loaded = load::load(content);
     diagnostics.extend(loaded.diagnostics);
     let files_read = loaded.files.len();
-    let parsed: Vec<(Option<Record>, Vec<Diagnostic>)> = loaded
+    let parsed: Vec<record::Parsed> = loaded
         .files
         .into_par_iter()
         .map(|f| record::parse(f, &settings.devices))
         .collect();
     let mut register = Register::default();
-    for (record, diags) in parsed {
-        diagnostics.extend(diags);
-        match record {
+    let mut unreadable = Vec::new();
+    for p in parsed {
+        diagnostics.extend(p.diagnostics);
+        match p.record {
             Some(Record::Request(r)) => register.requests.push(*r),
             Some(Record::Decision(d)) => register.decisions.push(*d),
-            None => {}
+            None => unreadable.extend(p.unreadable),
         }
     }
     register.requests.sort_by(|a, b| a.id.cmp(&b.id));
     register.decisions.sort_by(|a, b| {
         (&a.request, a.date, &a.origin.path).cmp(&(&b.request, b.date, &b.origin.path))
     });
-    check_across(&register, &mut diagnostics);
+    check_across(&register, &unreadable, &mut diagnostics);
     diagnostic::sort(&mut diagnostics);
     Checked {
         settings,
@@ -82,8 +83,16 @@ pub fn check(content: &Path) -> Checked {
     }
 }
 
-fn check_across(register: &Register, diagnostics: &mut Vec<Diagnostic>) {
+/// Rules across records. `unreadable` records (fields broken) still count
+/// as known ids and still have their bodies checked, so one mistake gives
+/// one error, not a cascade.
+fn check_across(
+    register: &Register,
+    unreadable: &[record::Unreadable],
+    diagnostics: &mut Vec<Diagnostic>,
+) {
     let mut by_id: HashMap<&str, &Request> = HashMap::new();
+    let broken_ids: HashSet<&str> = unreadable.iter().filter_map(|u| u.id.as_deref()).collect();
     for r in &register.requests {
         if let Some(first) = by_id.get(r.id.as_str()) {
             diagnostics.push(
@@ -106,7 +115,7 @@ fn check_across(register: &Register, diagnostics: &mut Vec<Diagnostic>) {
                         .error(at, "a request cannot be related to itself")
                         .with_help("remove its own id from `related`"),
                 );
-            } else if !by_id.contains_key(id.as_str()) {
+            } else if !by_id.contains_key(id.as_str()) && !broken_ids.contains(id.as_str()) {
                 diagnostics.push(unknown_id(&r.origin, at, id, "in `related`"));
             }
         }
@@ -114,12 +123,10 @@ fn check_across(register: &Register, diagnostics: &mut Vec<Diagnostic>) {
     let mut finals: HashMap<&str, &Decision> = HashMap::new();
     for d in &register.decisions {
         let Some(request) = by_id.get(d.request.as_str()) else {
-            diagnostics.push(unknown_id(
-                &d.origin,
-                d.request_span,
-                &d.request,
-                "in `request`",
-            ));
+            if !broken_ids.contains(d.request.as_str()) {
+                let e = unknown_id(&d.origin, d.request_span, &d.request, "in `request`");
+                diagnostics.push(e);
+            }
             continue;
         };
         if d.date < request.submitted {
@@ -193,11 +200,17 @@ fn check_across(register: &Register, diagnostics: &mut Vec<Diagnostic>) {
         .chain(register.decisions.iter().map(|d| {
             let public = d.classification.is_some_and(|c| c.is_public());
             (&d.origin, public)
-        }));
+        }))
+        .chain(unreadable.iter().map(|u| (&u.origin, false)));
+    let known = Known {
+        requests: &by_id,
+        broken: &broken_ids,
+        finals: &finals,
+    };
     let found: Vec<Diagnostic> = bodies
         .collect::<Vec<_>>()
         .into_par_iter()
-        .flat_map_iter(|(origin, public)| check_body(origin, public, &by_id, &finals))
+        .flat_map_iter(|(origin, public)| check_body(origin, public, &known))
         .collect();
     diagnostics.extend(found);
 }
@@ -217,12 +230,20 @@ static PHONE: LazyLock<Regex> = LazyLock::new(|| {
         .expect("valid pattern")
 });
 
-fn check_body(
-    origin: &Origin,
-    public: bool,
-    by_id: &HashMap<&str, &Request>,
-    finals: &HashMap<&str, &Decision>,
-) -> Vec<Diagnostic> {
+/// The ids a body may link to.
+struct Known<'a> {
+    requests: &'a HashMap<&'a str, &'a Request>,
+    broken: &'a HashSet<&'a str>,
+    finals: &'a HashMap<&'a str, &'a Decision>,
+}
+
+impl Known<'_> {
+    fn exists(&self, id: &str) -> bool {
+        self.requests.contains_key(id) || self.broken.contains(id)
+    }
+}
+
+fn check_body(origin: &Origin, public: bool, known: &Known<'_>) -> Vec<Diagnostic> {
     let mut found = Vec::new();
     let body = origin.body();
     let base = origin.body_offset;
@@ -241,13 +262,13 @@ fn check_body(
                     .error(base + at, format!("`{dest}` is not a record link"))
                     .with_help("write (@SCMR-2019-001) for a request or (@SCMR-2019-001/report) for its report"),
             ),
-            Ok(RecordLink::Request(id)) if !by_id.contains_key(id.as_str()) => {
+            Ok(RecordLink::Request(id)) if !known.exists(&id) => {
                 found.push(unknown_id(origin, base + at, &id, "in a link"));
             }
             Ok(RecordLink::Report(id)) => {
-                if !by_id.contains_key(id.as_str()) {
+                if !known.exists(&id) {
                     found.push(unknown_id(origin, base + at, &id, "in a link"));
-                } else if !finals.contains_key(id.as_str()) {
+                } else if known.requests.contains_key(id.as_str()) && !known.finals.contains_key(id.as_str()) {
                     found.push(
                         origin
                             .error(base + at, format!("`{id}` has no final decision, so no report"))

@@ -525,11 +525,6 @@ fn public_request_statuses_and_report_are_published() {
 }
 
 #[test]
-#[ignore = "BUG: src/output.rs keeps the site before last in a hidden spare folder beside the \
-            output (`.<name>.register-spare`); after a published request is reclassified \
-            AMBER and the site rebuilt, its page, title and id stay in that folder (feed, \
-            register.json/csv, search index, sitemap, lists) until the build after next, and an \
-            output nested in a web root (e.g. /var/www/html/register) serves them"]
 fn a_request_withheld_after_publication_leaves_no_copy_beside_the_output() {
     // The keeper published PUB-2024-004 by mistake, reclassifies it AMBER
     // and rebuilds: no file the generator keeps may still hold it.

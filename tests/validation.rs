@@ -719,9 +719,6 @@ fn build_with_content_errors_exits_1_and_leaves_the_previous_output_untouched() 
 }
 
 #[test]
-#[ignore = "BUG: an unclosed (or unknown-label) passage marker that is indented, e.g. inside a list item, \
-            is reported at column 1 of its line instead of the column of `<!--` \
-            (src/passages.rs uses the line's start offset, not the marker's)"]
 fn unclosed_passage_marker_inside_a_list_is_located_at_the_marker() {
     // tests/fixtures/unclosed-in-list: line 20 is `    <!-- TLP:RED -->`.
     let content = fixture_content("unclosed-in-list");
@@ -767,10 +764,6 @@ fn a_field_error_is_reported_where_it_is() {
 }
 
 #[test]
-#[ignore = "BUG: a request with one invalid field (e.g. `submitted` with a time) is dropped by \
-            record::parse (`submitted?` etc.), so every reference to its id, in `related`, in \
-            @links and in its decisions' `request`, is reported as `unknown request id`, \
-            although the id exists"]
 fn references_to_a_request_with_a_field_error_are_not_reported_as_unknown() {
     let run = dropped_record_check();
     let wrong: Vec<&str> = run
@@ -782,9 +775,6 @@ fn references_to_a_request_with_a_field_error_are_not_reported_as_unknown() {
 }
 
 #[test]
-#[ignore = "BUG: the body of a request with one invalid front-matter field is never checked \
-            (validate::check_across only sees records that parse fully), so its unclosed \
-            passage marker (or unknown @link) is not reported in the same run"]
 fn body_of_a_request_with_a_field_error_is_still_checked() {
     let content = fixture_content("dropped-record");
     let run = dropped_record_check();
