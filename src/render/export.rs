@@ -204,32 +204,39 @@ struct SearchDoc<'a> {
     title: &'a str,
     url: String,
     status: &'static str,
+    kind: &'static str,
     text: String,
 }
 
-/// `/search-index.json`: the public text of each request and report, for
-/// the theme's client-side search. Built from the public register, so it
-/// holds no withheld text.
+/// `/search-index.json`: one document per public request and per public
+/// Modification Report, for the theme's client-side search. Built from the
+/// public register alone, so it holds no withheld text; each document's
+/// text is its distinct words, in order of first use, to keep it compact.
 pub fn search_index(register: &PublicRegister) -> OutputFile {
-    let mut docs = Vec::new();
-    for r in register.requests() {
-        docs.push(SearchDoc {
-            id: &r.id,
-            title: &r.title,
-            url: request_url(&r.id),
-            status: r.status.label(),
-            text: plain_text(&r.body),
-        });
-        if let Some(d) = r.final_decision() {
-            docs.push(SearchDoc {
+    use rayon::prelude::*;
+    let docs: Vec<SearchDoc> = register
+        .requests()
+        .par_iter()
+        .flat_map_iter(|r| {
+            let request = SearchDoc {
+                id: &r.id,
+                title: &r.title,
+                url: request_url(&r.id),
+                status: r.status.label(),
+                kind: r.request_type.label(),
+                text: distinct_words(&r.body),
+            };
+            let report = r.final_decision().map(|d| SearchDoc {
                 id: &r.id,
                 title: &r.title,
                 url: report_url(&r.id),
                 status: r.status.label(),
-                text: plain_text(&d.body),
+                kind: "Modification Report",
+                text: distinct_words(&d.body),
             });
-        }
-    }
+            std::iter::once(request).chain(report)
+        })
+        .collect();
     let mut bytes = serde_json::to_vec(&docs).expect("plain data serialises");
     bytes.push(b'\n');
     OutputFile {
@@ -238,17 +245,23 @@ pub fn search_index(register: &PublicRegister) -> OutputFile {
     }
 }
 
-/// The words of a Markdown body, without markup (and without link targets,
-/// so withheld ids in `@` links do not reach the index).
-fn plain_text(markdown: &str) -> String {
+/// The distinct words of a Markdown body, without markup and without link
+/// targets (so withheld ids in `@` links never reach the index).
+fn distinct_words(markdown: &str) -> String {
     use pulldown_cmark::{Event, Parser};
+    let mut seen = std::collections::HashSet::new();
     let mut out = String::new();
     for event in Parser::new(markdown) {
         if let Event::Text(t) | Event::Code(t) = event {
-            if !out.is_empty() {
-                out.push(' ');
+            for word in t.split(|c: char| !c.is_alphanumeric() && c != '.' && c != '-') {
+                let word = word.trim_matches(|c: char| c == '.' || c == '-');
+                if !word.is_empty() && seen.insert(word.to_lowercase()) {
+                    if !out.is_empty() {
+                        out.push(' ');
+                    }
+                    out.push_str(word);
+                }
             }
-            out.push_str(t.trim());
         }
     }
     out
@@ -257,6 +270,12 @@ fn plain_text(markdown: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn search_text_is_distinct_words_without_link_targets() {
+        let text = distinct_words("## Issue\n\nThe key, the KEY and [DEV 3.2](@HIDDEN-1) v1.2.\n");
+        assert_eq!(text, "Issue The key and DEV 3.2 v1.2");
+    }
 
     #[test]
     fn formula_cells_are_defused() {
