@@ -20,6 +20,7 @@ pub mod markdown;
 pub mod output;
 pub mod passages;
 pub mod pipeline;
+pub mod progress;
 pub mod public;
 pub mod record;
 pub mod render;

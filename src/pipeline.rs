@@ -137,6 +137,16 @@ fn prepare(options: &BuildOptions) -> Result<Ready, BuildError> {
 }
 
 impl Ready {
+    /// About how many files the site will have, for the progress bar.
+    fn expected_files(&self) -> usize {
+        let requests = self.register.requests();
+        let pages: usize = requests
+            .iter()
+            .map(|r| 1 + usize::from(r.final_decision().is_some()) + r.attachments.len())
+            .sum();
+        pages + self.theme.statics.len() + 40
+    }
+
     fn render(self, sink: &dyn render::Sink) -> Result<Report, BuildError> {
         let t = Instant::now();
         let files_written = render::render(
@@ -188,7 +198,10 @@ pub fn build_site(options: &BuildOptions, output: &Path) -> Result<Report, Build
     output::check_output_folder(output, &protected).map_err(|e| BuildError::Io(e.0))?;
     let ready = prepare(options)?;
     let staging = output::Staging::prepare(output, &protected).map_err(|e| BuildError::Io(e.0))?;
-    let report = ready.render(&staging)?;
+    let progress = crate::progress::Progress::start(ready.expected_files());
+    let report = ready.render(&progress.counting(&staging));
+    progress.finish();
+    let report = report?;
     let t = Instant::now();
     staging.commit().map_err(|e| BuildError::Io(e.0))?;
     if timings() {
