@@ -118,7 +118,7 @@ fn prepare(options: &BuildOptions) -> Result<Ready, BuildError> {
     if let Some(url) = &options.base_url {
         settings.base_url = url.trim_end_matches('/').to_string();
     }
-    let (register, summary) = public::filter(&checked.register, options.today);
+    let (register, summary) = public::filter(checked.register, options.today);
     let t = phase("filter", t);
     let theme = theme::find(&site_root(&options.content), &settings.theme)
         .map_err(|e| BuildError::Theme(e.0))?;

@@ -168,95 +168,98 @@ pub struct FilterSummary {
 }
 
 /// Filters the checked register down to what may be published on `today`.
-pub fn filter(register: &Register, today: Date) -> (PublicRegister, FilterSummary) {
+/// Takes the register by value: what is withheld is dropped here, so it is
+/// not even in memory while the site is rendered.
+pub fn filter(register: Register, today: Date) -> (PublicRegister, FilterSummary) {
     let mut summary = FilterSummary::default();
-    let public_ids: HashSet<&str> = register
-        .requests
+    let Register {
+        requests: all_requests,
+        decisions: all_decisions,
+    } = register;
+    let public_ids: HashSet<String> = all_requests
         .iter()
         .filter(|r| !r.draft && r.classification.is_some_and(Tlp::is_public))
-        .map(|r| r.id.as_str())
+        .map(|r| r.id.clone())
         .collect();
-    let mut decisions: HashMap<&str, Vec<PublicDecision>> = HashMap::new();
-    for d in &register.decisions {
+    let mut decisions: HashMap<String, Vec<PublicDecision>> = HashMap::new();
+    for d in all_decisions {
         let classification = match d.classification {
-            Some(c) if c.is_public() && public_ids.contains(d.request.as_str()) => c,
+            Some(c) if c.is_public() && public_ids.contains(&d.request) => c,
             _ => {
                 summary.decisions_withheld += 1;
                 continue;
             }
         };
         summary.decisions_published += 1;
+        let body = passages::strip(d.origin.body()).public;
         decisions
-            .entry(d.request.as_str())
+            .entry(d.request)
             .or_default()
             .push(PublicDecision {
                 classification,
                 date: d.date,
                 kind: d.kind,
                 outcome: d.outcome,
-                sc_version: d.sc_version.clone(),
+                sc_version: d.sc_version,
                 implementation_date: d.implementation_date,
                 panel_notified: d.panel_notified,
-                body: passages::strip(d.origin.body()).public,
-                extra: d.extra.clone(),
+                body,
+                extra: d.extra,
                 _seal: Seal,
             });
     }
-    let mut requests = Vec::with_capacity(public_ids.len());
-    for r in &register.requests {
+    let mut requests: Vec<PublicRequest> = Vec::with_capacity(public_ids.len());
+    for r in all_requests {
         let Some(classification) = r.classification.filter(|c| c.is_public() && !r.draft) else {
             summary.requests_withheld += 1;
             continue;
         };
-        if requests
-            .last()
-            .is_some_and(|p: &PublicRequest| p.id == r.id)
-        {
+        if requests.last().is_some_and(|p| p.id == r.id) {
             // A duplicate id is an error upstream; never publish either twice.
             continue;
         }
-        let decisions = decisions.remove(r.id.as_str()).unwrap_or_default();
+        let decisions = decisions.remove(&r.id).unwrap_or_default();
         let public_final = decisions
             .iter()
             .find(|d| d.kind == DecisionKind::Final)
             .map(|d| (d.outcome, d.implementation_date));
         let latest = r.history.last().map_or(Stage::Submitted, |h| h.stage);
+        let body = passages::strip(r.origin.body()).public;
         requests.push(PublicRequest {
-            id: r.id.clone(),
-            request_type: r.request_type,
-            title: r.title.clone(),
-            classification,
-            submitted: r.submitted,
-            reasons: r.reasons.clone(),
-            devices: r.devices.clone(),
-            affected_scs: r.affected_scs.clone(),
-            affected_scs_reason: r.affected_scs_reason.clone(),
-            requires_new_sc: r.requires_new_sc,
-            requires_new_sc_reason: r.requires_new_sc_reason.clone(),
-            urgent: r.urgent,
-            urgent_reason: r.urgent_reason.clone(),
             related: r
                 .related
-                .iter()
-                .filter(|id| public_ids.contains(id.as_str()))
-                .cloned()
+                .into_iter()
+                .filter(|id| public_ids.contains(id))
                 .collect(),
-            proposer_organisation: r.proposer.organisation.clone(),
-            sponsor_sec_party: r.sponsor.as_ref().map(|s| s.organisation.clone()),
+            proposer_organisation: r.proposer.organisation,
+            sponsor_sec_party: r.sponsor.map(|s| s.organisation),
             history: r
                 .history
-                .iter()
+                .into_iter()
                 .map(|h| PublicStage {
                     date: h.date,
                     stage: h.stage,
-                    note: h.note.clone(),
+                    note: h.note,
                 })
                 .collect(),
             status: status::derive(latest, public_final, today),
             decisions,
-            body: passages::strip(r.origin.body()).public,
-            attachments: r.attachments.clone(),
-            extra: r.extra.clone(),
+            body,
+            id: r.id,
+            request_type: r.request_type,
+            title: r.title,
+            classification,
+            submitted: r.submitted,
+            reasons: r.reasons,
+            devices: r.devices,
+            affected_scs: r.affected_scs,
+            affected_scs_reason: r.affected_scs_reason,
+            requires_new_sc: r.requires_new_sc,
+            requires_new_sc_reason: r.requires_new_sc_reason,
+            urgent: r.urgent,
+            urgent_reason: r.urgent_reason,
+            attachments: r.attachments,
+            extra: r.extra,
             _seal: Seal,
         });
     }

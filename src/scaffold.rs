@@ -428,7 +428,7 @@ mod tests {
             assert_eq!(r.submitted, date("2026-03-14"));
             // Fail closed: a new request is withheld until reclassified.
             assert!(!r.classification.unwrap().is_public());
-            let (public, _) = crate::public::filter(&checked.register, date("2026-03-14"));
+            let (public, _) = crate::public::filter(checked.register, date("2026-03-14"));
             assert!(public.requests().is_empty());
         }
     }

@@ -4,6 +4,7 @@
 //! peak memory (max RSS of the build process).
 //!
 //!     cargo build --release && cargo run --release --example bench -- [--sizes 1000,10000] [--dir DIR] [--runs N]
+//!     cargo run --release --example bench -- --generate DIR N    # only write a corpus
 //!
 //! DIR defaults to /dev/shm/register-bench (tmpfs) when it exists.
 
@@ -78,6 +79,15 @@ fn main() {
     };
     let mut runs = 3;
     let args: Vec<String> = std::env::args().skip(1).collect();
+    if args.first().map(String::as_str) == Some("--generate") {
+        let (Some(dir), Some(n)) = (args.get(1), args.get(2)) else {
+            panic!("usage: bench --generate DIR N");
+        };
+        let (r, d) =
+            corpus::generate(Path::new(dir), n.parse().expect("a number")).expect("write corpus");
+        println!("wrote {r} requests and {d} decisions to {dir}");
+        return;
+    }
     let mut i = 0;
     while i < args.len() {
         match (args[i].as_str(), args.get(i + 1)) {

@@ -235,11 +235,21 @@ impl Table {
     }
 }
 
-#[derive(Serialize)]
-struct ListView<'a> {
+/// A list page before its table is built.
+struct ListSpec<'a> {
+    path: String,
     kind: &'static str,
     heading: String,
     intro: String,
+    members: Vec<usize>,
+    version: Option<&'a view::VersionView>,
+}
+
+#[derive(Serialize)]
+struct ListView<'a> {
+    kind: &'static str,
+    heading: &'a str,
+    intro: &'a str,
     table: Table,
     version: Option<&'a view::VersionView>,
 }
@@ -374,76 +384,74 @@ pub fn render(
     pages?;
     exported?;
 
-    let mut lists: Vec<(String, &'static str, ListView)> = Vec::new();
+    // Lists are specified by their members' positions and their tables
+    // built one at a time as each page renders, so at most a few large
+    // tables are in memory at once.
+    let mut lists: Vec<ListSpec> = Vec::new();
     for s in &statuses {
-        lists.push((
-            format!("status/{}/index.html", s.slug),
-            "status",
-            ListView {
-                kind: "status",
-                heading: format!("Status: {}", s.label),
-                intro: format!(
-                    "Requests whose status is {} on {}.",
-                    s.label.to_lowercase(),
-                    register.today()
-                ),
-                table: Table::of(
-                    &row_html,
-                    newest_first
-                        .iter()
-                        .copied()
-                        .filter(|&i| rows[i].status == s.slug),
-                ),
-                version: None,
-            },
-        ));
+        lists.push(ListSpec {
+            path: format!("status/{}/index.html", s.slug),
+            kind: "status",
+            heading: format!("Status: {}", s.label),
+            intro: format!(
+                "Requests whose status is {} on {}.",
+                s.label.to_lowercase(),
+                register.today()
+            ),
+            members: newest_first
+                .iter()
+                .copied()
+                .filter(|&i| rows[i].status == s.slug)
+                .collect(),
+            version: None,
+        });
     }
     for d in &devices {
-        lists.push((
-            format!("devices/{}/index.html", d.slug),
-            "device",
-            ListView {
-                kind: "device",
-                heading: format!("Device: {}", d.name),
-                intro: format!("Requests concerning {}.", d.name),
-                table: Table::of(
-                    &row_html,
-                    newest_first
-                        .iter()
-                        .copied()
-                        .filter(|&i| rows[i].devices.iter().any(|x| x == &d.name)),
-                ),
-                version: None,
-            },
-        ));
+        lists.push(ListSpec {
+            path: format!("devices/{}/index.html", d.slug),
+            kind: "device",
+            heading: format!("Device: {}", d.name),
+            intro: format!("Requests concerning {}.", d.name),
+            members: newest_first
+                .iter()
+                .copied()
+                .filter(|&i| rows[i].devices.iter().any(|x| x == &d.name))
+                .collect(),
+            version: None,
+        });
     }
     for v in &versions {
-        lists.push((
-            format!("versions/{}/index.html", v.version),
-            "version",
-            ListView {
-                kind: "version",
-                heading: format!("SC version {}", v.version),
-                intro: format!(
-                    "Approved modifications carried by SC version {}, implemented from {}.",
-                    v.version, v.implementation_date
-                ),
-                table: Table::of(
-                    &row_html,
-                    v.requests
-                        .iter()
-                        .filter_map(|r| position.get(r.id.as_str()).copied()),
-                ),
-                version: Some(v),
-            },
-        ));
+        lists.push(ListSpec {
+            path: format!("versions/{}/index.html", v.version),
+            kind: "version",
+            heading: format!("SC version {}", v.version),
+            intro: format!(
+                "Approved modifications carried by SC version {}, implemented from {}.",
+                v.version, v.implementation_date
+            ),
+            members: v
+                .requests
+                .iter()
+                .filter_map(|r| position.get(r.id.as_str()).copied())
+                .collect(),
+            version: Some(v),
+        });
     }
-    lists.par_iter().try_for_each(|(path, kind, list)| {
-        out.put(
-            renderer.page("list.html", path.clone(), kind, &list.heading, |c| {
-                c.insert("list", list)
-            })?,
-        )
+    lists.par_iter().try_for_each(|spec| {
+        let list = ListView {
+            kind: spec.kind,
+            heading: &spec.heading,
+            intro: &spec.intro,
+            table: Table::of(&row_html, spec.members.iter().copied()),
+            version: spec.version,
+        };
+        out.put(renderer.page(
+            "list.html",
+            spec.path.clone(),
+            spec.kind,
+            &spec.heading,
+            |c| c.insert("list", &list),
+        )?)
     })?;
 
     out.put(renderer.page(
