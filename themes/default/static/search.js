@@ -36,7 +36,7 @@
     var li = document.createElement("li");
     var a = document.createElement("a");
     a.href = doc.url;
-    a.textContent = doc.id + ": " + doc.title;
+    a.textContent = (doc.kind === "Modification Report" ? "Modification Report for " : "") + doc.id + ": " + doc.title;
     li.appendChild(a);
     var meta = document.createElement("span");
     meta.className = "search-meta";
