@@ -81,8 +81,23 @@ fn is_hidden(name: &str) -> bool {
     name.starts_with('.')
 }
 
+/// True when `path` itself is a symbolic link (not followed).
+fn is_symlink(path: &Path) -> bool {
+    std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink())
+}
+
 fn load_folder(content: &Path, folder: &str, kind: RecordKind, loaded: &mut Loaded) {
     let root = content.join(folder);
+    // `walkdir` follows a root that is a link: refuse it here, or records
+    // from outside the content folder would be read (and published).
+    if is_symlink(&root) {
+        loaded.diagnostics.push(
+            Diagnostic::file_error(&root, "symbolic links are not followed").with_help(format!(
+                "replace the link with the `{folder}/` folder itself"
+            )),
+        );
+        return;
+    }
     if !root.is_dir() {
         return;
     }
@@ -179,6 +194,16 @@ fn load_folder_record(folder: &Path, loaded: &mut Loaded) {
                 )
                 .with_help("rename the file, e.g. `triage-notes.pdf`"),
             );
+        } else if is_reserved_attachment_name(&name) {
+            loaded.diagnostics.push(
+                Diagnostic::file_error(
+                    &path,
+                    format!(
+                        "an attachment cannot be named `{name}`: the request's own page has that name"
+                    ),
+                )
+                .with_help("rename the file, e.g. `evidence.html`"),
+            );
         } else {
             let size = entry.metadata().map(|m| m.len()).unwrap_or(0);
             attachments.push(Attachment {
@@ -187,6 +212,13 @@ fn load_folder_record(folder: &Path, loaded: &mut Loaded) {
                 size,
             });
         }
+    }
+    if is_symlink(&index) {
+        loaded.diagnostics.push(
+            Diagnostic::file_error(&index, "symbolic links are not followed")
+                .with_help("replace the link with the record file itself"),
+        );
+        return;
     }
     if !index.is_file() {
         loaded.diagnostics.push(
@@ -201,6 +233,13 @@ fn load_folder_record(folder: &Path, loaded: &mut Loaded) {
         text: String::new(),
         attachments,
     });
+}
+
+/// Attachments are published beside the request's page, at
+/// `requests/<id>/<name>`: a file named like the page would replace it
+/// (on case-insensitive file systems whatever its case).
+fn is_reserved_attachment_name(name: &str) -> bool {
+    name.eq_ignore_ascii_case("index.html")
 }
 
 /// True for names that are safe as a URL segment and a file name anywhere.
@@ -303,5 +342,8 @@ mod tests {
         for bad in ["", "..", ".hidden", "a/b", "a\\b", "é.pdf", "a b.pdf"] {
             assert!(!is_safe_file_name(bad), "{bad}");
         }
+        assert!(is_reserved_attachment_name("index.html"));
+        assert!(is_reserved_attachment_name("INDEX.HTML"));
+        assert!(!is_reserved_attachment_name("index.html.txt"));
     }
 }

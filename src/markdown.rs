@@ -7,7 +7,7 @@
 //! section through the `ammonia` sanitiser, so content can never script a
 //! reader's browser.
 
-use pulldown_cmark::{CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd, html};
+use pulldown_cmark::{Alignment, CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd, html};
 use std::sync::LazyLock;
 
 /// Where an `@` link points.
@@ -188,16 +188,23 @@ pub fn join_sections(sections: &[Section], level: u8, id_prefix: &str) -> String
 
 /// Escapes text for HTML content and attribute values.
 pub fn html_escape_into(text: &str, out: &mut String) {
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
+    let bytes = text.as_bytes();
+    let mut start = 0;
+    for (i, &b) in bytes.iter().enumerate() {
+        let entity = match b {
+            b'&' => "&amp;",
+            b'<' => "&lt;",
+            b'>' => "&gt;",
+            b'"' => "&quot;",
+            b'\'' => "&#39;",
+            _ => continue,
+        };
+        // The special bytes are ASCII, so `i` is always a char boundary.
+        out.push_str(&text[start..i]);
+        out.push_str(entity);
+        start = i + 1;
     }
+    out.push_str(&text[start..]);
 }
 
 /// A fragment id from a heading: lower-case ASCII words joined by hyphens.
@@ -250,6 +257,67 @@ fn is_plain_url(url: &str) -> bool {
     !head.contains(':') && !lower.starts_with("//") && !lower.contains('\\')
 }
 
+/// Sections nested deeper than this are not sanitised tag by tag but
+/// published as plain text: the sanitiser's HTML tree builder takes time
+/// quadratic in the nesting depth, so a hostile body (a million `> `, or
+/// `<div>`s) would otherwise stall the build for hours.
+const MAX_SANITISED_DEPTH: usize = 1000;
+
+/// How deep elements nest in a section, raw HTML tags included (counted
+/// roughly: start tags that are not void open, end tags close).
+fn nesting_depth(events: &[Event<'_>]) -> usize {
+    const VOID: &[&str] = &[
+        "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param",
+        "source", "track", "wbr",
+    ];
+    let (mut depth, mut max) = (0usize, 0usize);
+    for e in events {
+        match e {
+            Event::Start(_) => depth += 1,
+            Event::End(_) => depth = depth.saturating_sub(1),
+            Event::Html(raw) | Event::InlineHtml(raw) => {
+                for (i, _) in raw.match_indices('<') {
+                    let tag = &raw[i + 1..];
+                    if tag.starts_with('/') {
+                        depth = depth.saturating_sub(1);
+                    } else if tag.starts_with(|c: char| c.is_ascii_alphabetic()) {
+                        let name: String = tag
+                            .chars()
+                            .take_while(char::is_ascii_alphanumeric)
+                            .collect::<String>()
+                            .to_ascii_lowercase();
+                        let self_closing = tag.split('>').next().is_some_and(|t| t.ends_with('/'));
+                        if !VOID.contains(&name.as_str()) && !self_closing {
+                            depth += 1;
+                        }
+                    }
+                    max = max.max(depth);
+                }
+            }
+            _ => {}
+        }
+        max = max.max(depth);
+    }
+    max
+}
+
+/// A section's words alone, escaped: what is published of a section too
+/// deeply nested to sanitise.
+fn plain_text_html(events: &[Event<'_>]) -> String {
+    let mut out = String::from("<p>");
+    for e in events {
+        match e {
+            Event::Text(t) | Event::Code(t) => html_escape_into(t, &mut out),
+            Event::SoftBreak | Event::HardBreak | Event::End(_) if !out.ends_with(' ') => {
+                out.push(' ');
+            }
+            _ => {}
+        }
+    }
+    out.push_str("</p>\n");
+    out
+}
+
 fn to_safe_html(events: Vec<Event<'_>>) -> String {
     let needs_sanitiser = events.iter().any(|e| match e {
         Event::Html(_) | Event::InlineHtml(_) => true,
@@ -257,8 +325,20 @@ fn to_safe_html(events: Vec<Event<'_>>) -> String {
         Event::Start(Tag::Image { .. }) => true,
         _ => false,
     });
+    if needs_sanitiser && nesting_depth(&events) > MAX_SANITISED_DEPTH {
+        return plain_text_html(&events);
+    }
+    // Column alignment would come out as `style` attributes, which the
+    // site's Content-Security-Policy (`style-src 'self'`) refuses and the
+    // sanitiser removes: leave it out everywhere.
+    let events = events.into_iter().map(|e| match e {
+        Event::Start(Tag::Table(aligns)) => {
+            Event::Start(Tag::Table(vec![Alignment::None; aligns.len()]))
+        }
+        e => e,
+    });
     let mut out = String::new();
-    html::push_html(&mut out, events.into_iter());
+    html::push_html(&mut out, events);
     if needs_sanitiser {
         SANITISER.clean(&out).to_string()
     } else {
@@ -313,6 +393,38 @@ mod tests {
             html.contains("<table>") && html.contains("<b>b</b>"),
             "{html}"
         );
+        // Aligned columns give no inline style (the CSP forbids them).
+        let html = render("| a | b |\n|--:|:-:|\n| 1 | 2 |\n", &public_only);
+        assert!(
+            html.contains("<th>a</th>") && !html.contains("style"),
+            "{html}"
+        );
+    }
+
+    #[test]
+    fn deeply_nested_sections_are_published_as_text_quickly() {
+        let started = std::time::Instant::now();
+        let deep = format!("{}x <b onclick=\"a()\">y</b>\n", "> ".repeat(200_000));
+        let html = render(&deep, &public_only);
+        assert_eq!(html, "<p>x y </p>\n");
+        let divs = format!("{}x{}\n", "<div>".repeat(100_000), "</div>".repeat(100_000));
+        // Raw HTML is left out altogether.
+        assert_eq!(render(&divs, &public_only), "<p> </p>\n");
+        assert!(started.elapsed().as_secs() < 20, "{:?}", started.elapsed());
+        // Ordinary nesting is still sanitised tag by tag.
+        let html = render("> > <b onclick=\"a()\">y</b>\n", &public_only);
+        assert!(
+            html.contains("<blockquote>") && html.contains("<b>y</b>"),
+            "{html}"
+        );
+        assert!(!html.contains("onclick"), "{html}");
+    }
+
+    #[test]
+    fn escapes_the_five_specials_and_keeps_the_rest() {
+        let mut out = String::new();
+        html_escape_into("a<b>&\"c'é", &mut out);
+        assert_eq!(out, "a&lt;b&gt;&amp;&quot;c&#39;é");
     }
 
     #[test]

