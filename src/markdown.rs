@@ -64,6 +64,34 @@ pub fn record_links(body: &str) -> Vec<(usize, String)> {
         .collect()
 }
 
+/// A quick, over-inclusive scan for `[text](@…)` destinations, without
+/// parsing the Markdown. Returns `None` when it cannot stand in for
+/// [`record_links`] (reference-style definitions). Used to skip the full
+/// parse when every candidate is fine; any doubtful candidate sends the
+/// caller to the full parse, which alone decides and locates problems.
+pub fn quick_record_links(body: &str) -> Option<Vec<&str>> {
+    let spaced = body.match_indices("](").any(|(i, _)| {
+        body[i + 2..]
+            .trim_start_matches([' ', '\t', '\n', '\r'])
+            .starts_with('@')
+            && !body[i + 2..].starts_with('@')
+    });
+    if spaced || body.contains("]: @") || body.contains("](<@") {
+        return None;
+    }
+    let mut found = Vec::new();
+    let mut rest = body;
+    while let Some(i) = rest.find("](@") {
+        let after = &rest[i + 2..];
+        let end = after
+            .find(|c: char| c == ')' || c.is_whitespace())
+            .unwrap_or(after.len());
+        found.push(&after[..end]);
+        rest = &after[end..];
+    }
+    Some(found)
+}
+
 /// One `##` section of a body, rendered.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Section {
@@ -425,6 +453,16 @@ mod tests {
         let mut out = String::new();
         html_escape_into("a<b>&\"c'é", &mut out);
         assert_eq!(out, "a&lt;b&gt;&amp;&quot;c&#39;é");
+    }
+
+    #[test]
+    fn quick_scan_finds_inline_record_links_and_defers_references() {
+        assert_eq!(
+            quick_record_links("a [x](@A-1) b [y](@B-2/report \"t\") [z](http://e)"),
+            Some(vec!["@A-1", "@B-2/report"])
+        );
+        assert_eq!(quick_record_links("[x][r]\n\n[r]: @A-1\n"), None);
+        assert_eq!(quick_record_links("[x]( @A-1)"), None);
     }
 
     #[test]

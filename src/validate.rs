@@ -255,7 +255,23 @@ fn check_body(origin: &Origin, public: bool, known: &Known<'_>) -> Vec<Diagnosti
                 .with_help(p.help),
         );
     }
-    for (at, dest) in markdown::record_links(body) {
+    // Most bodies link only to ids that exist: a quick scan proves it and
+    // saves a full parse; anything doubtful is parsed and located.
+    let all_fine = markdown::quick_record_links(body).is_some_and(|candidates| {
+        candidates
+            .iter()
+            .all(|dest| match markdown::parse_record_link(dest) {
+                Ok(RecordLink::Request(id)) => known.exists(&id),
+                Ok(RecordLink::Report(id)) => known.finals.contains_key(id.as_str()),
+                Err(_) => false,
+            })
+    });
+    let links = if all_fine {
+        Vec::new()
+    } else {
+        markdown::record_links(body)
+    };
+    for (at, dest) in links {
         match markdown::parse_record_link(&dest) {
             Err(markdown::NotARecordLink) => found.push(
                 origin
