@@ -57,10 +57,52 @@ pub fn strip(body: &str) -> Marked {
             problems,
         };
     }
+    // Inside an HTML comment that spans lines: (offset where it opened).
+    let mut in_comment: Option<usize> = None;
+    // Once a comment spanning lines mentions TLP, what follows is doubtful:
+    // everything from there on is withheld (and it is an error).
+    let mut doubtful = false;
     for line in body.split_inclusive('\n') {
         let at = offset;
         offset += line.len();
         let content = line.trim_end_matches(['\n', '\r']);
+        if let Some(opened) = in_comment {
+            if content.to_ascii_lowercase().contains("tlp") && !doubtful {
+                doubtful = true;
+                problems.push(MarkerProblem {
+                    offset: opened,
+                    message: "a comment spanning several lines mentions TLP: a marker must be \
+                              one line, so everything from here on is withheld"
+                        .to_string(),
+                    help: "write markers on one line, exactly `<!-- TLP:AMBER -->` and `<!-- /TLP -->`",
+                });
+            }
+            if content.contains("-->") {
+                in_comment = None;
+            }
+            continue;
+        }
+        if let Some(i) = content.rfind("<!--")
+            && !content[i..].contains("-->")
+        {
+            in_comment = Some(at + i);
+            if content[i..].to_ascii_lowercase().contains("tlp") && !doubtful {
+                doubtful = true;
+                problems.push(MarkerProblem {
+                    offset: at + i,
+                    message: "a comment spanning several lines mentions TLP: a marker must be \
+                              one line, so everything from here on is withheld"
+                        .to_string(),
+                    help: "write markers on one line, exactly `<!-- TLP:AMBER -->` and `<!-- /TLP -->`",
+                });
+            }
+            if content[..i].trim().is_empty() || doubtful {
+                continue;
+            }
+        }
+        if doubtful {
+            continue;
+        }
         if let Some(caps) = OPEN.captures(content) {
             let label = caps.get(1).map_or("", |m| m.as_str());
             let tlp = Tlp::parse(label);
@@ -130,6 +172,18 @@ mod tests {
         let body = "a\n<!-- TLP:AMBER -->\nsecret\n<!-- /TLP -->\nb\n<!-- tlp:clear -->\nkept\n<!-- /tlp -->\n";
         let m = strip(body);
         assert_eq!(m.public, "a\nb\nkept\n");
+        assert!(m.problems.is_empty());
+    }
+
+    #[test]
+    fn markers_split_over_lines_withhold_the_rest_and_are_reported() {
+        let m = strip("a\n<!--\nTLP:RED\n-->\nsecret\n<!-- /TLP -->\nmore\n");
+        assert_eq!(m.public, "a\n");
+        assert_eq!(m.problems.len(), 1);
+        assert_eq!(m.problems[0].offset, 2);
+        // An ordinary comment over several lines is not a problem.
+        let m = strip("a\n<!--\nnote to self\n-->\nb\n");
+        assert_eq!(m.public, "a\nb\n");
         assert!(m.problems.is_empty());
     }
 

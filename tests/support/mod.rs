@@ -1,0 +1,291 @@
+//! Helpers for the publication-safety tests (`publication_properties.rs`,
+//! `hostile_input.rs`): write content folders, build them in process or with
+//! the real binary, and search every output byte and path for canaries.
+//!
+//! Kept apart from `tests/common/` on purpose: these tests own it.
+
+// Each test file uses a different subset of these helpers.
+#![allow(dead_code)]
+
+use register::date::Date;
+use register::pipeline::{BuildError, BuildOptions, render_site};
+use register::render::Contents;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+/// Writes `text` to `root/rel`, creating folders on the way.
+pub fn write(root: &Path, rel: &str, bytes: impl AsRef<[u8]>) -> PathBuf {
+    let path = root.join(rel);
+    if let Some(parent) = path.parent() {
+        std::fs::create_dir_all(parent).expect("create folder");
+    }
+    std::fs::write(&path, bytes).expect("write file");
+    path
+}
+
+/// A site's files as (path in the site, bytes), whatever made them.
+pub type Files = BTreeMap<String, Vec<u8>>;
+
+/// Builds `content` in memory on `today`, as `register build` would, and
+/// returns every file with copied files (attachments, static files) read
+/// from their source. Panics with the diagnostics if the build fails.
+pub fn build_in_process(content: &Path, today: Date) -> Files {
+    let options = BuildOptions {
+        content: content.to_path_buf(),
+        today,
+        base_url: None,
+    };
+    match render_site(&options) {
+        Ok(rendered) => rendered
+            .files
+            .into_iter()
+            .map(|f| {
+                let bytes = match f.contents {
+                    Contents::Bytes(b) => b,
+                    Contents::Copy(source) => std::fs::read(&source)
+                        .unwrap_or_else(|e| panic!("read {}: {e}", source.display())),
+                };
+                (f.path, bytes)
+            })
+            .collect(),
+        Err(BuildError::Content(diagnostics)) => {
+            let text: Vec<String> = diagnostics
+                .iter()
+                .filter(|d| d.is_error())
+                .map(|d| {
+                    format!(
+                        "{}:{}:{}: {}",
+                        d.file.display(),
+                        d.line,
+                        d.column,
+                        d.message
+                    )
+                })
+                .collect();
+            panic!(
+                "the generated content does not validate:\n{}",
+                text.join("\n")
+            )
+        }
+        Err(e) => panic!("build failed: {e:?}"),
+    }
+}
+
+/// What one run of the binary did.
+#[derive(Debug)]
+pub struct Run {
+    /// Exit code (-1 when killed by a signal).
+    pub code: i32,
+    /// Standard output.
+    pub stdout: String,
+    /// Standard error.
+    pub stderr: String,
+}
+
+impl Run {
+    /// Panics unless the exit code is `code`, showing both streams.
+    pub fn expect_code(&self, code: i32) -> &Self {
+        assert_eq!(
+            self.code, code,
+            "expected exit code {code}, got {}\n--- stdout\n{}\n--- stderr\n{}",
+            self.code, self.stdout, self.stderr
+        );
+        self
+    }
+}
+
+/// The `register` binary, its environment cleaned of dates and threads.
+pub fn register() -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_register"));
+    c.env_remove("SOURCE_DATE_EPOCH")
+        .env_remove("RAYON_NUM_THREADS");
+    c
+}
+
+/// Runs a command to completion.
+pub fn run(cmd: &mut Command) -> Run {
+    let out = cmd.output().expect("run the register binary");
+    Run {
+        code: out.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    }
+}
+
+/// `register build --content <content> --output <output> --now <now>`.
+pub fn build_bin(content: &Path, output: &Path, now: &str) -> Run {
+    run(register()
+        .arg("build")
+        .arg("--content")
+        .arg(content)
+        .arg("--output")
+        .arg(output)
+        .arg("--now")
+        .arg(now))
+}
+
+/// `register check --content <content>`.
+pub fn check_bin(content: &Path) -> Run {
+    run(register().arg("check").arg("--content").arg(content))
+}
+
+/// Every file under `dir`, hidden ones included: relative path to bytes.
+pub fn tree(dir: &Path) -> Files {
+    fn walk(root: &Path, dir: &Path, into: &mut Files) {
+        for entry in std::fs::read_dir(dir).expect("read output folder") {
+            let entry = entry.expect("output entry");
+            let path = entry.path();
+            let kind = entry.file_type().expect("file type");
+            let rel = path
+                .strip_prefix(root)
+                .expect("under root")
+                .to_string_lossy()
+                .replace('\\', "/");
+            if kind.is_symlink() {
+                let target = std::fs::read_link(&path).expect("read link");
+                into.insert(rel, format!("symlink -> {}", target.display()).into_bytes());
+            } else if kind.is_dir() {
+                walk(root, &path, into);
+            } else {
+                into.insert(rel, std::fs::read(&path).expect("read output file"));
+            }
+        }
+    }
+    let mut files = Files::new();
+    walk(dir, dir, &mut files);
+    files
+}
+
+/// Decodes the character references HTML and XML writers produce
+/// (`&#x2F;`, `&#47;`, `&amp;`, ...), so an escaped leak is found too.
+pub fn unescape(html: &str) -> String {
+    let mut out = String::with_capacity(html.len());
+    let mut rest = html;
+    while let Some(i) = rest.find('&') {
+        out.push_str(&rest[..i]);
+        rest = &rest[i..];
+        let end = rest.find(';').filter(|&e| e <= 10);
+        let decoded = end.and_then(|e| {
+            let name = &rest[1..e];
+            let c = match name {
+                "amp" => Some('&'),
+                "lt" => Some('<'),
+                "gt" => Some('>'),
+                "quot" => Some('"'),
+                "apos" => Some('\''),
+                "nbsp" => Some(' '),
+                _ => {
+                    let n = if let Some(h) =
+                        name.strip_prefix("#x").or_else(|| name.strip_prefix("#X"))
+                    {
+                        u32::from_str_radix(h, 16).ok()
+                    } else {
+                        name.strip_prefix('#').and_then(|d| d.parse().ok())
+                    };
+                    n.and_then(char::from_u32)
+                }
+            };
+            c.map(|c| (c, e))
+        });
+        match decoded {
+            Some((c, e)) => {
+                out.push(c);
+                rest = &rest[e + 1..];
+            }
+            None => {
+                out.push('&');
+                rest = &rest[1..];
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+/// A site's paths and contents prepared for searching: lower-cased, raw and
+/// with character references decoded, and (for JSON) with `\uXXXX` escapes
+/// decoded, each file kept apart so a hit can be named.
+pub struct Haystack {
+    /// (what, lower-cased text).
+    parts: Vec<(String, String)>,
+    /// Every part joined, for one fast search per needle.
+    all: String,
+}
+
+impl Haystack {
+    /// Prepares `files` for searching.
+    pub fn new(files: &Files) -> Haystack {
+        let mut parts = Vec::new();
+        for (path, bytes) in files {
+            parts.push((format!("path {path}"), path.to_ascii_lowercase()));
+            let raw = String::from_utf8_lossy(bytes);
+            let decoded = unescape(&raw);
+            let mut text = raw.to_ascii_lowercase();
+            if decoded != raw {
+                text.push('\u{0}');
+                text.push_str(&decoded.to_ascii_lowercase());
+            }
+            if path.ends_with(".json") && raw.contains("\\u") {
+                text.push('\u{0}');
+                text.push_str(&json_unescape(&raw).to_ascii_lowercase());
+            }
+            parts.push((format!("content of {path}"), text));
+        }
+        let all = parts
+            .iter()
+            .map(|(_, t)| t.as_str())
+            .collect::<Vec<_>>()
+            .join("\u{0}");
+        Haystack { parts, all }
+    }
+
+    /// Where `needle` occurs, case-insensitively (ASCII); empty when nowhere.
+    pub fn find(&self, needle: &str) -> Vec<String> {
+        let needle = needle.to_ascii_lowercase();
+        if !self.all.contains(&needle) {
+            return Vec::new();
+        }
+        self.parts
+            .iter()
+            .filter(|(_, t)| t.contains(&needle))
+            .map(|(w, _)| w.clone())
+            .collect()
+    }
+
+    /// True when `needle` occurs anywhere.
+    pub fn contains(&self, needle: &str) -> bool {
+        self.all.contains(&needle.to_ascii_lowercase())
+    }
+}
+
+fn json_unescape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(i) = rest.find("\\u") {
+        out.push_str(&rest[..i]);
+        let hex = rest
+            .get(i + 2..i + 6)
+            .and_then(|h| u32::from_str_radix(h, 16).ok());
+        match hex.and_then(char::from_u32) {
+            Some(c) => {
+                out.push(c);
+                rest = &rest[i + 6..];
+            }
+            None => {
+                out.push_str("\\u");
+                rest = &rest[i + 2..];
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+/// Every `(needle, where)` of `needles` found in `hay`.
+pub fn leaks<'a>(hay: &Haystack, needles: impl IntoIterator<Item = &'a String>) -> Vec<String> {
+    needles
+        .into_iter()
+        .flat_map(|n| hay.find(n).into_iter().map(move |w| format!("{n} in {w}")))
+        .collect()
+}
