@@ -1,6 +1,12 @@
 //! The `register` command line: build, check, serve and new (section 8).
 
 use clap::{Parser, Subcommand};
+
+/// The build allocates many short-lived strings on several threads; glibc's
+/// allocator spent a quarter of a large build's time on them (perf), and
+/// mimalloc does the same work in a fraction of it.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 use register::date::Date;
 use register::diagnostic::{self, Format};
 use register::pipeline::{self, BuildError, BuildOptions};
