@@ -211,7 +211,7 @@ struct SearchDoc<'a> {
 /// `/search-index.json`: one document per public request and per public
 /// Modification Report, for the theme's client-side search. Built from the
 /// public register alone, so it holds no withheld text; each document's
-/// text is its distinct words, in order of first use, to keep it compact.
+/// text is its distinct words, sorted, to keep it compact.
 pub fn search_index(register: &PublicRegister) -> OutputFile {
     use rayon::prelude::*;
     let docs: Vec<SearchDoc> = register
@@ -256,19 +256,16 @@ fn distinct_words(markdown: &str) -> String {
             text.push(' ');
         }
     }
-    // Words are compared as written (the client's search folds case).
-    let mut seen = std::collections::HashSet::new();
-    let mut out = String::with_capacity(text.len() / 2);
-    for word in text.split(|c: char| !c.is_alphanumeric() && c != '.' && c != '-') {
-        let word = word.trim_matches(|c: char| c == '.' || c == '-');
-        if !word.is_empty() && seen.insert(word) {
-            if !out.is_empty() {
-                out.push(' ');
-            }
-            out.push_str(word);
-        }
-    }
-    out
+    // Words are compared as written (the client's search folds case), and
+    // sorted: a search index needs each word once, not the prose's order.
+    let mut words: Vec<&str> = text
+        .split(|c: char| !c.is_alphanumeric() && c != '.' && c != '-')
+        .map(|w| w.trim_matches(|c: char| c == '.' || c == '-'))
+        .filter(|w| !w.is_empty())
+        .collect();
+    words.sort_unstable();
+    words.dedup();
+    words.join(" ")
 }
 
 #[cfg(test)]
@@ -278,7 +275,7 @@ mod tests {
     #[test]
     fn search_text_is_distinct_words_without_link_targets() {
         let text = distinct_words("## Issue\n\nThe key, the KEY and [DEV 3.2](@HIDDEN-1) v1.2.\n");
-        assert_eq!(text, "Issue The key the KEY and DEV 3.2 v1.2");
+        assert_eq!(text, "3.2 DEV Issue KEY The and key the v1.2");
     }
 
     #[test]
