@@ -67,18 +67,16 @@ pub fn strip(body: &str) -> Marked {
         offset += line.len();
         let content = line.trim_end_matches(['\n', '\r']);
         if let Some(opened) = in_comment {
+            // A line inside a comment spanning lines: never a marker.
             if content.to_ascii_lowercase().contains("tlp") && !doubtful {
                 doubtful = true;
-                problems.push(MarkerProblem {
-                    offset: opened,
-                    message: "a comment spanning several lines mentions TLP: a marker must be \
-                              one line, so everything from here on is withheld"
-                        .to_string(),
-                    help: "write markers on one line, exactly `<!-- TLP:AMBER -->` and `<!-- /TLP -->`",
-                });
+                problems.push(split_marker(opened));
             }
             if content.contains("-->") {
                 in_comment = None;
+            }
+            if !doubtful && open.iter().all(|&(_, public)| public) {
+                public.push_str(line);
             }
             continue;
         }
@@ -88,16 +86,7 @@ pub fn strip(body: &str) -> Marked {
             in_comment = Some(at + i);
             if content[i..].to_ascii_lowercase().contains("tlp") && !doubtful {
                 doubtful = true;
-                problems.push(MarkerProblem {
-                    offset: at + i,
-                    message: "a comment spanning several lines mentions TLP: a marker must be \
-                              one line, so everything from here on is withheld"
-                        .to_string(),
-                    help: "write markers on one line, exactly `<!-- TLP:AMBER -->` and `<!-- /TLP -->`",
-                });
-            }
-            if content[..i].trim().is_empty() || doubtful {
-                continue;
+                problems.push(split_marker(at + i));
             }
         }
         if doubtful {
@@ -163,6 +152,16 @@ pub fn strip(body: &str) -> Marked {
     Marked { public, problems }
 }
 
+fn split_marker(offset: usize) -> MarkerProblem {
+    MarkerProblem {
+        offset,
+        message: "a comment spanning several lines mentions TLP: a marker must be one line, \
+                  so everything from here on is withheld"
+            .to_string(),
+        help: "write markers on one line, exactly `<!-- TLP:AMBER -->` and `<!-- /TLP -->`",
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -178,12 +177,16 @@ mod tests {
     #[test]
     fn markers_split_over_lines_withhold_the_rest_and_are_reported() {
         let m = strip("a\n<!--\nTLP:RED\n-->\nsecret\n<!-- /TLP -->\nmore\n");
-        assert_eq!(m.public, "a\n");
+        // The line that opened the comment was already passed on; nothing
+        // from the line naming TLP onwards is.
+        assert_eq!(m.public, "a\n<!--\n");
         assert_eq!(m.problems.len(), 1);
         assert_eq!(m.problems[0].offset, 2);
-        // An ordinary comment over several lines is not a problem.
-        let m = strip("a\n<!--\nnote to self\n-->\nb\n");
-        assert_eq!(m.public, "a\nb\n");
+        // An ordinary comment over several lines is not a problem (and is
+        // left for the sanitiser, which drops comments).
+        let body = "a\n<!--\nnote to self\n-->\nb\n";
+        let m = strip(body);
+        assert_eq!(m.public, body);
         assert!(m.problems.is_empty());
     }
 
