@@ -109,11 +109,25 @@ pub fn render_sections(
     body: &str,
     resolve: &dyn Fn(&RecordLink) -> Option<String>,
 ) -> Vec<Section> {
+    render_sections_and_text(body, resolve).0
+}
+
+/// [`render_sections`], also giving the body's plain text (headings, text
+/// and code, never link targets) for the search index, from the same parse.
+pub fn render_sections_and_text(
+    body: &str,
+    resolve: &dyn Fn(&RecordLink) -> Option<String>,
+) -> (Vec<Section>, String) {
+    let mut text = String::with_capacity(body.len());
     let mut sections: Vec<(String, Vec<Event<'_>>)> = vec![(String::new(), Vec::new())];
     let mut depth = 0usize;
     let mut in_h2 = false;
     let mut dropped_links: Vec<bool> = Vec::new();
     for event in Parser::new_ext(body, options()) {
+        if let Event::Text(t) | Event::Code(t) = &event {
+            text.push_str(t);
+            text.push(' ');
+        }
         match event {
             Event::Start(Tag::Heading {
                 level: HeadingLevel::H2,
@@ -176,7 +190,7 @@ pub fn render_sections(
         }
     }
     let mut used: Vec<String> = Vec::new();
-    sections
+    let sections = sections
         .into_iter()
         .enumerate()
         .filter(|(i, (_, events))| *i > 0 || !events.is_empty())
@@ -189,7 +203,8 @@ pub fn render_sections(
                 html: to_safe_html(events),
             }
         })
-        .collect()
+        .collect();
+    (sections, text)
 }
 
 /// Renders a whole body, its `##` headings included, as one HTML string.

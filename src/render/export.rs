@@ -2,7 +2,7 @@
 
 use super::view::{Row, report_url, request_url};
 use super::{Contents, OutputFile, RenderError};
-use crate::public::PublicRegister;
+use crate::public::{PublicRegister, PublicRequest};
 use crate::site::Settings;
 use serde::Serialize;
 
@@ -198,8 +198,10 @@ pub fn csv(rows: &[Row], register: &PublicRegister) -> Result<OutputFile, Render
     })
 }
 
-#[derive(Serialize)]
-struct SearchDoc<'a> {
+/// One document of the search index: a public request or Modification
+/// Report, with the distinct words of its public text.
+#[derive(Debug, Serialize)]
+pub struct SearchDoc<'a> {
     id: &'a str,
     title: &'a str,
     url: String,
@@ -208,35 +210,35 @@ struct SearchDoc<'a> {
     text: String,
 }
 
+impl<'a> SearchDoc<'a> {
+    /// The document of a request's page (`report: false`) or its report,
+    /// from the plain text the page's rendering collected.
+    pub fn of(r: &'a PublicRequest, report: bool, plain_text: &str) -> SearchDoc<'a> {
+        SearchDoc {
+            id: &r.id,
+            title: &r.title,
+            url: if report {
+                report_url(&r.id)
+            } else {
+                request_url(&r.id)
+            },
+            status: r.status.label(),
+            kind: if report {
+                "Modification Report"
+            } else {
+                r.request_type.label()
+            },
+            text: distinct_words(plain_text),
+        }
+    }
+}
+
 /// `/search-index.json`: one document per public request and per public
-/// Modification Report, for the theme's client-side search. Built from the
-/// public register alone, so it holds no withheld text; each document's
-/// text is its distinct words, sorted, to keep it compact.
-pub fn search_index(register: &PublicRegister) -> OutputFile {
-    use rayon::prelude::*;
-    let docs: Vec<SearchDoc> = register
-        .requests()
-        .par_iter()
-        .flat_map_iter(|r| {
-            let request = SearchDoc {
-                id: &r.id,
-                title: &r.title,
-                url: request_url(&r.id),
-                status: r.status.label(),
-                kind: r.request_type.label(),
-                text: distinct_words(&r.body),
-            };
-            let report = r.final_decision().map(|d| SearchDoc {
-                id: &r.id,
-                title: &r.title,
-                url: report_url(&r.id),
-                status: r.status.label(),
-                kind: "Modification Report",
-                text: distinct_words(&d.body),
-            });
-            std::iter::once(request).chain(report)
-        })
-        .collect();
+/// Modification Report, for the theme's client-side search, made from the
+/// pages' own text (so from the public register alone: no withheld text),
+/// sorted by URL so the file is the same whatever the thread count.
+pub fn search_index(mut docs: Vec<SearchDoc<'_>>) -> OutputFile {
+    docs.sort_by(|a, b| a.url.cmp(&b.url));
     let mut bytes = serde_json::to_vec(&docs).expect("plain data serialises");
     bytes.push(b'\n');
     OutputFile {
@@ -245,19 +247,10 @@ pub fn search_index(register: &PublicRegister) -> OutputFile {
     }
 }
 
-/// The distinct words of a Markdown body, without markup and without link
-/// targets (so withheld ids in `@` links never reach the index).
-fn distinct_words(markdown: &str) -> String {
-    use pulldown_cmark::{Event, Parser};
-    let mut text = String::with_capacity(markdown.len());
-    for event in Parser::new(markdown) {
-        if let Event::Text(t) | Event::Code(t) = event {
-            text.push_str(&t);
-            text.push(' ');
-        }
-    }
-    // Words are compared as written (the client's search folds case), and
-    // sorted: a search index needs each word once, not the prose's order.
+/// The distinct words of a plain text, sorted: a search index needs each
+/// word once, not the prose's order. Words are compared as written (the
+/// client's search folds case).
+fn distinct_words(text: &str) -> String {
     let mut words: Vec<&str> = text
         .split(|c: char| !c.is_alphanumeric() && c != '.' && c != '-')
         .map(|w| w.trim_matches(|c: char| c == '.' || c == '-'))
@@ -274,7 +267,7 @@ mod tests {
 
     #[test]
     fn search_text_is_distinct_words_without_link_targets() {
-        let text = distinct_words("## Issue\n\nThe key, the KEY and [DEV 3.2](@HIDDEN-1) v1.2.\n");
+        let text = distinct_words("Issue The key, the KEY and DEV 3.2 v1.2.");
         assert_eq!(text, "3.2 DEV Issue KEY The and key the v1.2");
     }
 

@@ -326,13 +326,19 @@ pub fn render(
         },
     )?)?;
 
+    let search_docs: std::sync::Mutex<Vec<export::SearchDoc>> = Default::default();
     let pages_and_exports = || -> Result<(), RenderError> {
         register
             .requests()
             .par_iter()
             .zip(rows.par_iter())
             .map(|(r, row)| {
-                let request = RequestView::of(r, register, &by_id);
+                let mut request = RequestView::of(r, register, &by_id);
+                let text = std::mem::take(&mut request.search_text);
+                search_docs
+                    .lock()
+                    .unwrap_or_else(|e| e.into_inner())
+                    .push(export::SearchDoc::of(r, false, &text));
                 let title = format!("{}: {}", r.id, r.title);
                 out.put(renderer.page(
                     "request.html",
@@ -345,7 +351,12 @@ pub fn render(
                     },
                 )?)?;
                 if let Some(d) = r.final_decision() {
-                    let report = ReportView::of(d, register);
+                    let mut report = ReportView::of(d, register);
+                    let text = std::mem::take(&mut report.search_text);
+                    search_docs
+                        .lock()
+                        .unwrap_or_else(|e| e.into_inner())
+                        .push(export::SearchDoc::of(r, true, &text));
                     out.put(renderer.page(
                         "report.html",
                         format!("reports/{}/index.html", r.id),
@@ -373,16 +384,15 @@ pub fn render(
                 out.put(export::json(register, settings))?;
                 out.put(export::csv(&rows, register)?)
             },
-            || -> Result<(), RenderError> {
-                out.put(export::search_index(register))?;
-                out.put(feed::atom(register, settings))
-            },
+            || -> Result<(), RenderError> { out.put(feed::atom(register, settings)) },
         );
         a.and(b)
     };
     let (pages, exported) = rayon::join(pages_and_exports, exports);
     pages?;
     exported?;
+    let docs = std::mem::take(&mut *search_docs.lock().unwrap_or_else(|e| e.into_inner()));
+    out.put(export::search_index(docs))?;
 
     // Lists are specified by their members' positions and their tables
     // built one at a time as each page renders, so at most a few large

@@ -216,6 +216,9 @@ pub struct RequestView {
     pub attachments: Vec<AttachmentLink>,
     /// `[extra]`.
     pub extra: toml::Table,
+    /// The body's plain text, for the search index (not for templates).
+    #[serde(skip)]
+    pub search_text: String,
 }
 
 /// A Modification Report.
@@ -239,6 +242,9 @@ pub struct ReportView {
     pub sections: Vec<FurtherSection>,
     /// `[extra]`.
     pub extra: toml::Table,
+    /// The report's plain text, for the search index (not for templates).
+    #[serde(skip)]
+    pub search_text: String,
 }
 
 const QUESTIONS: [&str; 6] = [
@@ -295,7 +301,8 @@ impl RequestView {
         let resolve = resolver(register);
         let mut answers: [Option<String>; 3] = [None, None, None];
         let mut further_sections = Vec::new();
-        for Section { heading, id, html } in markdown::render_sections(&r.body, &resolve) {
+        let (sections, search_text) = markdown::render_sections_and_text(&r.body, &resolve);
+        for Section { heading, id, html } in sections {
             match question_of(&heading) {
                 Some(i) if answers[i].is_none() => answers[i] = Some(html),
                 _ => further_sections.push(FurtherSection {
@@ -402,6 +409,7 @@ impl RequestView {
                 })
                 .collect(),
             extra: r.extra.clone(),
+            search_text,
         }
     }
 }
@@ -459,7 +467,7 @@ impl ReportView {
     /// The Modification Report view of a public final decision.
     pub fn of(d: &PublicDecision, register: &PublicRegister) -> ReportView {
         let resolve = resolver(register);
-        let sections = markdown::render_sections(&d.body, &resolve);
+        let (sections, search_text) = markdown::render_sections_and_text(&d.body, &resolve);
         ReportView {
             date: d.date.to_string(),
             outcome: d.outcome.slug(),
@@ -481,6 +489,7 @@ impl ReportView {
                 })
                 .collect(),
             extra: d.extra.clone(),
+            search_text,
         }
     }
 }
