@@ -77,6 +77,16 @@ pub fn load(content: &Path) -> Loaded {
     loaded
 }
 
+/// The entries directly in `dir`, by name, links not followed.
+fn children(dir: &Path) -> walkdir::IntoIter {
+    WalkDir::new(dir)
+        .min_depth(1)
+        .max_depth(1)
+        .follow_links(false)
+        .sort_by_file_name()
+        .into_iter()
+}
+
 fn is_hidden(name: &str) -> bool {
     name.starts_with('.')
 }
@@ -101,12 +111,7 @@ fn load_folder(content: &Path, folder: &str, kind: RecordKind, loaded: &mut Load
     if !root.is_dir() {
         return;
     }
-    let walker = WalkDir::new(&root)
-        .min_depth(1)
-        .max_depth(1)
-        .follow_links(false)
-        .sort_by_file_name();
-    for entry in walker {
+    for entry in children(&root) {
         let entry = match entry {
             Ok(e) => e,
             Err(e) => {
@@ -156,12 +161,7 @@ fn load_folder(content: &Path, folder: &str, kind: RecordKind, loaded: &mut Load
 fn load_folder_record(folder: &Path, loaded: &mut Loaded) {
     let index = folder.join("index.md");
     let mut attachments = Vec::new();
-    let walker = WalkDir::new(folder)
-        .min_depth(1)
-        .max_depth(1)
-        .follow_links(false)
-        .sort_by_file_name();
-    for entry in walker {
+    for entry in children(folder) {
         let entry = match entry {
             Ok(e) => e,
             Err(e) => {

@@ -113,12 +113,15 @@ fn safe_relative(path: &str) -> bool {
 ///
 /// Creating and deleting a whole tree of files on every build is what makes
 /// a safe swap slow on real disks, so builds keep a hidden *spare* folder
-/// beside the output (`.<name>.register-spare`) and write into it in place.
-/// The spare never holds content: after each swap the previous site, now
-/// the spare, is scrubbed (files the new site does not have are deleted,
-/// the others truncated to zero bytes), so a record withheld since the last
-/// build leaves neither a page, nor a line, nor a file name behind. What is
-/// kept is only the inodes and folders, which is what saves the time.
+/// beside the output (`.<name>.register-spare`) and write into it in place,
+/// leaving alone every file whose bytes are already right.
+///
+/// The spare never holds anything that is not published: after each swap
+/// the previous site, now the spare, is scrubbed of every file whose bytes
+/// differ from the new site's (truncated to zero) and of every file the new
+/// site does not have (deleted). So a record withheld since the last build
+/// leaves neither a page, nor a line, nor a file name behind, and an
+/// ordinary rebuild rewrites only the files that changed.
 #[derive(Debug)]
 pub struct Staging {
     out: PathBuf,
@@ -126,8 +129,12 @@ pub struct Staging {
     swap: PathBuf,
     /// Files the spare held before this build (relative paths).
     existing: HashSet<String>,
+    /// Files the published site held before this build.
+    published: HashSet<String>,
     /// Files this build wrote.
     written: Mutex<Vec<String>>,
+    /// Files whose new bytes differ from the published site's.
+    changed: Mutex<Vec<String>>,
 }
 
 fn hidden_sibling(out: &Path, suffix: &str) -> PathBuf {
@@ -136,6 +143,30 @@ fn hidden_sibling(out: &Path, suffix: &str) -> PathBuf {
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
     out.with_file_name(format!(".{name}.register-{suffix}"))
+}
+
+/// The files under `dir` (relative paths, `/`-separated), marker excluded.
+fn files_under(dir: &Path) -> Result<HashSet<String>, OutputError> {
+    let mut files = HashSet::new();
+    if !dir.is_dir() {
+        return Ok(files);
+    }
+    for entry in walkdir::WalkDir::new(dir).min_depth(1).follow_links(false) {
+        let entry = entry.map_err(|e| OutputError(format!("reading {}: {e}", dir.display())))?;
+        if !entry.file_type().is_dir()
+            && let Ok(rel) = entry.path().strip_prefix(dir)
+        {
+            files.insert(rel.to_string_lossy().replace('\\', "/"));
+        }
+    }
+    files.remove(MARKER);
+    Ok(files)
+}
+
+/// True when the file at `path` holds exactly `bytes`.
+fn holds(path: &Path, bytes: &[u8]) -> bool {
+    std::fs::metadata(path).is_ok_and(|m| m.len() == bytes.len() as u64)
+        && std::fs::read(path).is_ok_and(|old| old == bytes)
 }
 
 impl Staging {
@@ -164,42 +195,29 @@ impl Staging {
                 std::fs::rename(&swap, &out).map_err(io("restoring the interrupted swap"))?;
             }
         }
-        let mut existing = HashSet::new();
-        if spare.exists() {
-            if !is_ours(&spare) {
-                return Err(OutputError(format!(
-                    "`{}` is in the way and was not written by register; remove it",
-                    spare.display()
-                )));
-            }
-            for entry in walkdir::WalkDir::new(&spare)
-                .min_depth(1)
-                .follow_links(false)
-            {
-                let entry =
-                    entry.map_err(|e| OutputError(format!("reading {}: {e}", spare.display())))?;
-                if !entry.file_type().is_dir()
-                    && let Ok(rel) = entry.path().strip_prefix(&spare)
-                {
-                    existing.insert(rel.to_string_lossy().into_owned());
-                }
-            }
-        } else {
-            std::fs::create_dir_all(&spare).map_err(io(format!("creating {}", spare.display())))?;
+        if spare.exists() && !is_ours(&spare) {
+            return Err(OutputError(format!(
+                "`{}` is in the way and was not written by register; remove it",
+                spare.display()
+            )));
         }
+        let existing = files_under(&spare)?;
+        let published = files_under(&out)?;
+        std::fs::create_dir_all(&spare).map_err(io(format!("creating {}", spare.display())))?;
         std::fs::write(spare.join(MARKER), MARKER_TEXT).map_err(io("writing the output marker"))?;
-        existing.remove(MARKER);
         Ok(Staging {
             out,
             spare,
             swap,
             existing,
+            published,
             written: Mutex::new(Vec::new()),
+            changed: Mutex::new(Vec::new()),
         })
     }
 
-    /// Writes one file into the spare folder, over the empty file of the
-    /// same name where there is one.
+    /// Writes one file into the spare folder, unless it already holds
+    /// these bytes, and notes whether they differ from the published site.
     pub fn write(&self, file: &OutputFile) -> Result<(), OutputError> {
         if !safe_relative(&file.path) || file.path == MARKER {
             return Err(OutputError(format!(
@@ -208,13 +226,23 @@ impl Staging {
             )));
         }
         let target = self.spare.join(&file.path);
-        let result = match &file.contents {
-            Contents::Bytes(bytes) => write_creating_parents(&target, bytes),
+        let (result, changed) = match &file.contents {
+            Contents::Bytes(bytes) => {
+                let in_place = self.existing.contains(&file.path) && holds(&target, bytes);
+                let result = if in_place {
+                    Ok(())
+                } else {
+                    write_creating_parents(&target, bytes)
+                };
+                let unchanged =
+                    self.published.contains(&file.path) && holds(&self.out.join(&file.path), bytes);
+                (result, !unchanged)
+            }
             Contents::Copy(source) => {
                 if let Some(parent) = target.parent() {
                     let _ = std::fs::create_dir_all(parent);
                 }
-                std::fs::copy(source, &target).map(|_| ())
+                (std::fs::copy(source, &target).map(|_| ()), true)
             }
         };
         result.map_err(io(format!("output: writing {}", file.path)))?;
@@ -222,11 +250,18 @@ impl Staging {
             .lock()
             .unwrap_or_else(|e| e.into_inner())
             .push(file.path.clone());
+        if changed {
+            self.changed
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .push(file.path.clone());
+        }
         Ok(())
     }
 
-    /// Removes what the previous generation had and this one did not make,
-    /// then swaps the spare folder in. Returns the number of files written.
+    /// Removes what the spare had and this build did not make, swaps the
+    /// spare in, and scrubs the previous site (now the spare) of everything
+    /// that differs from the new one. Returns the number of files written.
     pub fn commit(self) -> Result<usize, OutputError> {
         let written: HashSet<String> = self
             .written
@@ -234,15 +269,26 @@ impl Staging {
             .unwrap_or_else(|e| e.into_inner())
             .into_iter()
             .collect();
-        let mut removed = false;
-        for stale in self.existing.difference(&written) {
-            let path = self.spare.join(stale);
+        let changed: Vec<String> = self.changed.into_inner().unwrap_or_else(|e| e.into_inner());
+        let stale: Vec<&String> = self.existing.difference(&written).collect();
+        for path in &stale {
+            let path = self.spare.join(path);
             std::fs::remove_file(&path)
                 .map_err(io(format!("removing stale {}", path.display())))?;
-            removed = true;
         }
-        if removed {
+        if !stale.is_empty() {
             remove_empty_folders(&self.spare);
+        }
+        // The spare is kept private between builds; the site it becomes
+        // takes the published folder's permissions (or the usual ones).
+        let permissions = std::fs::metadata(&self.out)
+            .map(|m| m.permissions())
+            .or_else(|_| {
+                std::fs::metadata(self.spare.parent().unwrap_or(&self.spare))
+                    .map(|m| m.permissions())
+            });
+        if let Ok(p) = permissions {
+            let _ = std::fs::set_permissions(&self.spare, p);
         }
         if self.out.exists() {
             std::fs::rename(&self.out, &self.swap).map_err(io(format!(
@@ -257,7 +303,8 @@ impl Staging {
                 "keeping the old site as {}",
                 self.spare.display()
             )))?;
-            scrub(&self.spare, &written)?;
+            let gone: Vec<&String> = self.published.difference(&written).collect();
+            scrub(&self.spare, &gone, &changed)?;
         } else {
             std::fs::rename(&self.spare, &self.out)
                 .map_err(io(format!("moving the site into {}", self.out.display())))?;
@@ -273,43 +320,28 @@ impl crate::render::Sink for Staging {
     }
 }
 
-/// Empties the previous site, now the spare: files the new site does not
-/// have are deleted, the others truncated, so no withheld byte or name
-/// survives beside the output.
-fn scrub(spare: &Path, keep: &HashSet<String>) -> Result<(), OutputError> {
-    let files: Vec<(PathBuf, bool)> = walkdir::WalkDir::new(spare)
-        .min_depth(1)
-        .follow_links(false)
-        .into_iter()
-        .flatten()
-        .filter(|e| !e.file_type().is_dir())
-        .filter_map(|e| {
-            let rel = e
-                .path()
-                .strip_prefix(spare)
-                .ok()?
-                .to_string_lossy()
-                .into_owned();
-            (rel != MARKER).then(|| (e.path().to_path_buf(), keep.contains(&rel)))
-        })
-        .collect();
-    let mut removed = false;
-    for (_, kept) in &files {
-        removed |= !kept;
-    }
-    files.par_iter().try_for_each(|(path, kept)| {
-        let result = if *kept {
-            std::fs::OpenOptions::new()
-                .write(true)
-                .truncate(true)
-                .open(path)
-                .map(|_| ())
-        } else {
-            std::fs::remove_file(path)
-        };
-        result.map_err(io(format!("emptying {}", path.display())))
+/// Scrubs the previous site, now the spare: files the new site does not
+/// have (`gone`) are deleted, files whose bytes changed are truncated, so
+/// what remains is byte for byte part of the published site.
+fn scrub(spare: &Path, gone: &[&String], changed: &[String]) -> Result<(), OutputError> {
+    gone.par_iter().try_for_each(|rel| {
+        let path = spare.join(rel);
+        std::fs::remove_file(&path).map_err(io(format!("emptying {}", path.display())))
     })?;
-    if removed {
+    changed.par_iter().try_for_each(|rel| {
+        let path = spare.join(rel);
+        match std::fs::OpenOptions::new()
+            .write(true)
+            .truncate(true)
+            .open(&path)
+        {
+            Ok(_) => Ok(()),
+            // New in this build: the previous site never had it.
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
+            Err(e) => Err(OutputError(format!("emptying {}: {e}", path.display()))),
+        }
+    })?;
+    if !gone.is_empty() {
         remove_empty_folders(spare);
     }
     restrict(spare);

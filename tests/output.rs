@@ -170,3 +170,54 @@ fn build_failing_in_a_template_exits_1_and_leaves_the_previous_output_untouched(
         ["public", "templates"]
     );
 }
+
+#[cfg(unix)]
+#[test]
+fn rebuilds_keep_the_output_readable_and_the_spare_private() {
+    use std::os::unix::fs::PermissionsExt as _;
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("public");
+    let content = fixture_content("publication");
+    let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+    build(&content, &out, NOW).expect_code(0);
+    let first = mode(&out);
+    assert_ne!(
+        first & 0o005,
+        0,
+        "the first build's output is not world-readable"
+    );
+    // Three rebuilds: each swaps the (private) spare in as the output.
+    for _ in 0..3 {
+        build(&content, &out, NOW).expect_code(0);
+        assert_eq!(
+            mode(&out),
+            first,
+            "a rebuild changed the output's permissions"
+        );
+        let spare = tmp.path().join(".public.register-spare");
+        assert_eq!(mode(&spare), 0o700, "the spare is readable by others");
+    }
+}
+
+#[test]
+fn a_rebuild_of_unchanged_content_leaves_unchanged_files_alone() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("public");
+    let content = fixture_content("publication");
+    build(&content, &out, NOW).expect_code(0);
+    build(&content, &out, NOW).expect_code(0);
+    let before = std::fs::metadata(out.join("index.html"))
+        .unwrap()
+        .modified()
+        .unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(20));
+    // The third build writes into the spare left by the first: same bytes,
+    // so the file is not rewritten.
+    build(&content, &out, NOW).expect_code(0);
+    build(&content, &out, NOW).expect_code(0);
+    let after = std::fs::metadata(out.join("index.html"))
+        .unwrap()
+        .modified()
+        .unwrap();
+    assert_eq!(before, after, "an unchanged page was rewritten");
+}
