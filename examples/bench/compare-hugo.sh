@@ -58,6 +58,7 @@ cp "$site/layouts/_default/list.html" "$site/layouts/index.html"
 
 time_of() { # prints seconds of wall time for the command
   local start end
+  sync # the previous run's dirty pages are flushed first, not into this run
   start=$(date +%s.%N)
   "$@" >/dev/null 2>&1
   end=$(date +%s.%N)
