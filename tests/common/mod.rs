@@ -337,6 +337,7 @@ pub fn unescape(html: &str) -> String {
                 "gt" => Some('>'),
                 "quot" => Some('"'),
                 "apos" => Some('\''),
+                "nbsp" => Some(' '),
                 _ => {
                     let n = if let Some(h) =
                         name.strip_prefix("#x").or_else(|| name.strip_prefix("#X"))

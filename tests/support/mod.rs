@@ -2,7 +2,8 @@
 //! `hostile_input.rs`): write content folders, build them in process or with
 //! the real binary, and search every output byte and path for canaries.
 //!
-//! Kept apart from `tests/common/` on purpose: these tests own it.
+//! Running the binary and reading trees back are `tests/common/`'s helpers,
+//! re-exported here.
 
 // Each test file uses a different subset of these helpers.
 #![allow(dead_code)]
@@ -12,7 +13,17 @@ use register::pipeline::{BuildError, BuildOptions, render_site};
 use register::render::Contents;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use std::process::Command;
+
+// The binary-running helpers are the other integration tests' own.
+#[path = "../common/mod.rs"]
+mod common;
+pub use common::build as build_bin;
+pub use common::{Run, register, run, tree, unescape};
+
+/// `register check --content <content>`.
+pub fn check_bin(content: &Path) -> Run {
+    run(register().arg("check").arg("--content").arg(content))
+}
 
 /// Writes `text` to `root/rel`, creating folders on the way.
 pub fn write(root: &Path, rel: &str, bytes: impl AsRef<[u8]>) -> PathBuf {
@@ -70,137 +81,6 @@ pub fn build_in_process(content: &Path, today: Date) -> Files {
         }
         Err(e) => panic!("build failed: {e:?}"),
     }
-}
-
-/// What one run of the binary did.
-#[derive(Debug)]
-pub struct Run {
-    /// Exit code (-1 when killed by a signal).
-    pub code: i32,
-    /// Standard output.
-    pub stdout: String,
-    /// Standard error.
-    pub stderr: String,
-}
-
-impl Run {
-    /// Panics unless the exit code is `code`, showing both streams.
-    pub fn expect_code(&self, code: i32) -> &Self {
-        assert_eq!(
-            self.code, code,
-            "expected exit code {code}, got {}\n--- stdout\n{}\n--- stderr\n{}",
-            self.code, self.stdout, self.stderr
-        );
-        self
-    }
-}
-
-/// The `register` binary, its environment cleaned of dates and threads.
-pub fn register() -> Command {
-    let mut c = Command::new(env!("CARGO_BIN_EXE_register"));
-    c.env_remove("SOURCE_DATE_EPOCH")
-        .env_remove("RAYON_NUM_THREADS");
-    c
-}
-
-/// Runs a command to completion.
-pub fn run(cmd: &mut Command) -> Run {
-    let out = cmd.output().expect("run the register binary");
-    Run {
-        code: out.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-    }
-}
-
-/// `register build --content <content> --output <output> --now <now>`.
-pub fn build_bin(content: &Path, output: &Path, now: &str) -> Run {
-    run(register()
-        .arg("build")
-        .arg("--content")
-        .arg(content)
-        .arg("--output")
-        .arg(output)
-        .arg("--now")
-        .arg(now))
-}
-
-/// `register check --content <content>`.
-pub fn check_bin(content: &Path) -> Run {
-    run(register().arg("check").arg("--content").arg(content))
-}
-
-/// Every file under `dir`, hidden ones included: relative path to bytes.
-pub fn tree(dir: &Path) -> Files {
-    fn walk(root: &Path, dir: &Path, into: &mut Files) {
-        for entry in std::fs::read_dir(dir).expect("read output folder") {
-            let entry = entry.expect("output entry");
-            let path = entry.path();
-            let kind = entry.file_type().expect("file type");
-            let rel = path
-                .strip_prefix(root)
-                .expect("under root")
-                .to_string_lossy()
-                .replace('\\', "/");
-            if kind.is_symlink() {
-                let target = std::fs::read_link(&path).expect("read link");
-                into.insert(rel, format!("symlink -> {}", target.display()).into_bytes());
-            } else if kind.is_dir() {
-                walk(root, &path, into);
-            } else {
-                into.insert(rel, std::fs::read(&path).expect("read output file"));
-            }
-        }
-    }
-    let mut files = Files::new();
-    walk(dir, dir, &mut files);
-    files
-}
-
-/// Decodes the character references HTML and XML writers produce
-/// (`&#x2F;`, `&#47;`, `&amp;`, ...), so an escaped leak is found too.
-pub fn unescape(html: &str) -> String {
-    let mut out = String::with_capacity(html.len());
-    let mut rest = html;
-    while let Some(i) = rest.find('&') {
-        out.push_str(&rest[..i]);
-        rest = &rest[i..];
-        let end = rest.find(';').filter(|&e| e <= 10);
-        let decoded = end.and_then(|e| {
-            let name = &rest[1..e];
-            let c = match name {
-                "amp" => Some('&'),
-                "lt" => Some('<'),
-                "gt" => Some('>'),
-                "quot" => Some('"'),
-                "apos" => Some('\''),
-                "nbsp" => Some(' '),
-                _ => {
-                    let n = if let Some(h) =
-                        name.strip_prefix("#x").or_else(|| name.strip_prefix("#X"))
-                    {
-                        u32::from_str_radix(h, 16).ok()
-                    } else {
-                        name.strip_prefix('#').and_then(|d| d.parse().ok())
-                    };
-                    n.and_then(char::from_u32)
-                }
-            };
-            c.map(|c| (c, e))
-        });
-        match decoded {
-            Some((c, e)) => {
-                out.push(c);
-                rest = &rest[e + 1..];
-            }
-            None => {
-                out.push('&');
-                rest = &rest[1..];
-            }
-        }
-    }
-    out.push_str(rest);
-    out
 }
 
 /// A site's paths and contents prepared for searching: lower-cased, raw and
