@@ -81,6 +81,14 @@ enum Command {
 const CONTENT_ERRORS: u8 = 1;
 const USAGE_OR_IO: u8 = 2;
 
+/// The build date, or the exit code after saying why it is not one.
+fn build_date_or_exit(now: Option<&str>) -> Result<Date, ExitCode> {
+    build_date(now).map_err(|e| {
+        eprintln!("error: {e}");
+        ExitCode::from(USAGE_OR_IO)
+    })
+}
+
 fn build_date(now: Option<&str>) -> Result<Date, String> {
     if let Some(now) = now {
         return Date::parse(now)
@@ -117,12 +125,9 @@ fn main() -> ExitCode {
 }
 
 fn serve(content: PathBuf, port: u16, now: Option<String>) -> ExitCode {
-    let today = match build_date(now.as_deref()) {
+    let today = match build_date_or_exit(now.as_deref()) {
         Ok(d) => d,
-        Err(e) => {
-            eprintln!("error: {e}");
-            return ExitCode::from(USAGE_OR_IO);
-        }
+        Err(code) => return code,
     };
     let options = register::serve::Options {
         content,
@@ -149,12 +154,9 @@ fn new(
     content: &std::path::Path,
     now: Option<String>,
 ) -> ExitCode {
-    let today = match build_date(now.as_deref()) {
+    let today = match build_date_or_exit(now.as_deref()) {
         Ok(d) => d,
-        Err(e) => {
-            eprintln!("error: {e}");
-            return ExitCode::from(USAGE_OR_IO);
-        }
+        Err(code) => return code,
     };
     match register::scaffold::create(content, kind, title, today) {
         Ok(path) => {
@@ -199,12 +201,9 @@ fn build(
     now: Option<String>,
     base_url: Option<String>,
 ) -> ExitCode {
-    let today = match build_date(now.as_deref()) {
+    let today = match build_date_or_exit(now.as_deref()) {
         Ok(d) => d,
-        Err(e) => {
-            eprintln!("error: {e}");
-            return ExitCode::from(USAGE_OR_IO);
-        }
+        Err(code) => return code,
     };
     let options = BuildOptions {
         content,

@@ -131,6 +131,8 @@ pub struct Staging {
     existing: HashSet<String>,
     /// Files the published site held before this build.
     published: HashSet<String>,
+    /// Symbolic links found in the published site (relative paths).
+    published_links: Vec<PathBuf>,
     /// Files this build wrote.
     written: Mutex<Vec<String>>,
     /// Files whose new bytes differ from the published site's.
@@ -145,22 +147,35 @@ fn hidden_sibling(out: &Path, suffix: &str) -> PathBuf {
     out.with_file_name(format!(".{name}.register-{suffix}"))
 }
 
-/// The files under `dir` (relative paths, `/`-separated), marker excluded.
-fn files_under(dir: &Path) -> Result<HashSet<String>, OutputError> {
-    let mut files = HashSet::new();
+/// What a folder of ours holds: its files and, separately, any symbolic
+/// links someone put there (relative paths, `/`-separated, marker excluded).
+/// The build never writes links, so it never writes or truncates through
+/// one either: links are removed instead.
+#[derive(Debug, Default)]
+struct Listing {
+    files: HashSet<String>,
+    links: Vec<PathBuf>,
+}
+
+fn files_under(dir: &Path) -> Result<Listing, OutputError> {
+    let mut listing = Listing::default();
     if !dir.is_dir() {
-        return Ok(files);
+        return Ok(listing);
     }
     for entry in walkdir::WalkDir::new(dir).min_depth(1).follow_links(false) {
         let entry = entry.map_err(|e| OutputError(format!("reading {}: {e}", dir.display())))?;
-        if !entry.file_type().is_dir()
+        if entry.file_type().is_symlink() {
+            listing.links.push(entry.path().to_path_buf());
+        } else if !entry.file_type().is_dir()
             && let Ok(rel) = entry.path().strip_prefix(dir)
         {
-            files.insert(rel.to_string_lossy().replace('\\', "/"));
+            listing
+                .files
+                .insert(rel.to_string_lossy().replace('\\', "/"));
         }
     }
-    files.remove(MARKER);
-    Ok(files)
+    listing.files.remove(MARKER);
+    Ok(listing)
 }
 
 /// True when the file at `path` holds exactly `bytes`.
@@ -201,8 +216,18 @@ impl Staging {
                 spare.display()
             )));
         }
-        let existing = files_under(&spare)?;
-        let published = files_under(&out)?;
+        let in_spare = files_under(&spare)?;
+        for link in &in_spare.links {
+            std::fs::remove_file(link).map_err(io(format!("removing {}", link.display())))?;
+        }
+        let existing = in_spare.files;
+        let in_out = files_under(&out)?;
+        let published = in_out.files;
+        let published_links = in_out
+            .links
+            .iter()
+            .filter_map(|l| l.strip_prefix(&out).ok().map(Path::to_path_buf))
+            .collect();
         std::fs::create_dir_all(&spare).map_err(io(format!("creating {}", spare.display())))?;
         std::fs::write(spare.join(MARKER), MARKER_TEXT).map_err(io("writing the output marker"))?;
         Ok(Staging {
@@ -211,6 +236,7 @@ impl Staging {
             swap,
             existing,
             published,
+            published_links,
             written: Mutex::new(Vec::new()),
             changed: Mutex::new(Vec::new()),
         })
@@ -303,6 +329,10 @@ impl Staging {
                 "keeping the old site as {}",
                 self.spare.display()
             )))?;
+            for link in &self.published_links {
+                let path = self.spare.join(link);
+                std::fs::remove_file(&path).map_err(io(format!("removing {}", path.display())))?;
+            }
             let gone: Vec<&String> = self.published.difference(&written).collect();
             scrub(&self.spare, &gone, &changed)?;
         } else {

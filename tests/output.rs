@@ -221,3 +221,51 @@ fn a_rebuild_of_unchanged_content_leaves_unchanged_files_alone() {
         .unwrap();
     assert_eq!(before, after, "an unchanged page was rewritten");
 }
+
+#[cfg(unix)]
+#[test]
+fn a_link_planted_in_the_output_is_removed_never_written_through() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("public");
+    let victim = tmp.path().join("victim.txt");
+    std::fs::write(&victim, "precious").unwrap();
+    let content = fixture_content("publication");
+    build(&content, &out, NOW).expect_code(0);
+    // Someone replaces a page and adds a file with links to a file outside.
+    std::fs::remove_file(out.join("index.html")).unwrap();
+    std::os::unix::fs::symlink(&victim, out.join("index.html")).unwrap();
+    std::os::unix::fs::symlink(&victim, out.join("extra.txt")).unwrap();
+    for _ in 0..3 {
+        build(&content, &out, NOW).expect_code(0);
+    }
+    assert_eq!(std::fs::read_to_string(&victim).unwrap(), "precious");
+    let spare = tmp.path().join(".public.register-spare");
+    for dir in [&out, &spare] {
+        for entry in walk(dir) {
+            let meta = std::fs::symlink_metadata(&entry).unwrap();
+            assert!(
+                !meta.file_type().is_symlink(),
+                "{} is still a link",
+                entry.display()
+            );
+        }
+    }
+    assert!(
+        std::fs::read_to_string(out.join("index.html"))
+            .unwrap()
+            .contains("<html")
+    );
+}
+
+fn walk(dir: &Path) -> Vec<std::path::PathBuf> {
+    let mut found = Vec::new();
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        let meta = std::fs::symlink_metadata(&path).unwrap();
+        if meta.is_dir() {
+            found.extend(walk(&path));
+        }
+        found.push(path);
+    }
+    found
+}
