@@ -10,6 +10,13 @@
 //!    [`public::PublicRegister`];
 //! 4. [`render`]: pages, feed and exports from the public register alone;
 //! 5. [`output`]: write the site, swapping it in only when complete.
+//!
+//! [`pipeline`] runs the steps for `build` and for [`serve`] (the local
+//! preview); [`scaffold`] writes new records for `register new`. The rest
+//! are the register's vocabulary ([`vocabulary`], [`classification`],
+//! [`status`], [`date`]) and the parts the steps share ([`frontmatter`],
+//! [`passages`], [`markdown`], [`diagnostic`], [`site`], [`theme`],
+//! [`progress`]).
 
 pub mod classification;
 pub mod date;
