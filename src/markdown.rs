@@ -70,24 +70,32 @@ pub fn record_links(body: &str) -> Vec<(usize, String)> {
 /// parse when every candidate is fine; any doubtful candidate sends the
 /// caller to the full parse, which alone decides and locates problems.
 pub fn quick_record_links(body: &str) -> Option<Vec<&str>> {
-    let spaced = body.match_indices("](").any(|(i, _)| {
-        body[i + 2..]
-            .trim_start_matches([' ', '\t', '\n', '\r'])
-            .starts_with('@')
-            && !body[i + 2..].starts_with('@')
-    });
-    if spaced || body.contains("]: @") || body.contains("](<@") {
-        return None;
-    }
+    // One pass over the `]`s (a byte search), not one search per pattern.
     let mut found = Vec::new();
-    let mut rest = body;
-    while let Some(i) = rest.find("](@") {
-        let after = &rest[i + 2..];
-        let end = after
+    for (i, _) in body.match_indices(']') {
+        let after = &body[i + 1..];
+        if after.starts_with(": @") {
+            return None; // a reference definition: only the parser can tell
+        }
+        let Some(dest) = after.strip_prefix('(') else {
+            continue;
+        };
+        if dest.starts_with("<@") {
+            return None;
+        }
+        if !dest.starts_with('@') {
+            if dest
+                .trim_start_matches([' ', '\t', '\n', '\r'])
+                .starts_with('@')
+            {
+                return None; // `]( @X)`: whitespace before the destination
+            }
+            continue;
+        }
+        let end = dest
             .find(|c: char| c == ')' || c.is_whitespace())
-            .unwrap_or(after.len());
-        found.push(&after[..end]);
-        rest = &after[end..];
+            .unwrap_or(dest.len());
+        found.push(&dest[..end]);
     }
     Some(found)
 }
