@@ -77,6 +77,18 @@ impl Diagnostic {
         self
     }
 
+    /// `file:line:column: message` on one line (for the preview's overlay
+    /// and test failures; `format` gives the full report with the fix).
+    pub fn one_line(&self) -> String {
+        format!(
+            "{}:{}:{}: {}",
+            self.file.display(),
+            self.line,
+            self.column,
+            self.message
+        )
+    }
+
     /// True for errors.
     pub fn is_error(&self) -> bool {
         self.severity == Severity::Error

@@ -481,15 +481,7 @@ fn rebuild(shared: &Shared) {
                     let errors: Vec<String> = diagnostics
                         .iter()
                         .filter(|d| d.is_error())
-                        .map(|d| {
-                            format!(
-                                "{}:{}:{}: {}",
-                                d.file.display(),
-                                d.line,
-                                d.column,
-                                d.message
-                            )
-                        })
+                        .map(|d| d.one_line())
                         .collect();
                     (errors, diagnostic::format(&diagnostics, Format::Human))
                 }

@@ -131,62 +131,12 @@ fn assert_refused(site: &Site, run: &Run, code: i32, what: &str) {
 // ---------------------------------------------------------------------------
 // Tags and attributes of an HTML page.
 
-/// Every tag of `html` as (lower-case name, [(lower-case attribute, value)]).
-/// Text and attribute values are escaped in the output, so every `<` opens
-/// a tag, a comment or the doctype.
-fn tags(html: &str) -> Vec<(String, Vec<(String, String)>)> {
-    let b = html.as_bytes();
-    let mut out = Vec::new();
-    let mut i = 0;
-    while let Some(at) = html[i..].find('<') {
-        i += at + 1;
-        if html[i..].starts_with("!--") {
-            i = html[i..].find("-->").map_or(b.len(), |e| i + e + 3);
-            continue;
-        }
-        let start = i;
-        while i < b.len() && (b[i].is_ascii_alphanumeric() || matches!(b[i], b'/' | b'!')) {
-            i += 1;
-        }
-        let name = html[start..i].trim_start_matches('/').to_ascii_lowercase();
-        let mut attrs = Vec::new();
-        loop {
-            while i < b.len() && b[i].is_ascii_whitespace() {
-                i += 1;
-            }
-            if i >= b.len() || b[i] == b'>' || b[i] == b'/' {
-                break;
-            }
-            let a = i;
-            while i < b.len() && !b[i].is_ascii_whitespace() && !matches!(b[i], b'=' | b'>') {
-                i += 1;
-            }
-            let attr = html[a..i].to_ascii_lowercase();
-            let mut value = String::new();
-            if i < b.len() && b[i] == b'=' {
-                i += 1;
-                if i < b.len() && (b[i] == b'"' || b[i] == b'\'') {
-                    let q = b[i];
-                    let v = i + 1;
-                    i = v;
-                    while i < b.len() && b[i] != q {
-                        i += 1;
-                    }
-                    value = html[v..i.min(b.len())].to_string();
-                    i += 1;
-                } else {
-                    let v = i;
-                    while i < b.len() && !b[i].is_ascii_whitespace() && b[i] != b'>' {
-                        i += 1;
-                    }
-                    value = html[v..i].to_string();
-                }
-            }
-            attrs.push((attr, value));
-        }
-        out.push((name, attrs));
-    }
-    out
+/// Every tag of `html` but comments (see `support::html_tags`).
+fn tags(html: &str) -> Vec<support::html_tags::Tag> {
+    support::html_tags::tags(html)
+        .into_iter()
+        .filter(|(name, _)| name != "!--")
+        .collect()
 }
 
 /// Tags content may never bring in.

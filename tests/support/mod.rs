@@ -8,6 +8,8 @@
 // Each test file uses a different subset of these helpers.
 #![allow(dead_code)]
 
+pub mod html_tags;
+
 use register::date::Date;
 use register::pipeline::{BuildError, BuildOptions, render_site};
 use register::render::Contents;
@@ -64,15 +66,7 @@ pub fn build_in_process(content: &Path, today: Date) -> Files {
             let text: Vec<String> = diagnostics
                 .iter()
                 .filter(|d| d.is_error())
-                .map(|d| {
-                    format!(
-                        "{}:{}:{}: {}",
-                        d.file.display(),
-                        d.line,
-                        d.column,
-                        d.message
-                    )
-                })
+                .map(|d| d.one_line())
                 .collect();
             panic!(
                 "the generated content does not validate:\n{}",
