@@ -6,8 +6,8 @@
 
 use crate::diagnostic::Diagnostic;
 use rayon::prelude::*;
+use std::fs::{DirEntry, FileType, Metadata};
 use std::path::{Path, PathBuf};
-use walkdir::WalkDir;
 
 /// Records larger than this are refused: a register entry is prose, and a
 /// file this big is almost certainly a mistake (or an attack on the build).
@@ -55,15 +55,49 @@ pub struct Loaded {
     pub diagnostics: Vec<Diagnostic>,
 }
 
+/// A record file found by [`find`], not yet read.
+#[derive(Debug)]
+pub struct FoundFile {
+    /// The file, its `text` still empty.
+    pub file: SourceFile,
+    /// Its entry in the folder listing, when that gave it: its metadata is
+    /// cheaper to look up through it than by path.
+    entry: Option<DirEntry>,
+}
+
+impl FoundFile {
+    /// The file's metadata, links not followed (as `symlink_metadata`), so
+    /// that `validate::check_cached` can tell whether it changed.
+    pub fn metadata(&self) -> std::io::Result<Metadata> {
+        match &self.entry {
+            Some(entry) => entry.metadata(),
+            None => std::fs::symlink_metadata(&self.file.path),
+        }
+    }
+}
+
+/// Every record file of a content folder, found but not read.
+#[derive(Debug, Default)]
+pub struct Found {
+    /// Record files, sorted by path (requests first).
+    pub files: Vec<FoundFile>,
+    /// Problems with folders and files.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
 /// Reads `content/requests/` and `content/decisions/`: the folders are
-/// walked in order, then the files are read in parallel.
+/// walked ([`find`]), then the files are read in parallel.
 pub fn load(content: &Path) -> Loaded {
-    let mut loaded = Loaded::default();
-    load_folder(content, "requests", RecordKind::Request, &mut loaded);
-    load_folder(content, "decisions", RecordKind::Decision, &mut loaded);
-    let read: Vec<Result<SourceFile, Diagnostic>> = std::mem::take(&mut loaded.files)
+    let found = find(content);
+    let mut loaded = Loaded {
+        files: Vec::new(),
+        diagnostics: found.diagnostics,
+    };
+    let read: Vec<Result<SourceFile, Diagnostic>> = found
+        .files
         .into_par_iter()
-        .map(|mut file| {
+        .map(|found| {
+            let mut file = found.file;
             file.text = read_record(&file.path)?;
             Ok(file)
         })
@@ -77,14 +111,101 @@ pub fn load(content: &Path) -> Loaded {
     loaded
 }
 
-/// The entries directly in `dir`, by name, links not followed.
-fn children(dir: &Path) -> walkdir::IntoIter {
-    WalkDir::new(dir)
-        .min_depth(1)
-        .max_depth(1)
-        .follow_links(false)
-        .sort_by_file_name()
-        .into_iter()
+/// Walks `content/requests/` and `content/decisions/` and lists their
+/// record files without reading them, with the problems of the folders
+/// and files themselves.
+pub fn find(content: &Path) -> Found {
+    let (files, diagnostics) = find_each(content, |file| file);
+    Found { files, diagnostics }
+}
+
+/// [`find`], handing each record file to `each` in parallel as soon as its
+/// folder is listed (both folders are listed at once, and the files of one
+/// are looked at while the other is still being listed); the results come
+/// in the order of [`find`]. `validate::check_cached` looks at every
+/// file's metadata this way, to read only the files that changed.
+pub fn find_each<T: Send>(
+    content: &Path,
+    each: impl Fn(FoundFile) -> T + Sync,
+) -> (Vec<T>, Vec<Diagnostic>) {
+    let in_folder = |folder: &str, kind: RecordKind| {
+        let mut found = Found::default();
+        load_folder(content, folder, kind, &mut found);
+        let done: Vec<T> = found.files.into_par_iter().map(&each).collect();
+        (done, found.diagnostics)
+    };
+    let ((mut done, mut diagnostics), (decisions, more)) = rayon::join(
+        || in_folder("requests", RecordKind::Request),
+        || in_folder("decisions", RecordKind::Decision),
+    );
+    done.extend(decisions);
+    diagnostics.extend(more);
+    (done, diagnostics)
+}
+
+/// An entry directly in a folder, links not followed.
+struct Child {
+    entry: DirEntry,
+    path: PathBuf,
+    file_type: FileType,
+}
+
+/// Why a folder, or an entry of it, could not be read; shown in the words
+/// of `walkdir`, which listed folders before.
+struct ListError {
+    path: Option<PathBuf>,
+    error: std::io::Error,
+}
+
+impl std::fmt::Display for ListError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match &self.path {
+            Some(path) => write!(
+                f,
+                "IO error for operation on {}: {}",
+                path.display(),
+                self.error
+            ),
+            None => self.error.fmt(f),
+        }
+    }
+}
+
+/// The entries directly in `dir` (links not followed), sorted by name,
+/// problems first.
+fn children(dir: &Path) -> Vec<Result<Child, ListError>> {
+    let list = match std::fs::read_dir(dir) {
+        Ok(list) => list,
+        Err(error) => {
+            let path = Some(dir.to_path_buf());
+            return vec![Err(ListError { path, error })];
+        }
+    };
+    let mut entries: Vec<Result<Child, ListError>> = list
+        .map(|entry| {
+            let entry = entry.map_err(|error| ListError { path: None, error })?;
+            let path = entry.path();
+            match entry.file_type() {
+                Ok(file_type) => Ok(Child {
+                    entry,
+                    path,
+                    file_type,
+                }),
+                Err(error) => Err(ListError {
+                    path: Some(path),
+                    error,
+                }),
+            }
+        })
+        .collect();
+    // Every path is `dir` joined with the entry's name, so comparing paths
+    // as bytes compares names (comparing `Path`s, or taking each name out
+    // of its path, took longer than reading a folder of 10,000 records).
+    entries.sort_by(|a, b| match (a, b) {
+        (Ok(a), Ok(b)) => a.path.as_os_str().cmp(b.path.as_os_str()),
+        _ => a.is_ok().cmp(&b.is_ok()),
+    });
+    entries
 }
 
 fn is_hidden(name: &str) -> bool {
@@ -96,10 +217,10 @@ fn is_symlink(path: &Path) -> bool {
     std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink())
 }
 
-fn load_folder(content: &Path, folder: &str, kind: RecordKind, loaded: &mut Loaded) {
+fn load_folder(content: &Path, folder: &str, kind: RecordKind, loaded: &mut Found) {
     let root = content.join(folder);
-    // `walkdir` follows a root that is a link: refuse it here, or records
-    // from outside the content folder would be read (and published).
+    // Listing a root that is a link would follow it: refuse it here, or
+    // records from outside the content folder would be read (and published).
     if is_symlink(&root) {
         loaded.diagnostics.push(
             Diagnostic::file_error(&root, "symbolic links are not followed").with_help(format!(
@@ -115,19 +236,24 @@ fn load_folder(content: &Path, folder: &str, kind: RecordKind, loaded: &mut Load
         let entry = match entry {
             Ok(e) => e,
             Err(e) => {
-                let path = e.path().map_or(root.clone(), Path::to_path_buf);
+                let path = e.path.clone().unwrap_or_else(|| root.clone());
                 loaded
                     .diagnostics
                     .push(Diagnostic::file_error(&path, format!("cannot read: {e}")));
                 continue;
             }
         };
-        let path = entry.path().to_path_buf();
-        let name = entry.file_name().to_string_lossy().into_owned();
+        let Child {
+            entry,
+            path,
+            file_type,
+        } = entry;
+        // Taken from the path, which ends with it, to save two copies.
+        let name = path.file_name().unwrap_or_default().to_string_lossy();
         if is_hidden(&name) {
             continue;
         }
-        let file_type = entry.file_type();
+        let md = name.ends_with(".md");
         if file_type.is_symlink() {
             loaded.diagnostics.push(
                 Diagnostic::file_error(&path, "symbolic links are not followed")
@@ -135,12 +261,15 @@ fn load_folder(content: &Path, folder: &str, kind: RecordKind, loaded: &mut Load
             );
         } else if file_type.is_dir() && kind == RecordKind::Request {
             load_folder_record(&path, loaded);
-        } else if file_type.is_file() && name.ends_with(".md") {
-            loaded.files.push(SourceFile {
-                path,
-                kind,
-                text: String::new(),
-                attachments: Vec::new(),
+        } else if file_type.is_file() && md {
+            loaded.files.push(FoundFile {
+                file: SourceFile {
+                    path,
+                    kind,
+                    text: String::new(),
+                    attachments: Vec::new(),
+                },
+                entry: Some(entry),
             });
         } else {
             loaded.diagnostics.push(
@@ -158,9 +287,10 @@ fn load_folder(content: &Path, folder: &str, kind: RecordKind, loaded: &mut Load
     }
 }
 
-fn load_folder_record(folder: &Path, loaded: &mut Loaded) {
+fn load_folder_record(folder: &Path, loaded: &mut Found) {
     let index = folder.join("index.md");
     let mut attachments = Vec::new();
+    let mut index_entry = None;
     for entry in children(folder) {
         let entry = match entry {
             Ok(e) => e,
@@ -171,17 +301,25 @@ fn load_folder_record(folder: &Path, loaded: &mut Loaded) {
                 continue;
             }
         };
-        let name = entry.file_name().to_string_lossy().into_owned();
-        if is_hidden(&name) || name == "index.md" {
+        let name = entry.entry.file_name().to_string_lossy().into_owned();
+        if name == "index.md" {
+            index_entry = Some(entry.entry);
             continue;
         }
-        let path = entry.path().to_path_buf();
-        if entry.file_type().is_symlink() {
+        if is_hidden(&name) {
+            continue;
+        }
+        let Child {
+            entry,
+            path,
+            file_type,
+        } = entry;
+        if file_type.is_symlink() {
             loaded.diagnostics.push(
                 Diagnostic::file_error(&path, "symbolic links are not followed")
                     .with_help("put the attachment itself in the record's folder"),
             );
-        } else if !entry.file_type().is_file() {
+        } else if !file_type.is_file() {
             loaded.diagnostics.push(
                 Diagnostic::file_error(&path, "a folder record's attachments must be files")
                     .with_help("move nested folders out of the record's folder"),
@@ -227,11 +365,14 @@ fn load_folder_record(folder: &Path, loaded: &mut Loaded) {
         );
         return;
     }
-    loaded.files.push(SourceFile {
-        path: index,
-        kind: RecordKind::Request,
-        text: String::new(),
-        attachments,
+    loaded.files.push(FoundFile {
+        file: SourceFile {
+            path: index,
+            kind: RecordKind::Request,
+            text: String::new(),
+            attachments,
+        },
+        entry: index_entry,
     });
 }
 
@@ -252,8 +393,10 @@ pub fn is_safe_file_name(name: &str) -> bool {
             .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-' | b'_'))
 }
 
-/// Reads one record: size limit, UTF-8, BOM and CRLF handled here.
-fn read_record(path: &Path) -> Result<String, Diagnostic> {
+/// Reads one record: size limit, UTF-8, BOM and CRLF handled here. Public
+/// so that `validate::check_cached` reads a changed file exactly as
+/// [`load`] does.
+pub fn read_record(path: &Path) -> Result<String, Diagnostic> {
     use std::io::Read as _;
     let file = std::fs::File::open(path)
         .map_err(|e| Diagnostic::file_error(path, format!("cannot read: {e}")))?;

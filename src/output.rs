@@ -253,7 +253,8 @@ impl Staging {
         }
         let target = self.spare.join(&file.path);
         let (result, changed) = match &file.contents {
-            Contents::Bytes(bytes) => {
+            Contents::Bytes(_) | Contents::Shared(_) => {
+                let bytes = file.contents.bytes().unwrap_or_default();
                 let in_place = self.existing.contains(&file.path) && holds(&target, bytes);
                 let result = if in_place {
                     Ok(())

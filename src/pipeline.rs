@@ -89,13 +89,24 @@ fn timings() -> bool {
     std::env::var_os("REGISTER_TIMINGS").is_some()
 }
 
-/// Loads, checks, filters and renders into `sink`.
-fn render_into(options: &BuildOptions, sink: &dyn render::Sink) -> Result<Report, BuildError> {
-    prepare(options)?.render(sink)
+/// What `register serve` keeps from one build to the next: the record
+/// files read and the pages rendered, so that a rebuild after an edit
+/// costs about what the edit changes, not the whole register.
+#[derive(Default)]
+pub struct BuildCache {
+    check: validate::CheckCache,
+    render: render::RenderCache,
+}
+
+impl BuildCache {
+    /// How many requests the last build rendered afresh.
+    pub fn requests_rendered(&self) -> usize {
+        self.render.rendered_last()
+    }
 }
 
 /// Loads, checks and filters; finds the theme. Writes nothing.
-fn prepare(options: &BuildOptions) -> Result<Ready, BuildError> {
+fn prepare(options: &BuildOptions, cache: &mut validate::CheckCache) -> Result<Ready, BuildError> {
     let started = Instant::now();
     if !options.content.is_dir() {
         return Err(BuildError::Io(format!(
@@ -109,7 +120,7 @@ fn prepare(options: &BuildOptions) -> Result<Ready, BuildError> {
         }
         Instant::now()
     };
-    let checked = validate::check(&options.content);
+    let checked = validate::check_cached(&options.content, cache);
     let t = phase("load and validate", started);
     if checked.has_errors() {
         return Err(BuildError::Content(checked.diagnostics));
@@ -147,16 +158,31 @@ impl Ready {
         pages + self.theme.statics.len() + 40
     }
 
-    fn render(self, sink: &dyn render::Sink) -> Result<Report, BuildError> {
+    /// Renders into `sink`, reusing what `cache` kept when there is one.
+    fn render(
+        self,
+        sink: &dyn render::Sink,
+        cache: Option<&mut render::RenderCache>,
+    ) -> Result<Report, BuildError> {
         let t = Instant::now();
-        let files_written = render::render(
-            &self.register,
-            &self.settings,
-            &self.theme,
-            &self.tera,
-            sink,
-        )
-        .map_err(|e| match e {
+        let rendered = match cache {
+            Some(cache) => render::render_cached(
+                self.register,
+                &self.settings,
+                &self.theme,
+                &self.tera,
+                sink,
+                cache,
+            ),
+            None => render::render(
+                &self.register,
+                &self.settings,
+                &self.theme,
+                &self.tera,
+                sink,
+            ),
+        };
+        let files_written = rendered.map_err(|e| match e {
             render::RenderError(m) if m.starts_with("output: ") => BuildError::Io(m),
             render::RenderError(m) => BuildError::Theme(m),
         })?;
@@ -179,7 +205,25 @@ impl Ready {
 /// Loads, checks, filters and renders into memory; writes nothing.
 pub fn render_site(options: &BuildOptions) -> Result<Rendered, BuildError> {
     let sink = render::MemorySink::default();
-    let report = render_into(options, &sink)?;
+    let report = prepare(options, &mut validate::CheckCache::default())?.render(&sink, None)?;
+    Ok(Rendered {
+        files: sink.into_files(),
+        warnings: report.warnings,
+        files_read: report.files_read,
+        summary: report.summary,
+        started: report.started,
+    })
+}
+
+/// [`render_site`] for the preview server: re-reads only the record files
+/// that changed and re-renders only the pages an edit affects, keeping
+/// what it needs for the next time in `cache`.
+pub fn render_site_cached(
+    options: &BuildOptions,
+    cache: &mut BuildCache,
+) -> Result<Rendered, BuildError> {
+    let sink = render::MemorySink::default();
+    let report = prepare(options, &mut cache.check)?.render(&sink, Some(&mut cache.render))?;
     Ok(Rendered {
         files: sink.into_files(),
         warnings: report.warnings,
@@ -196,10 +240,10 @@ pub fn build_site(options: &BuildOptions, output: &Path) -> Result<Report, Build
     let root = site_root(&options.content);
     let protected = [options.content.as_path(), root.as_path()];
     output::check_output_folder(output, &protected).map_err(|e| BuildError::Io(e.0))?;
-    let ready = prepare(options)?;
+    let ready = prepare(options, &mut validate::CheckCache::default())?;
     let staging = output::Staging::prepare(output, &protected).map_err(|e| BuildError::Io(e.0))?;
     let progress = crate::progress::Progress::start(ready.expected_files());
-    let report = ready.render(&progress.counting(&staging));
+    let report = ready.render(&progress.counting(&staging), None);
     progress.finish();
     let report = report?;
     let t = Instant::now();

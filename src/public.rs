@@ -10,7 +10,8 @@
 //! The rules (section 4 of the format), all fail-closed:
 //! - a request is public only if it is CLEAR/WHITE and not a draft;
 //! - a decision is public only if it and its request are public;
-//! - marked passages are removed from bodies here, before any rendering;
+//! - marked passages are removed from bodies here, before any rendering
+//!   (by `passages::strip`, run once per record through `Origin::marked`);
 //! - `related` keeps only public ids; attachments go with public records only;
 //! - status is derived from public decisions only, so a withheld final
 //!   decision leaves a request `decided`.
@@ -18,7 +19,6 @@
 use crate::classification::Tlp;
 use crate::date::Date;
 use crate::load::Attachment;
-use crate::passages;
 use crate::status::{self, Status};
 use crate::validate::Register;
 use crate::vocabulary::{DecisionKind, Outcome, Reason, RequestType, Stage};
@@ -29,7 +29,7 @@ use std::collections::{HashMap, HashSet};
 struct Seal;
 
 /// One dated stage, as published.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PublicStage {
     /// When.
     pub date: Date,
@@ -40,7 +40,7 @@ pub struct PublicStage {
 }
 
 /// A public decision about a public request.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PublicDecision {
     /// CLEAR or WHITE.
     pub classification: Tlp,
@@ -58,14 +58,14 @@ pub struct PublicDecision {
     pub panel_notified: Option<Date>,
     /// The body with withheld passages removed (for a final decision, the
     /// Modification Report), still Markdown.
-    pub body: String,
+    pub body: std::sync::Arc<str>,
     /// `[extra]`.
     pub extra: toml::Table,
     _seal: Seal,
 }
 
 /// A public request: what may be shown of it, and nothing else.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PublicRequest {
     /// Unique id, the URL segment.
     pub id: String,
@@ -106,7 +106,7 @@ pub struct PublicRequest {
     /// The derived status on the build date.
     pub status: Status,
     /// The body with withheld passages removed, still Markdown.
-    pub body: String,
+    pub body: std::sync::Arc<str>,
     /// Attachments to copy.
     pub attachments: Vec<Attachment>,
     /// `[extra]`.
@@ -168,48 +168,51 @@ pub struct FilterSummary {
 }
 
 /// Filters the checked register down to what may be published on `today`.
-/// Takes the register by value: what is withheld is dropped here, so it is
-/// not even in memory while the site is rendered.
+/// Takes the register by value and copies out only what is published: the
+/// records themselves are shared with the check cache of `register serve`
+/// (which renders from the public register alone); in `register build`
+/// the filter holds the last reference, so what is withheld is dropped
+/// here, not kept in memory while the site is rendered.
 pub fn filter(register: Register, today: Date) -> (PublicRegister, FilterSummary) {
     let mut summary = FilterSummary::default();
     let Register {
         requests: all_requests,
         decisions: all_decisions,
     } = register;
-    let public_ids: HashSet<String> = all_requests
+    let public_ids: HashSet<&str> = all_requests
         .iter()
         .filter(|r| !r.draft && r.classification.is_some_and(Tlp::is_public))
-        .map(|r| r.id.clone())
+        .map(|r| r.id.as_str())
         .collect();
-    let mut decisions: HashMap<String, Vec<PublicDecision>> = HashMap::new();
-    for d in all_decisions {
+    let mut decisions: HashMap<&str, Vec<PublicDecision>> = HashMap::new();
+    for d in &all_decisions {
         let classification = match d.classification {
-            Some(c) if c.is_public() && public_ids.contains(&d.request) => c,
+            Some(c) if c.is_public() && public_ids.contains(d.request.as_str()) => c,
             _ => {
                 summary.decisions_withheld += 1;
                 continue;
             }
         };
         summary.decisions_published += 1;
-        let body = passages::strip(d.origin.body()).public;
+        let body = d.origin.public_body();
         decisions
-            .entry(d.request)
+            .entry(d.request.as_str())
             .or_default()
             .push(PublicDecision {
                 classification,
                 date: d.date,
                 kind: d.kind,
                 outcome: d.outcome,
-                sc_version: d.sc_version,
+                sc_version: d.sc_version.clone(),
                 implementation_date: d.implementation_date,
                 panel_notified: d.panel_notified,
                 body,
-                extra: d.extra,
+                extra: d.extra.clone(),
                 _seal: Seal,
             });
     }
     let mut requests: Vec<PublicRequest> = Vec::with_capacity(public_ids.len());
-    for r in all_requests {
+    for r in &all_requests {
         let Some(classification) = r.classification.filter(|c| c.is_public() && !r.draft) else {
             summary.requests_withheld += 1;
             continue;
@@ -218,48 +221,49 @@ pub fn filter(register: Register, today: Date) -> (PublicRegister, FilterSummary
             // A duplicate id is an error upstream; never publish either twice.
             continue;
         }
-        let decisions = decisions.remove(&r.id).unwrap_or_default();
+        let decisions = decisions.remove(r.id.as_str()).unwrap_or_default();
         let public_final = decisions
             .iter()
             .find(|d| d.kind == DecisionKind::Final)
             .map(|d| (d.outcome, d.implementation_date));
         let latest = r.history.last().map_or(Stage::Submitted, |h| h.stage);
-        let body = passages::strip(r.origin.body()).public;
+        let body = r.origin.public_body();
         requests.push(PublicRequest {
             related: r
                 .related
-                .into_iter()
-                .filter(|id| public_ids.contains(id))
+                .iter()
+                .filter(|id| public_ids.contains(id.as_str()))
+                .cloned()
                 .collect(),
-            proposer_organisation: r.proposer.organisation,
-            sponsor_sec_party: r.sponsor.map(|s| s.organisation),
+            proposer_organisation: r.proposer.organisation.clone(),
+            sponsor_sec_party: r.sponsor.as_ref().map(|s| s.organisation.clone()),
             history: r
                 .history
-                .into_iter()
+                .iter()
                 .map(|h| PublicStage {
                     date: h.date,
                     stage: h.stage,
-                    note: h.note,
+                    note: h.note.clone(),
                 })
                 .collect(),
             status: status::derive(latest, public_final, today),
             decisions,
             body,
-            id: r.id,
+            id: r.id.clone(),
             request_type: r.request_type,
-            title: r.title,
+            title: r.title.clone(),
             classification,
             submitted: r.submitted,
-            reasons: r.reasons,
-            devices: r.devices,
-            affected_scs: r.affected_scs,
-            affected_scs_reason: r.affected_scs_reason,
+            reasons: r.reasons.clone(),
+            devices: r.devices.clone(),
+            affected_scs: r.affected_scs.clone(),
+            affected_scs_reason: r.affected_scs_reason.clone(),
             requires_new_sc: r.requires_new_sc,
-            requires_new_sc_reason: r.requires_new_sc_reason,
+            requires_new_sc_reason: r.requires_new_sc_reason.clone(),
             urgent: r.urgent,
-            urgent_reason: r.urgent_reason,
-            attachments: r.attachments,
-            extra: r.extra,
+            urgent_reason: r.urgent_reason.clone(),
+            attachments: r.attachments.clone(),
+            extra: r.extra.clone(),
             _seal: Seal,
         });
     }

@@ -244,6 +244,8 @@ struct State {
 
 struct Shared {
     state: Mutex<State>,
+    /// What the last build kept for the next; only the builder touches it.
+    cache: Mutex<pipeline::BuildCache>,
     build: BuildOptions,
     watched: Vec<PathBuf>,
     log: bool,
@@ -291,6 +293,7 @@ impl Server {
                 generation: 0,
                 errors: Vec::new(),
             }),
+            cache: Mutex::new(pipeline::BuildCache::default()),
             build: BuildOptions {
                 content: options.content.clone(),
                 today: options.today,
@@ -445,7 +448,8 @@ fn clock() -> String {
 /// last good build stays and the errors are reported.
 fn rebuild(shared: &Shared) {
     let started = Instant::now();
-    match pipeline::render_site(&shared.build) {
+    let mut cache = shared.cache.lock().unwrap_or_else(|e| e.into_inner());
+    match pipeline::render_site_cached(&shared.build, &mut cache) {
         Ok(rendered) => {
             let count = rendered.files.len();
             let files = rendered
@@ -464,10 +468,11 @@ fn rebuild(shared: &Shared) {
                 eprint!("{}", diagnostic::format(&rendered.warnings, Format::Human));
                 let s = rendered.summary;
                 eprintln!(
-                    "[{} UTC] build {generation}: {count} files in {:.2} s; published {} requests and {} decisions, \
-                     withheld {} requests and {} decisions",
+                    "[{} UTC] build {generation}: {count} files in {:.3} s ({} requests rendered afresh); \
+                     published {} requests and {} decisions, withheld {} requests and {} decisions",
                     clock(),
                     started.elapsed().as_secs_f64(),
+                    cache.requests_rendered(),
                     s.requests_published,
                     s.decisions_published,
                     s.requests_withheld,
@@ -659,6 +664,7 @@ fn html_reply(status: u16, html: &[u8], generation: u64) -> Reply {
 fn file_reply(status: u16, path: &str, contents: &Contents, generation: u64) -> Reply {
     let bytes = match contents {
         Contents::Bytes(b) => std::borrow::Cow::Borrowed(b.as_slice()),
+        Contents::Shared(b) => std::borrow::Cow::Borrowed(&b[..]),
         Contents::Copy(source) => match std::fs::read(source) {
             Ok(b) => std::borrow::Cow::Owned(b),
             Err(e) => return Reply::text(500, &format!("cannot read {}: {e}\n", source.display())),

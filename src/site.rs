@@ -4,8 +4,9 @@ use crate::diagnostic::Diagnostic;
 use serde::{Deserialize, Serialize};
 use std::path::Path;
 
-/// The settings of one register site.
-#[derive(Debug, Clone, Deserialize, Serialize)]
+/// The settings of one register site. `PartialEq` lets the check cache see
+/// that they changed (record fields are read against `devices`).
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Settings {
     /// The register's name, in every page title.

@@ -4,27 +4,38 @@
 //! records (unique ids, references, one final decision, `decided` if and
 //! only if a final decision exists, links and passages in bodies) run here.
 //! Every problem is collected; none stops the others from being found.
+//!
+//! What a file says on its own (its fields, their problems, what its body
+//! holds) is kept in a [`CheckCache`], so `register serve` re-reads and
+//! re-parses only the files that changed; the rules across records run
+//! again every time, from what was kept. `check` is the same code with an
+//! empty cache.
 
 use crate::diagnostic::{self, Diagnostic};
-use crate::load;
-use crate::markdown::{self, RecordLink};
-use crate::passages;
-use crate::record::{self, Decision, Origin, Record, Request};
+use crate::load::{self, Attachment, FoundFile, SourceFile};
+use crate::markdown::{self, NotARecordLink, RecordLink};
+use crate::record::{self, Decision, Origin, Record, Request, Unreadable};
 use crate::site::Settings;
 use crate::vocabulary::{DecisionKind, Stage};
 use rayon::prelude::*;
 use regex::Regex;
+use std::collections::hash_map::Entry;
 use std::collections::{HashMap, HashSet};
-use std::path::Path;
-use std::sync::LazyLock;
+use std::ffi::OsString;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, LazyLock, OnceLock};
+use std::time::{Duration, SystemTime};
 
 /// Every record of a content folder, read and checked, not yet filtered.
+///
+/// Records are shared (`Arc`) with the [`CheckCache`], so a rebuild hands
+/// the filter the whole register without copying every record's text.
 #[derive(Debug, Default)]
 pub struct Register {
     /// Requests, sorted by id.
-    pub requests: Vec<Request>,
+    pub requests: Vec<Arc<Request>>,
     /// Decisions, sorted by request, date and file.
-    pub decisions: Vec<Decision>,
+    pub decisions: Vec<Arc<Decision>>,
 }
 
 /// The outcome of loading and checking a content folder.
@@ -49,31 +60,227 @@ impl Checked {
 
 /// Loads `content` and checks every rule of the format.
 pub fn check(content: &Path) -> Checked {
+    check_cached(content, &mut CheckCache::default())
+}
+
+/// What `check` remembers between runs, so `register serve` re-reads and
+/// re-parses only the files that changed.
+///
+/// For each record file it keeps what depends on that file alone (and on
+/// `site.toml`): its text, fields, their diagnostics and its body's marked
+/// passages, personal data and link candidates. A file is taken from the
+/// cache only when its path, size, modification and change times (to the
+/// nanosecond), inode and mode are as they were when it was read, and it
+/// had not been changed just before that read (see [`TRUST_AFTER`]);
+/// anything else is read again. A change to `site.toml` empties it.
+#[derive(Default)]
+pub struct CheckCache {
+    /// The settings the kept files were read with.
+    settings: Option<Settings>,
+    /// Each record file seen by the last run, by its path as shown (as
+    /// bytes: hashing a `Path` by its components is several times slower).
+    files: HashMap<OsString, Arc<CachedFile>>,
+    /// How many files the last run read and parsed.
+    reread: usize,
+}
+
+impl CheckCache {
+    /// How many record files the last run read and parsed; the others were
+    /// taken from the cache. For `register serve`'s log, and for tests
+    /// that the cache is used at all.
+    pub fn files_reread(&self) -> usize {
+        self.reread
+    }
+}
+
+/// A file's times only prove it unchanged once they are this old when it
+/// is read: a change within the clock's granularity (coarse kernel ticks,
+/// whole seconds on some file systems) could otherwise keep every field
+/// of its metadata. A file changed more recently is read again next time.
+pub const TRUST_AFTER: Duration = Duration::from_secs(2);
+
+/// One record file as the cache keeps it: what it says on its own,
+/// whatever the other files say.
+struct CachedFile {
+    /// The path as shown.
+    path: PathBuf,
+    /// Its metadata before it was read; `None` when that cannot prove it
+    /// unchanged (too recent, unavailable, or the read failed): read again.
+    stamp: Option<Stamp>,
+    /// A folder record's attachments, which its request carries.
+    attachments: Vec<Attachment>,
+    /// Why the file could not be read (then there is nothing else).
+    read_error: Option<Diagnostic>,
+    /// Problems with its front matter and fields.
+    diagnostics: Vec<Diagnostic>,
+    /// What could be read of it.
+    found: Found,
+}
+
+/// The metadata that changes whenever a file's content may have.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Stamp {
+    len: u64,
+    /// Modification time, nanoseconds since the epoch.
+    modified: i128,
+    /// Status change time (the modification time where there is none).
+    changed: i128,
+    device: u64,
+    inode: u64,
+    mode: u32,
+}
+
+impl Stamp {
+    /// The stamp of a file's metadata (links not followed), or `None` when
+    /// it could not be read or the file changed at or after `trust_before`.
+    fn of(meta: std::io::Result<std::fs::Metadata>, trust_before: i128) -> Option<Stamp> {
+        let meta = meta.ok()?;
+        let stamp = Stamp::from_metadata(&meta)?;
+        (stamp.modified < trust_before && stamp.changed < trust_before).then_some(stamp)
+    }
+
+    #[cfg(unix)]
+    fn from_metadata(meta: &std::fs::Metadata) -> Option<Stamp> {
+        use std::os::unix::fs::MetadataExt as _;
+        let ns = |s: i64, n: i64| i128::from(s) * 1_000_000_000 + i128::from(n);
+        Some(Stamp {
+            len: meta.len(),
+            modified: ns(meta.mtime(), meta.mtime_nsec()),
+            changed: ns(meta.ctime(), meta.ctime_nsec()),
+            device: meta.dev(),
+            inode: meta.ino(),
+            mode: meta.mode(),
+        })
+    }
+
+    #[cfg(not(unix))]
+    fn from_metadata(meta: &std::fs::Metadata) -> Option<Stamp> {
+        let modified = nanos(meta.modified().ok()?)?;
+        Some(Stamp {
+            len: meta.len(),
+            modified,
+            changed: modified,
+            device: 0,
+            inode: 0,
+            mode: u32::from(meta.permissions().readonly()),
+        })
+    }
+}
+
+/// Nanoseconds since the epoch (negative before it).
+fn nanos(t: SystemTime) -> Option<i128> {
+    match t.duration_since(SystemTime::UNIX_EPOCH) {
+        Ok(d) => i128::try_from(d.as_nanos()).ok(),
+        Err(e) => i128::try_from(e.duration().as_nanos()).ok().map(|n| -n),
+    }
+}
+
+/// The record a file holds, with what its body says.
+enum Found {
+    /// No front matter to read.
+    Nothing,
+    /// A request whose fields could be read.
+    Request(Arc<Request>, BodyFacts),
+    /// A decision whose fields could be read.
+    Decision(Arc<Decision>, BodyFacts),
+    /// A record whose fields are broken.
+    Unreadable(Unreadable, BodyFacts),
+}
+
+/// An `@` link destination, read.
+type LinkTarget = Result<RecordLink, NotARecordLink>;
+
+/// What a body says on its own; only its links' validity depends on the
+/// other records, and that is decided from `quick` (or `links`) each run.
+struct BodyFacts {
+    /// Problems with its passage markers.
+    markers: Vec<Diagnostic>,
+    /// The quick scan's link candidates, read; `None` when only the full
+    /// parse can tell.
+    quick: Option<Vec<LinkTarget>>,
+    /// Every `@` link by the full Markdown parse (offset in the body,
+    /// destination, read), made the first time a run needs it.
+    links: OnceLock<Vec<(usize, String, LinkTarget)>>,
+    /// Personal data in what it would publish (public records only).
+    personal: Vec<Diagnostic>,
+}
+
+/// Loads `content` and checks every rule of the format, reading and
+/// parsing only the record files that changed since `cache` last saw them.
+/// Returns exactly what [`check`] returns for the folder as it is now,
+/// whatever the cache held, and leaves in `cache` what this run found.
+pub fn check_cached(content: &Path, cache: &mut CheckCache) -> Checked {
     let mut diagnostics = Vec::new();
     let settings = Settings::load(content, &mut diagnostics);
-    let loaded = load::load(content);
-    diagnostics.extend(loaded.diagnostics);
-    let files_read = loaded.files.len();
-    let parsed: Vec<record::Parsed> = loaded
-        .files
-        .into_par_iter()
-        .map(|f| record::parse(f, &settings.devices))
-        .collect();
-    let mut register = Register::default();
+    if cache.settings.as_ref() != Some(&settings) {
+        cache.files.clear();
+        cache.settings = Some(settings.clone());
+    }
+    let trust_before = SystemTime::now()
+        .checked_sub(TRUST_AFTER)
+        .and_then(nanos)
+        .unwrap_or(i128::MIN);
+    let devices = &settings.devices;
+    let known = &cache.files;
+    // Every file is looked at (one `lstat`); only changed ones are read.
+    let (files, found_diagnostics) = load::find_each(content, |file| {
+        let kept = known.get(file.file.path.as_os_str());
+        refresh(file, kept, devices, trust_before)
+    });
+    diagnostics.extend(found_diagnostics);
+    cache.reread = files.iter().filter(|f| f.read_again).count();
+    let still_there = files.iter().filter(|f| f.was_kept).count();
+    if still_there == cache.files.len() {
+        // Every kept file is still there: only the re-read ones change.
+        for f in files.iter().filter(|f| f.read_again) {
+            let key = f.file.path.clone().into_os_string();
+            cache.files.insert(key, Arc::clone(&f.file));
+        }
+    } else {
+        // Some are gone (removed or renamed): keep exactly this run's files.
+        cache.files = files
+            .iter()
+            .map(|f| (f.file.path.clone().into_os_string(), Arc::clone(&f.file)))
+            .collect();
+    }
+    // One pass over the files: each is a separate allocation, so every
+    // pass over all of them costs a cache miss each. (Read errors and field
+    // problems are never about the same file, so their order is the sort's.)
+    let mut files_read = 0;
+    let mut requests = Vec::with_capacity(files.len());
+    let mut decisions = Vec::with_capacity(files.len());
     let mut unreadable = Vec::new();
-    for p in parsed {
-        diagnostics.extend(p.diagnostics);
-        match p.record {
-            Some(Record::Request(r)) => register.requests.push(*r),
-            Some(Record::Decision(d)) => register.decisions.push(*d),
-            None => unreadable.extend(p.unreadable),
+    for f in files.iter().map(|f| &*f.file) {
+        match &f.read_error {
+            Some(e) => diagnostics.push(e.clone()),
+            None => files_read += 1,
+        }
+        diagnostics.extend(f.diagnostics.iter().cloned());
+        match &f.found {
+            Found::Nothing => {}
+            Found::Request(r, body) => requests.push((r.id.as_str(), r, body)),
+            Found::Decision(d, body) => {
+                let key = (d.request.as_str(), d.date, d.origin.path.as_path());
+                decisions.push((key, d, body));
+            }
+            Found::Unreadable(u, body) => unreadable.push((u, body)),
         }
     }
-    register.requests.sort_by(|a, b| a.id.cmp(&b.id));
-    register.decisions.sort_by(|a, b| {
-        (&a.request, a.date, &a.origin.path).cmp(&(&b.request, b.date, &b.origin.path))
-    });
-    check_across(&register, &unreadable, &mut diagnostics);
+    // Sorted by keys taken out above, not looked up at each comparison.
+    requests.sort_by_key(|&(id, ..)| id);
+    decisions.sort_by_key(|&(key, ..)| key);
+    let register = Register {
+        requests: requests.iter().map(|(_, r, _)| Arc::clone(r)).collect(),
+        decisions: decisions.iter().map(|(_, d, _)| Arc::clone(d)).collect(),
+    };
+    let broken: Vec<&Unreadable> = unreadable.iter().map(|(u, _)| *u).collect();
+    let bodies: Vec<(&Origin, &BodyFacts)> = requests
+        .iter()
+        .map(|(_, r, b)| (&r.origin, *b))
+        .chain(decisions.iter().map(|(_, d, b)| (&d.origin, *b)))
+        .chain(unreadable.iter().map(|(u, b)| (&u.origin, *b)))
+        .collect();
+    check_across(&register, &broken, &bodies, &mut diagnostics);
     diagnostic::sort(&mut diagnostics);
     Checked {
         settings,
@@ -83,44 +290,119 @@ pub fn check(content: &Path) -> Checked {
     }
 }
 
+/// A record file of this run.
+struct Looked {
+    /// The cache had an entry for its path.
+    was_kept: bool,
+    /// It was read and parsed this run (not taken from the cache).
+    read_again: bool,
+    /// What it says on its own.
+    file: Arc<CachedFile>,
+}
+
+/// The cache's entry for `file`: `kept` when the file is provably as it
+/// was, else what reading it again finds.
+fn refresh(
+    found: FoundFile,
+    kept: Option<&Arc<CachedFile>>,
+    devices: &[String],
+    trust_before: i128,
+) -> Looked {
+    // The stamp is taken before reading: a change during the read leaves
+    // a stale stamp, which only makes the next run read the file again.
+    let stamp = Stamp::of(found.metadata(), trust_before);
+    let file = found.file;
+    if let Some(kept) = kept
+        && stamp.is_some()
+        && kept.stamp == stamp
+        && kept.attachments == file.attachments
+    {
+        return Looked {
+            was_kept: true,
+            read_again: false,
+            file: Arc::clone(kept),
+        };
+    }
+    Looked {
+        was_kept: kept.is_some(),
+        read_again: true,
+        file: Arc::new(read_file(file, stamp, devices)),
+    }
+}
+
+/// Reads and parses one record file and checks what its body says alone.
+fn read_file(mut file: SourceFile, stamp: Option<Stamp>, devices: &[String]) -> CachedFile {
+    let path = file.path.clone();
+    let attachments = file.attachments.clone();
+    file.text = match load::read_record(&file.path) {
+        Ok(text) => text,
+        Err(e) => {
+            // Read again next time: the error may be passing.
+            return CachedFile {
+                path,
+                stamp: None,
+                attachments,
+                read_error: Some(e),
+                diagnostics: Vec::new(),
+                found: Found::Nothing,
+            };
+        }
+    };
+    let parsed = record::parse(file, devices);
+    let found = match (parsed.record, parsed.unreadable) {
+        (Some(Record::Request(r)), _) => {
+            let public = r.classification.is_some_and(|c| c.is_public()) && !r.draft;
+            let body = BodyFacts::of(&r.origin, public);
+            Found::Request(Arc::from(r), body)
+        }
+        (Some(Record::Decision(d)), _) => {
+            let public = d.classification.is_some_and(|c| c.is_public());
+            let body = BodyFacts::of(&d.origin, public);
+            Found::Decision(Arc::from(d), body)
+        }
+        (None, Some(u)) => {
+            let body = BodyFacts::of(&u.origin, false);
+            Found::Unreadable(u, body)
+        }
+        (None, None) => Found::Nothing,
+    };
+    CachedFile {
+        path,
+        stamp,
+        attachments,
+        read_error: None,
+        diagnostics: parsed.diagnostics,
+        found,
+    }
+}
+
 /// Rules across records. `unreadable` records (fields broken) still count
 /// as known ids and still have their bodies checked, so one mistake gives
 /// one error, not a cascade.
 fn check_across(
     register: &Register,
-    unreadable: &[record::Unreadable],
+    unreadable: &[&Unreadable],
+    bodies: &[(&Origin, &BodyFacts)],
     diagnostics: &mut Vec<Diagnostic>,
 ) {
-    let mut by_id: HashMap<&str, &Request> = HashMap::new();
+    let mut by_id: HashMap<&str, &Request> = HashMap::with_capacity(register.requests.len());
     let broken_ids: HashSet<&str> = unreadable.iter().filter_map(|u| u.id.as_deref()).collect();
     for r in &register.requests {
-        if let Some(first) = by_id.get(r.id.as_str()) {
-            diagnostics.push(
+        match by_id.entry(&r.id) {
+            Entry::Occupied(first) => diagnostics.push(
                 r.origin
                     .error(r.spans.id, format!("duplicate id `{}`", r.id))
                     .with_help(format!(
                         "ids are unique; `{}` already uses it",
-                        first.origin.path.display()
+                        first.get().origin.path.display()
                     )),
-            );
-        } else {
-            by_id.insert(&r.id, r);
-        }
-    }
-    for r in &register.requests {
-        for (id, &at) in r.related.iter().zip(&r.spans.related) {
-            if id == &r.id {
-                diagnostics.push(
-                    r.origin
-                        .error(at, "a request cannot be related to itself")
-                        .with_help("remove its own id from `related`"),
-                );
-            } else if !by_id.contains_key(id.as_str()) && !broken_ids.contains(id.as_str()) {
-                diagnostics.push(unknown_id(&r.origin, at, id, "in `related`"));
+            ),
+            Entry::Vacant(at) => {
+                at.insert(r);
             }
         }
     }
-    let mut finals: HashMap<&str, &Decision> = HashMap::new();
+    let mut finals: HashMap<&str, &Decision> = HashMap::with_capacity(register.decisions.len());
     for d in &register.decisions {
         let Some(request) = by_id.get(d.request.as_str()) else {
             if !broken_ids.contains(d.request.as_str()) {
@@ -143,8 +425,8 @@ fn check_across(
             );
         }
         if d.kind == DecisionKind::Final {
-            if let Some(first) = finals.get(d.request.as_str()) {
-                diagnostics.push(
+            match finals.entry(&d.request) {
+                Entry::Occupied(first) => diagnostics.push(
                     d.origin
                         .error(
                             d.kind_span,
@@ -152,67 +434,75 @@ fn check_across(
                         )
                         .with_help(format!(
                             "a request has at most one final decision; see `{}`",
-                            first.origin.path.display()
+                            first.get().origin.path.display()
                         )),
-                );
-            } else {
-                finals.insert(&d.request, d);
+                ),
+                Entry::Vacant(at) => {
+                    at.insert(d);
+                }
             }
         }
     }
-    for r in &register.requests {
-        let decided = r.history.iter().position(|h| h.stage == Stage::Decided);
-        match (decided, finals.get(r.id.as_str())) {
-            (Some(i), None) => diagnostics.push(
-                r.origin
-                    .error(
-                        r.spans.history.get(i).copied().unwrap_or(r.spans.history_table),
-                        "the request is `decided` but has no final decision",
-                    )
-                    .with_help(format!(
-                        "add decisions/{}-final.md with kind = \"final\", or remove the `decided` entry",
-                        r.id
-                    )),
-            ),
-            (None, Some(d)) => diagnostics.push(
-                d.origin
-                    .error(
-                        d.kind_span,
-                        format!("a final decision for `{}`, whose history is not `decided`", r.id),
-                    )
-                    .with_help(format!(
-                        "add a [[history]] entry with stage = \"decided\" and date = {} to the request",
-                        d.date
-                    )),
-            ),
-            _ => {}
-        }
-    }
-    let bodies = register
-        .requests
-        .iter()
-        .map(|r| {
-            (
-                &r.origin,
-                r.classification.is_some_and(|c| c.is_public()) && !r.draft,
-            )
-        })
-        .chain(register.decisions.iter().map(|d| {
-            let public = d.classification.is_some_and(|c| c.is_public());
-            (&d.origin, public)
-        }))
-        .chain(unreadable.iter().map(|u| (&u.origin, false)));
     let known = Known {
         requests: &by_id,
         broken: &broken_ids,
         finals: &finals,
     };
-    let found: Vec<Diagnostic> = bodies
-        .collect::<Vec<_>>()
-        .into_par_iter()
-        .flat_map_iter(|(origin, public)| check_body(origin, public, &known))
+    let found: Vec<Diagnostic> = register
+        .requests
+        .par_iter()
+        .flat_map_iter(|r| check_request(r, &known))
         .collect();
     diagnostics.extend(found);
+    let found: Vec<Diagnostic> = bodies
+        .par_iter()
+        .flat_map_iter(|&(origin, facts)| check_body(origin, facts, &known))
+        .collect();
+    diagnostics.extend(found);
+}
+
+/// The rules on one request that need the others: its `related` ids, and
+/// `decided` if and only if it has a final decision.
+fn check_request(r: &Request, known: &Known<'_>) -> Vec<Diagnostic> {
+    let mut found = Vec::new();
+    for (id, &at) in r.related.iter().zip(&r.spans.related) {
+        if id == &r.id {
+            found.push(
+                r.origin
+                    .error(at, "a request cannot be related to itself")
+                    .with_help("remove its own id from `related`"),
+            );
+        } else if !known.exists(id) {
+            found.push(unknown_id(&r.origin, at, id, "in `related`"));
+        }
+    }
+    let decided = r.history.iter().position(|h| h.stage == Stage::Decided);
+    match (decided, known.finals.get(r.id.as_str())) {
+        (Some(i), None) => found.push(
+            r.origin
+                .error(
+                    r.spans.history.get(i).copied().unwrap_or(r.spans.history_table),
+                    "the request is `decided` but has no final decision",
+                )
+                .with_help(format!(
+                    "add decisions/{}-final.md with kind = \"final\", or remove the `decided` entry",
+                    r.id
+                )),
+        ),
+        (None, Some(d)) => found.push(
+            d.origin
+                .error(
+                    d.kind_span,
+                    format!("a final decision for `{}`, whose history is not `decided`", r.id),
+                )
+                .with_help(format!(
+                    "add a [[history]] entry with stage = \"decided\" and date = {} to the request",
+                    d.date
+                )),
+        ),
+        _ => {}
+    }
+    found
 }
 
 fn unknown_id(origin: &Origin, at: usize, id: &str, place: &str) -> Diagnostic {
@@ -243,77 +533,105 @@ impl Known<'_> {
     }
 }
 
-fn check_body(origin: &Origin, public: bool, known: &Known<'_>) -> Vec<Diagnostic> {
-    let mut found = Vec::new();
-    let body = origin.body();
-    let base = origin.body_offset;
-    let marked = passages::strip(body);
-    for p in &marked.problems {
-        found.push(
-            origin
-                .error(base + p.offset, p.message.clone())
-                .with_help(p.help),
-        );
-    }
-    // Most bodies link only to ids that exist: a quick scan proves it and
-    // saves a full parse; anything doubtful is parsed and located.
-    let all_fine = markdown::quick_record_links(body).is_some_and(|candidates| {
-        candidates
+impl BodyFacts {
+    /// Reads what `origin`'s body says on its own; `public` when the
+    /// record would be published, so personal data in it matters.
+    fn of(origin: &Origin, public: bool) -> BodyFacts {
+        let body = origin.body();
+        let base = origin.body_offset;
+        let marked = origin.marked();
+        let markers = marked
+            .problems
             .iter()
-            .all(|dest| match markdown::parse_record_link(dest) {
-                Ok(RecordLink::Request(id)) => known.exists(&id),
-                Ok(RecordLink::Report(id)) => known.finals.contains_key(id.as_str()),
-                Err(_) => false,
+            .map(|p| {
+                origin
+                    .error(base + p.offset, p.message.clone())
+                    .with_help(p.help)
             })
+            .collect();
+        let quick = markdown::quick_record_links(body)
+            .map(|found| found.into_iter().map(markdown::parse_record_link).collect());
+        let mut personal = Vec::new();
+        if public {
+            // Personal data in what would be published: say so, without echoing it.
+            for m in EMAIL.find_iter(&marked.public).take(5) {
+                let at = locate(body, &marked.public, m.start());
+                personal.push(
+                    origin
+                        .warning(base + at, "an e-mail address in a public body")
+                        .with_help("personal data belongs in [proposer] or [sponsor], which are never published"),
+                );
+            }
+            for m in PHONE.find_iter(&marked.public).take(5) {
+                let at = locate(body, &marked.public, m.start());
+                personal.push(
+                    origin
+                        .warning(base + at, "a telephone number in a public body")
+                        .with_help("personal data belongs in [proposer] or [sponsor], which are never published"),
+                );
+            }
+        }
+        BodyFacts {
+            markers,
+            quick,
+            links: OnceLock::new(),
+            personal,
+        }
+    }
+}
+
+/// A body's problems: its own (kept in `facts`) and its links' against the
+/// records that exist now.
+fn check_body(origin: &Origin, facts: &BodyFacts, known: &Known<'_>) -> Vec<Diagnostic> {
+    let mut found = facts.markers.clone();
+    let base = origin.body_offset;
+    // Most bodies link only to ids that exist: the quick scan's candidates
+    // prove it and save a full parse; anything doubtful is parsed (once,
+    // then kept) and located.
+    let all_fine = facts.quick.as_ref().is_some_and(|candidates| {
+        candidates.iter().all(|link| match link {
+            Ok(RecordLink::Request(id)) => known.exists(id),
+            Ok(RecordLink::Report(id)) => known.finals.contains_key(id.as_str()),
+            Err(_) => false,
+        })
     });
-    let links = if all_fine {
-        Vec::new()
-    } else {
-        markdown::record_links(body)
-    };
-    for (at, dest) in links {
-        match markdown::parse_record_link(&dest) {
-            Err(markdown::NotARecordLink) => found.push(
-                origin
-                    .error(base + at, format!("`{dest}` is not a record link"))
-                    .with_help("write (@SCMR-2019-001) for a request or (@SCMR-2019-001/report) for its report"),
-            ),
-            Ok(RecordLink::Request(id)) if !known.exists(&id) => {
-                found.push(unknown_id(origin, base + at, &id, "in a link"));
-            }
-            Ok(RecordLink::Report(id)) => {
-                if !known.exists(&id) {
-                    found.push(unknown_id(origin, base + at, &id, "in a link"));
-                } else if known.requests.contains_key(id.as_str()) && !known.finals.contains_key(id.as_str()) {
-                    found.push(
-                        origin
-                            .error(base + at, format!("`{id}` has no final decision, so no report"))
-                            .with_help(format!("link to the request instead: (@{id})")),
-                    );
+    if !all_fine {
+        let links = facts.links.get_or_init(|| {
+            markdown::record_links(origin.body())
+                .into_iter()
+                .map(|(at, dest)| {
+                    let link = markdown::parse_record_link(&dest);
+                    (at, dest, link)
+                })
+                .collect()
+        });
+        for (at, dest, link) in links {
+            let at = *at;
+            match link {
+                Err(NotARecordLink) => found.push(
+                    origin
+                        .error(base + at, format!("`{dest}` is not a record link"))
+                        .with_help("write (@SCMR-2019-001) for a request or (@SCMR-2019-001/report) for its report"),
+                ),
+                Ok(RecordLink::Request(id)) if !known.exists(id) => {
+                    found.push(unknown_id(origin, base + at, id, "in a link"));
                 }
+                Ok(RecordLink::Report(id)) => {
+                    if !known.exists(id) {
+                        found.push(unknown_id(origin, base + at, id, "in a link"));
+                    } else if known.requests.contains_key(id.as_str()) && !known.finals.contains_key(id.as_str()) {
+                        found.push(
+                            origin
+                                .error(base + at, format!("`{id}` has no final decision, so no report"))
+                                .with_help(format!("link to the request instead: (@{id})")),
+                        );
+                    }
+                }
+                Ok(_) => {}
             }
-            Ok(_) => {}
         }
     }
-    if public {
-        // Personal data in what would be published: say so, without echoing it.
-        for m in EMAIL.find_iter(&marked.public).take(5) {
-            let at = locate(body, &marked.public, m.start());
-            found.push(
-                origin
-                    .warning(base + at, "an e-mail address in a public body")
-                    .with_help("personal data belongs in [proposer] or [sponsor], which are never published"),
-            );
-        }
-        for m in PHONE.find_iter(&marked.public).take(5) {
-            let at = locate(body, &marked.public, m.start());
-            found.push(
-                origin
-                    .warning(base + at, "a telephone number in a public body")
-                    .with_help("personal data belongs in [proposer] or [sponsor], which are never published"),
-            );
-        }
-    }
+    found.extend(facts.personal.iter().cloned());
     found
 }
 
@@ -327,5 +645,29 @@ fn locate(body: &str, public: &str, offset: usize) -> usize {
     match body.find(line) {
         Some(i) if !line.is_empty() => i + (offset - line_start),
         _ => 0,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_file_changed_recently_is_not_trusted_by_its_times() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let path = dir.path().join("a.md");
+        std::fs::write(&path, "text").expect("write");
+        let meta = || std::fs::symlink_metadata(&path);
+        let now = nanos(SystemTime::now()).expect("a clock after 1970");
+        let second = 1_000_000_000;
+        // Changed after the cut-off (just now): read again next time.
+        assert_eq!(Stamp::of(meta(), now - 2 * second), None);
+        // Changed before it: the stamp stands for the content.
+        let stamp = Stamp::of(meta(), now + second).expect("a stamp");
+        assert_eq!(stamp.len, 4);
+        assert_eq!(Stamp::of(meta(), now + second), Some(stamp));
+        // No metadata, no stamp.
+        let gone = std::fs::symlink_metadata(dir.path().join("gone.md"));
+        assert_eq!(Stamp::of(gone, now + second), None);
     }
 }

@@ -5,10 +5,17 @@
 //!
 //!     cargo build --release && cargo run --release --example bench -- [--sizes 1000,10000] [--dir DIR] [--runs N]
 //!     cargo run --release --example bench -- --generate DIR N    # only write a corpus
+//!     cargo run --release --example bench -- --serve N [--dir DIR] [--runs N]
+//!         # `register serve`'s rebuild after one-file edits, on a fresh copy
 //!
 //! DIR defaults to /dev/shm/register-bench (tmpfs) when it exists.
 
+// The same allocator as the `register` binary, for the in-process timings.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 mod corpus;
+mod serve_edit;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -88,6 +95,7 @@ fn main() {
         println!("wrote {r} requests and {d} decisions to {dir}");
         return;
     }
+    let mut serve = None;
     let mut i = 0;
     while i < args.len() {
         match (args[i].as_str(), args.get(i + 1)) {
@@ -96,9 +104,20 @@ fn main() {
             }
             ("--dir", Some(v)) => dir = PathBuf::from(v),
             ("--runs", Some(v)) => runs = v.parse().expect("a number"),
-            _ => panic!("usage: bench [--sizes 1000,10000] [--dir DIR] [--runs N]"),
+            ("--serve", Some(v)) => serve = Some(v.parse::<usize>().expect("a number")),
+            _ => panic!("usage: bench [--sizes 1000,10000] [--dir DIR] [--runs N] [--serve N]"),
         }
         i += 2;
+    }
+    if let Some(n) = serve {
+        // A fresh corpus each time: the edits change it.
+        let content = dir.join(format!("serve-{n}"));
+        if content.exists() {
+            std::fs::remove_dir_all(&content).expect("remove old corpus");
+        }
+        corpus::generate(&content, n).expect("write corpus");
+        serve_edit::run(&content, runs.max(5));
+        return;
     }
     let bin = std::env::current_exe()
         .ok()
@@ -123,8 +142,12 @@ fn main() {
         let output = dir.join(format!("public-{n}"));
         let (mut cold, mut warm, mut rss, mut pages) = (Vec::new(), Vec::new(), 0, 0);
         for _ in 0..runs {
-            if output.exists() {
-                std::fs::remove_dir_all(&output).expect("remove old output");
+            // Cold: no output and no spare folder left by an earlier build.
+            let spare = dir.join(format!(".public-{n}.register-spare"));
+            for old in [&output, &spare] {
+                if old.exists() {
+                    std::fs::remove_dir_all(old).expect("remove old output");
+                }
             }
             let c = build(&bin, &content, &output);
             let w = build(&bin, &content, &output);

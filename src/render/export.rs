@@ -5,6 +5,7 @@ use super::{Contents, OutputFile, RenderError};
 use crate::public::{PublicRegister, PublicRequest};
 use crate::site::Settings;
 use serde::Serialize;
+use std::collections::HashSet;
 
 /// Bumped whenever a field of `register.json` changes meaning or goes away.
 pub const SCHEMA_VERSION: u32 = 1;
@@ -51,61 +52,88 @@ struct JsonRequest<'a> {
 }
 
 #[derive(Serialize)]
-struct JsonRegister<'a> {
+struct JsonHeader<'a> {
     schema_version: u32,
     title: &'a str,
     base_url: &'a str,
     build_date: String,
-    requests: Vec<JsonRequest<'a>>,
 }
 
-/// `/register.json`: every public request with its history and decisions.
-pub fn json(register: &PublicRegister, settings: &Settings) -> OutputFile {
-    let base = &settings.base_url;
-    let requests = register
-        .requests()
-        .iter()
-        .map(|r| {
-            let decision = |d| json_decision(d, base, &r.id);
-            JsonRequest {
-                id: &r.id,
-                title: &r.title,
-                request_type: r.request_type.slug(),
-                status: r.status.slug(),
-                submitted: r.submitted.to_string(),
-                url: format!("{base}{}", request_url(&r.id)),
-                classification: r.classification.to_string(),
-                reasons: r.reasons.iter().map(|x| x.slug()).collect(),
-                devices: &r.devices,
-                affected_scs: &r.affected_scs,
-                requires_new_sc: r.requires_new_sc,
-                urgent: r.urgent,
-                related: &r.related,
-                proposer_organisation: &r.proposer_organisation,
-                sponsor_sec_party: r.sponsor_sec_party.as_deref(),
-                history: r
-                    .history
-                    .iter()
-                    .map(|h| JsonStage {
-                        date: h.date.to_string(),
-                        stage: h.stage.slug(),
-                        note: h.note.as_deref(),
-                    })
-                    .collect(),
-                final_decision: r.final_decision().map(decision),
-                decisions: r.decisions.iter().map(decision).collect(),
-            }
-        })
-        .collect();
-    let doc = JsonRegister {
+/// One request of `/register.json`, pretty-printed and indented for its
+/// place in the `requests` array. Made per request, in parallel with its
+/// page, and joined by [`json`].
+pub fn json_fragment(r: &PublicRequest, base: &str) -> Vec<u8> {
+    let decision = |d| json_decision(d, base, &r.id);
+    let request = JsonRequest {
+        id: &r.id,
+        title: &r.title,
+        request_type: r.request_type.slug(),
+        status: r.status.slug(),
+        submitted: r.submitted.to_string(),
+        url: format!("{base}{}", request_url(&r.id)),
+        classification: r.classification.to_string(),
+        reasons: r.reasons.iter().map(|x| x.slug()).collect(),
+        devices: &r.devices,
+        affected_scs: &r.affected_scs,
+        requires_new_sc: r.requires_new_sc,
+        urgent: r.urgent,
+        related: &r.related,
+        proposer_organisation: &r.proposer_organisation,
+        sponsor_sec_party: r.sponsor_sec_party.as_deref(),
+        history: r
+            .history
+            .iter()
+            .map(|h| JsonStage {
+                date: h.date.to_string(),
+                stage: h.stage.slug(),
+                note: h.note.as_deref(),
+            })
+            .collect(),
+        final_decision: r.final_decision().map(decision),
+        decisions: r.decisions.iter().map(decision).collect(),
+    };
+    let pretty = serde_json::to_vec_pretty(&request).expect("plain data serialises");
+    // The array sits two levels deep: every line gets four more spaces.
+    // JSON strings never hold a raw newline, so this only touches layout.
+    let mut out = Vec::with_capacity(pretty.len() + pretty.len() / 8);
+    out.extend_from_slice(b"    ");
+    for &b in &pretty {
+        out.push(b);
+        if b == b'\n' {
+            out.extend_from_slice(b"    ");
+        }
+    }
+    out
+}
+
+/// `/register.json`: every public request with its history and decisions,
+/// from the fragments of [`json_fragment`] in register order.
+pub fn json<'a>(
+    register: &PublicRegister,
+    settings: &Settings,
+    fragments: impl ExactSizeIterator<Item = &'a [u8]>,
+) -> OutputFile {
+    let header = JsonHeader {
         schema_version: SCHEMA_VERSION,
         title: &settings.title,
-        base_url: base,
+        base_url: &settings.base_url,
         build_date: register.today().to_string(),
-        requests,
     };
-    let mut bytes = serde_json::to_vec_pretty(&doc).expect("plain data serialises");
-    bytes.push(b'\n');
+    let mut bytes = serde_json::to_vec_pretty(&header).expect("plain data serialises");
+    // Reopen the object to add the requests array as its last member.
+    bytes.truncate(bytes.len() - 2);
+    if fragments.len() == 0 {
+        bytes.extend_from_slice(b",\n  \"requests\": []\n}\n");
+    } else {
+        bytes.extend_from_slice(b",\n  \"requests\": [\n");
+        for (i, f) in fragments.enumerate() {
+            if i > 0 {
+                bytes.extend_from_slice(b",\n");
+            }
+            bytes.extend_from_slice(f);
+        }
+        bytes.extend_from_slice(b"\n  ]\n}\n");
+    }
     OutputFile {
         path: "register.json".into(),
         contents: Contents::Bytes(bytes),
@@ -159,39 +187,49 @@ pub const CSV_COLUMNS: &[&str] = &[
     "url",
 ];
 
-/// `/register.csv`: one row per public request.
-pub fn csv(rows: &[Row], register: &PublicRegister) -> Result<OutputFile, RenderError> {
+/// One row of `/register.csv`, made per request beside its page and
+/// joined by [`csv`]. CSV quoting is per record, so rows join as they are.
+pub fn csv_row(r: &PublicRequest, row: &Row) -> Result<Vec<u8>, RenderError> {
+    let mut w = csv::Writer::from_writer(Vec::with_capacity(256));
+    let fin = r.final_decision();
+    let reasons: Vec<&str> = r.reasons.iter().map(|x| x.slug()).collect();
+    let cells = [
+        r.id.clone(),
+        r.title.clone(),
+        row.request_type.to_string(),
+        row.status.to_string(),
+        row.submitted.clone(),
+        r.devices.join(";"),
+        reasons.join(";"),
+        r.affected_scs.join(";"),
+        r.requires_new_sc.to_string(),
+        r.urgent.to_string(),
+        r.proposer_organisation.clone(),
+        r.sponsor_sec_party.clone().unwrap_or_default(),
+        row.outcome.to_string(),
+        fin.map(|d| d.date.to_string()).unwrap_or_default(),
+        row.sc_version.clone(),
+        row.implementation_date.clone(),
+        row.url.clone(),
+    ];
+    w.write_record(cells.iter().map(|c| spreadsheet_safe(c)))
+        .map_err(|e| RenderError(format!("register.csv: {e}")))?;
+    w.into_inner()
+        .map_err(|e| RenderError(format!("register.csv: {e}")))
+}
+
+/// `/register.csv`: the header, then one row per public request from
+/// [`csv_row`], in register order.
+pub fn csv<'a>(rows: impl Iterator<Item = &'a [u8]>) -> Result<OutputFile, RenderError> {
     let mut w = csv::Writer::from_writer(Vec::new());
-    let err = |e: csv::Error| RenderError(format!("register.csv: {e}"));
-    w.write_record(CSV_COLUMNS).map_err(err)?;
-    for (r, row) in register.requests().iter().zip(rows) {
-        let fin = r.final_decision();
-        let reasons: Vec<&str> = r.reasons.iter().map(|x| x.slug()).collect();
-        let cells = [
-            r.id.clone(),
-            r.title.clone(),
-            row.request_type.to_string(),
-            row.status.to_string(),
-            row.submitted.clone(),
-            r.devices.join(";"),
-            reasons.join(";"),
-            r.affected_scs.join(";"),
-            r.requires_new_sc.to_string(),
-            r.urgent.to_string(),
-            r.proposer_organisation.clone(),
-            r.sponsor_sec_party.clone().unwrap_or_default(),
-            row.outcome.to_string(),
-            fin.map(|d| d.date.to_string()).unwrap_or_default(),
-            row.sc_version.clone(),
-            row.implementation_date.clone(),
-            row.url.clone(),
-        ];
-        w.write_record(cells.iter().map(|c| spreadsheet_safe(c)))
-            .map_err(err)?;
-    }
-    let bytes = w
+    w.write_record(CSV_COLUMNS)
+        .map_err(|e| RenderError(format!("register.csv: {e}")))?;
+    let mut bytes = w
         .into_inner()
         .map_err(|e| RenderError(format!("register.csv: {e}")))?;
+    for row in rows {
+        bytes.extend_from_slice(row);
+    }
     Ok(OutputFile {
         path: "register.csv".into(),
         contents: Contents::Bytes(bytes),
@@ -233,14 +271,31 @@ impl<'a> SearchDoc<'a> {
     }
 }
 
+impl SearchDoc<'_> {
+    /// The document as JSON, keyed by its URL for [`search_index`].
+    pub fn fragment(&self) -> (String, Vec<u8>) {
+        let bytes = serde_json::to_vec(self).expect("plain data serialises");
+        (self.url.clone(), bytes)
+    }
+}
+
 /// `/search-index.json`: one document per public request and per public
 /// Modification Report, for the theme's client-side search, made from the
 /// pages' own text (so from the public register alone: no withheld text),
 /// sorted by URL so the file is the same whatever the thread count.
-pub fn search_index(mut docs: Vec<SearchDoc<'_>>) -> OutputFile {
-    docs.sort_by(|a, b| a.url.cmp(&b.url));
-    let mut bytes = serde_json::to_vec(&docs).expect("plain data serialises");
-    bytes.push(b'\n');
+pub fn search_index<'a>(docs: impl Iterator<Item = &'a (String, Vec<u8>)>) -> OutputFile {
+    let mut docs: Vec<&(String, Vec<u8>)> = docs.collect();
+    docs.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+    let total: usize = docs.iter().map(|d| d.1.len() + 1).sum();
+    let mut bytes = Vec::with_capacity(total + 3);
+    bytes.push(b'[');
+    for (i, (_, doc)) in docs.iter().enumerate() {
+        if i > 0 {
+            bytes.push(b',');
+        }
+        bytes.extend_from_slice(doc);
+    }
+    bytes.extend_from_slice(b"]\n");
     OutputFile {
         path: "search-index.json".into(),
         contents: Contents::Bytes(bytes),
@@ -248,17 +303,80 @@ pub fn search_index(mut docs: Vec<SearchDoc<'_>>) -> OutputFile {
 }
 
 /// The distinct words of a plain text, sorted: a search index needs each
-/// word once, not the prose's order. Words are compared as written (the
-/// client's search folds case).
-fn distinct_words(text: &str) -> String {
-    let mut words: Vec<&str> = text
-        .split(|c: char| !c.is_alphanumeric() && c != '.' && c != '-')
-        .map(|w| w.trim_matches(|c: char| c == '.' || c == '-'))
-        .filter(|w| !w.is_empty())
-        .collect();
+/// word once, not the prose's order. Words are runs of letters, digits,
+/// `.` and `-`, trimmed of `.` and `-`, compared as written (the client's
+/// search folds case).
+fn distinct_words<'t>(text: &'t str) -> String {
+    let mut seen: HashSet<&'t str, BuildWordHasher> = HashSet::default();
+    let mut start = None;
+    let mut note = |word: &'t str| {
+        let w = word.trim_matches(['.', '-']);
+        if !w.is_empty() {
+            seen.insert(w);
+        }
+    };
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        // ASCII is settled by the byte; anything else by its character.
+        let (inside, width) = match bytes[i] {
+            b if b.is_ascii() => (b.is_ascii_alphanumeric() || b == b'.' || b == b'-', 1),
+            _ => text[i..]
+                .chars()
+                .next()
+                .map_or((false, 1), |c| (c.is_alphanumeric(), c.len_utf8())),
+        };
+        match (inside, start) {
+            (true, None) => start = Some(i),
+            (false, Some(s)) => {
+                note(&text[s..i]);
+                start = None;
+            }
+            _ => {}
+        }
+        i += width;
+    }
+    if let Some(s) = start {
+        note(&text[s..]);
+    }
+    let mut words: Vec<&str> = seen.into_iter().collect();
     words.sort_unstable();
-    words.dedup();
-    words.join(" ")
+    let mut out = String::with_capacity(words.iter().map(|w| w.len() + 1).sum());
+    for (i, w) in words.iter().enumerate() {
+        if i > 0 {
+            out.push(' ');
+        }
+        out.push_str(w);
+    }
+    out
+}
+
+/// A fast, unkeyed hash for the words of one page: the set lives for one
+/// call and holds public text only, so flooding is not a concern.
+#[derive(Default, Clone, Copy)]
+struct BuildWordHasher;
+
+impl std::hash::BuildHasher for BuildWordHasher {
+    type Hasher = WordHasher;
+    fn build_hasher(&self) -> WordHasher {
+        WordHasher(0)
+    }
+}
+
+/// FNV-1a over the word's bytes.
+struct WordHasher(u64);
+
+impl std::hash::Hasher for WordHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        let mut h = self.0 ^ 0xcbf2_9ce4_8422_2325;
+        for &b in bytes {
+            h = (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
+        }
+        self.0 = h;
+    }
+    fn finish(&self) -> u64 {
+        self.0
+    }
 }
 
 #[cfg(test)]

@@ -4,7 +4,7 @@
 use super::view::{report_url, request_url};
 use super::{Contents, OutputFile};
 use crate::date::Date;
-use crate::public::PublicRegister;
+use crate::public::{PublicRegister, PublicRequest};
 use crate::site::Settings;
 use crate::vocabulary::{DecisionKind, Stage};
 use std::fmt::Write as _;
@@ -51,71 +51,36 @@ pub fn atom(register: &PublicRegister, settings: &Settings) -> OutputFile {
         .split('/')
         .next()
         .unwrap_or("register");
-    let mut entries = Vec::new();
-    for r in register.requests() {
+    // Every event is listed cheaply first; only the newest (and any tied
+    // with the last of them) are written out as entries.
+    let mut events: Vec<(Date, usize, usize)> = Vec::new();
+    for (n, r) in register.requests().iter().enumerate() {
         for (i, h) in r.history.iter().enumerate() {
-            let (title, summary) = if h.stage == Stage::Submitted {
-                (
-                    format!("New {}: {} {}", r.request_type.label(), r.id, r.title),
-                    format!(
-                        "{} submitted {} on {}.",
-                        r.proposer_organisation, r.id, h.date
-                    ),
-                )
-            } else {
-                (
-                    format!("{} reached {}: {}", r.id, h.stage.label(), r.title),
-                    h.note
-                        .clone()
-                        .unwrap_or_else(|| format!("Stage {} on {}.", h.stage.label(), h.date)),
-                )
-            };
-            entries.push(Entry {
-                date: h.date,
-                order: i,
-                id: format!(
-                    "tag:{authority},{}:{}/stage/{}",
-                    r.submitted.year(),
-                    r.id,
-                    i + 1
-                ),
-                title,
-                url: format!("{base}{}", request_url(&r.id)),
-                summary,
-            });
+            events.push((h.date, i, n));
         }
         for (i, d) in r.decisions.iter().enumerate() {
-            let is_final = d.kind == DecisionKind::Final;
-            entries.push(Entry {
-                date: d.date,
-                order: 1000 + i,
-                id: format!(
-                    "tag:{authority},{}:{}/decision/{}",
-                    r.submitted.year(),
-                    r.id,
-                    i + 1
-                ),
-                title: format!(
-                    "{} {}: {} ({})",
-                    r.id,
-                    d.kind.label().to_lowercase(),
-                    d.outcome.label(),
-                    r.title
-                ),
-                url: if is_final {
-                    format!("{base}{}", report_url(&r.id))
-                } else {
-                    format!("{base}{}", request_url(&r.id))
-                },
-                summary: match (&d.sc_version, d.implementation_date) {
-                    (Some(v), Some(from)) => {
-                        format!("Approved for SC version {v}, implemented from {from}.")
-                    }
-                    _ => format!("{} on {}.", d.outcome.label(), d.date),
-                },
-            });
+            events.push((d.date, 1000 + i, n));
         }
     }
+    events.sort_unstable_by(|a, b| b.0.cmp(&a.0).then(b.1.cmp(&a.1)));
+    if let Some(&(date, order, _)) = events.get(FEED_ENTRIES.saturating_sub(1)) {
+        let tied = events[FEED_ENTRIES..]
+            .iter()
+            .take_while(|e| e.0 == date && e.1 == order)
+            .count();
+        events.truncate(FEED_ENTRIES + tied);
+    }
+    let mut entries: Vec<Entry> = events
+        .iter()
+        .map(|&(_, order, n)| {
+            let r = &register.requests()[n];
+            if order < 1000 {
+                stage_entry(r, order, base, authority)
+            } else {
+                decision_entry(r, order - 1000, base, authority)
+            }
+        })
+        .collect();
     entries.sort_by(|a, b| {
         b.date
             .cmp(&a.date)
@@ -171,6 +136,74 @@ pub fn atom(register: &PublicRegister, settings: &Settings) -> OutputFile {
     OutputFile {
         path: "feed.xml".into(),
         contents: Contents::Bytes(x.into_bytes()),
+    }
+}
+
+/// The entry for a request's `i`-th stage.
+fn stage_entry(r: &PublicRequest, i: usize, base: &str, authority: &str) -> Entry {
+    let h = &r.history[i];
+    let (title, summary) = if h.stage == Stage::Submitted {
+        (
+            format!("New {}: {} {}", r.request_type.label(), r.id, r.title),
+            format!(
+                "{} submitted {} on {}.",
+                r.proposer_organisation, r.id, h.date
+            ),
+        )
+    } else {
+        (
+            format!("{} reached {}: {}", r.id, h.stage.label(), r.title),
+            h.note
+                .clone()
+                .unwrap_or_else(|| format!("Stage {} on {}.", h.stage.label(), h.date)),
+        )
+    };
+    Entry {
+        date: h.date,
+        order: i,
+        id: format!(
+            "tag:{authority},{}:{}/stage/{}",
+            r.submitted.year(),
+            r.id,
+            i + 1
+        ),
+        title,
+        url: format!("{base}{}", request_url(&r.id)),
+        summary,
+    }
+}
+
+/// The entry for a request's `i`-th public decision.
+fn decision_entry(r: &PublicRequest, i: usize, base: &str, authority: &str) -> Entry {
+    let d = &r.decisions[i];
+    let is_final = d.kind == DecisionKind::Final;
+    Entry {
+        date: d.date,
+        order: 1000 + i,
+        id: format!(
+            "tag:{authority},{}:{}/decision/{}",
+            r.submitted.year(),
+            r.id,
+            i + 1
+        ),
+        title: format!(
+            "{} {}: {} ({})",
+            r.id,
+            d.kind.label().to_lowercase(),
+            d.outcome.label(),
+            r.title
+        ),
+        url: if is_final {
+            format!("{base}{}", report_url(&r.id))
+        } else {
+            format!("{base}{}", request_url(&r.id))
+        },
+        summary: match (&d.sc_version, d.implementation_date) {
+            (Some(v), Some(from)) => {
+                format!("Approved for SC version {v}, implemented from {from}.")
+            }
+            _ => format!("{} on {}.", d.outcome.label(), d.date),
+        },
     }
 }
 

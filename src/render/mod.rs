@@ -9,13 +9,18 @@ mod export;
 mod feed;
 pub mod view;
 
+use crate::markdown::RecordLink;
 use crate::public::PublicRegister;
+use crate::public::PublicRequest;
 use crate::site::Settings;
 use crate::theme::Theme;
 use rayon::prelude::*;
 use serde::Serialize;
-use std::collections::BTreeMap;
+use std::collections::HashMap;
+use std::hash::{Hash, Hasher};
 use std::path::PathBuf;
+use std::sync::Arc;
+use std::sync::Mutex;
 use tera::{Context, Tera};
 use view::{ReportView, RequestView, Row};
 
@@ -26,6 +31,19 @@ pub enum Contents {
     Bytes(Vec<u8>),
     /// A file copied as it is (static files, attachments).
     Copy(PathBuf),
+    /// Bytes the preview server keeps from an earlier build and shares.
+    Shared(Arc<[u8]>),
+}
+
+impl Contents {
+    /// The bytes made by the build, or `None` for a file to copy.
+    pub fn bytes(&self) -> Option<&[u8]> {
+        match self {
+            Contents::Bytes(b) => Some(b),
+            Contents::Shared(b) => Some(b),
+            Contents::Copy(_) => None,
+        }
+    }
 }
 
 /// One file of the site.
@@ -97,7 +115,13 @@ impl std::fmt::Display for RenderError {
 }
 
 fn tera_error(e: &tera::Error) -> RenderError {
-    let mut message = e.to_string();
+    // Syntax and rendering errors come as a report: `error: <what>`, then
+    // the template, line and column. Our callers say `error:` themselves.
+    let report = e.to_string();
+    let mut message = report
+        .strip_prefix("error: ")
+        .unwrap_or(&report)
+        .to_string();
     let mut source = std::error::Error::source(e);
     while let Some(s) = source {
         message.push_str(": ");
@@ -110,8 +134,9 @@ fn tera_error(e: &tera::Error) -> RenderError {
 /// Loads the theme's templates into Tera, the site's overrides winning.
 pub fn templates(theme: &Theme) -> Result<Tera, RenderError> {
     let mut tera = Tera::default();
-    // Tera's own escaping also turns `/` into `&#x2F;`, which bloats every
-    // URL; escaping these five is enough for text and quoted attributes.
+    // Exactly these five, as pages have always been escaped. (Tera 1's own
+    // escaping also turned `/` into `&#x2F;`, which bloated every URL;
+    // Tera 2's own escapes the same five, but writes one byte at a time.)
     tera.set_escape_fn(escape_html);
     let mut sources = Vec::new();
     for (name, source) in &theme.templates {
@@ -127,11 +152,25 @@ pub fn templates(theme: &Theme) -> Result<Tera, RenderError> {
     Ok(tera)
 }
 
-/// Escapes `&`, `<`, `>`, `"` and `'` for HTML text and quoted attributes.
-pub fn escape_html(text: &str) -> String {
-    let mut out = String::with_capacity(text.len() + 8);
-    crate::markdown::html_escape_into(text, &mut out);
-    out
+/// Escapes `&`, `<`, `>`, `"` and `'` for HTML text and quoted attributes,
+/// writing the text between them in one piece.
+pub fn escape_html(text: &str, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+    let bytes = text.as_bytes();
+    let mut start = 0;
+    for (i, &b) in bytes.iter().enumerate() {
+        let entity: &[u8] = match b {
+            b'&' => b"&amp;",
+            b'<' => b"&lt;",
+            b'>' => b"&gt;",
+            b'"' => b"&quot;",
+            b'\'' => b"&#39;",
+            _ => continue,
+        };
+        out.write_all(&bytes[start..i])?;
+        out.write_all(entity)?;
+        start = i + 1;
+    }
+    out.write_all(&bytes[start..])
 }
 
 #[derive(Serialize)]
@@ -213,26 +252,67 @@ impl Renderer<'_> {
             contents: Contents::Bytes(html.into_bytes()),
         })
     }
+
+    /// Like [`Renderer::page`] for a page with a register table: the
+    /// template gets `{rows_html, count}` with a placeholder for the rows,
+    /// which are spliced into the rendered page, so a table of thousands of
+    /// rows is copied once, not three times through Tera.
+    fn page_with_rows(
+        &self,
+        template: &str,
+        path: String,
+        kind: &'static str,
+        title: &str,
+        rows: &[&str],
+        fill: impl FnOnce(&mut Context, Table),
+    ) -> Result<OutputFile, RenderError> {
+        let table = Table {
+            rows_html: ROWS_PLACEHOLDER,
+            count: rows.len(),
+        };
+        let file = self.page(template, path, kind, title, |c| fill(c, table))?;
+        let html = file.contents.bytes().unwrap_or_default();
+        Ok(OutputFile {
+            contents: Contents::Bytes(splice_rows(html, rows)),
+            path: file.path,
+        })
+    }
 }
 
-/// A register table: its rows rendered once each by `_register_row.html`
-/// and concatenated, so list templates never loop over thousands of rows.
+/// Stands for a table's rows in a rendered page. Text from content is
+/// always escaped, so no record can contain `<register-rows>` as markup.
+const ROWS_PLACEHOLDER: &str = "<register-rows>";
+
+/// Replaces each placeholder in `html` with the rows, in one allocation.
+fn splice_rows(html: &[u8], rows: &[&str]) -> Vec<u8> {
+    let marker = ROWS_PLACEHOLDER.as_bytes();
+    let places: Vec<usize> = html
+        .windows(marker.len())
+        .enumerate()
+        .filter(|(_, w)| *w == marker)
+        .map(|(i, _)| i)
+        .collect();
+    let rows_len: usize = rows.iter().map(|r| r.len()).sum();
+    let mut out = Vec::with_capacity(html.len() + places.len() * rows_len);
+    let mut from = 0;
+    for at in places {
+        out.extend_from_slice(&html[from..at]);
+        for row in rows {
+            out.extend_from_slice(row.as_bytes());
+        }
+        from = at + marker.len();
+    }
+    out.extend_from_slice(&html[from..]);
+    out
+}
+
+/// A register table as templates see it: `rows_html` stands for the rows
+/// (rendered once each by `_register_row.html` and spliced in by
+/// [`splice_rows`]), so list templates never loop over thousands of rows.
 #[derive(Serialize)]
 struct Table {
-    rows_html: String,
+    rows_html: &'static str,
     count: usize,
-}
-
-impl Table {
-    fn of(row_html: &[String], rows: impl Iterator<Item = usize>) -> Table {
-        let mut rows_html = String::new();
-        let mut count = 0;
-        for i in rows {
-            rows_html.push_str(&row_html[i]);
-            count += 1;
-        }
-        Table { rows_html, count }
-    }
 }
 
 /// A list page before its table is built.
@@ -254,6 +334,78 @@ struct ListView<'a> {
     version: Option<&'a view::VersionView>,
 }
 
+/// Page bytes kept by the preview server and shared with the site it serves.
+type SharedBytes = Arc<[u8]>;
+
+/// A site-wide page kept by the preview server: its path and bytes.
+type KeptPage = (String, SharedBytes);
+
+/// What one public request adds to the site besides its row: its pages,
+/// its search documents and its lines of the open-data exports.
+struct RequestUnit {
+    /// Ids of the requests whose rows or links the pages show: the unit is
+    /// stale when any of them changes.
+    deps: Vec<String>,
+    /// The request's page and its Modification Report; kept only by the
+    /// preview server, a build writes them out at once.
+    pages: Option<(SharedBytes, Option<SharedBytes>)>,
+    /// Search documents, `(url, json)`.
+    search: Vec<(String, Vec<u8>)>,
+    /// Its entry in `register.json`.
+    json: Vec<u8>,
+    /// Its line in `register.csv`.
+    csv: Vec<u8>,
+}
+
+/// What `register serve` keeps from one build to the next, so that an edit
+/// re-renders only the pages it affects: a request's pages are reused when
+/// the request is unchanged (compared field by field with the last build's
+/// public register), as are the rows of every request they show or link
+/// to, and the theme, settings and build date are the same. Everything
+/// site-wide (lists, feed, exports, sitemap) is put together again each
+/// time from the kept rows and fragments.
+#[derive(Default)]
+pub struct RenderCache {
+    key: u64,
+    register: Option<PublicRegister>,
+    rows: HashMap<String, (Arc<Row>, Arc<str>)>,
+    units: HashMap<String, Arc<RequestUnit>>,
+    /// The index, list, versions, search and 404 pages.
+    site_pages: Vec<KeptPage>,
+    rendered: usize,
+}
+
+impl RenderCache {
+    /// How many requests the last build rendered afresh (the others'
+    /// pages were reused).
+    pub fn rendered_last(&self) -> usize {
+        self.rendered
+    }
+}
+
+/// The settings, build date and templates, hashed: when any changes, no
+/// page of the last build can be reused.
+fn site_key(settings: &Settings, theme: &Theme, register: &PublicRegister) -> u64 {
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    format!("{settings:?}").hash(&mut h);
+    register.today().hash(&mut h);
+    for (name, source) in &theme.templates {
+        name.hash(&mut h);
+        source.read().unwrap_or_default().hash(&mut h);
+    }
+    h.finish()
+}
+
+/// What a render leaves for the cache.
+struct Built {
+    site_pages: Vec<KeptPage>,
+    rows: Vec<Arc<Row>>,
+    row_html: Vec<Arc<str>>,
+    units: Vec<Arc<RequestUnit>>,
+    rendered: usize,
+    files: usize,
+}
+
 /// Renders every file of the site from the public register into `sink`.
 /// Returns how many files were made.
 pub fn render(
@@ -263,13 +415,106 @@ pub fn render(
     tera: &Tera,
     sink: &dyn Sink,
 ) -> Result<usize, RenderError> {
+    render_with(register, settings, theme, tera, sink, None, false).map(|b| b.files)
+}
+
+/// [`render`] for the preview server: reuses what `cache` kept from the
+/// last build where nothing it shows has changed, and keeps this build's
+/// pages for the next. The cache is left as it was if rendering fails.
+pub fn render_cached(
+    register: PublicRegister,
+    settings: &Settings,
+    theme: &Theme,
+    tera: &Tera,
+    sink: &dyn Sink,
+    cache: &mut RenderCache,
+) -> Result<usize, RenderError> {
+    let key = site_key(settings, theme, &register);
+    let previous = (cache.key == key && cache.register.is_some()).then_some(&*cache);
+    let built = render_with(&register, settings, theme, tera, sink, previous, true)?;
+    cache.key = key;
+    cache.rendered = built.rendered;
+    cache.site_pages = built.site_pages;
+    cache.units = register
+        .requests()
+        .iter()
+        .map(|r| r.id.clone())
+        .zip(built.units)
+        .collect();
+    cache.rows = built
+        .rows
+        .into_iter()
+        .zip(built.row_html)
+        .map(|(row, html)| (row.id.clone(), (row, html)))
+        .collect();
+    cache.register = Some(register);
+    Ok(built.files)
+}
+
+/// The id a record link points at.
+fn link_id(link: &RecordLink) -> &str {
+    match link {
+        RecordLink::Request(id) | RecordLink::Report(id) => id,
+    }
+}
+
+fn render_with(
+    register: &PublicRegister,
+    settings: &Settings,
+    theme: &Theme,
+    tera: &Tera,
+    sink: &dyn Sink,
+    previous: Option<&RenderCache>,
+    keep: bool,
+) -> Result<Built, RenderError> {
     let out = Recorder {
         sink,
         pages: Default::default(),
         count: Default::default(),
     };
-    let rows: Vec<Row> = register.requests().iter().map(Row::of).collect();
-    let by_id: BTreeMap<&str, &Row> = rows.iter().map(|r| (r.id.as_str(), r)).collect();
+    // Which requests are exactly as in the last build, field by field:
+    // their rows and rendered rows are reused as they are.
+    let kept = |r: &PublicRequest| -> Option<&(Arc<Row>, Arc<str>)> {
+        let previous = previous?;
+        let old = previous.register.as_ref()?.get(&r.id)?;
+        (old == r).then(|| previous.rows.get(&r.id)).flatten()
+    };
+    let same: Vec<Option<&(Arc<Row>, Arc<str>)>> =
+        register.requests().par_iter().map(kept).collect();
+    let rows: Vec<Arc<Row>> = register
+        .requests()
+        .par_iter()
+        .zip(&same)
+        .map(|(r, same)| match same {
+            Some((row, _)) => Arc::clone(row),
+            None => Arc::new(Row::of(r)),
+        })
+        .collect();
+    let by_id: HashMap<&str, &Row> = rows.iter().map(|r| (r.id.as_str(), r.as_ref())).collect();
+    // The ids whose rows differ from the last build's (new, changed or
+    // gone): a page that shows or links to one of them is stale.
+    let changed: std::collections::HashSet<&str> = match previous {
+        None => Default::default(),
+        Some(previous) => rows
+            .iter()
+            .zip(&same)
+            .filter(|(row, same)| {
+                same.is_none()
+                    && previous
+                        .rows
+                        .get(&row.id)
+                        .is_none_or(|(old, _)| old != *row)
+            })
+            .map(|(row, _)| row.id.as_str())
+            .chain(
+                previous
+                    .rows
+                    .keys()
+                    .filter(|id| !by_id.contains_key(id.as_str()))
+                    .map(String::as_str),
+            )
+            .collect(),
+    };
     let mut newest_first: Vec<usize> = (0..rows.len()).collect();
     newest_first.sort_by(|&a, &b| {
         let (a, b) = (&rows[a], &rows[b]);
@@ -277,15 +522,26 @@ pub fn render(
     });
     let row_html = rows
         .par_iter()
-        .map(|row| {
+        .zip(&same)
+        .map(|(row, same)| {
+            if let Some((_, html)) = same {
+                return Ok(Arc::clone(html));
+            }
+            if let Some((old, html)) = previous.and_then(|p| p.rows.get(&row.id))
+                && old == row
+            {
+                return Ok(Arc::clone(html));
+            }
             let mut c = Context::new();
-            c.insert("row", row);
-            tera.render("_register_row.html", &c).map_err(|e| {
-                RenderError(format!("rendering _register_row.html: {}", tera_error(&e)))
-            })
+            c.insert("row", row.as_ref());
+            tera.render("_register_row.html", &c)
+                .map(Arc::from)
+                .map_err(|e| {
+                    RenderError(format!("rendering _register_row.html: {}", tera_error(&e)))
+                })
         })
-        .collect::<Result<Vec<String>, RenderError>>()?;
-    let position: BTreeMap<&str, usize> = rows
+        .collect::<Result<Vec<Arc<str>>, RenderError>>()?;
+    let position: HashMap<&str, usize> = rows
         .iter()
         .enumerate()
         .map(|(i, r)| (r.id.as_str(), i))
@@ -312,182 +568,281 @@ pub fn render(
     let devices = view::device_facets(&rows);
     let (versions, current) = view::versions(register, &by_id);
 
-    out.put(renderer.page(
-        "index.html",
-        "index.html".into(),
-        "index",
-        "Register",
-        |c| {
-            c.insert("table", &Table::of(&row_html, newest_first.iter().copied()));
-            c.insert("statuses", &statuses);
-            c.insert("devices", &devices);
-            c.insert("versions", &versions);
-            c.insert("types", &view::type_facets(&rows));
-        },
-    )?)?;
-
-    let search_docs: std::sync::Mutex<Vec<export::SearchDoc>> = Default::default();
-    let pages_and_exports = || -> Result<(), RenderError> {
-        register
-            .requests()
-            .par_iter()
-            .zip(rows.par_iter())
-            .map(|(r, row)| {
-                let mut request = RequestView::of(r, register, &by_id);
-                let text = std::mem::take(&mut request.search_text);
-                search_docs
-                    .lock()
-                    .unwrap_or_else(|e| e.into_inner())
-                    .push(export::SearchDoc::of(r, false, &text));
-                let title = format!("{}: {}", r.id, r.title);
-                out.put(renderer.page(
-                    "request.html",
-                    format!("requests/{}/index.html", r.id),
-                    "request",
-                    &title,
-                    |c| {
-                        c.insert("row", row);
-                        c.insert("request", &request);
-                    },
-                )?)?;
-                if let Some(d) = r.final_decision() {
-                    let mut report = ReportView::of(d, register);
+    // A request's unit from the last build, if nothing it shows changed.
+    let reusable = |i: usize| -> Option<Arc<RequestUnit>> {
+        same[i]?;
+        let unit = previous?.units.get(&rows[i].id)?;
+        unit.pages.as_ref()?;
+        let fresh = unit.deps.iter().all(|id| !changed.contains(id.as_str()));
+        fresh.then(|| Arc::clone(unit))
+    };
+    let rendered = std::sync::atomic::AtomicUsize::new(0);
+    let base_resolve = view::resolver(register);
+    let unit_of =
+        |i: usize, r: &PublicRequest, row: &Row| -> Result<Arc<RequestUnit>, RenderError> {
+            for a in &r.attachments {
+                out.put(OutputFile {
+                    path: format!("requests/{}/{}", r.id, a.name),
+                    contents: Contents::Copy(a.source.clone()),
+                })?;
+            }
+            let request_path = || format!("requests/{}/index.html", r.id);
+            let report_path = || format!("reports/{}/index.html", r.id);
+            if let Some(unit) = reusable(i) {
+                if let Some((page, report)) = &unit.pages {
+                    out.put(OutputFile {
+                        path: request_path(),
+                        contents: Contents::Shared(Arc::clone(page)),
+                    })?;
+                    if let Some(report) = report {
+                        out.put(OutputFile {
+                            path: report_path(),
+                            contents: Contents::Shared(Arc::clone(report)),
+                        })?;
+                    }
+                }
+                return Ok(unit);
+            }
+            rendered.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            // Every id the pages ask about is noted: they depend on its row.
+            let asked = std::cell::RefCell::new(r.related.clone());
+            let resolve = |link: &RecordLink| {
+                asked.borrow_mut().push(link_id(link).to_string());
+                base_resolve(link)
+            };
+            let mut request = RequestView::of(r, &resolve, &by_id);
+            let text = std::mem::take(&mut request.search_text);
+            let mut search = vec![export::SearchDoc::of(r, false, &text).fragment()];
+            let title = format!("{}: {}", r.id, r.title);
+            let page = renderer.page("request.html", request_path(), "request", &title, |c| {
+                c.insert("row", row);
+                c.insert("request", &request);
+            })?;
+            drop(request);
+            let report = match r.final_decision() {
+                Some(d) => {
+                    let mut report = ReportView::of(d, &resolve);
                     let text = std::mem::take(&mut report.search_text);
-                    search_docs
-                        .lock()
-                        .unwrap_or_else(|e| e.into_inner())
-                        .push(export::SearchDoc::of(r, true, &text));
-                    out.put(renderer.page(
+                    search.push(export::SearchDoc::of(r, true, &text).fragment());
+                    Some(renderer.page(
                         "report.html",
-                        format!("reports/{}/index.html", r.id),
+                        report_path(),
                         "report",
                         &format!("Modification Report: {}", r.id),
                         |c| {
                             c.insert("row", row);
                             c.insert("report", &report);
                         },
-                    )?)?;
+                    )?)
                 }
-                for a in &r.attachments {
+                None => None,
+            };
+            let pages = if keep {
+                let share = |file: OutputFile| -> Result<Arc<[u8]>, RenderError> {
+                    let bytes: Arc<[u8]> = Arc::from(file.contents.bytes().unwrap_or_default());
                     out.put(OutputFile {
-                        path: format!("requests/{}/{}", r.id, a.name),
-                        contents: Contents::Copy(a.source.clone()),
+                        path: file.path,
+                        contents: Contents::Shared(Arc::clone(&bytes)),
                     })?;
+                    Ok(bytes)
+                };
+                let page = share(page)?;
+                let report = report.map(share).transpose()?;
+                Some((page, report))
+            } else {
+                out.put(page)?;
+                if let Some(report) = report {
+                    out.put(report)?;
                 }
-                Ok(())
-            })
-            .collect::<Result<(), RenderError>>()
-    };
-    let exports = || -> Result<(), RenderError> {
-        let (a, b) = rayon::join(
-            || -> Result<(), RenderError> {
-                out.put(export::json(register, settings))?;
-                out.put(export::csv(&rows, register)?)
-            },
-            || -> Result<(), RenderError> { out.put(feed::atom(register, settings)) },
-        );
-        a.and(b)
-    };
-    let (pages, exported) = rayon::join(pages_and_exports, exports);
-    pages?;
-    exported?;
-    let docs = std::mem::take(&mut *search_docs.lock().unwrap_or_else(|e| e.into_inner()));
-    out.put(export::search_index(docs))?;
-
-    // Lists are specified by their members' positions and their tables
-    // built one at a time as each page renders, so at most a few large
-    // tables are in memory at once.
-    let mut lists: Vec<ListSpec> = Vec::new();
-    for s in &statuses {
-        lists.push(ListSpec {
-            path: format!("status/{}/index.html", s.slug),
-            kind: "status",
-            heading: format!("Status: {}", s.label),
-            intro: format!(
-                "Requests whose status is {} on {}.",
-                s.label.to_lowercase(),
-                register.today()
-            ),
-            members: newest_first
-                .iter()
-                .copied()
-                .filter(|&i| rows[i].status == s.slug)
-                .collect(),
-            version: None,
-        });
-    }
-    for d in &devices {
-        lists.push(ListSpec {
-            path: format!("devices/{}/index.html", d.slug),
-            kind: "device",
-            heading: format!("Device: {}", d.name),
-            intro: format!("Requests concerning {}.", d.name),
-            members: newest_first
-                .iter()
-                .copied()
-                .filter(|&i| rows[i].devices.iter().any(|x| x == &d.name))
-                .collect(),
-            version: None,
-        });
-    }
-    for v in &versions {
-        lists.push(ListSpec {
-            path: format!("versions/{}/index.html", v.version),
-            kind: "version",
-            heading: format!("SC version {}", v.version),
-            intro: format!(
-                "Approved modifications carried by SC version {}, implemented from {}.",
-                v.version, v.implementation_date
-            ),
-            members: v
-                .requests
-                .iter()
-                .filter_map(|r| position.get(r.id.as_str()).copied())
-                .collect(),
-            version: Some(v),
-        });
-    }
-    lists.par_iter().try_for_each(|spec| {
-        let list = ListView {
-            kind: spec.kind,
-            heading: &spec.heading,
-            intro: &spec.intro,
-            table: Table::of(&row_html, spec.members.iter().copied()),
-            version: spec.version,
+                None
+            };
+            let mut deps = asked.into_inner();
+            deps.sort_unstable();
+            deps.dedup();
+            Ok(Arc::new(RequestUnit {
+                deps,
+                pages,
+                search,
+                json: export::json_fragment(r, &settings.base_url),
+                csv: export::csv_row(r, row)?,
+            }))
         };
-        out.put(renderer.page(
-            "list.html",
-            spec.path.clone(),
-            spec.kind,
-            &spec.heading,
-            |c| c.insert("list", &list),
-        )?)
-    })?;
 
-    out.put(renderer.page(
-        "versions.html",
-        "versions/index.html".into(),
-        "versions",
-        "SC versions",
-        |c| {
-            c.insert("versions", &versions);
-            c.insert("current", &current);
+    // The site-wide pages show rows only: when no row changed since the
+    // last build, they are the last build's pages.
+    let site_wide = || -> Result<Vec<KeptPage>, RenderError> {
+        out.put(feed::atom(register, settings))?;
+        if let Some(previous) = previous
+            && changed.is_empty()
+            && !previous.site_pages.is_empty()
+        {
+            for (path, bytes) in &previous.site_pages {
+                out.put(OutputFile {
+                    path: path.clone(),
+                    contents: Contents::Shared(Arc::clone(bytes)),
+                })?;
+            }
+            return Ok(previous.site_pages.clone());
+        }
+        let kept = Mutex::new(Vec::new());
+        let put = |file: OutputFile| -> Result<(), RenderError> {
+            if !keep {
+                return out.put(file);
+            }
+            let bytes: Arc<[u8]> = Arc::from(file.contents.bytes().unwrap_or_default());
+            kept.lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .push((file.path.clone(), Arc::clone(&bytes)));
+            out.put(OutputFile {
+                path: file.path,
+                contents: Contents::Shared(bytes),
+            })
+        };
+        // Lists are specified by their members' positions and their tables
+        // built one at a time as each page renders, so at most a few large
+        // tables are in memory at once.
+        let mut lists: Vec<ListSpec> = Vec::new();
+        for s in &statuses {
+            lists.push(ListSpec {
+                path: format!("status/{}/index.html", s.slug),
+                kind: "status",
+                heading: format!("Status: {}", s.label),
+                intro: format!(
+                    "Requests whose status is {} on {}.",
+                    s.label.to_lowercase(),
+                    register.today()
+                ),
+                members: newest_first
+                    .iter()
+                    .copied()
+                    .filter(|&i| rows[i].status == s.slug)
+                    .collect(),
+                version: None,
+            });
+        }
+        for d in &devices {
+            lists.push(ListSpec {
+                path: format!("devices/{}/index.html", d.slug),
+                kind: "device",
+                heading: format!("Device: {}", d.name),
+                intro: format!("Requests concerning {}.", d.name),
+                members: newest_first
+                    .iter()
+                    .copied()
+                    .filter(|&i| rows[i].devices.iter().any(|x| x == &d.name))
+                    .collect(),
+                version: None,
+            });
+        }
+        for v in &versions {
+            lists.push(ListSpec {
+                path: format!("versions/{}/index.html", v.version),
+                kind: "version",
+                heading: format!("SC version {}", v.version),
+                intro: format!(
+                    "Approved modifications carried by SC version {}, implemented from {}.",
+                    v.version, v.implementation_date
+                ),
+                members: v
+                    .requests
+                    .iter()
+                    .filter_map(|r| position.get(r.id.as_str()).copied())
+                    .collect(),
+                version: Some(v),
+            });
+        }
+        let rows_of = |members: &[usize]| -> Vec<&str> {
+            members.iter().map(|&i| row_html[i].as_ref()).collect()
+        };
+        put(renderer.page_with_rows(
+            "index.html",
+            "index.html".into(),
+            "index",
+            "Register",
+            &rows_of(&newest_first),
+            |c, table| {
+                c.insert("table", &table);
+                c.insert("statuses", &statuses);
+                c.insert("devices", &devices);
+                c.insert("versions", &versions);
+                c.insert("types", &view::type_facets(&rows));
+            },
+        )?)?;
+        lists.par_iter().try_for_each(|spec| {
+            put(renderer.page_with_rows(
+                "list.html",
+                spec.path.clone(),
+                spec.kind,
+                &spec.heading,
+                &rows_of(&spec.members),
+                |c, table| {
+                    c.insert(
+                        "list",
+                        &ListView {
+                            kind: spec.kind,
+                            heading: &spec.heading,
+                            intro: &spec.intro,
+                            table,
+                            version: spec.version,
+                        },
+                    )
+                },
+            )?)
+        })?;
+        put(renderer.page(
+            "versions.html",
+            "versions/index.html".into(),
+            "versions",
+            "SC versions",
+            |c| {
+                c.insert("versions", &versions);
+                c.insert("current", &current);
+            },
+        )?)?;
+        put(renderer.page(
+            "search.html",
+            "search/index.html".into(),
+            "search",
+            "Search",
+            |_| {},
+        )?)?;
+        put(renderer.page(
+            "404.html",
+            "404.html".into(),
+            "not-found",
+            "Page not found",
+            |_| {},
+        )?)?;
+        Ok(kept.into_inner().unwrap_or_else(|e| e.into_inner()))
+    };
+    let (units, site_pages) = rayon::join(
+        || {
+            register
+                .requests()
+                .par_iter()
+                .zip(rows.par_iter())
+                .enumerate()
+                .map(|(i, (r, row))| unit_of(i, r, row))
+                .collect::<Result<Vec<Arc<RequestUnit>>, RenderError>>()
         },
-    )?)?;
-    out.put(renderer.page(
-        "search.html",
-        "search/index.html".into(),
-        "search",
-        "Search",
-        |_| {},
-    )?)?;
-    out.put(renderer.page(
-        "404.html",
-        "404.html".into(),
-        "not-found",
-        "Page not found",
-        |_| {},
-    )?)?;
+        site_wide,
+    );
+    let units = units?;
+    let site_pages = site_pages?;
+
+    let (a, b) = rayon::join(
+        || -> Result<(), RenderError> {
+            out.put(export::json(
+                register,
+                settings,
+                units.iter().map(|u| u.json.as_slice()),
+            ))?;
+            out.put(export::csv(units.iter().map(|u| u.csv.as_slice()))?)
+        },
+        || out.put(export::search_index(units.iter().flat_map(|u| &u.search))),
+    );
+    a?;
+    b?;
 
     for (name, source) in &theme.statics {
         out.put(OutputFile {
@@ -511,5 +866,54 @@ pub fn render(
             .into_bytes(),
         ),
     })?;
-    Ok(out.count.load(std::sync::atomic::Ordering::Relaxed))
+    Ok(Built {
+        site_pages,
+        rows,
+        row_html,
+        units,
+        rendered: rendered.into_inner(),
+        files: out.count.load(std::sync::atomic::Ordering::Relaxed),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pages_escape_exactly_five_characters() {
+        let mut theme = Theme::default();
+        theme.templates.insert(
+            "t.html".into(),
+            crate::theme::Source::Embedded(b"<p title=\"{{ x }}\">{{ x }}</p>"),
+        );
+        let tera = templates(&theme).unwrap();
+        let mut c = Context::new();
+        c.insert("x", "a<b>&\"c'/d=é");
+        let escaped = "a&lt;b&gt;&amp;&quot;c&#39;/d=é";
+        assert_eq!(
+            tera.render("t.html", &c).unwrap(),
+            format!("<p title=\"{escaped}\">{escaped}</p>")
+        );
+    }
+
+    /// A table such as `site_extra` iterates in key order, the same on
+    /// every build (Tera 2 without `preserve_order` would change it each run).
+    #[test]
+    fn tables_iterate_in_key_order() {
+        let mut theme = Theme::default();
+        theme.templates.insert(
+            "t.html".into(),
+            crate::theme::Source::Embedded(b"{% for k, v in m %}{{ k }}={{ v }};{% endfor %}"),
+        );
+        let tera = templates(&theme).unwrap();
+        let table: toml::Table =
+            toml::from_str("h = 8\nc = 3\na = 1\ng = 7\nb = 2\nf = 6\ne = 5\nd = 4\n").unwrap();
+        let mut c = Context::new();
+        c.insert("m", &table);
+        assert_eq!(
+            tera.render("t.html", &c).unwrap(),
+            "a=1;b=2;c=3;d=4;e=5;f=6;g=7;h=8;"
+        );
+    }
 }

@@ -9,10 +9,10 @@ use crate::public::{PublicDecision, PublicRegister, PublicRequest};
 use crate::status::Status;
 use crate::vocabulary::{DecisionKind, Outcome, RequestType};
 use serde::Serialize;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 /// A request in a list.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Row {
     /// Id.
     pub id: String,
@@ -52,7 +52,7 @@ pub struct Row {
 }
 
 /// A device kind and its list page.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct DeviceLink {
     /// E.g. `ESME`.
     pub name: String,
@@ -292,16 +292,16 @@ fn opt(s: &Option<String>) -> String {
 }
 
 impl RequestView {
-    /// The page view of one public request. `rows` are the shared rows.
+    /// The page view of one public request. `resolve` turns record links
+    /// into URLs (see [`resolver`]); `rows` are the shared rows.
     pub fn of(
         r: &PublicRequest,
-        register: &PublicRegister,
-        rows: &BTreeMap<&str, &Row>,
+        resolve: &dyn Fn(&RecordLink) -> Option<String>,
+        rows: &HashMap<&str, &Row>,
     ) -> RequestView {
-        let resolve = resolver(register);
         let mut answers: [Option<String>; 3] = [None, None, None];
         let mut further_sections = Vec::new();
-        let (sections, search_text) = markdown::render_sections_and_text(&r.body, &resolve);
+        let (sections, search_text) = markdown::render_sections_and_text(&r.body, resolve);
         for Section { heading, id, html } in sections {
             match question_of(&heading) {
                 Some(i) if answers[i].is_none() => answers[i] = Some(html),
@@ -393,7 +393,7 @@ impl RequestView {
             proposer_organisation: r.proposer_organisation.clone(),
             sponsor_sec_party: opt(&r.sponsor_sec_party),
             further_sections,
-            timeline: timeline(r, &resolve),
+            timeline: timeline(r, resolve),
             related: r
                 .related
                 .iter()
@@ -464,10 +464,10 @@ fn timeline(
 }
 
 impl ReportView {
-    /// The Modification Report view of a public final decision.
-    pub fn of(d: &PublicDecision, register: &PublicRegister) -> ReportView {
-        let resolve = resolver(register);
-        let (sections, search_text) = markdown::render_sections_and_text(&d.body, &resolve);
+    /// The Modification Report view of a public final decision; `resolve`
+    /// turns record links into URLs (see [`resolver`]).
+    pub fn of(d: &PublicDecision, resolve: &dyn Fn(&RecordLink) -> Option<String>) -> ReportView {
+        let (sections, search_text) = markdown::render_sections_and_text(&d.body, resolve);
         ReportView {
             date: d.date.to_string(),
             outcome: d.outcome.slug(),
@@ -537,7 +537,7 @@ fn version_key(v: &str) -> (u32, u32) {
 /// current one on the register's build date.
 pub fn versions(
     register: &PublicRegister,
-    rows: &BTreeMap<&str, &Row>,
+    rows: &HashMap<&str, &Row>,
 ) -> (Vec<VersionView>, String) {
     let mut by_version: BTreeMap<(u32, u32), (String, crate::date::Date, Vec<Row>)> =
         BTreeMap::new();
@@ -592,7 +592,7 @@ pub fn versions(
 }
 
 /// Statuses with requests, in process order.
-pub fn status_facets(rows: &[Row]) -> Vec<Facet> {
+pub fn status_facets(rows: &[std::sync::Arc<Row>]) -> Vec<Facet> {
     Status::ALL
         .iter()
         .filter_map(|s| {
@@ -609,7 +609,7 @@ pub fn status_facets(rows: &[Row]) -> Vec<Facet> {
 }
 
 /// Device kinds with requests, by name.
-pub fn device_facets(rows: &[Row]) -> Vec<Facet> {
+pub fn device_facets(rows: &[std::sync::Arc<Row>]) -> Vec<Facet> {
     let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
     for r in rows {
         for d in &r.devices {
@@ -629,7 +629,7 @@ pub fn device_facets(rows: &[Row]) -> Vec<Facet> {
 }
 
 /// Request types with requests.
-pub fn type_facets(rows: &[Row]) -> Vec<Facet> {
+pub fn type_facets(rows: &[std::sync::Arc<Row>]) -> Vec<Facet> {
     RequestType::ALL
         .iter()
         .filter_map(|t| {

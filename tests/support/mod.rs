@@ -56,6 +56,7 @@ pub fn build_in_process(content: &Path, today: Date) -> Files {
             .map(|f| {
                 let bytes = match f.contents {
                     Contents::Bytes(b) => b,
+                    Contents::Shared(b) => b.to_vec(),
                     Contents::Copy(source) => std::fs::read(&source)
                         .unwrap_or_else(|e| panic!("read {}: {e}", source.display())),
                 };

@@ -1,0 +1,80 @@
+//! The preview server's rebuild after a one-file edit, timed in process
+//! with the same function `register serve` calls on every change
+//! (`pipeline::render_site_cached`), so neither the HTTP server nor the
+//! polling interval is in the figure.
+
+use register::date::Date;
+use register::pipeline::{self, BuildCache, BuildOptions};
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+fn median(mut xs: Vec<f64>) -> f64 {
+    xs.sort_by(|a, b| a.total_cmp(b));
+    xs[xs.len() / 2]
+}
+
+/// Builds once, then edits `runs` request files one at a time (a sentence
+/// added to the body, then a new title, which every list shows) and times
+/// each rebuild. Prints a Markdown table.
+pub fn run(content: &Path, runs: usize) {
+    let options = BuildOptions {
+        content: content.to_path_buf(),
+        today: Date::parse("2026-11-25").expect("a date"),
+        base_url: None,
+    };
+    // Files changed within the last two seconds are never trusted by the
+    // cache (see validate::TRUST_AFTER): let the new corpus settle first.
+    std::thread::sleep(Duration::from_millis(2100));
+    let mut cache = BuildCache::default();
+    let t = Instant::now();
+    let first = pipeline::render_site_cached(&options, &mut cache).expect("the corpus builds");
+    let cold = t.elapsed().as_secs_f64();
+    let files = first.files.len();
+    drop(first);
+    let t = Instant::now();
+    pipeline::render_site_cached(&options, &mut cache).expect("the corpus builds");
+    let unchanged = t.elapsed().as_secs_f64();
+    let mut requests: Vec<_> = std::fs::read_dir(content.join("requests"))
+        .expect("requests/")
+        .flatten()
+        .map(|e| e.path())
+        .collect();
+    requests.sort();
+    let public: Vec<_> = requests
+        .iter()
+        .filter(|p| {
+            let text = std::fs::read_to_string(p).unwrap_or_default();
+            text.contains("\"TLP:WHITE\"") && text.contains("draft = false")
+        })
+        .collect();
+    let (mut body, mut title, mut rendered) = (Vec::new(), Vec::new(), Vec::new());
+    for k in 0..runs {
+        let path = public[(k * 997) % public.len()];
+        let text = std::fs::read_to_string(path).expect("read a request");
+        std::fs::write(path, format!("{text}\nA sentence added by edit {k}.\n")).expect("edit");
+        let t = Instant::now();
+        pipeline::render_site_cached(&options, &mut cache).expect("the edit builds");
+        body.push(t.elapsed().as_secs_f64());
+        rendered.push(cache.requests_rendered() as f64);
+        let text = std::fs::read_to_string(path).expect("read a request");
+        let retitled = text.replacen("title = \"", &format!("title = \"Retitled {k} "), 1);
+        std::fs::write(path, retitled).expect("edit");
+        let t = Instant::now();
+        pipeline::render_site_cached(&options, &mut cache).expect("the edit builds");
+        title.push(t.elapsed().as_secs_f64());
+    }
+    println!("corpus: {} ({files} files)", content.display());
+    println!("| rebuild | seconds |");
+    println!("|---|---:|");
+    println!("| first build (nothing cached) | {cold:.3} |");
+    println!("| nothing changed | {unchanged:.3} |");
+    println!(
+        "| one body edited (median of {runs}; {} requests re-rendered) | {:.3} |",
+        median(rendered),
+        median(body)
+    );
+    println!(
+        "| one title edited (median of {runs}) | {:.3} |",
+        median(title)
+    );
+}
