@@ -89,6 +89,31 @@ fn timings() -> bool {
     std::env::var_os("REGISTER_TIMINGS").is_some()
 }
 
+/// With `REGISTER_TIMINGS` set, prints how long a phase took and the
+/// process's memory (resident now, and at its peak so far, where the
+/// system says: Linux's /proc).
+fn report_phase(name: &str, since: Instant) {
+    if !timings() {
+        return;
+    }
+    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    let field = |key: &str| {
+        status
+            .lines()
+            .find_map(|l| l.strip_prefix(key))
+            .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<u64>().ok())
+            .map_or(String::new(), |kib| {
+                format!(", {} {} MiB", &key[2..key.len() - 1], kib / 1024)
+            })
+    };
+    eprintln!(
+        "timing: {name}: {:.3} s{}{}",
+        since.elapsed().as_secs_f64(),
+        field("VmRSS:"),
+        field("VmHWM:")
+    );
+}
+
 /// What `register serve` keeps from one build to the next: the record
 /// files read and the pages rendered, so that a rebuild after an edit
 /// costs about what the edit changes, not the whole register.
@@ -105,8 +130,13 @@ impl BuildCache {
     }
 }
 
-/// Loads, checks and filters; finds the theme. Writes nothing.
-fn prepare(options: &BuildOptions, cache: &mut validate::CheckCache) -> Result<Ready, BuildError> {
+/// Loads, checks and filters; finds the theme. Writes nothing. With a
+/// `cache` (the preview server), unchanged files are not read again;
+/// without one, every record is dropped as soon as it has been filtered.
+fn prepare(
+    options: &BuildOptions,
+    cache: Option<&mut validate::CheckCache>,
+) -> Result<Ready, BuildError> {
     let started = Instant::now();
     if !options.content.is_dir() {
         return Err(BuildError::Io(format!(
@@ -115,12 +145,13 @@ fn prepare(options: &BuildOptions, cache: &mut validate::CheckCache) -> Result<R
         )));
     }
     let phase = |name: &str, since: Instant| {
-        if timings() {
-            eprintln!("timing: {name}: {:.3} s", since.elapsed().as_secs_f64());
-        }
+        report_phase(name, since);
         Instant::now()
     };
-    let checked = validate::check_cached(&options.content, cache);
+    let checked = match cache {
+        Some(cache) => validate::check_cached(&options.content, cache),
+        None => validate::check(&options.content),
+    };
     let t = phase("load and validate", started);
     if checked.has_errors() {
         return Err(BuildError::Content(checked.diagnostics));
@@ -186,12 +217,7 @@ impl Ready {
             render::RenderError(m) if m.starts_with("output: ") => BuildError::Io(m),
             render::RenderError(m) => BuildError::Theme(m),
         })?;
-        if timings() {
-            eprintln!(
-                "timing: render and write: {:.3} s",
-                t.elapsed().as_secs_f64()
-            );
-        }
+        report_phase("render and write", t);
         Ok(Report {
             warnings: self.warnings,
             files_read: self.files_read,
@@ -205,7 +231,7 @@ impl Ready {
 /// Loads, checks, filters and renders into memory; writes nothing.
 pub fn render_site(options: &BuildOptions) -> Result<Rendered, BuildError> {
     let sink = render::MemorySink::default();
-    let report = prepare(options, &mut validate::CheckCache::default())?.render(&sink, None)?;
+    let report = prepare(options, None)?.render(&sink, None)?;
     Ok(Rendered {
         files: sink.into_files(),
         warnings: report.warnings,
@@ -223,7 +249,8 @@ pub fn render_site_cached(
     cache: &mut BuildCache,
 ) -> Result<Rendered, BuildError> {
     let sink = render::MemorySink::default();
-    let report = prepare(options, &mut cache.check)?.render(&sink, Some(&mut cache.render))?;
+    let report =
+        prepare(options, Some(&mut cache.check))?.render(&sink, Some(&mut cache.render))?;
     Ok(Rendered {
         files: sink.into_files(),
         warnings: report.warnings,
@@ -240,7 +267,7 @@ pub fn build_site(options: &BuildOptions, output: &Path) -> Result<Report, Build
     let root = site_root(&options.content);
     let protected = [options.content.as_path(), root.as_path()];
     output::check_output_folder(output, &protected).map_err(|e| BuildError::Io(e.0))?;
-    let ready = prepare(options, &mut validate::CheckCache::default())?;
+    let ready = prepare(options, None)?;
     let staging = output::Staging::prepare(output, &protected).map_err(|e| BuildError::Io(e.0))?;
     let progress = crate::progress::Progress::start(ready.expected_files());
     let report = ready.render(&progress.counting(&staging), None);
@@ -248,8 +275,6 @@ pub fn build_site(options: &BuildOptions, output: &Path) -> Result<Report, Build
     let report = report?;
     let t = Instant::now();
     staging.commit().map_err(|e| BuildError::Io(e.0))?;
-    if timings() {
-        eprintln!("timing: swap: {:.3} s", t.elapsed().as_secs_f64());
-    }
+    report_phase("swap", t);
     Ok(report)
 }

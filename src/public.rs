@@ -11,7 +11,8 @@
 //! - a request is public only if it is CLEAR/WHITE and not a draft;
 //! - a decision is public only if it and its request are public;
 //! - marked passages are removed from bodies here, before any rendering
-//!   (by `passages::strip`, run once per record through `Origin::marked`);
+//!   (by `passages::strip`, through `Origin::public_body`, which keeps
+//!   the result with the record, for `register serve`'s next rebuild);
 //! - `related` keeps only public ids; attachments go with public records only;
 //! - status is derived from public decisions only, so a withheld final
 //!   decision leaves a request `decided`.
@@ -179,13 +180,15 @@ pub fn filter(register: Register, today: Date) -> (PublicRegister, FilterSummary
         requests: all_requests,
         decisions: all_decisions,
     } = register;
-    let public_ids: HashSet<&str> = all_requests
+    let public_ids: HashSet<String> = all_requests
         .iter()
         .filter(|r| !r.draft && r.classification.is_some_and(Tlp::is_public))
-        .map(|r| r.id.as_str())
+        .map(|r| r.id.clone())
         .collect();
-    let mut decisions: HashMap<&str, Vec<PublicDecision>> = HashMap::new();
-    for d in &all_decisions {
+    // Records are taken by value and dropped one by one: in `register
+    // build` each one's text is freed as soon as it has been filtered.
+    let mut decisions: HashMap<String, Vec<PublicDecision>> = HashMap::new();
+    for d in all_decisions {
         let classification = match d.classification {
             Some(c) if c.is_public() && public_ids.contains(d.request.as_str()) => c,
             _ => {
@@ -196,7 +199,7 @@ pub fn filter(register: Register, today: Date) -> (PublicRegister, FilterSummary
         summary.decisions_published += 1;
         let body = d.origin.public_body();
         decisions
-            .entry(d.request.as_str())
+            .entry(d.request.clone())
             .or_default()
             .push(PublicDecision {
                 classification,
@@ -212,7 +215,7 @@ pub fn filter(register: Register, today: Date) -> (PublicRegister, FilterSummary
             });
     }
     let mut requests: Vec<PublicRequest> = Vec::with_capacity(public_ids.len());
-    for r in &all_requests {
+    for r in all_requests {
         let Some(classification) = r.classification.filter(|c| c.is_public() && !r.draft) else {
             summary.requests_withheld += 1;
             continue;

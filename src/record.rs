@@ -102,10 +102,7 @@ pub struct Origin {
     pub body_offset: usize,
     /// Byte offset of the front matter in `text`.
     pub toml_offset: usize,
-    /// The body split into what may be published and what is withheld,
-    /// worked out once (see [`Origin::marked`]).
-    marked: std::sync::OnceLock<crate::passages::Marked>,
-    /// [`Origin::marked`]'s public text, shareable (see [`Origin::public_body`]).
+    /// The body's public text, once worked out (see [`Origin::public_body`]).
     public_body: std::sync::OnceLock<std::sync::Arc<str>>,
 }
 
@@ -115,23 +112,14 @@ impl Origin {
         &self.text[self.body_offset..]
     }
 
-    /// The body with its withheld passages removed, and the marker
-    /// problems found on the way: `passages::strip` of the body, computed
-    /// on first use and kept, so validation and the publication filter
-    /// (and every rebuild of `register serve`) share one pass.
-    pub fn marked(&self) -> &crate::passages::Marked {
-        self.marked
-            .get_or_init(|| crate::passages::strip(self.body()))
-    }
-
-    /// What may be published of the body ([`Origin::marked`]'s `public`),
-    /// shared rather than copied: the public register of every rebuild of
-    /// `register serve` points at the same text.
+    /// What may be published of the body (`passages::strip`'s public
+    /// text), worked out once and shared rather than copied: the public
+    /// register of every rebuild of `register serve` points at the same
+    /// text.
     pub fn public_body(&self) -> std::sync::Arc<str> {
-        std::sync::Arc::clone(
-            self.public_body
-                .get_or_init(|| std::sync::Arc::from(self.marked().public.as_str())),
-        )
+        std::sync::Arc::clone(self.public_body.get_or_init(|| {
+            std::sync::Arc::from(crate::passages::strip(self.body()).public.as_str())
+        }))
     }
 
     /// An error at a byte offset of the whole file.
@@ -322,7 +310,6 @@ pub fn parse(file: SourceFile, extra_devices: &[String]) -> Parsed {
         text: file.text,
         body_offset,
         toml_offset,
-        marked: std::sync::OnceLock::new(),
         public_body: std::sync::OnceLock::new(),
     };
     let mut ctx = Checker {

@@ -14,6 +14,7 @@
 use crate::diagnostic::{self, Diagnostic};
 use crate::load::{self, Attachment, FoundFile, SourceFile};
 use crate::markdown::{self, NotARecordLink, RecordLink};
+use crate::passages;
 use crate::record::{self, Decision, Origin, Record, Request, Unreadable};
 use crate::site::Settings;
 use crate::vocabulary::{DecisionKind, Stage};
@@ -539,7 +540,7 @@ impl BodyFacts {
     fn of(origin: &Origin, public: bool) -> BodyFacts {
         let body = origin.body();
         let base = origin.body_offset;
-        let marked = origin.marked();
+        let marked = passages::strip(body);
         let markers = marked
             .problems
             .iter()

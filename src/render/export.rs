@@ -108,10 +108,10 @@ pub fn json_fragment(r: &PublicRequest, base: &str) -> Vec<u8> {
 
 /// `/register.json`: every public request with its history and decisions,
 /// from the fragments of [`json_fragment`] in register order.
-pub fn json<'a>(
+pub fn json<F: AsRef<[u8]>>(
     register: &PublicRegister,
     settings: &Settings,
-    fragments: impl ExactSizeIterator<Item = &'a [u8]>,
+    fragments: impl ExactSizeIterator<Item = F>,
 ) -> OutputFile {
     let header = JsonHeader {
         schema_version: SCHEMA_VERSION,
@@ -130,7 +130,7 @@ pub fn json<'a>(
             if i > 0 {
                 bytes.extend_from_slice(b",\n");
             }
-            bytes.extend_from_slice(f);
+            bytes.extend_from_slice(f.as_ref());
         }
         bytes.extend_from_slice(b"\n  ]\n}\n");
     }

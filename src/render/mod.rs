@@ -351,7 +351,9 @@ struct RequestUnit {
     pages: Option<(SharedBytes, Option<SharedBytes>)>,
     /// Search documents, `(url, json)`.
     search: Vec<(String, Vec<u8>)>,
-    /// Its entry in `register.json`.
+    /// Its entry in `register.json`; kept only by the preview server (a
+    /// build writes `register.json` straight from the register, beside the
+    /// pages, rather than hold every entry twice).
     json: Vec<u8>,
     /// Its line in `register.csv`.
     csv: Vec<u8>,
@@ -663,7 +665,11 @@ fn render_with(
                 deps,
                 pages,
                 search,
-                json: export::json_fragment(r, &settings.base_url),
+                json: if keep {
+                    export::json_fragment(r, &settings.base_url)
+                } else {
+                    Vec::new()
+                },
                 csv: export::csv_row(r, row)?,
             }))
         };
@@ -815,7 +821,17 @@ fn render_with(
         )?)?;
         Ok(kept.into_inner().unwrap_or_else(|e| e.into_inner()))
     };
-    let (units, site_pages) = rayon::join(
+    let json = || -> Result<(), RenderError> {
+        if keep {
+            return Ok(());
+        }
+        let fragments = register
+            .requests()
+            .iter()
+            .map(|r| export::json_fragment(r, &settings.base_url));
+        out.put(export::json(register, settings, fragments))
+    };
+    let (units, (site_pages, json)) = rayon::join(
         || {
             register
                 .requests()
@@ -825,24 +841,22 @@ fn render_with(
                 .map(|(i, (r, row))| unit_of(i, r, row))
                 .collect::<Result<Vec<Arc<RequestUnit>>, RenderError>>()
         },
-        site_wide,
+        || rayon::join(site_wide, json),
     );
+    json?;
     let units = units?;
     let site_pages = site_pages?;
 
-    let (a, b) = rayon::join(
-        || -> Result<(), RenderError> {
-            out.put(export::json(
-                register,
-                settings,
-                units.iter().map(|u| u.json.as_slice()),
-            ))?;
-            out.put(export::csv(units.iter().map(|u| u.csv.as_slice()))?)
-        },
-        || out.put(export::search_index(units.iter().flat_map(|u| &u.search))),
-    );
-    a?;
-    b?;
+    // One export at a time, so at most one is in memory beside the units.
+    if keep {
+        out.put(export::json(
+            register,
+            settings,
+            units.iter().map(|u| u.json.as_slice()),
+        ))?;
+    }
+    out.put(export::csv(units.iter().map(|u| u.csv.as_slice()))?)?;
+    out.put(export::search_index(units.iter().flat_map(|u| &u.search)))?;
 
     for (name, source) in &theme.statics {
         out.put(OutputFile {
