@@ -20,10 +20,13 @@
 use crate::classification::Tlp;
 use crate::date::Date;
 use crate::load::Attachment;
+use crate::record::Request;
 use crate::status::{self, Status};
 use crate::validate::Register;
 use crate::vocabulary::{DecisionKind, Outcome, Reason, RequestType, Stage};
+use rayon::prelude::*;
 use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
 
 /// Keeps public types constructible in this module only.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -214,62 +217,71 @@ pub fn filter(register: Register, today: Date) -> (PublicRegister, FilterSummary
                 _seal: Seal,
             });
     }
-    let mut requests: Vec<PublicRequest> = Vec::with_capacity(public_ids.len());
+    // First, which requests are published, one at a time (withheld ones
+    // are dropped here); then their public forms, in parallel.
+    let mut published: Vec<(Arc<Request>, Tlp, Vec<PublicDecision>)> =
+        Vec::with_capacity(public_ids.len());
     for r in all_requests {
         let Some(classification) = r.classification.filter(|c| c.is_public() && !r.draft) else {
             summary.requests_withheld += 1;
             continue;
         };
-        if requests.last().is_some_and(|p| p.id == r.id) {
+        if published.last().is_some_and(|(p, _, _)| p.id == r.id) {
             // A duplicate id is an error upstream; never publish either twice.
             continue;
         }
         let decisions = decisions.remove(r.id.as_str()).unwrap_or_default();
-        let public_final = decisions
-            .iter()
-            .find(|d| d.kind == DecisionKind::Final)
-            .map(|d| (d.outcome, d.implementation_date));
-        let latest = r.history.last().map_or(Stage::Submitted, |h| h.stage);
-        let body = r.origin.public_body();
-        requests.push(PublicRequest {
-            related: r
-                .related
-                .iter()
-                .filter(|id| public_ids.contains(id.as_str()))
-                .cloned()
-                .collect(),
-            proposer_organisation: r.proposer.organisation.clone(),
-            sponsor_sec_party: r.sponsor.as_ref().map(|s| s.organisation.clone()),
-            history: r
-                .history
-                .iter()
-                .map(|h| PublicStage {
-                    date: h.date,
-                    stage: h.stage,
-                    note: h.note.clone(),
-                })
-                .collect(),
-            status: status::derive(latest, public_final, today),
-            decisions,
-            body,
-            id: r.id.clone(),
-            request_type: r.request_type,
-            title: r.title.clone(),
-            classification,
-            submitted: r.submitted,
-            reasons: r.reasons.clone(),
-            devices: r.devices.clone(),
-            affected_scs: r.affected_scs.clone(),
-            affected_scs_reason: r.affected_scs_reason.clone(),
-            requires_new_sc: r.requires_new_sc,
-            requires_new_sc_reason: r.requires_new_sc_reason.clone(),
-            urgent: r.urgent,
-            urgent_reason: r.urgent_reason.clone(),
-            attachments: r.attachments.clone(),
-            extra: r.extra.clone(),
-            _seal: Seal,
-        });
+        published.push((r, classification, decisions));
     }
+    let requests: Vec<PublicRequest> = published
+        .into_par_iter()
+        .map(|(r, classification, decisions)| {
+            let public_final = decisions
+                .iter()
+                .find(|d| d.kind == DecisionKind::Final)
+                .map(|d| (d.outcome, d.implementation_date));
+            let latest = r.history.last().map_or(Stage::Submitted, |h| h.stage);
+            let body = r.origin.public_body();
+            PublicRequest {
+                related: r
+                    .related
+                    .iter()
+                    .filter(|id| public_ids.contains(id.as_str()))
+                    .cloned()
+                    .collect(),
+                proposer_organisation: r.proposer.organisation.clone(),
+                sponsor_sec_party: r.sponsor.as_ref().map(|s| s.organisation.clone()),
+                history: r
+                    .history
+                    .iter()
+                    .map(|h| PublicStage {
+                        date: h.date,
+                        stage: h.stage,
+                        note: h.note.clone(),
+                    })
+                    .collect(),
+                status: status::derive(latest, public_final, today),
+                decisions,
+                body,
+                id: r.id.clone(),
+                request_type: r.request_type,
+                title: r.title.clone(),
+                classification,
+                submitted: r.submitted,
+                reasons: r.reasons.clone(),
+                devices: r.devices.clone(),
+                affected_scs: r.affected_scs.clone(),
+                affected_scs_reason: r.affected_scs_reason.clone(),
+                requires_new_sc: r.requires_new_sc,
+                requires_new_sc_reason: r.requires_new_sc_reason.clone(),
+                urgent: r.urgent,
+                urgent_reason: r.urgent_reason.clone(),
+                attachments: r.attachments.clone(),
+                extra: r.extra.clone(),
+                _seal: Seal,
+            }
+        })
+        .collect();
     summary.requests_published = requests.len();
     let index = requests
         .iter()

@@ -1,10 +1,11 @@
 //! `register serve`: a local preview that rebuilds on change (section 8).
 //!
-//! The site is rendered in memory with [`pipeline::render_site`] and served
-//! on 127.0.0.1 with the headers the published site gets (netlify.toml). A
-//! background thread polls the modification times of every file of the
-//! content folder, the site's `templates/` and `themes/`, and rebuilds when
-//! one changes. Every HTML page gets a small script, served as a file
+//! The site is rendered in memory with [`pipeline::render_site_cached`],
+//! which re-reads only the files that changed and re-renders only the pages
+//! an edit affects, and served on 127.0.0.1 with the headers the published
+//! site gets (netlify.toml). A background thread polls the modification
+//! times of every file of the content folder, the site's `templates/` and
+//! `themes/`, and rebuilds when one changes. Every HTML page gets a small script, served as a file
 //! because the Content-Security-Policy forbids inline scripts, that polls
 //! `/__register/status`: it reloads the page when a rebuild succeeded, and
 //! shows the errors over the page when one failed (the last good build

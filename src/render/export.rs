@@ -108,10 +108,13 @@ pub fn json_fragment(r: &PublicRequest, base: &str) -> Vec<u8> {
 
 /// `/register.json`: every public request with its history and decisions,
 /// from the fragments of [`json_fragment`] in register order.
+/// `size` is the fragments' total length, or a guess: the file is made in
+/// one allocation when it is right.
 pub fn json<F: AsRef<[u8]>>(
     register: &PublicRegister,
     settings: &Settings,
     fragments: impl ExactSizeIterator<Item = F>,
+    size: usize,
 ) -> OutputFile {
     let header = JsonHeader {
         schema_version: SCHEMA_VERSION,
@@ -119,7 +122,8 @@ pub fn json<F: AsRef<[u8]>>(
         base_url: &settings.base_url,
         build_date: register.today().to_string(),
     };
-    let mut bytes = serde_json::to_vec_pretty(&header).expect("plain data serialises");
+    let mut bytes = Vec::with_capacity(size + 2 * fragments.len() + 256);
+    serde_json::to_writer_pretty(&mut bytes, &header).expect("plain data serialises");
     // Reopen the object to add the requests array as its last member.
     bytes.truncate(bytes.len() - 2);
     if fragments.len() == 0 {

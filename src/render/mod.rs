@@ -331,14 +331,23 @@ struct ListView<'a> {
     heading: &'a str,
     intro: &'a str,
     table: Table,
-    version: Option<&'a view::VersionView>,
+    version: Option<view::VersionSummary<'a>>,
 }
 
 /// Page bytes kept by the preview server and shared with the site it serves.
 type SharedBytes = Arc<[u8]>;
 
-/// A site-wide page kept by the preview server: its path and bytes.
+/// An export kept by the preview server: its path and bytes.
 type KeptPage = (String, SharedBytes);
+
+/// A site-wide page kept by the preview server, with what it was made
+/// from: the rows it shows, in order, and a summary of anything else.
+#[derive(Clone)]
+struct SitePage {
+    sig: String,
+    members: Vec<Arc<Row>>,
+    bytes: SharedBytes,
+}
 
 /// What one public request adds to the site besides its row: its pages,
 /// its search documents and its lines of the open-data exports.
@@ -373,7 +382,9 @@ pub struct RenderCache {
     rows: HashMap<String, (Arc<Row>, Arc<str>)>,
     units: HashMap<String, Arc<RequestUnit>>,
     /// The index, list, versions, search and 404 pages.
-    site_pages: Vec<KeptPage>,
+    site_pages: Vec<(String, SitePage)>,
+    /// `register.json`, `register.csv` and the search index.
+    exports: Vec<KeptPage>,
     rendered: usize,
 }
 
@@ -400,7 +411,8 @@ fn site_key(settings: &Settings, theme: &Theme, register: &PublicRegister) -> u6
 
 /// What a render leaves for the cache.
 struct Built {
-    site_pages: Vec<KeptPage>,
+    site_pages: Vec<(String, SitePage)>,
+    exports: Vec<KeptPage>,
     rows: Vec<Arc<Row>>,
     row_html: Vec<Arc<str>>,
     units: Vec<Arc<RequestUnit>>,
@@ -437,6 +449,7 @@ pub fn render_cached(
     cache.key = key;
     cache.rendered = built.rendered;
     cache.site_pages = built.site_pages;
+    cache.exports = built.exports;
     cache.units = register
         .requests()
         .iter()
@@ -676,31 +689,47 @@ fn render_with(
 
     // The site-wide pages show rows only: when no row changed since the
     // last build, they are the last build's pages.
-    let site_wide = || -> Result<Vec<KeptPage>, RenderError> {
+    // A site-wide page is the last build's when the rows it shows are the
+    // same rows (same requests, same order, same fields) and what else it
+    // shows (`sig`) is the same.
+    let site_wide = || -> Result<Vec<(String, SitePage)>, RenderError> {
         out.put(feed::atom(register, settings))?;
-        if let Some(previous) = previous
-            && changed.is_empty()
-            && !previous.site_pages.is_empty()
-        {
-            for (path, bytes) in &previous.site_pages {
-                out.put(OutputFile {
-                    path: path.clone(),
-                    contents: Contents::Shared(Arc::clone(bytes)),
-                })?;
-            }
-            return Ok(previous.site_pages.clone());
-        }
         let kept = Mutex::new(Vec::new());
-        let put = |file: OutputFile| -> Result<(), RenderError> {
+        let put = |path: &str,
+                   sig: String,
+                   members: &[usize],
+                   make: &dyn Fn() -> Result<OutputFile, RenderError>|
+         -> Result<(), RenderError> {
             if !keep {
-                return out.put(file);
+                return out.put(make()?);
             }
-            let bytes: Arc<[u8]> = Arc::from(file.contents.bytes().unwrap_or_default());
-            kept.lock()
-                .unwrap_or_else(|e| e.into_inner())
-                .push((file.path.clone(), Arc::clone(&bytes)));
+            let members: Vec<Arc<Row>> = members.iter().map(|&i| Arc::clone(&rows[i])).collect();
+            let old = previous.and_then(|p| {
+                p.site_pages.iter().find(|(at, page)| {
+                    at == path
+                        && page.sig == sig
+                        && page.members.len() == members.len()
+                        && page
+                            .members
+                            .iter()
+                            .zip(&members)
+                            .all(|(a, b)| Arc::ptr_eq(a, b) || a == b)
+                })
+            });
+            let bytes = match old {
+                Some((_, page)) => Arc::clone(&page.bytes),
+                None => Arc::from(make()?.contents.bytes().unwrap_or_default()),
+            };
+            kept.lock().unwrap_or_else(|e| e.into_inner()).push((
+                path.to_string(),
+                SitePage {
+                    sig,
+                    members,
+                    bytes: Arc::clone(&bytes),
+                },
+            ));
             out.put(OutputFile {
-                path: file.path,
+                path: path.to_string(),
                 contents: Contents::Shared(bytes),
             })
         };
@@ -760,65 +789,91 @@ fn render_with(
         let rows_of = |members: &[usize]| -> Vec<&str> {
             members.iter().map(|&i| row_html[i].as_ref()).collect()
         };
-        put(renderer.page_with_rows(
-            "index.html",
-            "index.html".into(),
-            "index",
-            "Register",
-            &rows_of(&newest_first),
-            |c, table| {
-                c.insert("table", &table);
-                c.insert("statuses", &statuses);
-                c.insert("devices", &devices);
-                c.insert("versions", &versions);
-                c.insert("types", &view::type_facets(&rows));
-            },
-        )?)?;
-        lists.par_iter().try_for_each(|spec| {
-            put(renderer.page_with_rows(
-                "list.html",
-                spec.path.clone(),
-                spec.kind,
-                &spec.heading,
-                &rows_of(&spec.members),
+        put("index.html", String::new(), &newest_first, &|| {
+            renderer.page_with_rows(
+                "index.html",
+                "index.html".into(),
+                "index",
+                "Register",
+                &rows_of(&newest_first),
                 |c, table| {
-                    c.insert(
-                        "list",
-                        &ListView {
-                            kind: spec.kind,
-                            heading: &spec.heading,
-                            intro: &spec.intro,
-                            table,
-                            version: spec.version,
-                        },
-                    )
+                    c.insert("table", &table);
+                    c.insert("statuses", &statuses);
+                    c.insert("devices", &devices);
+                    let summaries: Vec<view::VersionSummary> =
+                        versions.iter().map(view::VersionView::summary).collect();
+                    c.insert("versions", &summaries);
+                    c.insert("types", &view::type_facets(&rows));
                 },
-            )?)
+            )
         })?;
-        put(renderer.page(
-            "versions.html",
-            "versions/index.html".into(),
-            "versions",
-            "SC versions",
-            |c| {
-                c.insert("versions", &versions);
-                c.insert("current", &current);
+        lists.par_iter().try_for_each(|spec| {
+            let version = spec.version.map(view::VersionView::summary);
+            let sig = format!("{}\n{}\n{version:?}", spec.heading, spec.intro);
+            put(&spec.path, sig, &spec.members, &|| {
+                renderer.page_with_rows(
+                    "list.html",
+                    spec.path.clone(),
+                    spec.kind,
+                    &spec.heading,
+                    &rows_of(&spec.members),
+                    |c, table| {
+                        c.insert(
+                            "list",
+                            &ListView {
+                                kind: spec.kind,
+                                heading: &spec.heading,
+                                intro: &spec.intro,
+                                table,
+                                version: version.clone(),
+                            },
+                        )
+                    },
+                )
+            })
+        })?;
+        let in_versions: Vec<usize> = versions
+            .iter()
+            .flat_map(|v| &v.requests)
+            .filter_map(|r| position.get(r.id.as_str()).copied())
+            .collect();
+        let summaries: Vec<view::VersionSummary> =
+            versions.iter().map(view::VersionView::summary).collect();
+        put(
+            "versions/index.html",
+            format!("{current}\n{summaries:?}"),
+            &in_versions,
+            &|| {
+                renderer.page(
+                    "versions.html",
+                    "versions/index.html".into(),
+                    "versions",
+                    "SC versions",
+                    |c| {
+                        c.insert("versions", &versions);
+                        c.insert("current", &current);
+                    },
+                )
             },
-        )?)?;
-        put(renderer.page(
-            "search.html",
-            "search/index.html".into(),
-            "search",
-            "Search",
-            |_| {},
-        )?)?;
-        put(renderer.page(
-            "404.html",
-            "404.html".into(),
-            "not-found",
-            "Page not found",
-            |_| {},
-        )?)?;
+        )?;
+        put("search/index.html", String::new(), &[], &|| {
+            renderer.page(
+                "search.html",
+                "search/index.html".into(),
+                "search",
+                "Search",
+                |_| {},
+            )
+        })?;
+        put("404.html", String::new(), &[], &|| {
+            renderer.page(
+                "404.html",
+                "404.html".into(),
+                "not-found",
+                "Page not found",
+                |_| {},
+            )
+        })?;
         Ok(kept.into_inner().unwrap_or_else(|e| e.into_inner()))
     };
     let json = || -> Result<(), RenderError> {
@@ -829,7 +884,8 @@ fn render_with(
             .requests()
             .iter()
             .map(|r| export::json_fragment(r, &settings.base_url));
-        out.put(export::json(register, settings, fragments))
+        let guess = register.requests().len() * 1536;
+        out.put(export::json(register, settings, fragments, guess))
     };
     let (units, (site_pages, json)) = rayon::join(
         || {
@@ -848,15 +904,55 @@ fn render_with(
     let site_pages = site_pages?;
 
     // One export at a time, so at most one is in memory beside the units.
+    // The preview server reuses an export whose every part is unchanged.
+    let unchanged = |part: fn(&RequestUnit) -> &[u8]| {
+        previous.is_some_and(|p| {
+            p.units.len() == units.len()
+                && register.requests().iter().zip(&units).all(|(r, unit)| {
+                    p.units
+                        .get(&r.id)
+                        .is_some_and(|old| Arc::ptr_eq(old, unit) || part(old) == part(unit))
+                })
+        })
+    };
+    let kept = |path: &str, part: fn(&RequestUnit) -> &[u8]| -> Option<SharedBytes> {
+        let (_, bytes) = previous?.exports.iter().find(|(p, _)| p == path)?;
+        unchanged(part).then(|| Arc::clone(bytes))
+    };
+    let mut exports = Vec::new();
+    let mut export = |path: &str,
+                      kept: Option<SharedBytes>,
+                      make: &dyn Fn() -> Result<OutputFile, RenderError>|
+     -> Result<(), RenderError> {
+        if !keep {
+            return out.put(make()?);
+        }
+        let bytes = match kept {
+            Some(bytes) => bytes,
+            None => Arc::from(make()?.contents.bytes().unwrap_or_default()),
+        };
+        exports.push((path.to_string(), Arc::clone(&bytes)));
+        out.put(OutputFile {
+            path: path.to_string(),
+            contents: Contents::Shared(bytes),
+        })
+    };
     if keep {
-        out.put(export::json(
-            register,
-            settings,
-            units.iter().map(|u| u.json.as_slice()),
-        ))?;
+        export("register.json", kept("register.json", |u| &u.json), &|| {
+            Ok(export::json(
+                register,
+                settings,
+                units.iter().map(|u| u.json.as_slice()),
+                units.iter().map(|u| u.json.len()).sum(),
+            ))
+        })?;
     }
-    out.put(export::csv(units.iter().map(|u| u.csv.as_slice()))?)?;
-    out.put(export::search_index(units.iter().flat_map(|u| &u.search)))?;
+    export("register.csv", kept("register.csv", |u| &u.csv), &|| {
+        export::csv(units.iter().map(|u| u.csv.as_slice()))
+    })?;
+    export("search-index.json", None, &|| {
+        Ok(export::search_index(units.iter().flat_map(|u| &u.search)))
+    })?;
 
     for (name, source) in &theme.statics {
         out.put(OutputFile {
@@ -882,6 +978,7 @@ fn render_with(
     })?;
     Ok(Built {
         site_pages,
+        exports,
         rows,
         row_html,
         units,

@@ -528,6 +528,39 @@ pub struct VersionView {
     pub count: usize,
 }
 
+/// An SC version without its requests, for pages that only name it (the
+/// index, a version's list page): their rows would be copied into every
+/// such page's context for nothing.
+#[derive(Debug, Clone, Serialize)]
+pub struct VersionSummary<'a> {
+    /// E.g. "1.3".
+    pub version: &'a str,
+    /// `/versions/1.3/`.
+    pub url: &'a str,
+    /// The earliest implementation date of its changes.
+    pub implementation_date: &'a str,
+    /// `current`, `scheduled` or `superseded`.
+    pub state: &'static str,
+    /// Label of the state.
+    pub state_label: &'a str,
+    /// How many requests it carries.
+    pub count: usize,
+}
+
+impl VersionView {
+    /// This version without its requests.
+    pub fn summary(&self) -> VersionSummary<'_> {
+        VersionSummary {
+            version: &self.version,
+            url: &self.url,
+            implementation_date: &self.implementation_date,
+            state: self.state,
+            state_label: &self.state_label,
+            count: self.count,
+        }
+    }
+}
+
 fn version_key(v: &str) -> (u32, u32) {
     let (a, b) = v.split_once('.').unwrap_or((v, "0"));
     (a.parse().unwrap_or(0), b.parse().unwrap_or(0))
