@@ -25,7 +25,7 @@ use crate::status::{self, Status};
 use crate::validate::Register;
 use crate::vocabulary::{DecisionKind, Outcome, Reason, RequestType, Stage};
 use rayon::prelude::*;
-use std::collections::{HashMap, HashSet};
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use std::sync::Arc;
 
 /// Keeps public types constructible in this module only.
@@ -190,7 +190,7 @@ pub fn filter(register: Register, today: Date) -> (PublicRegister, FilterSummary
         .collect();
     // Records are taken by value and dropped one by one: in `register
     // build` each one's text is freed as soon as it has been filtered.
-    let mut decisions: HashMap<String, Vec<PublicDecision>> = HashMap::new();
+    let mut decisions: HashMap<String, Vec<PublicDecision>> = HashMap::default();
     for d in all_decisions {
         let classification = match d.classification {
             Some(c) if c.is_public() && public_ids.contains(d.request.as_str()) => c,

@@ -21,7 +21,8 @@ use crate::vocabulary::{DecisionKind, Stage};
 use rayon::prelude::*;
 use regex::Regex;
 use std::collections::hash_map::Entry;
-use std::collections::{HashMap, HashSet};
+// Keys are ids and paths from the content folder: a fast hash is enough.
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use std::ffi::OsString;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, LazyLock, OnceLock};
@@ -386,7 +387,8 @@ fn check_across(
     bodies: &[(&Origin, &BodyFacts)],
     diagnostics: &mut Vec<Diagnostic>,
 ) {
-    let mut by_id: HashMap<&str, &Request> = HashMap::with_capacity(register.requests.len());
+    let mut by_id: HashMap<&str, &Request> =
+        HashMap::with_capacity_and_hasher(register.requests.len(), Default::default());
     let broken_ids: HashSet<&str> = unreadable.iter().filter_map(|u| u.id.as_deref()).collect();
     for r in &register.requests {
         match by_id.entry(&r.id) {
@@ -403,7 +405,8 @@ fn check_across(
             }
         }
     }
-    let mut finals: HashMap<&str, &Decision> = HashMap::with_capacity(register.decisions.len());
+    let mut finals: HashMap<&str, &Decision> =
+        HashMap::with_capacity_and_hasher(register.decisions.len(), Default::default());
     for d in &register.decisions {
         let Some(request) = by_id.get(d.request.as_str()) else {
             if !broken_ids.contains(d.request.as_str()) {

@@ -15,8 +15,8 @@ use crate::public::PublicRequest;
 use crate::site::Settings;
 use crate::theme::Theme;
 use rayon::prelude::*;
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use serde::Serialize;
-use std::collections::HashMap;
 use std::hash::{Hash, Hasher};
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -508,7 +508,7 @@ fn render_with(
     let by_id: HashMap<&str, &Row> = rows.iter().map(|r| (r.id.as_str(), r.as_ref())).collect();
     // The ids whose rows differ from the last build's (new, changed or
     // gone): a page that shows or links to one of them is stale.
-    let changed: std::collections::HashSet<&str> = match previous {
+    let changed: HashSet<&str> = match previous {
         None => Default::default(),
         Some(previous) => rows
             .iter()

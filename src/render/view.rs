@@ -8,8 +8,9 @@ use crate::markdown::{self, RecordLink, Section};
 use crate::public::{PublicDecision, PublicRegister, PublicRequest};
 use crate::status::Status;
 use crate::vocabulary::{DecisionKind, Outcome, RequestType};
+use rustc_hash::FxHashMap as HashMap;
 use serde::Serialize;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 
 /// A request in a list.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
