@@ -125,6 +125,7 @@ fn main() -> ExitCode {
 }
 
 fn serve(content: PathBuf, port: u16, now: Option<String>) -> ExitCode {
+    register::serve::keep_freed_memory();
     let today = match build_date_or_exit(now.as_deref()) {
         Ok(d) => d,
         Err(code) => return code,

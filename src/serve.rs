@@ -189,6 +189,21 @@ const RELOAD_CSS: &str = r#"/* register serve: the box that shows a failed rebui
 }
 "#;
 
+/// mimalloc's `mi_option_purge_delay`, as numbered in the `mimalloc.h` that
+/// libmimalloc-sys bundles (the crate does not name it); a test checks it.
+const MI_OPTION_PURGE_DELAY: libmimalloc_sys::mi_option_t = 15;
+
+/// Tells mimalloc (the `register` binary's allocator) to keep the memory
+/// a rebuild frees for the next one. Rebuilds come seconds apart, after an
+/// edit; by default freed memory goes back to the system after a second
+/// and is faulted in and zeroed again by the next rebuild, which cost
+/// about a fifth of its time. Harmless when mimalloc is not the allocator.
+pub fn keep_freed_memory() {
+    // SAFETY: sets one integer option of the allocator, which reads it
+    // whenever it considers purging; no memory is touched.
+    unsafe { libmimalloc_sys::mi_option_set(MI_OPTION_PURGE_DELAY, -1) }
+}
+
 /// How often the watched folders are scanned.
 const POLL: Duration = Duration::from_millis(300);
 /// Threads answering requests.
@@ -974,6 +989,21 @@ mod tests {
         assert!(home.body.contains(RELOAD_SCRIPT_TAG));
         assert!(home.body.contains("SCMR-2026-001.md:"));
         server.stop();
+    }
+
+    #[test]
+    fn the_purge_delay_option_is_numbered_as_mimalloc_numbers_it() {
+        // SAFETY: reads integer options of the allocator.
+        let (delay, before) = unsafe {
+            (
+                libmimalloc_sys::mi_option_get(MI_OPTION_PURGE_DELAY),
+                libmimalloc_sys::mi_option_get(MI_OPTION_PURGE_DELAY - 1),
+            )
+        };
+        // The purge delay's default is 1000 (ms) in the bundled options.c;
+        // the option before it defaults to another value.
+        assert_eq!(delay, 1000);
+        assert_ne!(before, 1000);
     }
 
     #[test]
