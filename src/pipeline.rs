@@ -230,15 +230,7 @@ impl Ready {
 
 /// Loads, checks, filters and renders into memory; writes nothing.
 pub fn render_site(options: &BuildOptions) -> Result<Rendered, BuildError> {
-    let sink = render::MemorySink::default();
-    let report = prepare(options, None)?.render(&sink, None)?;
-    Ok(Rendered {
-        files: sink.into_files(),
-        warnings: report.warnings,
-        files_read: report.files_read,
-        summary: report.summary,
-        started: report.started,
-    })
+    render_in_memory(options, None)
 }
 
 /// [`render_site`] for the preview server: re-reads only the record files
@@ -248,9 +240,20 @@ pub fn render_site_cached(
     options: &BuildOptions,
     cache: &mut BuildCache,
 ) -> Result<Rendered, BuildError> {
+    render_in_memory(options, Some(cache))
+}
+
+fn render_in_memory(
+    options: &BuildOptions,
+    cache: Option<&mut BuildCache>,
+) -> Result<Rendered, BuildError> {
     let sink = render::MemorySink::default();
-    let report =
-        prepare(options, Some(&mut cache.check))?.render(&sink, Some(&mut cache.render))?;
+    let report = match cache {
+        Some(cache) => {
+            prepare(options, Some(&mut cache.check))?.render(&sink, Some(&mut cache.render))?
+        }
+        None => prepare(options, None)?.render(&sink, None)?,
+    };
     Ok(Rendered {
         files: sink.into_files(),
         warnings: report.warnings,

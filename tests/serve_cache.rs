@@ -7,7 +7,6 @@ mod common;
 
 use register::date::Date;
 use register::pipeline::{BuildCache, BuildOptions, render_site, render_site_cached};
-use register::render::Contents;
 use std::collections::BTreeMap;
 use std::path::Path;
 
@@ -17,14 +16,7 @@ fn files(rendered: register::pipeline::Rendered) -> Files {
     rendered
         .files
         .into_iter()
-        .map(|f| {
-            let bytes = match f.contents {
-                Contents::Bytes(b) => b,
-                Contents::Shared(b) => b.to_vec(),
-                Contents::Copy(p) => std::fs::read(&p).expect("read a copied file"),
-            };
-            (f.path, bytes)
-        })
+        .map(|f| (f.path, common::contents_bytes(f.contents)))
         .collect()
 }
 

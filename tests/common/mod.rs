@@ -391,3 +391,16 @@ pub fn names_beside_output(dir: &Path) -> Vec<String> {
     names.sort();
     names
 }
+
+/// The bytes of one file of a site rendered in memory, reading copied files
+/// (attachments, static files) from their source.
+pub fn contents_bytes(contents: register::render::Contents) -> Vec<u8> {
+    use register::render::Contents;
+    match contents {
+        Contents::Bytes(b) => b,
+        Contents::Shared(b) => b.to_vec(),
+        Contents::Copy(source) => {
+            std::fs::read(&source).unwrap_or_else(|e| panic!("read {}: {e}", source.display()))
+        }
+    }
+}

@@ -12,7 +12,6 @@ pub mod html_tags;
 
 use register::date::Date;
 use register::pipeline::{BuildError, BuildOptions, render_site};
-use register::render::Contents;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
@@ -53,15 +52,7 @@ pub fn build_in_process(content: &Path, today: Date) -> Files {
         Ok(rendered) => rendered
             .files
             .into_iter()
-            .map(|f| {
-                let bytes = match f.contents {
-                    Contents::Bytes(b) => b,
-                    Contents::Shared(b) => b.to_vec(),
-                    Contents::Copy(source) => std::fs::read(&source)
-                        .unwrap_or_else(|e| panic!("read {}: {e}", source.display())),
-                };
-                (f.path, bytes)
-            })
+            .map(|f| (f.path, common::contents_bytes(f.contents)))
             .collect(),
         Err(BuildError::Content(diagnostics)) => {
             let text: Vec<String> = diagnostics
