@@ -46,16 +46,7 @@ pub struct SourceFile {
     pub attachments: Vec<Attachment>,
 }
 
-/// Every record file of a content folder, and what was wrong with the rest.
-#[derive(Debug, Default)]
-pub struct Loaded {
-    /// Readable record files, sorted by path.
-    pub files: Vec<SourceFile>,
-    /// Problems with files.
-    pub diagnostics: Vec<Diagnostic>,
-}
-
-/// A record file found by [`find`], not yet read.
+/// A record file found by [`find_each`], not yet read.
 #[derive(Debug)]
 pub struct FoundFile {
     /// The file, its `text` still empty.
@@ -76,53 +67,20 @@ impl FoundFile {
     }
 }
 
-/// Every record file of a content folder, found but not read.
+/// The record files of one folder, found but not read.
 #[derive(Debug, Default)]
-pub struct Found {
-    /// Record files, sorted by path (requests first).
-    pub files: Vec<FoundFile>,
+struct Found {
+    /// Record files, sorted by path.
+    files: Vec<FoundFile>,
     /// Problems with folders and files.
-    pub diagnostics: Vec<Diagnostic>,
+    diagnostics: Vec<Diagnostic>,
 }
 
-/// Reads `content/requests/` and `content/decisions/`: the folders are
-/// walked ([`find`]), then the files are read in parallel.
-pub fn load(content: &Path) -> Loaded {
-    let found = find(content);
-    let mut loaded = Loaded {
-        files: Vec::new(),
-        diagnostics: found.diagnostics,
-    };
-    let read: Vec<Result<SourceFile, Diagnostic>> = found
-        .files
-        .into_par_iter()
-        .map(|found| {
-            let mut file = found.file;
-            file.text = read_record(&file.path)?;
-            Ok(file)
-        })
-        .collect();
-    for r in read {
-        match r {
-            Ok(file) => loaded.files.push(file),
-            Err(d) => loaded.diagnostics.push(d),
-        }
-    }
-    loaded
-}
-
-/// Walks `content/requests/` and `content/decisions/` and lists their
-/// record files without reading them, with the problems of the folders
-/// and files themselves.
-pub fn find(content: &Path) -> Found {
-    let (files, diagnostics) = find_each(content, |file| file);
-    Found { files, diagnostics }
-}
-
-/// [`find`], handing each record file to `each` in parallel as soon as its
-/// folder is listed (both folders are listed at once, and the files of one
-/// are looked at while the other is still being listed); the results come
-/// in the order of [`find`]. `validate::check_cached` looks at every
+/// Walks `content/requests/` and `content/decisions/`, handing each record
+/// file to `each` in parallel as soon as its folder is listed (both folders
+/// are listed at once, and the files of one are looked at while the other
+/// is still being listed), with the problems of the folders and files
+/// themselves. Results come sorted by path, requests first. `validate::check_cached` looks at every
 /// file's metadata this way, to read only the files that changed.
 pub fn find_each<T: Send>(
     content: &Path,
@@ -393,9 +351,8 @@ pub fn is_safe_file_name(name: &str) -> bool {
             .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-' | b'_'))
 }
 
-/// Reads one record: size limit, UTF-8, BOM and CRLF handled here. Public
-/// so that `validate::check_cached` reads a changed file exactly as
-/// [`load`] does.
+/// Reads one record file found by [`find_each`]: size limit, UTF-8, BOM
+/// and CRLF handled here, for `validate::check_cached`.
 pub fn read_record(path: &Path) -> Result<String, Diagnostic> {
     use std::io::Read as _;
     let file = std::fs::File::open(path)

@@ -239,6 +239,19 @@ pub fn join_sections(sections: &[Section], level: u8, id_prefix: &str) -> String
 
 /// Escapes text for HTML content and attribute values.
 pub fn html_escape_into(text: &str, out: &mut String) {
+    let _ = html_escape_with(text, |run| {
+        out.push_str(run);
+        Ok::<(), std::convert::Infallible>(())
+    });
+}
+
+/// The escaping rule every HTML output shares (`&`, `<`, `>`, `"`, `'`):
+/// hands `emit` the text between special characters in one piece, and the
+/// entity for each special character, in order.
+pub fn html_escape_with<E>(
+    text: &str,
+    mut emit: impl FnMut(&str) -> Result<(), E>,
+) -> Result<(), E> {
     let bytes = text.as_bytes();
     let mut start = 0;
     for (i, &b) in bytes.iter().enumerate() {
@@ -251,11 +264,11 @@ pub fn html_escape_into(text: &str, out: &mut String) {
             _ => continue,
         };
         // The special bytes are ASCII, so `i` is always a char boundary.
-        out.push_str(&text[start..i]);
-        out.push_str(entity);
+        emit(&text[start..i])?;
+        emit(entity)?;
         start = i + 1;
     }
-    out.push_str(&text[start..]);
+    emit(&text[start..])
 }
 
 /// A fragment id from a heading: lower-case ASCII words joined by hyphens.

@@ -330,6 +330,9 @@ impl Staging {
                 "keeping the old site as {}",
                 self.spare.display()
             )))?;
+            // Private before it is scrubbed: until then it still holds the
+            // old site, withheld pages and all.
+            restrict(&self.spare);
             for link in &self.published_links {
                 let path = self.spare.join(link);
                 std::fs::remove_file(&path).map_err(io(format!("removing {}", path.display())))?;
@@ -375,7 +378,6 @@ fn scrub(spare: &Path, gone: &[&String], changed: &[String]) -> Result<(), Outpu
     if !gone.is_empty() {
         remove_empty_folders(spare);
     }
-    restrict(spare);
     Ok(())
 }
 

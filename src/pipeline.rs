@@ -78,7 +78,7 @@ struct Ready {
     register: public::PublicRegister,
     settings: crate::site::Settings,
     theme: theme::Theme,
-    tera: tera::Tera,
+    templates: render::Templates,
     warnings: Vec<Diagnostic>,
     files_read: usize,
     summary: FilterSummary,
@@ -164,13 +164,13 @@ fn prepare(
     let t = phase("filter", t);
     let theme = theme::find(&site_root(&options.content), &settings.theme)
         .map_err(|e| BuildError::Theme(e.0))?;
-    let tera = render::templates(&theme).map_err(|e| BuildError::Theme(e.0))?;
+    let templates = render::templates(&theme).map_err(|e| BuildError::Theme(e.0))?;
     phase("theme", t);
     Ok(Ready {
         register,
         settings,
         theme,
-        tera,
+        templates,
         warnings: checked.diagnostics,
         files_read: checked.files_read,
         summary,
@@ -201,7 +201,7 @@ impl Ready {
                 self.register,
                 &self.settings,
                 &self.theme,
-                &self.tera,
+                &self.templates,
                 sink,
                 cache,
             ),
@@ -209,7 +209,7 @@ impl Ready {
                 &self.register,
                 &self.settings,
                 &self.theme,
-                &self.tera,
+                &self.templates,
                 sink,
             ),
         };

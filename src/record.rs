@@ -92,7 +92,7 @@ struct DecisionFields {
 }
 
 /// Where a record came from, kept for diagnostics about it later.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct Origin {
     /// The file's path as shown to keepers.
     pub path: PathBuf,
@@ -304,7 +304,7 @@ pub fn parse(file: SourceFile, extra_devices: &[String]) -> Parsed {
         }
     };
     let (toml_offset, body_offset) = (split.toml_offset, split.body_offset);
-    let toml_text = split.toml.to_string();
+    let toml_end = toml_offset + split.toml.len();
     let origin = Origin {
         path: file.path,
         text: file.text,
@@ -312,12 +312,13 @@ pub fn parse(file: SourceFile, extra_devices: &[String]) -> Parsed {
         toml_offset,
         public_body: std::sync::OnceLock::new(),
     };
+    let toml_text = &origin.text[toml_offset..toml_end];
     let mut ctx = Checker {
         origin: &origin,
         diagnostics: &mut diagnostics,
     };
     let record = match file.kind {
-        RecordKind::Request => match toml::from_str::<RequestFields>(&toml_text) {
+        RecordKind::Request => match toml::from_str::<RequestFields>(toml_text) {
             Ok(fields) => ctx
                 .request(fields, file.attachments, extra_devices)
                 .map(|r| Record::Request(Box::new(r))),
@@ -326,7 +327,7 @@ pub fn parse(file: SourceFile, extra_devices: &[String]) -> Parsed {
                 None
             }
         },
-        RecordKind::Decision => match toml::from_str::<DecisionFields>(&toml_text) {
+        RecordKind::Decision => match toml::from_str::<DecisionFields>(toml_text) {
             Ok(fields) => ctx.decision(fields).map(|d| Record::Decision(Box::new(d))),
             Err(e) => {
                 ctx.toml_error(&e);
@@ -334,15 +335,24 @@ pub fn parse(file: SourceFile, extra_devices: &[String]) -> Parsed {
             }
         },
     };
-    let unreadable = match (&record, file.kind) {
-        (Some(_), _) => None,
-        (None, kind) => Some(Unreadable {
-            id: (kind == RecordKind::Request)
-                .then(|| ID_LINE.captures(&toml_text))
+    // The record gets its origin now that the checks are done with it:
+    // moved, not copied (it holds the whole file's text).
+    let (record, unreadable) = match record {
+        Some(Record::Request(mut r)) => {
+            r.origin = origin;
+            (Some(Record::Request(r)), None)
+        }
+        Some(Record::Decision(mut d)) => {
+            d.origin = origin;
+            (Some(Record::Decision(d)), None)
+        }
+        None => {
+            let id = (file.kind == RecordKind::Request)
+                .then(|| ID_LINE.captures(toml_text))
                 .flatten()
-                .map(|c| c[1].to_string()),
-            origin,
-        }),
+                .map(|c| c[1].to_string());
+            (None, Some(Unreadable { id, origin }))
+        }
     };
     Parsed {
         record,
@@ -604,7 +614,8 @@ impl Checker<'_> {
             }
         }
         Some(Request {
-            origin: self.origin.clone(),
+            // Moved in by `parse` once the checks are done.
+            origin: Origin::default(),
             spans,
             id: id?,
             request_type: request_type?,
@@ -827,7 +838,8 @@ impl Checker<'_> {
         let (kind, kind_span) = kind?;
         let (request, request_span) = request?;
         Some(Decision {
-            origin: self.origin.clone(),
+            // Moved in by `parse` once the checks are done.
+            origin: Origin::default(),
             request,
             request_span,
             classification,

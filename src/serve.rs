@@ -632,10 +632,9 @@ fn content_type(path: &str) -> &'static str {
 }
 
 fn html_escape(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
+    let mut out = String::with_capacity(s.len());
+    crate::markdown::html_escape_into(s, &mut out);
+    out
 }
 
 fn find(haystack: &[u8], needle: &[u8], last: bool) -> Option<usize> {
@@ -679,12 +678,11 @@ fn html_reply(status: u16, html: &[u8], generation: u64) -> Reply {
 
 fn file_reply(status: u16, path: &str, contents: &Contents, generation: u64) -> Reply {
     let bytes = match contents {
-        Contents::Bytes(b) => std::borrow::Cow::Borrowed(b.as_slice()),
-        Contents::Shared(b) => std::borrow::Cow::Borrowed(&b[..]),
         Contents::Copy(source) => match std::fs::read(source) {
             Ok(b) => std::borrow::Cow::Owned(b),
             Err(e) => return Reply::text(500, &format!("cannot read {}: {e}\n", source.display())),
         },
+        made => std::borrow::Cow::Borrowed(made.bytes().unwrap_or_default()),
     };
     let content_type = content_type(path);
     if content_type.starts_with("text/html") {

@@ -558,21 +558,18 @@ impl BodyFacts {
         let mut personal = Vec::new();
         if public {
             // Personal data in what would be published: say so, without echoing it.
-            for m in EMAIL.find_iter(&marked.public).take(5) {
-                let at = locate(body, &marked.public, m.start());
-                personal.push(
-                    origin
-                        .warning(base + at, "an e-mail address in a public body")
-                        .with_help("personal data belongs in [proposer] or [sponsor], which are never published"),
-                );
-            }
-            for m in PHONE.find_iter(&marked.public).take(5) {
-                let at = locate(body, &marked.public, m.start());
-                personal.push(
-                    origin
-                        .warning(base + at, "a telephone number in a public body")
-                        .with_help("personal data belongs in [proposer] or [sponsor], which are never published"),
-                );
+            for (pattern, what) in [
+                (&*EMAIL, "an e-mail address"),
+                (&*PHONE, "a telephone number"),
+            ] {
+                for m in pattern.find_iter(&marked.public).take(5) {
+                    let at = locate(body, &marked.public, m.start());
+                    personal.push(
+                        origin
+                            .warning(base + at, format!("{what} in a public body"))
+                            .with_help("personal data belongs in [proposer] or [sponsor], which are never published"),
+                    );
+                }
             }
         }
         BodyFacts {

@@ -4,6 +4,7 @@
 //! polling interval is in the figure. Each edit follows a pause of 1.5 s,
 //! as edits do, and the allocator is set up as `register serve` sets it.
 
+use super::median;
 use register::date::Date;
 use register::pipeline::{self, BuildCache, BuildOptions};
 use std::path::Path;
@@ -11,11 +12,6 @@ use std::time::{Duration, Instant};
 
 /// The pause before each edit.
 const PAUSE: Duration = Duration::from_millis(1500);
-
-fn median(mut xs: Vec<f64>) -> f64 {
-    xs.sort_by(|a, b| a.total_cmp(b));
-    xs[xs.len() / 2]
-}
 
 /// `min–max` of the timings.
 fn range(xs: &[f64]) -> String {

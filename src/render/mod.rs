@@ -131,8 +131,17 @@ fn tera_error(e: &tera::Error) -> RenderError {
     RenderError(message)
 }
 
+/// A theme's templates, loaded, and a hash of their text: when the hash
+/// changes, no page `register serve` kept can be reused.
+pub struct Templates {
+    /// The templates, ready to render.
+    pub tera: Tera,
+    /// A hash of every template's name and text, as loaded into `tera`.
+    pub key: u64,
+}
+
 /// Loads the theme's templates into Tera, the site's overrides winning.
-pub fn templates(theme: &Theme) -> Result<Tera, RenderError> {
+pub fn templates(theme: &Theme) -> Result<Templates, RenderError> {
     let mut tera = Tera::default();
     // Exactly these five, as pages have always been escaped. (Tera 1's own
     // escaping also turned `/` into `&#x2F;`, which bloated every URL;
@@ -147,30 +156,20 @@ pub fn templates(theme: &Theme) -> Result<Tera, RenderError> {
             .map_err(|_| RenderError(format!("template {name} is not UTF-8")))?;
         sources.push((name.clone(), text));
     }
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    sources.hash(&mut h);
     tera.add_raw_templates(sources)
         .map_err(|e| tera_error(&e))?;
-    Ok(tera)
+    Ok(Templates {
+        tera,
+        key: h.finish(),
+    })
 }
 
 /// Escapes `&`, `<`, `>`, `"` and `'` for HTML text and quoted attributes,
 /// writing the text between them in one piece.
 pub fn escape_html(text: &str, out: &mut dyn std::io::Write) -> std::io::Result<()> {
-    let bytes = text.as_bytes();
-    let mut start = 0;
-    for (i, &b) in bytes.iter().enumerate() {
-        let entity: &[u8] = match b {
-            b'&' => b"&amp;",
-            b'<' => b"&lt;",
-            b'>' => b"&gt;",
-            b'"' => b"&quot;",
-            b'\'' => b"&#39;",
-            _ => continue,
-        };
-        out.write_all(&bytes[start..i])?;
-        out.write_all(entity)?;
-        start = i + 1;
-    }
-    out.write_all(&bytes[start..])
+    crate::markdown::html_escape_with(text, |run| out.write_all(run.as_bytes()))
 }
 
 #[derive(Serialize)]
@@ -369,12 +368,13 @@ struct RequestUnit {
 }
 
 /// What `register serve` keeps from one build to the next, so that an edit
-/// re-renders only the pages it affects: a request's pages are reused when
-/// the request is unchanged (compared field by field with the last build's
-/// public register), as are the rows of every request they show or link
-/// to, and the theme, settings and build date are the same. Everything
-/// site-wide (lists, feed, exports, sitemap) is put together again each
-/// time from the kept rows and fragments.
+/// re-renders only the pages it affects, when the theme, settings and
+/// build date are the same: a request's pages are reused when the request
+/// is unchanged (compared field by field with the last build's public
+/// register), as are the rows of every request they show or link to; a
+/// site-wide page when it shows the same rows and nothing else of it
+/// changed; an export when none of its entries changed. The feed, the
+/// search index and the sitemap are put together again each time.
 #[derive(Default)]
 pub struct RenderCache {
     key: u64,
@@ -398,14 +398,11 @@ impl RenderCache {
 
 /// The settings, build date and templates, hashed: when any changes, no
 /// page of the last build can be reused.
-fn site_key(settings: &Settings, theme: &Theme, register: &PublicRegister) -> u64 {
+fn site_key(settings: &Settings, templates: &Templates, register: &PublicRegister) -> u64 {
     let mut h = std::collections::hash_map::DefaultHasher::new();
     format!("{settings:?}").hash(&mut h);
     register.today().hash(&mut h);
-    for (name, source) in &theme.templates {
-        name.hash(&mut h);
-        source.read().unwrap_or_default().hash(&mut h);
-    }
+    templates.key.hash(&mut h);
     h.finish()
 }
 
@@ -426,10 +423,19 @@ pub fn render(
     register: &PublicRegister,
     settings: &Settings,
     theme: &Theme,
-    tera: &Tera,
+    templates: &Templates,
     sink: &dyn Sink,
 ) -> Result<usize, RenderError> {
-    render_with(register, settings, theme, tera, sink, None, false).map(|b| b.files)
+    render_with(
+        register,
+        settings,
+        theme,
+        &templates.tera,
+        sink,
+        None,
+        false,
+    )
+    .map(|b| b.files)
 }
 
 /// [`render`] for the preview server: reuses what `cache` kept from the
@@ -439,12 +445,13 @@ pub fn render_cached(
     register: PublicRegister,
     settings: &Settings,
     theme: &Theme,
-    tera: &Tera,
+    templates: &Templates,
     sink: &dyn Sink,
     cache: &mut RenderCache,
 ) -> Result<usize, RenderError> {
-    let key = site_key(settings, theme, &register);
+    let key = site_key(settings, templates, &register);
     let previous = (cache.key == key && cache.register.is_some()).then_some(&*cache);
+    let tera = &templates.tera;
     let built = render_with(&register, settings, theme, tera, sink, previous, true)?;
     cache.key = key;
     cache.rendered = built.rendered;
@@ -506,20 +513,27 @@ fn render_with(
         })
         .collect();
     let by_id: HashMap<&str, &Row> = rows.iter().map(|r| (r.id.as_str(), r.as_ref())).collect();
+    // Each row's rendering from the last build, where the row is the same
+    // (its request may have changed elsewhere, in its body say).
+    let old_html: Vec<Option<&Arc<str>>> = rows
+        .par_iter()
+        .zip(&same)
+        .map(|(row, same)| match same {
+            Some((_, html)) => Some(html),
+            None => previous
+                .and_then(|p| p.rows.get(&row.id))
+                .filter(|(old, _)| old == row)
+                .map(|(_, html)| html),
+        })
+        .collect();
     // The ids whose rows differ from the last build's (new, changed or
     // gone): a page that shows or links to one of them is stale.
     let changed: HashSet<&str> = match previous {
         None => Default::default(),
         Some(previous) => rows
             .iter()
-            .zip(&same)
-            .filter(|(row, same)| {
-                same.is_none()
-                    && previous
-                        .rows
-                        .get(&row.id)
-                        .is_none_or(|(old, _)| old != *row)
-            })
+            .zip(&old_html)
+            .filter(|(_, old)| old.is_none())
             .map(|(row, _)| row.id.as_str())
             .chain(
                 previous
@@ -537,14 +551,9 @@ fn render_with(
     });
     let row_html = rows
         .par_iter()
-        .zip(&same)
-        .map(|(row, same)| {
-            if let Some((_, html)) = same {
-                return Ok(Arc::clone(html));
-            }
-            if let Some((old, html)) = previous.and_then(|p| p.rows.get(&row.id))
-                && old == row
-            {
+        .zip(&old_html)
+        .map(|(row, old)| {
+            if let Some(html) = old {
                 return Ok(Arc::clone(html));
             }
             let mut c = Context::new();
@@ -789,6 +798,8 @@ fn render_with(
         let rows_of = |members: &[usize]| -> Vec<&str> {
             members.iter().map(|&i| row_html[i].as_ref()).collect()
         };
+        let summaries: Vec<view::VersionSummary> =
+            versions.iter().map(view::VersionView::summary).collect();
         put("index.html", String::new(), &newest_first, &|| {
             renderer.page_with_rows(
                 "index.html",
@@ -800,8 +811,6 @@ fn render_with(
                     c.insert("table", &table);
                     c.insert("statuses", &statuses);
                     c.insert("devices", &devices);
-                    let summaries: Vec<view::VersionSummary> =
-                        versions.iter().map(view::VersionView::summary).collect();
                     c.insert("versions", &summaries);
                     c.insert("types", &view::type_facets(&rows));
                 },
@@ -837,8 +846,6 @@ fn render_with(
             .flat_map(|v| &v.requests)
             .filter_map(|r| position.get(r.id.as_str()).copied())
             .collect();
-        let summaries: Vec<view::VersionSummary> =
-            versions.iter().map(view::VersionView::summary).collect();
         put(
             "versions/index.html",
             format!("{current}\n{summaries:?}"),
@@ -998,7 +1005,7 @@ mod tests {
             "t.html".into(),
             crate::theme::Source::Embedded(b"<p title=\"{{ x }}\">{{ x }}</p>"),
         );
-        let tera = templates(&theme).unwrap();
+        let tera = templates(&theme).unwrap().tera;
         let mut c = Context::new();
         c.insert("x", "a<b>&\"c'/d=é");
         let escaped = "a&lt;b&gt;&amp;&quot;c&#39;/d=é";
@@ -1017,7 +1024,7 @@ mod tests {
             "t.html".into(),
             crate::theme::Source::Embedded(b"{% for k, v in m %}{{ k }}={{ v }};{% endfor %}"),
         );
-        let tera = templates(&theme).unwrap();
+        let tera = templates(&theme).unwrap().tera;
         let table: toml::Table =
             toml::from_str("h = 8\nc = 3\na = 1\ng = 7\nb = 2\nf = 6\ne = 5\nd = 4\n").unwrap();
         let mut c = Context::new();
