@@ -246,9 +246,8 @@ fn load_folder(content: &Path, folder: &str, kind: RecordKind, loaded: &mut Foun
 }
 
 fn load_folder_record(folder: &Path, loaded: &mut Found) {
-    let index = folder.join("index.md");
     let mut attachments = Vec::new();
-    let mut index_entry = None;
+    let mut index = None;
     for entry in children(folder) {
         let entry = match entry {
             Ok(e) => e,
@@ -261,7 +260,7 @@ fn load_folder_record(folder: &Path, loaded: &mut Found) {
         };
         let name = entry.entry.file_name().to_string_lossy().into_owned();
         if name == "index.md" {
-            index_entry = Some(entry.entry);
+            index = Some(entry);
             continue;
         }
         if is_hidden(&name) {
@@ -309,29 +308,26 @@ fn load_folder_record(folder: &Path, loaded: &mut Found) {
             });
         }
     }
-    if is_symlink(&index) {
-        loaded.diagnostics.push(
-            Diagnostic::file_error(&index, "symbolic links are not followed")
+    // The listing already says what `index.md` is: no need to ask again.
+    match index {
+        Some(index) if index.file_type.is_symlink() => loaded.diagnostics.push(
+            Diagnostic::file_error(&index.path, "symbolic links are not followed")
                 .with_help("replace the link with the record file itself"),
-        );
-        return;
-    }
-    if !index.is_file() {
-        loaded.diagnostics.push(
+        ),
+        Some(index) if index.file_type.is_file() => loaded.files.push(FoundFile {
+            file: SourceFile {
+                path: index.path,
+                kind: RecordKind::Request,
+                text: String::new(),
+                attachments,
+            },
+            entry: Some(index.entry),
+        }),
+        _ => loaded.diagnostics.push(
             Diagnostic::file_error(folder, "a folder record needs an `index.md`")
                 .with_help("add index.md with the request's front matter and body"),
-        );
-        return;
+        ),
     }
-    loaded.files.push(FoundFile {
-        file: SourceFile {
-            path: index,
-            kind: RecordKind::Request,
-            text: String::new(),
-            attachments,
-        },
-        entry: index_entry,
-    });
 }
 
 /// Attachments are published beside the request's page, at

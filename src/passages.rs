@@ -36,17 +36,16 @@ pub struct MarkerProblem {
 
 /// The body with withheld passages removed, and any marker problems.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Marked {
-    /// What may be published.
-    pub public: String,
+pub struct Marked<'a> {
+    /// What may be published: the body itself when it has no comment.
+    pub public: std::borrow::Cow<'a, str>,
     /// Problems found (errors for the keeper).
     pub problems: Vec<MarkerProblem>,
 }
 
 /// Removes withheld passages from `body`. Nested passages are kept only
 /// when every enclosing marker is public.
-pub fn strip(body: &str) -> Marked {
-    let mut public = String::with_capacity(body.len());
+pub fn strip(body: &str) -> Marked<'_> {
     let mut problems = Vec::new();
     // Each open passage: (offset of its marker, is it public?).
     let mut open: Vec<(usize, bool)> = Vec::new();
@@ -57,10 +56,11 @@ pub fn strip(body: &str) -> Marked {
         .any(|(i, _)| body[i..].starts_with("<!--"))
     {
         return Marked {
-            public: body.to_string(),
+            public: std::borrow::Cow::Borrowed(body),
             problems,
         };
     }
+    let mut public = String::with_capacity(body.len());
     // Inside an HTML comment that spans lines: (offset where it opened).
     let mut in_comment: Option<usize> = None;
     // Once a comment spanning lines mentions TLP, what follows is doubtful:
@@ -153,7 +153,10 @@ pub fn strip(body: &str) -> Marked {
             help: "add a line `<!-- /TLP -->` where the passage ends",
         });
     }
-    Marked { public, problems }
+    Marked {
+        public: std::borrow::Cow::Owned(public),
+        problems,
+    }
 }
 
 fn split_marker(offset: usize) -> MarkerProblem {
@@ -219,7 +222,8 @@ mod tests {
             "<!-- :tlp:amber -->",
             "<!-- classification TLP:RED -->",
         ] {
-            let m = strip(&format!("a\n{line}\nb\n"));
+            let body = format!("a\n{line}\nb\n");
+            let m = strip(&body);
             assert_eq!(m.public, "a\nb\n", "{line}");
             assert_eq!(m.problems.len(), 1, "{line}");
             assert_eq!(m.problems[0].offset, 2, "{line}");

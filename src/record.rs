@@ -117,9 +117,10 @@ impl Origin {
     /// register of every rebuild of `register serve` points at the same
     /// text.
     pub fn public_body(&self) -> std::sync::Arc<str> {
-        std::sync::Arc::clone(self.public_body.get_or_init(|| {
-            std::sync::Arc::from(crate::passages::strip(self.body()).public.as_str())
-        }))
+        std::sync::Arc::clone(
+            self.public_body
+                .get_or_init(|| std::sync::Arc::from(&*crate::passages::strip(self.body()).public)),
+        )
     }
 
     /// An error at a byte offset of the whole file.
