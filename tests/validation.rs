@@ -11,6 +11,7 @@
 mod common;
 
 use common::{Run, check, copy_fixture, fixture_content};
+use std::path::Path;
 use std::sync::OnceLock;
 
 /// One diagnostic the fixture must produce.
@@ -239,6 +240,24 @@ fn prefix(file: &str, line: usize, column: usize) -> String {
         "{}:{line}:{column}: ",
         fixture_content("invalid").join(file).display()
     )
+}
+
+/// Asserts some line of `run`'s output is an error at
+/// `content/file:line:column` whose message contains `message`.
+fn assert_error_at(run: &Run, content: &Path, file: &str, at: (usize, usize), message: &str) {
+    let want = format!(
+        "{}:{}:{}: error: ",
+        content.join(file).display(),
+        at.0,
+        at.1
+    );
+    assert!(
+        run.stdout
+            .lines()
+            .any(|l| l.starts_with(&want) && l.contains(message)),
+        "expected {want}... {message}\n{}",
+        run.stdout
+    );
 }
 
 /// The `error:` lines of the human output.
@@ -724,16 +743,12 @@ fn unclosed_passage_marker_inside_a_list_is_located_at_the_marker() {
     let content = fixture_content("unclosed-in-list");
     let run = check(&content, "human");
     run.expect_code(1);
-    let want = format!(
-        "{}:20:5: error: ",
-        content.join("requests/LIST-1.md").display()
-    );
-    assert!(
-        run.stdout
-            .lines()
-            .any(|l| l.starts_with(&want) && l.contains("never closed")),
-        "expected {want}...\n{}",
-        run.stdout
+    assert_error_at(
+        &run,
+        &content,
+        "requests/LIST-1.md",
+        (20, 5),
+        "never closed",
     );
 }
 
@@ -741,8 +756,9 @@ fn unclosed_passage_marker_inside_a_list_is_located_at_the_marker() {
 /// bad field (`submitted = 2020-01-10T10:00:00`, line 6) and a passage
 /// marker on line 20 that is never closed; OTHER-1 (`related`, line 7, and
 /// a link, line 19) and an interim decision (line 2) refer to DROPPED-1.
-fn dropped_record_check() -> Run {
-    check(&fixture_content("dropped-record"), "human")
+fn dropped_record_check() -> &'static Run {
+    static RUN: OnceLock<Run> = OnceLock::new();
+    RUN.get_or_init(|| check(&fixture_content("dropped-record"), "human"))
 }
 
 #[test]
@@ -750,17 +766,8 @@ fn a_field_error_is_reported_where_it_is() {
     let content = fixture_content("dropped-record");
     let run = dropped_record_check();
     run.expect_code(1);
-    let want = format!(
-        "{}:6:13: error: ",
-        content.join("requests/DROPPED-1.md").display()
-    );
-    assert!(
-        run.stdout
-            .lines()
-            .any(|l| l.starts_with(&want) && l.contains("`submitted` must be a date")),
-        "{}",
-        run.stdout
-    );
+    let file = "requests/DROPPED-1.md";
+    assert_error_at(run, &content, file, (6, 13), "`submitted` must be a date");
 }
 
 #[test]
@@ -778,15 +785,11 @@ fn references_to_a_request_with_a_field_error_are_not_reported_as_unknown() {
 fn body_of_a_request_with_a_field_error_is_still_checked() {
     let content = fixture_content("dropped-record");
     let run = dropped_record_check();
-    let want = format!(
-        "{}:20:1: error: ",
-        content.join("requests/DROPPED-1.md").display()
-    );
-    assert!(
-        run.stdout
-            .lines()
-            .any(|l| l.starts_with(&want) && l.contains("never closed")),
-        "the unclosed marker of line 20 is not reported:\n{}",
-        run.stdout
+    assert_error_at(
+        run,
+        &content,
+        "requests/DROPPED-1.md",
+        (20, 1),
+        "never closed",
     );
 }
