@@ -4,9 +4,135 @@
 //! failing on the first problem, so that a keeper sees everything wrong with
 //! the content in one run, each with the file, line and column to fix.
 
-use serde::Serialize;
-use std::fmt::Write as _;
+use serde::{Serialize, Serializer};
+use std::fmt::{self, Write as _};
+use std::ops::Range;
 use std::path::{Path, PathBuf};
+
+/// The text of a message or a fix, knowing which parts of it quote the
+/// content.
+///
+/// A message may quote what a keeper wrote (a label, a key, an id) so the
+/// keeper can find it; quoted parts are escaped, so an invisible or
+/// look-alike character shows as `\u{200b}` instead of hiding the mistake.
+/// Because a quoted value may be withheld text, what leaves this machine
+/// over HTTP (`register serve`'s overlay) shows the message with every
+/// quoted part replaced by `…` ([`Message::redacted`]).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Message {
+    text: String,
+    /// Byte ranges of `text` that quote the content, backticks included.
+    quoted: Vec<Range<usize>>,
+}
+
+impl Message {
+    /// A message that starts with `text` (the generator's own words).
+    pub fn new(text: impl Into<String>) -> Message {
+        Message {
+            text: text.into(),
+            quoted: Vec::new(),
+        }
+    }
+
+    /// Appends the generator's own words.
+    pub fn text(mut self, text: &str) -> Message {
+        self.text.push_str(text);
+        self
+    }
+
+    /// Appends a value from the content, in backticks, escaped.
+    pub fn quote(mut self, value: &str) -> Message {
+        let start = self.text.len();
+        self.text.push('`');
+        escape_invisible_into(value, &mut self.text);
+        self.text.push('`');
+        self.quoted.push(start..self.text.len());
+        self
+    }
+
+    /// Appends text that quotes the content without backticks of its own
+    /// (a parser's message that already quotes what it found), escaped.
+    pub fn quote_raw(mut self, text: &str) -> Message {
+        let start = self.text.len();
+        escape_invisible_into(text, &mut self.text);
+        self.quoted.push(start..self.text.len());
+        self
+    }
+
+    /// The whole text, quoted values included (for the keeper's terminal).
+    pub fn as_str(&self) -> &str {
+        &self.text
+    }
+
+    /// True when the text contains `pattern`.
+    pub fn contains(&self, pattern: &str) -> bool {
+        self.text.contains(pattern)
+    }
+
+    /// The text with every quoted value replaced by `` `…` ``: what may be
+    /// sent to a browser, since a quoted value may be withheld text.
+    pub fn redacted(&self) -> String {
+        let mut out = String::with_capacity(self.text.len());
+        let mut from = 0;
+        for range in &self.quoted {
+            out.push_str(&self.text[from..range.start]);
+            out.push_str("`…`");
+            from = range.end;
+        }
+        out.push_str(&self.text[from..]);
+        out
+    }
+}
+
+impl PartialOrd for Message {
+    fn partial_cmp(&self, other: &Message) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+/// Messages sort by their text, so reports come out in a stable order.
+impl Ord for Message {
+    fn cmp(&self, other: &Message) -> std::cmp::Ordering {
+        self.text.cmp(&other.text)
+    }
+}
+
+impl From<String> for Message {
+    fn from(text: String) -> Message {
+        Message::new(text)
+    }
+}
+
+impl From<&str> for Message {
+    fn from(text: &str) -> Message {
+        Message::new(text)
+    }
+}
+
+impl fmt::Display for Message {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.text)
+    }
+}
+
+impl Serialize for Message {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&self.text)
+    }
+}
+
+/// Writes `value` with every character that is not printable ASCII
+/// escaped as `\u{...}`: zero-width spaces, bidirectional controls,
+/// Cyrillic or full-width look-alikes and line breaks all become visible.
+pub fn escape_invisible_into(value: &str, out: &mut String) {
+    for c in value.chars() {
+        if c == ' ' || c.is_ascii_graphic() {
+            out.push(c);
+        } else {
+            let _ = write!(out, "\\u{{{:x}}}", u32::from(c));
+        }
+    }
+}
 
 /// How bad a problem is: errors stop a build, warnings do not.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
@@ -16,6 +142,27 @@ pub enum Severity {
     Error,
     /// Worth a look (e.g. an e-mail address in a public body), but published.
     Warning,
+}
+
+impl Severity {
+    /// As reports print it.
+    pub fn label(self) -> &'static str {
+        match self {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        }
+    }
+}
+
+/// A problem as `register serve` shows it in the browser: where it is and
+/// what is wrong, without any value quoted from the content.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct RedactedDiagnostic {
+    /// `file:line:column: error: message`.
+    pub at: String,
+    /// How to fix it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub help: Option<String>,
 }
 
 /// One problem in one place of one file.
@@ -30,25 +177,25 @@ pub struct Diagnostic {
     /// 1-based column, counted in characters.
     pub column: usize,
     /// What is wrong.
-    pub message: String,
+    pub message: Message,
     /// How to fix it, where there is something useful to say.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub help: Option<String>,
+    pub help: Option<Message>,
 }
 
 impl Diagnostic {
     /// An error at a byte offset of `text`, the whole content of `file`.
-    pub fn error(file: &Path, text: &str, offset: usize, message: impl Into<String>) -> Self {
+    pub fn error(file: &Path, text: &str, offset: usize, message: impl Into<Message>) -> Self {
         Self::at(Severity::Error, file, text, offset, message.into())
     }
 
     /// A warning at a byte offset of `text`, the whole content of `file`.
-    pub fn warning(file: &Path, text: &str, offset: usize, message: impl Into<String>) -> Self {
+    pub fn warning(file: &Path, text: &str, offset: usize, message: impl Into<Message>) -> Self {
         Self::at(Severity::Warning, file, text, offset, message.into())
     }
 
     /// A problem with a file as a whole (unreadable, not UTF-8, ...).
-    pub fn file_error(file: &Path, message: impl Into<String>) -> Self {
+    pub fn file_error(file: &Path, message: impl Into<Message>) -> Self {
         Diagnostic {
             severity: Severity::Error,
             file: file.to_path_buf(),
@@ -59,7 +206,7 @@ impl Diagnostic {
         }
     }
 
-    fn at(severity: Severity, file: &Path, text: &str, offset: usize, message: String) -> Self {
+    fn at(severity: Severity, file: &Path, text: &str, offset: usize, message: Message) -> Self {
         let (line, column) = line_column(text, offset);
         Diagnostic {
             severity,
@@ -72,7 +219,7 @@ impl Diagnostic {
     }
 
     /// Adds how to fix the problem.
-    pub fn with_help(mut self, help: impl Into<String>) -> Self {
+    pub fn with_help(mut self, help: impl Into<Message>) -> Self {
         self.help = Some(help.into());
         self
     }
@@ -87,6 +234,24 @@ impl Diagnostic {
             self.column,
             self.message
         )
+    }
+
+    /// What `register serve` may send to a browser about this problem:
+    /// `file:line:column: error: message` and the fix, each with the
+    /// values they quote from the content replaced by `…` (see
+    /// [`Message::redacted`]).
+    pub fn redacted(&self) -> RedactedDiagnostic {
+        RedactedDiagnostic {
+            at: format!(
+                "{}:{}:{}: {}: {}",
+                self.file.display(),
+                self.line,
+                self.column,
+                self.severity.label(),
+                self.message.redacted()
+            ),
+            help: self.help.as_ref().map(Message::redacted),
+        }
     }
 
     /// True for errors.
@@ -136,10 +301,7 @@ pub fn format(diagnostics: &[Diagnostic], format: Format) -> String {
     match format {
         Format::Human => {
             for d in diagnostics {
-                let label = match d.severity {
-                    Severity::Error => "error",
-                    Severity::Warning => "warning",
-                };
+                let label = d.severity.label();
                 let _ = writeln!(
                     out,
                     "{}:{}:{}: {label}: {}",
@@ -165,14 +327,11 @@ pub fn format(diagnostics: &[Diagnostic], format: Format) -> String {
         }
         Format::Github => {
             for d in diagnostics {
-                let level = match d.severity {
-                    Severity::Error => "error",
-                    Severity::Warning => "warning",
-                };
-                let mut message = d.message.clone();
+                let level = d.severity.label();
+                let mut message = d.message.to_string();
                 if let Some(help) = &d.help {
                     message.push_str(" Fix: ");
-                    message.push_str(help);
+                    message.push_str(help.as_str());
                 }
                 let _ = writeln!(
                     out,
@@ -214,6 +373,34 @@ mod tests {
         assert_eq!(line_column(text, 999), (3, 3));
         // Inside a multi-byte character: clamped back, no panic.
         assert_eq!(line_column(text, 4), (2, 1));
+    }
+
+    #[test]
+    fn quoted_values_show_invisible_characters_and_are_redacted_for_browsers() {
+        let m = Message::new("unknown classification ")
+            .quote("TLP:WHITE\u{200b}")
+            .text(": the record is withheld");
+        assert_eq!(
+            m.as_str(),
+            "unknown classification `TLP:WHITE\\u{200b}`: the record is withheld"
+        );
+        // A Cyrillic Т and a full-width Ａ are not what they look like.
+        let m = Message::new("").quote("\u{422}LP:\u{ff21}MBER\n");
+        assert_eq!(m.as_str(), "`\\u{422}LP:\\u{ff21}MBER\\u{a}`");
+        let d = Diagnostic::error(
+            Path::new("a.md"),
+            "x\ny",
+            2,
+            Message::new("bad ").quote("secret"),
+        )
+        .with_help(Message::new("write ").quote("secret").text(" again"));
+        let r = d.redacted();
+        assert_eq!(r.at, "a.md:2:1: error: bad `…`");
+        assert_eq!(r.help.as_deref(), Some("write `…` again"));
+        assert!(!format!("{r:?}").contains("secret"));
+        let raw = Message::new("front matter: ").quote_raw("unknown field `x\u{200d}`");
+        assert_eq!(raw.as_str(), "front matter: unknown field `x\\u{200d}`");
+        assert_eq!(raw.redacted(), "front matter: `…`");
     }
 
     #[test]

@@ -348,28 +348,49 @@ pub fn is_safe_file_name(name: &str) -> bool {
 }
 
 /// Reads one record file found by [`find_each`]: size limit, UTF-8, BOM
-/// and CRLF handled here, for `validate::check_cached`.
-pub fn read_record(path: &Path) -> Result<String, Diagnostic> {
+/// and line ends handled here, for `validate::check_cached`.
+pub fn read_record(path: &Path) -> Result<String, Box<Diagnostic>> {
+    read_text(
+        path,
+        MAX_RECORD_BYTES,
+        "a record",
+        "move large material into an attachment of a folder record",
+    )
+}
+
+/// Reads a text file of at most `limit` bytes as [`decode`] does; `what`
+/// names the kind of file and `help` says what to do with one over the limit.
+pub fn read_text(
+    path: &Path,
+    limit: u64,
+    what: &str,
+    help: &str,
+) -> Result<String, Box<Diagnostic>> {
     use std::io::Read as _;
-    let file = std::fs::File::open(path)
-        .map_err(|e| Diagnostic::file_error(path, format!("cannot read: {e}")))?;
+    let cannot =
+        |e: std::io::Error| Box::new(Diagnostic::file_error(path, format!("cannot read: {e}")));
+    let file = std::fs::File::open(path).map_err(cannot)?;
     let mut bytes = Vec::new();
     // Read one byte past the limit to know it was passed, never more.
-    file.take(MAX_RECORD_BYTES + 1)
+    file.take(limit + 1)
         .read_to_end(&mut bytes)
-        .map_err(|e| Diagnostic::file_error(path, format!("cannot read: {e}")))?;
-    if bytes.len() as u64 > MAX_RECORD_BYTES {
-        return Err(Diagnostic::file_error(
-            path,
-            format!("the file is larger than {MAX_RECORD_BYTES} bytes, the limit for a record"),
-        )
-        .with_help("move large material into an attachment of a folder record"));
+        .map_err(cannot)?;
+    if bytes.len() as u64 > limit {
+        return Err(Box::new(
+            Diagnostic::file_error(
+                path,
+                format!("the file is larger than {limit} bytes, the limit for {what}"),
+            )
+            .with_help(help),
+        ));
     }
     let mut diagnostics = Vec::new();
     decode(path, bytes, &mut diagnostics).ok_or_else(|| {
-        diagnostics
-            .pop()
-            .unwrap_or_else(|| Diagnostic::file_error(path, "cannot read"))
+        Box::new(
+            diagnostics
+                .pop()
+                .unwrap_or_else(|| Diagnostic::file_error(path, "cannot read")),
+        )
     })
 }
 
@@ -407,8 +428,10 @@ pub fn decode(path: &Path, bytes: Vec<u8>, diagnostics: &mut Vec<Diagnostic>) ->
         );
         return None;
     }
+    // A lone CR ends a line in every editor (and in Markdown): read as LF
+    // too, so line numbers in diagnostics match what the keeper sees.
     Some(if text.contains('\r') {
-        text.replace("\r\n", "\n")
+        text.replace("\r\n", "\n").replace('\r', "\n")
     } else {
         text.to_string()
     })
@@ -425,6 +448,11 @@ mod tests {
         assert_eq!(
             decode(p, b"\xef\xbb\xbf+++\r\n+++\r\n".to_vec(), &mut d).unwrap(),
             "+++\n+++\n"
+        );
+        // A lone CR is a line end, as an editor shows it.
+        assert_eq!(
+            decode(p, b"+++\rid = 1\r+++\r\nx".to_vec(), &mut d).unwrap(),
+            "+++\nid = 1\n+++\nx"
         );
         assert!(decode(p, b"+++\nab\xff".to_vec(), &mut d).is_none());
         assert_eq!((d[0].line, d[0].column), (2, 3));

@@ -7,6 +7,7 @@
 //! the end of the body), a marker that is not on a line of its own.
 
 use crate::classification::Tlp;
+use crate::diagnostic::Message;
 use regex::Regex;
 use std::sync::LazyLock;
 
@@ -29,7 +30,7 @@ pub struct MarkerProblem {
     /// Byte offset in the body.
     pub offset: usize,
     /// What is wrong.
-    pub message: String,
+    pub message: Message,
     /// How to fix it.
     pub help: &'static str,
 }
@@ -103,9 +104,9 @@ pub fn strip(body: &str) -> Marked<'_> {
             if tlp.is_none() {
                 problems.push(MarkerProblem {
                     offset: marker,
-                    message: format!(
-                        "unknown passage label `TLP:{label}`: the passage is withheld"
-                    ),
+                    message: Message::new("unknown passage label ")
+                        .quote(&format!("TLP:{label}"))
+                        .text(": the passage is withheld"),
                     help: "use <!-- TLP:CLEAR -->, WHITE, GREEN, AMBER, AMBER+STRICT or RED",
                 });
             }
@@ -116,7 +117,7 @@ pub fn strip(body: &str) -> Marked<'_> {
             if open.pop().is_none() {
                 problems.push(MarkerProblem {
                     offset: at + content.find("<!--").unwrap_or(0),
-                    message: "`<!-- /TLP -->` closes no passage".to_string(),
+                    message: "`<!-- /TLP -->` closes no passage".into(),
                     help: "remove it, or add the opening `<!-- TLP:COLOUR -->` line",
                 });
             }
@@ -125,8 +126,7 @@ pub fn strip(body: &str) -> Marked<'_> {
         if let Some(m) = ANY_MARKER.find(content) {
             problems.push(MarkerProblem {
                 offset: at + m.start(),
-                message: "a TLP marker must be a line of its own: this line is withheld"
-                    .to_string(),
+                message: "a TLP marker must be a line of its own: this line is withheld".into(),
                 help: "put `<!-- TLP:COLOUR -->` and `<!-- /TLP -->` on lines of their own",
             });
             continue;
@@ -136,7 +136,7 @@ pub fn strip(body: &str) -> Marked<'_> {
                 offset: at + m.start(),
                 message: "this comment mentions TLP but is not a passage marker: \
                           this line is withheld"
-                    .to_string(),
+                    .into(),
                 help: "write markers exactly as `<!-- TLP:AMBER -->` and `<!-- /TLP -->`, \
                        or leave TLP out of other comments",
             });
@@ -149,7 +149,7 @@ pub fn strip(body: &str) -> Marked<'_> {
     for &(at, _) in &open {
         problems.push(MarkerProblem {
             offset: at,
-            message: "this passage is never closed: everything after it is withheld".to_string(),
+            message: "this passage is never closed: everything after it is withheld".into(),
             help: "add a line `<!-- /TLP -->` where the passage ends",
         });
     }
@@ -164,7 +164,7 @@ fn split_marker(offset: usize) -> MarkerProblem {
         offset,
         message: "a comment spanning several lines mentions TLP: a marker must be one line, \
                   so everything from here on is withheld"
-            .to_string(),
+            .into(),
         help: "write markers on one line, exactly `<!-- TLP:AMBER -->` and `<!-- /TLP -->`",
     }
 }

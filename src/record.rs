@@ -7,7 +7,7 @@
 
 use crate::classification::Tlp;
 use crate::date::Date;
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Diagnostic, Message};
 use crate::frontmatter;
 use crate::load::{Attachment, RecordKind, SourceFile};
 use crate::vocabulary::{DecisionKind, MITIGATION_PREFIXES, Outcome, Reason, RequestType, Stage};
@@ -124,12 +124,12 @@ impl Origin {
     }
 
     /// An error at a byte offset of the whole file.
-    pub fn error(&self, offset: usize, message: impl Into<String>) -> Diagnostic {
+    pub fn error(&self, offset: usize, message: impl Into<Message>) -> Diagnostic {
         Diagnostic::error(&self.path, &self.text, offset, message)
     }
 
     /// A warning at a byte offset of the whole file.
-    pub fn warning(&self, offset: usize, message: impl Into<String>) -> Diagnostic {
+    pub fn warning(&self, offset: usize, message: impl Into<Message>) -> Diagnostic {
         Diagnostic::warning(&self.path, &self.text, offset, message)
     }
 }
@@ -372,7 +372,7 @@ impl Checker<'_> {
         self.origin.toml_offset + value.span().start
     }
 
-    fn error(&mut self, offset: usize, message: impl Into<String>, help: impl Into<String>) {
+    fn error(&mut self, offset: usize, message: impl Into<Message>, help: impl Into<Message>) {
         let d = self.origin.error(offset, message).with_help(help);
         self.diagnostics.push(d);
     }
@@ -387,7 +387,11 @@ impl Checker<'_> {
         } else {
             "fix the TOML at this place"
         };
-        self.error(offset, format!("front matter: {message}"), help);
+        self.error(
+            offset,
+            Message::new("front matter: ").quote_raw(&message),
+            help,
+        );
     }
 
     fn missing(&mut self, field: &str, help: &str) {
@@ -423,10 +427,9 @@ impl Checker<'_> {
         if tlp.is_none() {
             self.error(
                 self.at(value),
-                format!(
-                    "unknown classification `{}`: the record is withheld",
-                    value.get_ref()
-                ),
+                Message::new("unknown classification ")
+                    .quote(value.get_ref())
+                    .text(": the record is withheld"),
                 "use a TLP label: CLEAR, WHITE, GREEN, AMBER, AMBER+STRICT or RED",
             );
         }
@@ -447,7 +450,9 @@ impl Checker<'_> {
                 if !ID_PATTERN.is_match(id.get_ref()) {
                     self.error(
                         spans.id,
-                        format!("`{}` is not a valid id", id.get_ref()),
+                        Message::new("")
+                            .quote(id.get_ref())
+                            .text(" is not a valid id"),
                         "ids are upper-case letters, digits and hyphens, e.g. SCMR-2019-004",
                     );
                 }
@@ -509,7 +514,7 @@ impl Checker<'_> {
             if !known {
                 self.error(
                     self.at(d),
-                    format!("unknown device `{name}`"),
+                    Message::new("unknown device ").quote(name),
                     "use ESME, GSME, CH, HCALCS or PPMID, or list the device in site.toml `devices`",
                 );
             } else if !devices.contains(name) {
@@ -523,7 +528,9 @@ impl Checker<'_> {
             } else {
                 self.error(
                     self.at(sc),
-                    format!("`{}` is not a mitigation reference", sc.get_ref()),
+                    Message::new("")
+                        .quote(sc.get_ref())
+                        .text(" is not a mitigation reference"),
                     format!(
                         "write a prefix ({}) a space and a number, e.g. \"DEV 3.2\"",
                         MITIGATION_PREFIXES.join(", ")
@@ -690,7 +697,10 @@ impl Checker<'_> {
                 if date < prev.date {
                     self.error(
                         self.at(&e.date),
-                        format!("date {date} is before the previous entry's {}", prev.date),
+                        Message::new("date ")
+                            .quote_raw(&date.to_string())
+                            .text(" is before the previous entry's ")
+                            .quote_raw(&prev.date.to_string()),
                         "list history entries oldest first",
                     );
                 }
@@ -704,7 +714,11 @@ impl Checker<'_> {
             if let Some(submitted) = submitted.filter(|&s| date < s) {
                 self.error(
                     self.at(&e.date),
-                    format!("date {date} is before the request was submitted ({submitted})"),
+                    Message::new("date ")
+                        .quote_raw(&date.to_string())
+                        .text(" is before the request was submitted (")
+                        .quote_raw(&submitted.to_string())
+                        .text(")"),
                     "correct the date or the `submitted` field",
                 );
             }
@@ -788,7 +802,9 @@ impl Checker<'_> {
             Some(v) if !VERSION_PATTERN.is_match(v.get_ref()) => {
                 self.error(
                     self.at(v),
-                    format!("`{}` is not an SC version", v.get_ref()),
+                    Message::new("")
+                        .quote(v.get_ref())
+                        .text(" is not an SC version"),
                     "write Principal Version and Sub-Version, e.g. \"1.3\"",
                 );
                 None

@@ -438,7 +438,7 @@ mod tests {
             .diagnostics
             .iter()
             .filter(|d| d.is_error())
-            .map(|d| d.message.clone())
+            .map(|d| d.message.to_string())
             .collect()
     }
 }

@@ -502,7 +502,7 @@ fn rebuild(shared: &Shared) {
                     let errors: Vec<String> = diagnostics
                         .iter()
                         .filter(|d| d.is_error())
-                        .map(|d| d.one_line())
+                        .map(|d| d.redacted().at)
                         .collect();
                     (errors, diagnostic::format(&diagnostics, Format::Human))
                 }

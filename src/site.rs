@@ -1,6 +1,6 @@
 //! `site.toml`: the register's name, address and local vocabulary.
 
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Diagnostic, Message};
 use serde::{Deserialize, Serialize};
 use std::path::Path;
 
@@ -77,7 +77,9 @@ impl Settings {
                         diagnostics.push(
                             Diagnostic::file_error(
                                 &path,
-                                format!("device {} (`{d}`) must be letters and digits", i + 1),
+                                Message::new(format!("device {} (", i + 1))
+                                    .quote(d)
+                                    .text(") must be letters and digits"),
                             )
                             .with_help("name devices like ESME or IHD"),
                         );
@@ -88,7 +90,7 @@ impl Settings {
             Err(e) => {
                 let offset = e.span().map_or(0, |s| s.start);
                 diagnostics.push(
-                    Diagnostic::error(&path, &text, offset, format!("site.toml: {}", e.message().trim()))
+                    Diagnostic::error(&path, &text, offset, Message::new("site.toml: ").quote_raw(e.message().trim()))
                         .with_help("keys are title, base_url, description, owner, language, theme, devices and [extra]"),
                 );
                 Settings::default()

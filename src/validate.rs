@@ -11,7 +11,7 @@
 //! again every time, from what was kept. `check` is the same code with an
 //! empty cache.
 
-use crate::diagnostic::{self, Diagnostic};
+use crate::diagnostic::{self, Diagnostic, Message};
 use crate::load::{self, Attachment, FoundFile, SourceFile};
 use crate::markdown::{self, NotARecordLink, RecordLink};
 use crate::passages;
@@ -344,7 +344,7 @@ fn read_file(mut file: SourceFile, stamp: Option<Stamp>, devices: &[String]) -> 
                 path,
                 stamp: None,
                 attachments,
-                read_error: Some(e),
+                read_error: Some(*e),
                 diagnostics: Vec::new(),
                 found: Found::Nothing,
             };
@@ -394,7 +394,7 @@ fn check_across(
         match by_id.entry(&r.id) {
             Entry::Occupied(first) => diagnostics.push(
                 r.origin
-                    .error(r.spans.id, format!("duplicate id `{}`", r.id))
+                    .error(r.spans.id, Message::new("duplicate id ").quote(&r.id))
                     .with_help(format!(
                         "ids are unique; `{}` already uses it",
                         first.get().origin.path.display()
@@ -420,10 +420,11 @@ fn check_across(
                 d.origin
                     .error(
                         d.date_span,
-                        format!(
-                            "the decision ({}) is dated before the request was submitted ({})",
-                            d.date, request.submitted
-                        ),
+                        Message::new("the decision (")
+                            .quote_raw(&d.date.to_string())
+                            .text(") is dated before the request was submitted (")
+                            .quote_raw(&request.submitted.to_string())
+                            .text(")"),
                     )
                     .with_help("correct the decision's `date`"),
             );
@@ -434,7 +435,9 @@ fn check_across(
                     d.origin
                         .error(
                             d.kind_span,
-                            format!("`{}` already has a final decision", d.request),
+                            Message::new("")
+                                .quote(&d.request)
+                                .text(" already has a final decision"),
                         )
                         .with_help(format!(
                             "a request has at most one final decision; see `{}`",
@@ -485,24 +488,32 @@ fn check_request(r: &Request, known: &Known<'_>) -> Vec<Diagnostic> {
         (Some(i), None) => found.push(
             r.origin
                 .error(
-                    r.spans.history.get(i).copied().unwrap_or(r.spans.history_table),
+                    r.spans
+                        .history
+                        .get(i)
+                        .copied()
+                        .unwrap_or(r.spans.history_table),
                     "the request is `decided` but has no final decision",
                 )
-                .with_help(format!(
-                    "add decisions/{}-final.md with kind = \"final\", or remove the `decided` entry",
-                    r.id
-                )),
+                .with_help(
+                    Message::new("add ")
+                        .quote(&format!("decisions/{}-final.md", r.id))
+                        .text(" with kind = \"final\", or remove the `decided` entry"),
+                ),
         ),
         (None, Some(d)) => found.push(
             d.origin
                 .error(
                     d.kind_span,
-                    format!("a final decision for `{}`, whose history is not `decided`", r.id),
+                    Message::new("a final decision for ")
+                        .quote(&r.id)
+                        .text(", whose history is not `decided`"),
                 )
-                .with_help(format!(
-                    "add a [[history]] entry with stage = \"decided\" and date = {} to the request",
-                    d.date
-                )),
+                .with_help(
+                    Message::new("add a [[history]] entry with stage = \"decided\" and date = ")
+                        .quote_raw(&d.date.to_string())
+                        .text(" to the request"),
+                ),
         ),
         _ => {}
     }
@@ -511,7 +522,13 @@ fn check_request(r: &Request, known: &Known<'_>) -> Vec<Diagnostic> {
 
 fn unknown_id(origin: &Origin, at: usize, id: &str, place: &str) -> Diagnostic {
     origin
-        .error(at, format!("unknown request id `{id}` {place}"))
+        .error(
+            at,
+            Message::new("unknown request id ")
+                .quote(id)
+                .text(" ")
+                .text(place),
+        )
         .with_help("use the id of a request in requests/ (ids are case-sensitive)")
 }
 
@@ -611,7 +628,7 @@ fn check_body(origin: &Origin, facts: &BodyFacts, known: &Known<'_>) -> Vec<Diag
             match link {
                 Err(NotARecordLink) => found.push(
                     origin
-                        .error(base + at, format!("`{dest}` is not a record link"))
+                        .error(base + at, Message::new("").quote(dest).text(" is not a record link"))
                         .with_help("write (@SCMR-2019-001) for a request or (@SCMR-2019-001/report) for its report"),
                 ),
                 Ok(RecordLink::Request(id)) if !known.exists(id) => {
@@ -623,8 +640,8 @@ fn check_body(origin: &Origin, facts: &BodyFacts, known: &Known<'_>) -> Vec<Diag
                     } else if known.requests.contains_key(id.as_str()) && !known.finals.contains_key(id.as_str()) {
                         found.push(
                             origin
-                                .error(base + at, format!("`{id}` has no final decision, so no report"))
-                                .with_help(format!("link to the request instead: (@{id})")),
+                                .error(base + at, Message::new("").quote(id).text(" has no final decision, so no report"))
+                                .with_help(Message::new("link to the request instead: ").quote(&format!("(@{id})"))),
                         );
                     }
                 }
