@@ -218,6 +218,12 @@ impl Diagnostic {
         }
     }
 
+    /// The same problem as a warning: worth a look, but published.
+    pub fn as_warning(mut self) -> Self {
+        self.severity = Severity::Warning;
+        self
+    }
+
     /// Adds how to fix the problem.
     pub fn with_help(mut self, help: impl Into<Message>) -> Self {
         self.help = Some(help.into());

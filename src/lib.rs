@@ -18,10 +18,12 @@
 //! [`passages`], [`markdown`], [`diagnostic`], [`site`], [`theme`],
 //! [`progress`]).
 
+pub mod attachments;
 pub mod classification;
 pub mod date;
 pub mod diagnostic;
 pub mod frontmatter;
+pub mod links;
 pub mod load;
 pub mod markdown;
 pub mod output;
@@ -29,12 +31,15 @@ pub mod passages;
 pub mod pipeline;
 pub mod progress;
 pub mod public;
+pub mod published;
 pub mod record;
 pub mod render;
 pub mod scaffold;
+pub mod screen;
 pub mod serve;
 pub mod site;
 pub mod status;
+pub mod texts;
 pub mod theme;
 pub mod validate;
 pub mod vocabulary;

@@ -22,15 +22,79 @@ pub enum RecordKind {
     Decision,
 }
 
-/// A file beside a folder record's `index.md`, published with the record.
+/// A file beside a folder record's `index.md`. It is published only if the
+/// record lists it under `[[attachments]]` (see `attachments`).
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Attachment {
-    /// The file name, which becomes its URL segment.
+pub struct FolderFile {
+    /// The file name.
     pub name: String,
-    /// Where to copy it from.
+    /// Its path.
     pub source: PathBuf,
+    /// Its metadata when it was listed: a change to the file changes it,
+    /// so the check cache reads the record and its attachments again.
+    pub stamp: Stamp,
+}
+
+/// The metadata that changes whenever a file's content may have.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Stamp {
     /// Size in bytes.
-    pub size: u64,
+    pub len: u64,
+    /// Modification time, nanoseconds since the epoch.
+    pub modified: i128,
+    /// Status change time (the modification time where there is none).
+    pub changed: i128,
+    /// The device and inode (0 where there are none).
+    pub device: u64,
+    /// The inode.
+    pub inode: u64,
+    /// Permissions and type.
+    pub mode: u32,
+}
+
+impl Stamp {
+    /// The stamp of a file's metadata (links not followed).
+    #[cfg(unix)]
+    pub fn of(meta: &Metadata) -> Option<Stamp> {
+        use std::os::unix::fs::MetadataExt as _;
+        let ns = |s: i64, n: i64| i128::from(s) * 1_000_000_000 + i128::from(n);
+        Some(Stamp {
+            len: meta.len(),
+            modified: ns(meta.mtime(), meta.mtime_nsec()),
+            changed: ns(meta.ctime(), meta.ctime_nsec()),
+            device: meta.dev(),
+            inode: meta.ino(),
+            mode: meta.mode(),
+        })
+    }
+
+    /// The stamp of a file's metadata (links not followed).
+    #[cfg(not(unix))]
+    pub fn of(meta: &Metadata) -> Option<Stamp> {
+        let modified = nanos(meta.modified().ok()?)?;
+        Some(Stamp {
+            len: meta.len(),
+            modified,
+            changed: modified,
+            device: 0,
+            inode: 0,
+            mode: u32::from(meta.permissions().readonly()),
+        })
+    }
+
+    /// True when neither time is at or after `cut_off` (nanoseconds since
+    /// the epoch): only then do the times prove the content unchanged.
+    pub fn settled_before(&self, cut_off: i128) -> bool {
+        self.modified < cut_off && self.changed < cut_off
+    }
+}
+
+/// Nanoseconds since the epoch (negative before it).
+pub fn nanos(t: std::time::SystemTime) -> Option<i128> {
+    match t.duration_since(std::time::SystemTime::UNIX_EPOCH) {
+        Ok(d) => i128::try_from(d.as_nanos()).ok(),
+        Err(e) => i128::try_from(e.duration().as_nanos()).ok().map(|n| -n),
+    }
 }
 
 /// A record file's text, before its fields are read.
@@ -42,8 +106,9 @@ pub struct SourceFile {
     pub kind: RecordKind,
     /// The whole text, BOM removed and CRLF turned into LF.
     pub text: String,
-    /// For folder records: the other files of the folder, sorted by name.
-    pub attachments: Vec<Attachment>,
+    /// For folder records: the other files of the folder, sorted by name
+    /// (hidden ones left out); `None` for a record that is a file.
+    pub folder: Option<Vec<FolderFile>>,
 }
 
 /// A record file found by [`find_each`], not yet read.
@@ -225,7 +290,7 @@ fn load_folder(content: &Path, folder: &str, kind: RecordKind, loaded: &mut Foun
                     path,
                     kind,
                     text: String::new(),
-                    attachments: Vec::new(),
+                    folder: None,
                 },
                 entry: Some(entry),
             });
@@ -246,7 +311,7 @@ fn load_folder(content: &Path, folder: &str, kind: RecordKind, loaded: &mut Foun
 }
 
 fn load_folder_record(folder: &Path, loaded: &mut Found) {
-    let mut attachments = Vec::new();
+    let mut files = Vec::new();
     let mut index = None;
     for entry in children(folder) {
         let entry = match entry {
@@ -261,51 +326,38 @@ fn load_folder_record(folder: &Path, loaded: &mut Found) {
         let name = entry.entry.file_name().to_string_lossy().into_owned();
         if name == "index.md" {
             index = Some(entry);
-            continue;
-        }
-        if is_hidden(&name) {
-            continue;
-        }
-        let Child {
-            entry,
-            path,
-            file_type,
-        } = entry;
-        if file_type.is_symlink() {
+        } else if is_hidden(&name) {
+            // Never published, never read; an editor's lock file is worth
+            // a word, since the keeper may be editing the record right now.
+            if crate::attachments::is_editor_lock(&name) {
+                loaded.diagnostics.push(
+                    Diagnostic::file_error(&entry.path, "an editor's lock or swap file: it is never published")
+                        .as_warning()
+                        .with_help("nothing to do while the file is open; delete it if the editor has closed"),
+                );
+            }
+        } else if entry.file_type.is_symlink() {
             loaded.diagnostics.push(
-                Diagnostic::file_error(&path, "symbolic links are not followed")
+                Diagnostic::file_error(&entry.path, "symbolic links are not followed")
                     .with_help("put the attachment itself in the record's folder"),
             );
-        } else if !file_type.is_file() {
+        } else if !entry.file_type.is_file() {
             loaded.diagnostics.push(
-                Diagnostic::file_error(&path, "a folder record's attachments must be files")
+                Diagnostic::file_error(&entry.path, "a folder record's attachments must be files")
                     .with_help("move nested folders out of the record's folder"),
             );
-        } else if !is_safe_file_name(&name) {
-            loaded.diagnostics.push(
-                Diagnostic::file_error(
-                    &path,
-                    "attachment names may use letters, digits, `.`, `-` and `_` only",
-                )
-                .with_help("rename the file, e.g. `triage-notes.pdf`"),
-            );
-        } else if is_reserved_attachment_name(&name) {
-            loaded.diagnostics.push(
-                Diagnostic::file_error(
-                    &path,
-                    format!(
-                        "an attachment cannot be named `{name}`: the request's own page has that name"
-                    ),
-                )
-                .with_help("rename the file, e.g. `evidence.html`"),
-            );
         } else {
-            let size = entry.metadata().map(|m| m.len()).unwrap_or(0);
-            attachments.push(Attachment {
-                name,
-                source: path,
-                size,
-            });
+            match entry.entry.metadata().ok().as_ref().and_then(Stamp::of) {
+                Some(stamp) => files.push(FolderFile {
+                    name,
+                    source: entry.path,
+                    stamp,
+                }),
+                None => loaded.diagnostics.push(Diagnostic::file_error(
+                    &entry.path,
+                    "cannot read the file's metadata",
+                )),
+            }
         }
     }
     // The listing already says what `index.md` is: no need to ask again.
@@ -319,7 +371,7 @@ fn load_folder_record(folder: &Path, loaded: &mut Found) {
                 path: index.path,
                 kind: RecordKind::Request,
                 text: String::new(),
-                attachments,
+                folder: Some(files),
             },
             entry: Some(index.entry),
         }),
@@ -328,13 +380,6 @@ fn load_folder_record(folder: &Path, loaded: &mut Found) {
                 .with_help("add index.md with the request's front matter and body"),
         ),
     }
-}
-
-/// Attachments are published beside the request's page, at
-/// `requests/<id>/<name>`: a file named like the page would replace it
-/// (on case-insensitive file systems whatever its case).
-fn is_reserved_attachment_name(name: &str) -> bool {
-    name.eq_ignore_ascii_case("index.html")
 }
 
 /// True for names that are safe as a URL segment and a file name anywhere.
@@ -466,8 +511,5 @@ mod tests {
         for bad in ["", "..", ".hidden", "a/b", "a\\b", "é.pdf", "a b.pdf"] {
             assert!(!is_safe_file_name(bad), "{bad}");
         }
-        assert!(is_reserved_attachment_name("index.html"));
-        assert!(is_reserved_attachment_name("INDEX.HTML"));
-        assert!(!is_reserved_attachment_name("index.html.txt"));
     }
 }

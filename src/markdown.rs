@@ -2,13 +2,52 @@
 //! public register and bodies cut into their `##` sections.
 //!
 //! Bodies reach this module with withheld passages already removed (by the
-//! filter). Here, record links to anything that is not public lose their
-//! link and keep their text, and any raw HTML or unusual URL sends the
-//! section through the `ammonia` sanitiser, so content can never script a
-//! reader's browser.
+//! filter). Here, links to anything that is not published lose their link
+//! and keep their text (the rule is [`crate::links::LinkPolicy`]'s, for
+//! Markdown links and raw-HTML attributes alike), and any raw HTML or
+//! unusual URL sends the section through the `ammonia` sanitiser, so
+//! content can never script a reader's browser. The plain text a page
+//! gives the search index is read from the sanitised HTML, so the index
+//! holds what the page shows and nothing the sanitiser dropped.
 
+use crate::links::{LinkPolicy, Resolved};
 use pulldown_cmark::{Alignment, CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd, html};
-use std::sync::LazyLock;
+use std::sync::{Arc, Mutex};
+
+/// The links of one page: the site's policy, the page's own URL (which
+/// relative links start from) and the request ids the page asked about.
+#[derive(Debug)]
+pub struct PageLinks {
+    policy: Arc<LinkPolicy>,
+    page: String,
+    asked: Mutex<Vec<String>>,
+}
+
+impl PageLinks {
+    /// The links of the page at `page` (root-relative, e.g. `/requests/A-1/`).
+    pub fn new(policy: Arc<LinkPolicy>, page: impl Into<String>) -> Arc<PageLinks> {
+        Arc::new(PageLinks {
+            policy,
+            page: page.into(),
+            asked: Mutex::new(Vec::new()),
+        })
+    }
+
+    /// Where a destination written on this page may point, or `None` when
+    /// the link must render as its text alone.
+    pub fn resolve(&self, dest: &str) -> Option<String> {
+        let mut asked = self.asked.lock().unwrap_or_else(|e| e.into_inner());
+        match self.policy.resolve(dest, &self.page, &mut |id| asked.push(id.to_string())) {
+            Resolved::Link(url) => Some(url),
+            Resolved::TextOnly => None,
+        }
+    }
+
+    /// Every request id the page's links depended on so far.
+    pub fn asked(&self) -> Vec<String> {
+        self.asked.lock().unwrap_or_else(|e| e.into_inner()).clone()
+    }
+}
 
 /// Where an `@` link points.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -48,21 +87,34 @@ fn options() -> Options {
         | Options::ENABLE_SMART_PUNCTUATION
 }
 
-/// Every `@` link of a body: (byte offset in the body, destination).
+/// Every `@` link of a body: (byte offset in the body, destination), in
+/// Markdown links and in raw-HTML `href` attributes alike.
 pub fn record_links(body: &str) -> Vec<(usize, String)> {
-    if !body.contains("(@") && !body.contains("]: @") {
+    if !body.contains('@') {
         return Vec::new();
     }
-    Parser::new_ext(body, options())
-        .into_offset_iter()
-        .filter_map(|(event, range)| match event {
+    let mut found = Vec::new();
+    for (event, range) in Parser::new_ext(body, options()).into_offset_iter() {
+        match event {
             Event::Start(Tag::Link { dest_url, .. }) if dest_url.starts_with('@') => {
-                Some((range.start, dest_url.to_string()))
+                found.push((range.start, dest_url.to_string()));
             }
-            _ => None,
-        })
-        .collect()
+            Event::Html(raw) | Event::InlineHtml(raw) => {
+                for caps in RAW_HREF.captures_iter(&raw) {
+                    let m = caps.get(1).expect("the pattern has one group");
+                    found.push((range.start + m.start(), m.as_str().to_string()));
+                }
+            }
+            _ => {}
+        }
+    }
+    found
 }
+
+/// An `href` attribute whose value starts with `@`, in raw HTML.
+static RAW_HREF: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+    regex::Regex::new(r#"(?i)\bhref\s*=\s*["']?\s*(@[^"'\s>]*)"#).expect("valid pattern")
+});
 
 /// A quick, over-inclusive scan for `[text](@…)` destinations, without
 /// parsing the Markdown. Returns `None` when it cannot stand in for
@@ -70,6 +122,10 @@ pub fn record_links(body: &str) -> Vec<(usize, String)> {
 /// parse when every candidate is fine; any doubtful candidate sends the
 /// caller to the full parse, which alone decides and locates problems.
 pub fn quick_record_links(body: &str) -> Option<Vec<&str>> {
+    // Raw HTML may hold `href="@..."`: only the parser can tell.
+    if body.contains('@') && RAW_HREF.is_match(body) {
+        return None;
+    }
     // One pass over the `]`s (a byte search), not one search per pattern.
     let mut found = Vec::new();
     for (i, _) in body.match_indices(']') {
@@ -111,31 +167,31 @@ pub struct Section {
     pub html: String,
 }
 
-/// Renders `body` into sections. `resolve` gives the URL of a record link
-/// when its target is public, and `None` to render the link's text alone.
-pub fn render_sections(
-    body: &str,
-    resolve: &dyn Fn(&RecordLink) -> Option<String>,
-) -> Vec<Section> {
-    render_sections_and_text(body, resolve).0
+/// Renders `body` into sections; `links` decides which links stay links.
+pub fn render_sections(body: &str, links: &Arc<PageLinks>) -> Vec<Section> {
+    render_sections_and_text(body, links).0
 }
 
-/// [`render_sections`], also giving the body's plain text (headings, text
-/// and code, never link targets) for the search index, from the same parse.
-pub fn render_sections_and_text(
-    body: &str,
-    resolve: &dyn Fn(&RecordLink) -> Option<String>,
-) -> (Vec<Section>, String) {
+/// [`render_sections`], also giving the body's plain text for the search
+/// index: the headings and the text of the sanitised HTML, so never a link
+/// target nor anything the sanitiser dropped.
+pub fn render_sections_and_text(body: &str, links: &Arc<PageLinks>) -> (Vec<Section>, String) {
+    let sections = sections_of(body, links);
     let mut text = String::with_capacity(body.len());
+    for s in &sections {
+        text.push_str(&s.heading);
+        text.push(' ');
+        html_text_into(&s.html, &mut text);
+    }
+    (sections, text)
+}
+
+fn sections_of(body: &str, links: &Arc<PageLinks>) -> Vec<Section> {
     let mut sections: Vec<(String, Vec<Event<'_>>)> = vec![(String::new(), Vec::new())];
     let mut depth = 0usize;
     let mut in_h2 = false;
     let mut dropped_links: Vec<bool> = Vec::new();
     for event in Parser::new_ext(body, options()) {
-        if let Event::Text(t) | Event::Code(t) = &event {
-            text.push_str(t);
-            text.push(' ');
-        }
         match event {
             Event::Start(Tag::Heading {
                 level: HeadingLevel::H2,
@@ -162,11 +218,7 @@ pub fn render_sections_and_text(
                 id,
             }) => {
                 depth += 1;
-                let dest = if dest_url.starts_with('@') {
-                    parse_record_link(&dest_url).ok().and_then(|l| resolve(&l))
-                } else {
-                    Some(dest_url.to_string())
-                };
+                let dest = links.resolve(&dest_url);
                 let events = &mut sections.last_mut().expect("one section").1;
                 match dest {
                     Some(url) => {
@@ -198,7 +250,7 @@ pub fn render_sections_and_text(
         }
     }
     let mut used: Vec<String> = Vec::new();
-    let sections = sections
+    sections
         .into_iter()
         .enumerate()
         .filter(|(i, (_, events))| *i > 0 || !events.is_empty())
@@ -208,16 +260,83 @@ pub fn render_sections_and_text(
             Section {
                 heading,
                 id,
-                html: to_safe_html(events),
+                html: to_safe_html(events, links),
             }
         })
-        .collect();
-    (sections, text)
+        .collect()
 }
 
 /// Renders a whole body, its `##` headings included, as one HTML string.
-pub fn render(body: &str, resolve: &dyn Fn(&RecordLink) -> Option<String>) -> String {
-    join_sections(&render_sections(body, resolve), 2, "")
+pub fn render(body: &str, links: &Arc<PageLinks>) -> String {
+    join_sections(&render_sections(body, links), 2, "")
+}
+
+/// Appends the text of sanitised HTML: tags left out, entities decoded,
+/// a space where a tag was (so words in two cells stay two words).
+pub fn html_text_into(html: &str, out: &mut String) {
+    let mut rest = html;
+    while let Some(lt) = rest.find('<') {
+        decode_entities_into(&rest[..lt], out);
+        out.push(' ');
+        rest = skip_tag(&rest[lt..]);
+    }
+    decode_entities_into(rest, out);
+}
+
+/// The text after the tag `html` starts with, quoted attribute values
+/// (which may hold `>`) included in the tag.
+fn skip_tag(html: &str) -> &str {
+    let mut quote = None;
+    for (i, c) in html.char_indices().skip(1) {
+        match (quote, c) {
+            (Some(q), c) if c == q => quote = None,
+            (Some(_), _) => {}
+            (None, '"' | '\'') => quote = Some(c),
+            (None, '>') => return &html[i + 1..],
+            _ => {}
+        }
+    }
+    ""
+}
+
+fn decode_entities_into(text: &str, out: &mut String) {
+    let mut rest = text;
+    while let Some(amp) = rest.find('&') {
+        out.push_str(&rest[..amp]);
+        let after = &rest[amp + 1..];
+        let end = after.find(';').filter(|&e| e <= 10);
+        let decoded = end.and_then(|e| entity(&after[..e]));
+        match (decoded, end) {
+            (Some(c), Some(e)) => {
+                out.push(c);
+                rest = &after[e + 1..];
+            }
+            _ => {
+                out.push('&');
+                rest = after;
+            }
+        }
+    }
+    out.push_str(rest);
+}
+
+fn entity(name: &str) -> Option<char> {
+    match name {
+        "amp" => Some('&'),
+        "lt" => Some('<'),
+        "gt" => Some('>'),
+        "quot" => Some('"'),
+        "apos" => Some('\''),
+        "nbsp" => Some('\u{a0}'),
+        _ => {
+            let number = name.strip_prefix('#')?;
+            let code = match number.strip_prefix(['x', 'X']) {
+                Some(hex) => u32::from_str_radix(hex, 16).ok()?,
+                None => number.parse().ok()?,
+            };
+            char::from_u32(code)
+        }
+    }
 }
 
 /// Puts sections back together, their headings at `level` with ids
@@ -301,13 +420,34 @@ fn unique_slug(heading: &str, used: &mut Vec<String>) -> String {
     id
 }
 
-static SANITISER: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| {
+/// The sanitiser for one section: the usual safe subset of HTML, and
+/// every URL in an attribute put to the page's link rule (an `href` to a
+/// page that is not published is dropped, and an `<a>` without `href` is
+/// its text alone; `href="@ID"` resolves as `[text](@ID)` does).
+fn sanitiser(links: &Arc<PageLinks>) -> ammonia::Builder<'static> {
     let mut b = ammonia::Builder::default();
+    let links = Arc::clone(links);
     b.url_schemes(["http", "https", "mailto"].into_iter().collect())
         .link_rel(Some("noopener noreferrer"))
-        .rm_tags(["img"]);
+        .rm_tags(["img"])
+        .attribute_filter(move |_element, attribute, value| {
+            if is_url_attribute(attribute) {
+                links.resolve(value).map(std::borrow::Cow::Owned)
+            } else {
+                Some(std::borrow::Cow::Borrowed(value))
+            }
+        });
     b
-});
+}
+
+/// Attributes whose value is a URL, in any element the sanitiser keeps.
+fn is_url_attribute(name: &str) -> bool {
+    matches!(
+        name,
+        "href" | "src" | "cite" | "action" | "formaction" | "data" | "poster" | "ping"
+            | "longdesc" | "background" | "xlink:href" | "srcset"
+    )
+}
 
 /// True when a URL is plainly safe: relative, or http(s) or mailto.
 fn is_plain_url(url: &str) -> bool {
@@ -382,7 +522,7 @@ fn plain_text_html(events: &[Event<'_>]) -> String {
     out
 }
 
-fn to_safe_html(events: Vec<Event<'_>>) -> String {
+fn to_safe_html(events: Vec<Event<'_>>, links: &Arc<PageLinks>) -> String {
     let needs_sanitiser = events.iter().any(|e| match e {
         Event::Html(_) | Event::InlineHtml(_) => true,
         Event::Start(Tag::Link { dest_url, .. }) => !is_plain_url(dest_url),
@@ -404,7 +544,7 @@ fn to_safe_html(events: Vec<Event<'_>>) -> String {
     let mut out = String::new();
     html::push_html(&mut out, events);
     if needs_sanitiser {
-        SANITISER.clean(&out).to_string()
+        sanitiser(links).clean(&out).to_string()
     } else {
         out
     }
@@ -414,16 +554,19 @@ fn to_safe_html(events: Vec<Event<'_>>) -> String {
 mod tests {
     use super::*;
 
-    fn public_only(link: &RecordLink) -> Option<String> {
-        match link {
-            RecordLink::Request(id) if id == "PUB-1" => Some("/requests/PUB-1/".into()),
-            _ => None,
-        }
+    fn public_only() -> Arc<PageLinks> {
+        let target = crate::links::PublicTarget {
+            id: "PUB-1".into(),
+            report: false,
+            attachments: vec![],
+        };
+        let policy = LinkPolicy::new([target], &["https://register.example.org"]);
+        PageLinks::new(Arc::new(policy), "/requests/PUB-9/")
     }
 
     #[test]
     fn record_links_resolve_or_become_text() {
-        let html = render("See [one](@PUB-1) and [two](@HID-2).", &public_only);
+        let html = render("See [one](@PUB-1) and [two](@HID-2).", &public_only());
         assert!(
             html.contains("<a href=\"/requests/PUB-1/\">one</a>"),
             "{html}"
@@ -433,10 +576,44 @@ mod tests {
     }
 
     #[test]
+    fn raw_html_links_follow_the_same_rule() {
+        let html = render(
+            "<a href=\"@PUB-1\">one</a> <a href=\"@HID-2\">two</a> \
+             <a href='/requests/HID-2/'>three</a> <a href=\"https://register.example.org/reports/HID-2/\">four</a> \
+             <q cite=\"../HID-2/\">five</q>",
+            &public_only(),
+        );
+        assert!(html.contains("<a href=\"/requests/PUB-1/\""), "{html}");
+        assert!(!html.contains("HID-2"), "{html}");
+        for word in ["two", "three", "four", "five"] {
+            assert!(html.contains(word), "{html}");
+        }
+        let links = public_only();
+        let _ = render("[a](../HID-3/) [b](@PUB-1)", &links);
+        assert_eq!(links.asked(), ["HID-3", "PUB-1"]);
+    }
+
+    #[test]
+    fn search_text_is_what_the_sanitised_page_shows() {
+        let (_, text) = render_sections_and_text(
+            "## Issue\n\nSeen &amp; <b>bold</b> [link](https://x.example/a?b>c)\n\n\
+             <template>\n\nHIDDEN-TEMPLATE\n\n</template>\n\n<style>HIDDEN-STYLE</style>\n\n\
+             <svg><desc>HIDDEN-DESC</desc></svg>\n\n<!-- HIDDEN-COMMENT -->\n\nend\n",
+            &public_only(),
+        );
+        for word in ["Issue", "Seen", "&", "bold", "link", "end"] {
+            assert!(text.contains(word), "{word}: {text}");
+        }
+        for hidden in ["HIDDEN", "x.example", "<"] {
+            assert!(!text.contains(hidden), "{hidden}: {text}");
+        }
+    }
+
+    #[test]
     fn sections_split_at_top_level_h2_only() {
         let s = render_sections(
             "intro\n\n## Issue\n\nA\n\n- ## not\n\n## Why it needs `x`\n\nB\n",
-            &public_only,
+            &public_only(),
         );
         let headings: Vec<_> = s.iter().map(|s| s.heading.as_str()).collect();
         assert_eq!(headings, ["", "Issue", "Why it needs x"]);
@@ -448,7 +625,7 @@ mod tests {
     fn hostile_html_is_sanitised_and_plain_markdown_kept() {
         let html = render(
             "<script>alert(1)</script>\n\n[x](javascript:alert(1)) <img src=x onerror=alert(1)> <b onclick=\"a()\">b</b>\n\n| a |\n|---|\n| 1 |\n",
-            &public_only,
+            &public_only(),
         );
         for bad in ["<script", "javascript:", "onerror", "onclick", "<img"] {
             assert!(!html.contains(bad), "{bad} in {html}");
@@ -458,7 +635,7 @@ mod tests {
             "{html}"
         );
         // Aligned columns give no inline style (the CSP forbids them).
-        let html = render("| a | b |\n|--:|:-:|\n| 1 | 2 |\n", &public_only);
+        let html = render("| a | b |\n|--:|:-:|\n| 1 | 2 |\n", &public_only());
         assert!(
             html.contains("<th>a</th>") && !html.contains("style"),
             "{html}"
@@ -469,14 +646,14 @@ mod tests {
     fn deeply_nested_sections_are_published_as_text_quickly() {
         let started = std::time::Instant::now();
         let deep = format!("{}x <b onclick=\"a()\">y</b>\n", "> ".repeat(200_000));
-        let html = render(&deep, &public_only);
+        let html = render(&deep, &public_only());
         assert_eq!(html, "<p>x y </p>\n");
         let divs = format!("{}x{}\n", "<div>".repeat(100_000), "</div>".repeat(100_000));
         // Raw HTML is left out altogether.
-        assert_eq!(render(&divs, &public_only), "<p> </p>\n");
+        assert_eq!(render(&divs, &public_only()), "<p> </p>\n");
         assert!(started.elapsed().as_secs() < 20, "{:?}", started.elapsed());
         // Ordinary nesting is still sanitised tag by tag.
-        let html = render("> > <b onclick=\"a()\">y</b>\n", &public_only);
+        let html = render("> > <b onclick=\"a()\">y</b>\n", &public_only());
         assert!(
             html.contains("<blockquote>") && html.contains("<b>y</b>"),
             "{html}"

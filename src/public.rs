@@ -7,26 +7,59 @@
 //! withheld record, and the public types have no field for personal data, so
 //! a template cannot print a name, phone or e-mail even by mistake.
 //!
-//! The rules (section 4 of the format), all fail-closed:
+//! The rules (section 4 of the format), all fail-closed, each written once
+//! here ([`request_is_public`], [`decision_is_public`],
+//! [`attachment_is_public`]) and used by the filter, by `check` and by
+//! `check --withheld` alike:
 //! - a request is public only if it is CLEAR/WHITE and not a draft;
 //! - a decision is public only if it and its request are public;
+//! - an attachment is public only if it and its request are public;
 //! - marked passages are removed from bodies here, before any rendering
 //!   (by `passages::strip`, through `Origin::public_body`, which keeps
 //!   the result with the record, for `register serve`'s next rebuild);
-//! - `related` keeps only public ids; attachments go with public records only;
+//! - `related` keeps only public ids;
 //! - status is derived from public decisions only, so a withheld final
 //!   decision leaves a request `decided`.
 
 use crate::classification::Tlp;
 use crate::date::Date;
-use crate::load::Attachment;
-use crate::record::Request;
+use crate::attachments::Attachment;
+use crate::record::{Decision, Request};
 use crate::status::{self, Status};
 use crate::validate::Register;
 use crate::vocabulary::{DecisionKind, Outcome, Reason, RequestType, Stage};
 use rayon::prelude::*;
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use std::sync::Arc;
+
+/// The one rule for requests: CLEAR or WHITE, and not a draft.
+pub fn request_is_public(r: &Request) -> bool {
+    !r.draft && r.classification.is_some_and(Tlp::is_public)
+}
+
+/// The one rule for decisions: CLEAR or WHITE, about a public request.
+pub fn decision_is_public(d: &Decision, request_public: bool) -> bool {
+    request_public && d.classification.is_some_and(Tlp::is_public)
+}
+
+/// The one rule for attachments: listed CLEAR or WHITE, on a public request.
+pub fn attachment_is_public(a: &Attachment, request_public: bool) -> bool {
+    request_public && a.is_public()
+}
+
+/// A file published beside a public request's page.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PublicAttachment {
+    /// The file name, its URL segment.
+    pub name: String,
+    /// Its title.
+    pub title: String,
+    /// Where to copy it from.
+    pub source: std::path::PathBuf,
+    /// Size in bytes.
+    pub size: u64,
+    _seal: Seal,
+}
 
 /// Keeps public types constructible in this module only.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -111,8 +144,8 @@ pub struct PublicRequest {
     pub status: Status,
     /// The body with withheld passages removed, still Markdown.
     pub body: std::sync::Arc<str>,
-    /// Attachments to copy.
-    pub attachments: Vec<Attachment>,
+    /// Attachments to copy: the public ones its record lists.
+    pub attachments: Vec<PublicAttachment>,
     /// `[extra]`.
     pub extra: toml::Table,
     _seal: Seal,
@@ -185,7 +218,7 @@ pub fn filter(register: Register, today: Date) -> (PublicRegister, FilterSummary
     } = register;
     let public_ids: HashSet<String> = all_requests
         .iter()
-        .filter(|r| !r.draft && r.classification.is_some_and(Tlp::is_public))
+        .filter(|r| request_is_public(r))
         .map(|r| r.id.clone())
         .collect();
     // Records are taken by value and dropped one by one: in `register
@@ -193,7 +226,7 @@ pub fn filter(register: Register, today: Date) -> (PublicRegister, FilterSummary
     let mut decisions: HashMap<String, Vec<PublicDecision>> = HashMap::default();
     for d in all_decisions {
         let classification = match d.classification {
-            Some(c) if c.is_public() && public_ids.contains(d.request.as_str()) => c,
+            Some(c) if decision_is_public(&d, public_ids.contains(d.request.as_str())) => c,
             _ => {
                 summary.decisions_withheld += 1;
                 continue;
@@ -222,7 +255,7 @@ pub fn filter(register: Register, today: Date) -> (PublicRegister, FilterSummary
     let mut published: Vec<(Arc<Request>, Tlp, Vec<PublicDecision>)> =
         Vec::with_capacity(public_ids.len());
     for r in all_requests {
-        let Some(classification) = r.classification.filter(|c| c.is_public() && !r.draft) else {
+        let Some(classification) = r.classification.filter(|_| request_is_public(&r)) else {
             summary.requests_withheld += 1;
             continue;
         };
@@ -276,7 +309,18 @@ pub fn filter(register: Register, today: Date) -> (PublicRegister, FilterSummary
                 requires_new_sc_reason: r.requires_new_sc_reason.clone(),
                 urgent: r.urgent,
                 urgent_reason: r.urgent_reason.clone(),
-                attachments: r.attachments.clone(),
+                attachments: r
+                    .attachments
+                    .iter()
+                    .filter(|a| attachment_is_public(a, true))
+                    .map(|a| PublicAttachment {
+                        name: a.name.clone(),
+                        title: a.title.clone(),
+                        source: a.source.clone(),
+                        size: a.size,
+                        _seal: Seal,
+                    })
+                    .collect(),
                 extra: r.extra.clone(),
                 _seal: Seal,
             }

@@ -9,10 +9,13 @@ use crate::classification::Tlp;
 use crate::date::Date;
 use crate::diagnostic::{Diagnostic, Message};
 use crate::frontmatter;
-use crate::load::{Attachment, RecordKind, SourceFile};
+use crate::attachments::{self, Attachment};
+use crate::load::{FolderFile, RecordKind, SourceFile};
+use crate::texts::{self, FrontMatterText};
 use crate::vocabulary::{DecisionKind, MITIGATION_PREFIXES, Outcome, Reason, RequestType, Stage};
 use regex::Regex;
 use serde::Deserialize;
+use toml::de::DeTable;
 use std::path::PathBuf;
 use std::sync::LazyLock;
 use toml::Spanned;
@@ -52,6 +55,7 @@ struct RequestFields {
     proposer: Option<Spanned<ContactFields>>,
     sponsor: Option<Spanned<ContactFields>>,
     history: Option<Spanned<Vec<Spanned<HistoryFields>>>>,
+    attachments: Option<Spanned<Vec<Spanned<AttachmentFields>>>>,
     #[serde(default)]
     draft: bool,
     #[serde(default)]
@@ -66,6 +70,14 @@ struct ContactFields {
     name: Option<String>,
     phone: Option<String>,
     email: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct AttachmentFields {
+    file: Spanned<String>,
+    title: Option<Spanned<String>>,
+    classification: Option<Spanned<String>>,
 }
 
 #[derive(Deserialize)]
@@ -121,6 +133,12 @@ impl Origin {
             self.public_body
                 .get_or_init(|| std::sync::Arc::from(&*crate::passages::strip(self.body()).public)),
         )
+    }
+
+    /// Keeps `public` as the body's public text, when a check worked it out
+    /// first: the filter then takes it rather than work it out again.
+    pub fn keep_public_body(&self, public: &str) {
+        let _ = self.public_body.set(std::sync::Arc::from(public));
     }
 
     /// An error at a byte offset of the whole file.
@@ -203,7 +221,7 @@ pub struct Request {
     pub draft: bool,
     /// `[extra]`, passed to templates untouched.
     pub extra: toml::Table,
-    /// Files of a folder record.
+    /// The files a folder record lists, public or not.
     pub attachments: Vec<Attachment>,
 }
 
@@ -280,6 +298,9 @@ pub struct Parsed {
     pub unreadable: Option<Unreadable>,
     /// Problems found.
     pub diagnostics: Vec<Diagnostic>,
+    /// Every string of the front matter that can reach an output, and the
+    /// personal data it declares.
+    pub texts: FrontMatterText,
 }
 
 static ID_LINE: LazyLock<Regex> = LazyLock::new(|| {
@@ -301,6 +322,7 @@ pub fn parse(file: SourceFile, extra_devices: &[String]) -> Parsed {
                 record: None,
                 unreadable: None,
                 diagnostics,
+                texts: FrontMatterText::default(),
             };
         }
     };
@@ -318,23 +340,31 @@ pub fn parse(file: SourceFile, extra_devices: &[String]) -> Parsed {
         origin: &origin,
         diagnostics: &mut diagnostics,
     };
-    let record = match file.kind {
-        RecordKind::Request => match toml::from_str::<RequestFields>(toml_text) {
-            Ok(fields) => ctx
-                .request(fields, file.attachments, extra_devices)
-                .map(|r| Record::Request(Box::new(r))),
-            Err(e) => {
-                ctx.toml_error(&e);
-                None
+    let mut front = FrontMatterText::default();
+    let record = match ctx.front_matter(toml_text) {
+        None => None,
+        Some(table) => {
+            front = texts::walk(&table, toml_offset);
+            ctx.front_matter_text(&table, &front);
+            match file.kind {
+                RecordKind::Request => match RequestFields::deserialize(toml::de::Deserializer::from(table)) {
+                    Ok(fields) => ctx
+                        .request(fields, file.folder, extra_devices)
+                        .map(|r| Record::Request(Box::new(r))),
+                    Err(e) => {
+                        ctx.toml_error(&e);
+                        None
+                    }
+                },
+                RecordKind::Decision => match DecisionFields::deserialize(toml::de::Deserializer::from(table)) {
+                    Ok(fields) => ctx.decision(fields).map(|d| Record::Decision(Box::new(d))),
+                    Err(e) => {
+                        ctx.toml_error(&e);
+                        None
+                    }
+                },
             }
-        },
-        RecordKind::Decision => match toml::from_str::<DecisionFields>(toml_text) {
-            Ok(fields) => ctx.decision(fields).map(|d| Record::Decision(Box::new(d))),
-            Err(e) => {
-                ctx.toml_error(&e);
-                None
-            }
-        },
+        }
     };
     // The record gets its origin now that the checks are done with it:
     // moved, not copied (it holds the whole file's text).
@@ -359,6 +389,7 @@ pub fn parse(file: SourceFile, extra_devices: &[String]) -> Parsed {
         record,
         unreadable,
         diagnostics,
+        texts: front,
     }
 }
 
@@ -392,6 +423,36 @@ impl Checker<'_> {
             Message::new("front matter: ").quote_raw(&message),
             help,
         );
+    }
+
+    /// The front matter parsed, keeping every value's place; every syntax
+    /// error the parser can find is reported, and then nothing is read.
+    fn front_matter<'t>(&mut self, toml_text: &'t str) -> Option<Spanned<DeTable<'t>>> {
+        let (table, errors) = DeTable::parse_recoverable(toml_text);
+        for e in &errors {
+            self.toml_error(e);
+        }
+        errors.is_empty().then_some(table)
+    }
+
+    /// Checks every string of the front matter for passage markers, and
+    /// `[extra]` for keys that belong at the top level.
+    fn front_matter_text(&mut self, table: &Spanned<DeTable<'_>>, front: &FrontMatterText) {
+        for field in &front.texts {
+            let found = texts::marker_problems(&self.origin.path, &self.origin.text, field);
+            self.diagnostics.extend(found);
+        }
+        for (at, key) in texts::reserved_keys_in_extra(table, self.origin.toml_offset) {
+            self.error(
+                at,
+                Message::new("").quote(&key).text(
+                    " under [extra] is a top-level key of a record: there it would be ignored",
+                ),
+                Message::new("move ")
+                    .quote(&key)
+                    .text(" above the [extra] table (keys after a [table] line belong to it)"),
+            );
+        }
     }
 
     fn missing(&mut self, field: &str, help: &str) {
@@ -439,9 +500,10 @@ impl Checker<'_> {
     fn request(
         &mut self,
         f: RequestFields,
-        attachments: Vec<Attachment>,
+        folder: Option<Vec<FolderFile>>,
         extra_devices: &[String],
     ) -> Option<Request> {
+        let attachments = self.attachments(f.attachments.as_ref(), folder);
         let classification = self.classification(&f.classification);
         let mut spans = RequestSpans::default();
         let id = match &f.id {
@@ -646,6 +708,95 @@ impl Checker<'_> {
             extra: f.extra,
             attachments,
         })
+    }
+
+    /// Matches the `[[attachments]]` a record lists with the files of its
+    /// folder: listed files that are missing, unsafe names and missing
+    /// titles or classifications are errors at the listing; files the
+    /// listing leaves out are errors at the file.
+    fn attachments(
+        &mut self,
+        listed: Option<&Spanned<Vec<Spanned<AttachmentFields>>>>,
+        folder: Option<Vec<FolderFile>>,
+    ) -> Vec<Attachment> {
+        let entries = listed.map_or(&[][..], |l| l.get_ref().as_slice());
+        let Some(mut files) = folder else {
+            if let Some(list) = listed.filter(|l| !l.get_ref().is_empty()) {
+                self.error(
+                    self.at(list),
+                    "only a folder record can have attachments",
+                    "make a folder requests/<id>/ holding this file as index.md and the \
+                     attachments beside it",
+                );
+            }
+            return Vec::new();
+        };
+        let mut found = Vec::new();
+        for entry in entries {
+            let e = entry.get_ref();
+            let name = e.file.get_ref();
+            let at = self.at(&e.file);
+            if !crate::load::is_safe_file_name(name) || name.eq_ignore_ascii_case("index.html") {
+                self.error(
+                    at,
+                    Message::new("").quote(name).text(
+                        " cannot be published under this name: attachment names become URLs",
+                    ),
+                    "rename the file with letters, digits, `.`, `-` and `_` only (not index.html), \
+                     e.g. `triage-notes.pdf`",
+                );
+                continue;
+            }
+            if found.iter().any(|a: &Attachment| &a.name == name) {
+                self.error(at, Message::new("").quote(name).text(" is listed twice"), "list each file once");
+                continue;
+            }
+            let Some(i) = files.iter().position(|f| &f.name == name) else {
+                self.error(
+                    at,
+                    Message::new("").quote(name).text(" is listed but is not in the record's folder"),
+                    "put the file beside index.md, or correct the name (names are case-sensitive)",
+                );
+                continue;
+            };
+            let file = files.remove(i);
+            let title = match &e.title {
+                Some(t) if !t.get_ref().trim().is_empty() => t.get_ref().trim().to_string(),
+                _ => {
+                    self.error(
+                        self.at(entry),
+                        Message::new("the attachment ").quote(name).text(" has no `title`"),
+                        "add `title = \"...\"`: what readers see in the list of attachments",
+                    );
+                    continue;
+                }
+            };
+            let classification = match &e.classification {
+                Some(c) => self.classification(&Some(c.clone())),
+                None => {
+                    self.error(
+                        self.at(entry),
+                        Message::new("the attachment ")
+                            .quote(name)
+                            .text(" has no `classification`: it is withheld"),
+                        "add `classification = \"TLP:CLEAR\"` when it may be published, or a TLP \
+                         colour that withholds it",
+                    );
+                    None
+                }
+            };
+            found.push(Attachment {
+                name: name.clone(),
+                title,
+                classification,
+                size: file.stamp.len,
+                source: file.source,
+            });
+        }
+        for file in &files {
+            self.diagnostics.push(attachments::unlisted(file));
+        }
+        found
     }
 
     fn history(

@@ -1,6 +1,7 @@
 //! `site.toml`: the register's name, address and local vocabulary.
 
 use crate::diagnostic::{Diagnostic, Message};
+use crate::texts::FieldText;
 use serde::{Deserialize, Serialize};
 use std::path::Path;
 
@@ -30,9 +31,19 @@ pub struct Settings {
     /// Device kinds beyond the built-in ESME, GSME, CH, HCALCS and PPMID.
     #[serde(default)]
     pub devices: Vec<String>,
+    /// E-mail addresses and telephone numbers that may be published (a
+    /// committee's functional mailbox): any other in published text is an
+    /// error, since it is almost always someone's personal data.
+    #[serde(default)]
+    pub public_contacts: Vec<String>,
     /// Free-form values for templates.
     #[serde(default)]
     pub extra: toml::Table,
+    /// Other addresses the site is known by: `base_url` from `site.toml`
+    /// when a build is given another (a deploy preview, the local preview
+    /// server). Links written with any of them are links into the site.
+    #[serde(skip)]
+    pub other_base_urls: Vec<String>,
 }
 
 fn default_title() -> String {
@@ -54,22 +65,63 @@ impl Default for Settings {
     }
 }
 
+/// The strings of `site.toml` that reach the output (title, description,
+/// owner, `[extra]`...), to be checked like any published text.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SiteText {
+    /// `site.toml`'s path.
+    pub path: std::path::PathBuf,
+    /// Its whole text.
+    pub text: String,
+    /// Its published strings.
+    pub texts: Vec<FieldText>,
+}
+
+/// Keys of `site.toml` whose values are settings, not published text.
+const NOT_PUBLISHED: &[&str] = &[
+    "base_url",
+    "language",
+    "theme",
+    "devices",
+    "public_contacts",
+    "output_keep",
+];
+
 impl Settings {
     /// Reads `<content>/site.toml`; a missing file gives the defaults.
-    pub fn load(content: &Path, diagnostics: &mut Vec<Diagnostic>) -> Settings {
+    pub fn load(content: &Path, diagnostics: &mut Vec<Diagnostic>) -> (Settings, SiteText) {
         let path = content.join("site.toml");
         let bytes = match std::fs::read(&path) {
             Ok(b) => b,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Settings::default(),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                return (Settings::default(), SiteText::default());
+            }
             Err(e) => {
                 diagnostics.push(Diagnostic::file_error(&path, format!("cannot read: {e}")));
-                return Settings::default();
+                return (Settings::default(), SiteText::default());
             }
         };
         let Some(text) = crate::load::decode(&path, bytes, diagnostics) else {
-            return Settings::default();
+            return (Settings::default(), SiteText::default());
         };
-        match toml::from_str::<Settings>(&text) {
+        let settings = Settings::read(&path, &text, diagnostics);
+        let texts = match toml::de::DeTable::parse(&text) {
+            Ok(table) => crate::texts::walk(&table, 0)
+                .texts
+                .into_iter()
+                .filter(|t| {
+                    let top = t.field.split(['.', '[']).next().unwrap_or("");
+                    !NOT_PUBLISHED.contains(&top)
+                })
+                .collect(),
+            Err(_) => Vec::new(),
+        };
+        (settings, SiteText { path, text, texts })
+    }
+
+    fn read(path: &Path, text: &str, diagnostics: &mut Vec<Diagnostic>) -> Settings {
+        let path = path.to_path_buf();
+        match toml::from_str::<Settings>(text) {
             Ok(mut s) => {
                 s.base_url = s.base_url.trim_end_matches('/').to_string();
                 for (i, d) in s.devices.iter().enumerate() {
@@ -90,8 +142,8 @@ impl Settings {
             Err(e) => {
                 let offset = e.span().map_or(0, |s| s.start);
                 diagnostics.push(
-                    Diagnostic::error(&path, &text, offset, Message::new("site.toml: ").quote_raw(e.message().trim()))
-                        .with_help("keys are title, base_url, description, owner, language, theme, devices and [extra]"),
+                    Diagnostic::error(&path, text, offset, Message::new("site.toml: ").quote_raw(e.message().trim()))
+                        .with_help("keys are title, base_url, description, owner, language, theme, devices, public_contacts and [extra]"),
                 );
                 Settings::default()
             }

@@ -11,21 +11,25 @@
 //! again every time, from what was kept. `check` is the same code with an
 //! empty cache.
 
+use crate::attachments::{self, Content};
 use crate::diagnostic::{self, Diagnostic, Message};
-use crate::load::{self, Attachment, FoundFile, SourceFile};
+use crate::links::{LinkPolicy, PublicTarget};
+use crate::load::{self, FolderFile, FoundFile, SourceFile, Stamp, nanos};
 use crate::markdown::{self, NotARecordLink, RecordLink};
-use crate::passages;
+use crate::passages::{self, WithheldPassage};
+use crate::public;
+use crate::published::RecordText;
 use crate::record::{self, Decision, Origin, Record, Request, Unreadable};
 use crate::site::Settings;
+use crate::texts::FrontMatterText;
 use crate::vocabulary::{DecisionKind, Stage};
 use rayon::prelude::*;
-use regex::Regex;
 use std::collections::hash_map::Entry;
 // Keys are ids and paths from the content folder: a fast hash is enough.
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use std::ffi::OsString;
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, LazyLock, OnceLock};
+use std::sync::{Arc, OnceLock};
 use std::time::{Duration, SystemTime};
 
 /// Every record of a content folder, read and checked, not yet filtered.
@@ -51,6 +55,9 @@ pub struct Checked {
     pub diagnostics: Vec<Diagnostic>,
     /// How many record files were read.
     pub files_read: usize,
+    /// The passages withheld from each record's body, by file: (line,
+    /// column, why).
+    pub passages: Vec<(PathBuf, Vec<(usize, usize, String)>)>,
 }
 
 impl Checked {
@@ -109,8 +116,8 @@ struct CachedFile {
     /// Its metadata before it was read; `None` when that cannot prove it
     /// unchanged (too recent, unavailable, or the read failed): read again.
     stamp: Option<Stamp>,
-    /// A folder record's attachments, which its request carries.
-    attachments: Vec<Attachment>,
+    /// A folder record's other files, whose stamps also prove it unchanged.
+    folder: Option<Vec<FolderFile>>,
     /// Why the file could not be read (then there is nothing else).
     read_error: Option<Diagnostic>,
     /// Problems with its front matter and fields.
@@ -119,92 +126,46 @@ struct CachedFile {
     found: Found,
 }
 
-/// The metadata that changes whenever a file's content may have.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-struct Stamp {
-    len: u64,
-    /// Modification time, nanoseconds since the epoch.
-    modified: i128,
-    /// Status change time (the modification time where there is none).
-    changed: i128,
-    device: u64,
-    inode: u64,
-    mode: u32,
+/// The stamp of a file's metadata, or `None` when it could not be read or
+/// the file changed at or after `trust_before` (then it is read again).
+fn trusted_stamp(meta: std::io::Result<std::fs::Metadata>, trust_before: i128) -> Option<Stamp> {
+    let stamp = Stamp::of(&meta.ok()?)?;
+    stamp.settled_before(trust_before).then_some(stamp)
 }
 
-impl Stamp {
-    /// The stamp of a file's metadata (links not followed), or `None` when
-    /// it could not be read or the file changed at or after `trust_before`.
-    fn of(meta: std::io::Result<std::fs::Metadata>, trust_before: i128) -> Option<Stamp> {
-        let meta = meta.ok()?;
-        let stamp = Stamp::from_metadata(&meta)?;
-        (stamp.modified < trust_before && stamp.changed < trust_before).then_some(stamp)
-    }
-
-    #[cfg(unix)]
-    fn from_metadata(meta: &std::fs::Metadata) -> Option<Stamp> {
-        use std::os::unix::fs::MetadataExt as _;
-        let ns = |s: i64, n: i64| i128::from(s) * 1_000_000_000 + i128::from(n);
-        Some(Stamp {
-            len: meta.len(),
-            modified: ns(meta.mtime(), meta.mtime_nsec()),
-            changed: ns(meta.ctime(), meta.ctime_nsec()),
-            device: meta.dev(),
-            inode: meta.ino(),
-            mode: meta.mode(),
-        })
-    }
-
-    #[cfg(not(unix))]
-    fn from_metadata(meta: &std::fs::Metadata) -> Option<Stamp> {
-        let modified = nanos(meta.modified().ok()?)?;
-        Some(Stamp {
-            len: meta.len(),
-            modified,
-            changed: modified,
-            device: 0,
-            inode: 0,
-            mode: u32::from(meta.permissions().readonly()),
-        })
-    }
-}
-
-/// Nanoseconds since the epoch (negative before it).
-fn nanos(t: SystemTime) -> Option<i128> {
-    match t.duration_since(SystemTime::UNIX_EPOCH) {
-        Ok(d) => i128::try_from(d.as_nanos()).ok(),
-        Err(e) => i128::try_from(e.duration().as_nanos()).ok().map(|n| -n),
-    }
-}
-
-/// The record a file holds, with what its body says.
+/// The record a file holds, with what its text says.
 enum Found {
     /// No front matter to read.
     Nothing,
     /// A request whose fields could be read.
-    Request(Arc<Request>, BodyFacts),
+    Request(Arc<Request>, TextFacts),
     /// A decision whose fields could be read.
-    Decision(Arc<Decision>, BodyFacts),
+    Decision(Arc<Decision>, TextFacts),
     /// A record whose fields are broken.
-    Unreadable(Unreadable, BodyFacts),
+    Unreadable(Unreadable, TextFacts),
 }
 
 /// An `@` link destination, read.
 type LinkTarget = Result<RecordLink, NotARecordLink>;
 
-/// What a body says on its own; only its links' validity depends on the
-/// other records, and that is decided from `quick` (or `links`) each run.
-struct BodyFacts {
-    /// Problems with its passage markers.
+/// What a record's text says on its own. Its links' validity and what it
+/// publishes depend on the other records (which ids exist, which are
+/// withheld, what personal data they declare): that is decided each run.
+struct TextFacts {
+    /// Problems with its body's passage markers.
     markers: Vec<Diagnostic>,
+    /// The passages its body withholds.
+    withheld: Vec<WithheldPassage>,
     /// The quick scan's link candidates, read; `None` when only the full
     /// parse can tell.
     quick: Option<Vec<LinkTarget>>,
     /// Every `@` link by the full Markdown parse (offset in the body,
     /// destination, read), made the first time a run needs it.
     links: OnceLock<Vec<(usize, String, LinkTarget)>>,
-    /// Personal data in what it would publish (public records only).
-    personal: Vec<Diagnostic>,
+    /// Its front matter's strings and the personal data it declares.
+    front: FrontMatterText,
+    /// What its public attachments hold (public requests only).
+    attachments: Vec<(PathBuf, Content)>,
 }
 
 /// Loads `content` and checks every rule of the format, reading and
@@ -213,7 +174,7 @@ struct BodyFacts {
 /// whatever the cache held, and leaves in `cache` what this run found.
 pub fn check_cached(content: &Path, cache: &mut CheckCache) -> Checked {
     let mut diagnostics = Vec::new();
-    let settings = Settings::load(content, &mut diagnostics);
+    let (settings, site_text) = Settings::load(content, &mut diagnostics);
     if cache.settings.as_ref() != Some(&settings) {
         cache.files.clear();
         cache.settings = Some(settings.clone());
@@ -276,19 +237,24 @@ pub fn check_cached(content: &Path, cache: &mut CheckCache) -> Checked {
         decisions: decisions.iter().map(|(_, d, _)| Arc::clone(d)).collect(),
     };
     let broken: Vec<&Unreadable> = unreadable.iter().map(|(u, _)| *u).collect();
-    let bodies: Vec<(&Origin, &BodyFacts)> = requests
-        .iter()
-        .map(|(_, r, b)| (&r.origin, *b))
-        .chain(decisions.iter().map(|(_, d, b)| (&d.origin, *b)))
-        .chain(unreadable.iter().map(|(u, b)| (&u.origin, *b)))
-        .collect();
-    check_across(&register, &broken, &bodies, &mut diagnostics);
+    let texts = RecordTexts {
+        requests: requests.iter().map(|(_, r, f)| (&***r, *f)).collect(),
+        decisions: decisions.iter().map(|(_, d, f)| (&***d, *f)).collect(),
+        unreadable: unreadable.iter().map(|(u, f)| (*u, *f)).collect(),
+    };
+    check_across(&register, &broken, &texts, &mut diagnostics);
+    let mut base_urls = vec![settings.base_url.as_str()];
+    base_urls.extend(settings.other_base_urls.iter().map(String::as_str));
+    let published = texts.published(&base_urls);
+    crate::published::screen(&published, &settings, &site_text, &mut diagnostics);
+    let passages = texts.passages();
     diagnostic::sort(&mut diagnostics);
     Checked {
         settings,
         register,
         diagnostics,
         files_read,
+        passages,
     }
 }
 
@@ -312,12 +278,18 @@ fn refresh(
 ) -> Looked {
     // The stamp is taken before reading: a change during the read leaves
     // a stale stamp, which only makes the next run read the file again.
-    let stamp = Stamp::of(found.metadata(), trust_before);
+    let stamp = trusted_stamp(found.metadata(), trust_before);
     let file = found.file;
+    let folder_settled = file
+        .folder
+        .iter()
+        .flatten()
+        .all(|f| f.stamp.settled_before(trust_before));
     if let Some(kept) = kept
         && stamp.is_some()
         && kept.stamp == stamp
-        && kept.attachments == file.attachments
+        && kept.folder == file.folder
+        && folder_settled
     {
         return Looked {
             was_kept: true,
@@ -332,10 +304,10 @@ fn refresh(
     }
 }
 
-/// Reads and parses one record file and checks what its body says alone.
+/// Reads and parses one record file and checks what its text says alone.
 fn read_file(mut file: SourceFile, stamp: Option<Stamp>, devices: &[String]) -> CachedFile {
     let path = file.path.clone();
-    let attachments = file.attachments.clone();
+    let folder = file.folder.clone();
     file.text = match load::read_record(&file.path) {
         Ok(text) => text,
         Err(e) => {
@@ -343,7 +315,7 @@ fn read_file(mut file: SourceFile, stamp: Option<Stamp>, devices: &[String]) -> 
             return CachedFile {
                 path,
                 stamp: None,
-                attachments,
+                folder,
                 read_error: Some(*e),
                 diagnostics: Vec::new(),
                 found: Found::Nothing,
@@ -351,30 +323,136 @@ fn read_file(mut file: SourceFile, stamp: Option<Stamp>, devices: &[String]) -> 
         }
     };
     let parsed = record::parse(file, devices);
+    let mut diagnostics = parsed.diagnostics;
+    let front = parsed.texts;
     let found = match (parsed.record, parsed.unreadable) {
         (Some(Record::Request(r)), _) => {
-            let public = r.classification.is_some_and(|c| c.is_public()) && !r.draft;
-            let body = BodyFacts::of(&r.origin, public);
-            Found::Request(Arc::from(r), body)
+            let mut facts = TextFacts::of(&r.origin, front);
+            if public::request_is_public(&r) {
+                facts.attachments = read_attachments(&r, &mut diagnostics);
+            }
+            Found::Request(Arc::from(r), facts)
         }
         (Some(Record::Decision(d)), _) => {
-            let public = d.classification.is_some_and(|c| c.is_public());
-            let body = BodyFacts::of(&d.origin, public);
-            Found::Decision(Arc::from(d), body)
+            let facts = TextFacts::of(&d.origin, front);
+            Found::Decision(Arc::from(d), facts)
         }
         (None, Some(u)) => {
-            let body = BodyFacts::of(&u.origin, false);
-            Found::Unreadable(u, body)
+            let facts = TextFacts::of(&u.origin, front);
+            Found::Unreadable(u, facts)
         }
         (None, None) => Found::Nothing,
     };
     CachedFile {
         path,
         stamp,
-        attachments,
+        folder,
         read_error: None,
-        diagnostics: parsed.diagnostics,
+        diagnostics,
         found,
+    }
+}
+
+/// Reads a public request's public attachments for the checks on
+/// published text; a text attachment's passage markers are errors here,
+/// since it is published as it is.
+fn read_attachments(r: &Request, diagnostics: &mut Vec<Diagnostic>) -> Vec<(PathBuf, Content)> {
+    let mut read = Vec::new();
+    for a in r.attachments.iter().filter(|a| a.is_public()) {
+        match attachments::read(a) {
+            Ok(content) => {
+                if let Content::Text(text) = &content {
+                    diagnostics.extend(attachments::marker_problems(&a.source, text));
+                }
+                read.push((a.source.clone(), content));
+            }
+            Err(e) => diagnostics.push(*e),
+        }
+    }
+    read
+}
+
+fn record<'a>(origin: &'a Origin, public: bool, page: String, f: &'a TextFacts) -> RecordText<'a> {
+    RecordText {
+        origin,
+        public,
+        page,
+        front: &f.front,
+        attachments: &f.attachments,
+    }
+}
+
+/// Every record's text facts, in register order, for the rules across
+/// records and for the screen of published text.
+struct RecordTexts<'a> {
+    requests: Vec<(&'a Request, &'a TextFacts)>,
+    decisions: Vec<(&'a Decision, &'a TextFacts)>,
+    unreadable: Vec<(&'a Unreadable, &'a TextFacts)>,
+}
+
+impl RecordTexts<'_> {
+    /// Every body, with its facts.
+    fn bodies(&self) -> Vec<(&Origin, &TextFacts)> {
+        self.requests
+            .iter()
+            .map(|(r, f)| (&r.origin, *f))
+            .chain(self.decisions.iter().map(|(d, f)| (&d.origin, *f)))
+            .chain(self.unreadable.iter().map(|(u, f)| (&u.origin, *f)))
+            .collect()
+    }
+
+    /// What each record would publish, marked public or not by the one
+    /// publication rule, with the ids of the withheld requests and the
+    /// link rule its pages will be rendered with.
+    fn published(&self, base_urls: &[&str]) -> crate::published::Records<'_> {
+        let mut records = crate::published::Records::default();
+        let mut targets: HashMap<&str, PublicTarget> = HashMap::default();
+        for (r, f) in &self.requests {
+            let public = public::request_is_public(r);
+            if public {
+                let attachments = r.attachments.iter().filter(|a| public::attachment_is_public(a, true));
+                targets.insert(&r.id, PublicTarget {
+                    id: r.id.clone(),
+                    report: false,
+                    attachments: attachments.map(|a| a.name.clone()).collect(),
+                });
+            } else {
+                records.withheld_ids.push(r.id.clone());
+            }
+            records.records.push(record(&r.origin, public, format!("/requests/{}/", r.id), f));
+        }
+        for (d, f) in &self.decisions {
+            let public = public::decision_is_public(d, targets.contains_key(d.request.as_str()));
+            let is_final = d.kind == DecisionKind::Final;
+            if public && is_final && let Some(t) = targets.get_mut(d.request.as_str()) {
+                t.report = true;
+            }
+            let section = if is_final { "reports" } else { "requests" };
+            let page = format!("/{section}/{}/", d.request);
+            records.records.push(record(&d.origin, public, page, f));
+        }
+        for (u, f) in &self.unreadable {
+            records.withheld_ids.extend(u.id.clone());
+            records.records.push(record(&u.origin, false, String::new(), f));
+        }
+        records.links = LinkPolicy::new(targets.into_values(), base_urls);
+        records
+    }
+
+    /// The passages each body withholds: (file, [(line, column, why)]).
+    fn passages(&self) -> Vec<(PathBuf, Vec<(usize, usize, String)>)> {
+        self.bodies()
+            .into_iter()
+            .filter(|(_, f)| !f.withheld.is_empty())
+            .map(|(origin, f)| {
+                let at = |p: &WithheldPassage| {
+                    let (line, column) =
+                        diagnostic::line_column(&origin.text, origin.body_offset + p.offset);
+                    (line, column, p.reason.clone())
+                };
+                (origin.path.clone(), f.withheld.iter().map(at).collect())
+            })
+            .collect()
     }
 }
 
@@ -384,9 +462,10 @@ fn read_file(mut file: SourceFile, stamp: Option<Stamp>, devices: &[String]) -> 
 fn check_across(
     register: &Register,
     unreadable: &[&Unreadable],
-    bodies: &[(&Origin, &BodyFacts)],
+    texts: &RecordTexts<'_>,
     diagnostics: &mut Vec<Diagnostic>,
 ) {
+    let bodies = texts.bodies();
     let mut by_id: HashMap<&str, &Request> =
         HashMap::with_capacity_and_hasher(register.requests.len(), Default::default());
     let broken_ids: HashSet<&str> = unreadable.iter().filter_map(|u| u.id.as_deref()).collect();
@@ -532,15 +611,6 @@ fn unknown_id(origin: &Origin, at: usize, id: &str, place: &str) -> Diagnostic {
         .with_help("use the id of a request in requests/ (ids are case-sensitive)")
 }
 
-static EMAIL: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}")
-        .expect("valid pattern")
-});
-static PHONE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(\+44\s?\(?0?\)?\s?|\b0)[1-9][0-9]{2,4}[\s-]?[0-9]{3}[\s-]?[0-9]{3,4}\b")
-        .expect("valid pattern")
-});
-
 /// The ids a body may link to.
 struct Known<'a> {
     requests: &'a HashMap<&'a str, &'a Request>,
@@ -554,53 +624,39 @@ impl Known<'_> {
     }
 }
 
-impl BodyFacts {
-    /// Reads what `origin`'s body says on its own; `public` when the
-    /// record would be published, so personal data in it matters.
-    fn of(origin: &Origin, public: bool) -> BodyFacts {
+impl TextFacts {
+    /// Reads what `origin`'s body says on its own, beside its front
+    /// matter's strings.
+    fn of(origin: &Origin, front: FrontMatterText) -> TextFacts {
         let body = origin.body();
         let base = origin.body_offset;
         let marked = passages::strip(body);
+        origin.keep_public_body(&marked.public);
         let markers = marked
             .problems
             .iter()
             .map(|p| {
                 origin
                     .error(base + p.offset, p.message.clone())
-                    .with_help(p.help)
+                    .with_help(p.help.clone())
             })
             .collect();
         let quick = markdown::quick_record_links(body)
             .map(|found| found.into_iter().map(markdown::parse_record_link).collect());
-        let mut personal = Vec::new();
-        if public {
-            // Personal data in what would be published: say so, without echoing it.
-            for (pattern, what) in [
-                (&*EMAIL, "an e-mail address"),
-                (&*PHONE, "a telephone number"),
-            ] {
-                for m in pattern.find_iter(&marked.public).take(5) {
-                    let at = locate(body, &marked.public, m.start());
-                    personal.push(
-                        origin
-                            .warning(base + at, format!("{what} in a public body"))
-                            .with_help("personal data belongs in [proposer] or [sponsor], which are never published"),
-                    );
-                }
-            }
-        }
-        BodyFacts {
+        TextFacts {
             markers,
+            withheld: marked.withheld,
             quick,
             links: OnceLock::new(),
-            personal,
+            front,
+            attachments: Vec::new(),
         }
     }
 }
 
 /// A body's problems: its own (kept in `facts`) and its links' against the
 /// records that exist now.
-fn check_body(origin: &Origin, facts: &BodyFacts, known: &Known<'_>) -> Vec<Diagnostic> {
+fn check_body(origin: &Origin, facts: &TextFacts, known: &Known<'_>) -> Vec<Diagnostic> {
     let mut found = facts.markers.clone();
     let base = origin.body_offset;
     // Most bodies link only to ids that exist: the quick scan's candidates
@@ -649,21 +705,7 @@ fn check_body(origin: &Origin, facts: &BodyFacts, known: &Known<'_>) -> Vec<Diag
             }
         }
     }
-    found.extend(facts.personal.iter().cloned());
     found
-}
-
-/// Finds where the public text's line at `offset` sits in the original body.
-fn locate(body: &str, public: &str, offset: usize) -> usize {
-    let line_start = public[..offset].rfind('\n').map_or(0, |i| i + 1);
-    let line_end = public[offset..]
-        .find('\n')
-        .map_or(public.len(), |i| offset + i);
-    let line = &public[line_start..line_end];
-    match body.find(line) {
-        Some(i) if !line.is_empty() => i + (offset - line_start),
-        _ => 0,
-    }
 }
 
 #[cfg(test)]
@@ -679,13 +721,13 @@ mod tests {
         let now = nanos(SystemTime::now()).expect("a clock after 1970");
         let second = 1_000_000_000;
         // Changed after the cut-off (just now): read again next time.
-        assert_eq!(Stamp::of(meta(), now - 2 * second), None);
+        assert_eq!(trusted_stamp(meta(), now - 2 * second), None);
         // Changed before it: the stamp stands for the content.
-        let stamp = Stamp::of(meta(), now + second).expect("a stamp");
+        let stamp = trusted_stamp(meta(), now + second).expect("a stamp");
         assert_eq!(stamp.len, 4);
-        assert_eq!(Stamp::of(meta(), now + second), Some(stamp));
+        assert_eq!(trusted_stamp(meta(), now + second), Some(stamp));
         // No metadata, no stamp.
         let gone = std::fs::symlink_metadata(dir.path().join("gone.md"));
-        assert_eq!(Stamp::of(gone, now + second), None);
+        assert_eq!(trusted_stamp(gone, now + second), None);
     }
 }

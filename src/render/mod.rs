@@ -9,7 +9,7 @@ mod export;
 mod feed;
 pub mod view;
 
-use crate::markdown::RecordLink;
+use crate::markdown::PageLinks;
 use crate::public::PublicRegister;
 use crate::public::PublicRequest;
 use crate::site::Settings;
@@ -473,13 +473,6 @@ pub fn render_cached(
     Ok(built.files)
 }
 
-/// The id a record link points at.
-fn link_id(link: &RecordLink) -> &str {
-    match link {
-        RecordLink::Request(id) | RecordLink::Report(id) => id,
-    }
-}
-
 fn render_with(
     register: &PublicRegister,
     settings: &Settings,
@@ -601,7 +594,9 @@ fn render_with(
         fresh.then(|| Arc::clone(unit))
     };
     let rendered = std::sync::atomic::AtomicUsize::new(0);
-    let base_resolve = view::resolver(register);
+    let mut base_urls = vec![settings.base_url.as_str()];
+    base_urls.extend(settings.other_base_urls.iter().map(String::as_str));
+    let policy = Arc::new(view::link_policy(register, &base_urls));
     let unit_of =
         |i: usize, r: &PublicRequest, row: &Row| -> Result<Arc<RequestUnit>, RenderError> {
             for a in &r.attachments {
@@ -629,12 +624,9 @@ fn render_with(
             }
             rendered.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
             // Every id the pages ask about is noted: they depend on its row.
-            let asked = std::cell::RefCell::new(r.related.clone());
-            let resolve = |link: &RecordLink| {
-                asked.borrow_mut().push(link_id(link).to_string());
-                base_resolve(link)
-            };
-            let mut request = RequestView::of(r, &resolve, &by_id);
+            let request_links = PageLinks::new(Arc::clone(&policy), view::request_url(&r.id));
+            let report_links = PageLinks::new(Arc::clone(&policy), view::report_url(&r.id));
+            let mut request = RequestView::of(r, &request_links, &by_id);
             let text = std::mem::take(&mut request.search_text);
             let mut search = vec![export::SearchDoc::of(r, false, &text).fragment()];
             let title = format!("{}: {}", r.id, r.title);
@@ -645,7 +637,7 @@ fn render_with(
             drop(request);
             let report = match r.final_decision() {
                 Some(d) => {
-                    let mut report = ReportView::of(d, &resolve);
+                    let mut report = ReportView::of(d, &report_links);
                     let text = std::mem::take(&mut report.search_text);
                     search.push(export::SearchDoc::of(r, true, &text).fragment());
                     Some(renderer.page(
@@ -680,7 +672,10 @@ fn render_with(
                 }
                 None
             };
-            let mut deps = asked.into_inner();
+            // Every id the pages' links asked about: they depend on it.
+            let mut deps = r.related.clone();
+            deps.extend(request_links.asked());
+            deps.extend(report_links.asked());
             deps.sort_unstable();
             deps.dedup();
             Ok(Arc::new(RequestUnit {

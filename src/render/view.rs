@@ -4,7 +4,8 @@
 //! Every view is made from `public` types only, so nothing here can reach a
 //! withheld record or personal data.
 
-use crate::markdown::{self, RecordLink, Section};
+use crate::links::{LinkPolicy, PublicTarget};
+use crate::markdown::{self, PageLinks, Section};
 use crate::public::{PublicDecision, PublicRegister, PublicRequest};
 use crate::status::Status;
 use crate::vocabulary::{DecisionKind, Outcome, RequestType};
@@ -117,16 +118,16 @@ impl Row {
     }
 }
 
-/// Resolves record links against the public register: only public targets
-/// become links.
-pub fn resolver(register: &PublicRegister) -> impl Fn(&RecordLink) -> Option<String> + '_ {
-    move |link| match link {
-        RecordLink::Request(id) => register.get(id).map(|r| request_url(&r.id)),
-        RecordLink::Report(id) => register
-            .get(id)
-            .filter(|r| r.final_decision().is_some())
-            .map(|r| report_url(&r.id)),
-    }
+/// The link rule for pages made from the public register: only public
+/// requests, their public reports and their published attachments may be
+/// linked to, on any of the site's addresses.
+pub fn link_policy(register: &PublicRegister, base_urls: &[&str]) -> LinkPolicy {
+    let targets = register.requests().iter().map(|r| PublicTarget {
+        id: r.id.clone(),
+        report: r.final_decision().is_some(),
+        attachments: r.attachments.iter().map(|a| a.name.clone()).collect(),
+    });
+    LinkPolicy::new(targets, base_urls)
 }
 
 /// `{slug, label}`.
@@ -186,6 +187,8 @@ pub struct TimelineEntry {
 pub struct AttachmentLink {
     /// File name.
     pub name: String,
+    /// Its title.
+    pub title: String,
     /// URL.
     pub url: String,
     /// Human-readable size.
@@ -293,16 +296,17 @@ fn opt(s: &Option<String>) -> String {
 }
 
 impl RequestView {
-    /// The page view of one public request. `resolve` turns record links
-    /// into URLs (see [`resolver`]); `rows` are the shared rows.
+    /// The page view of one public request. `links` decides which links
+    /// of its text stay links (see [`link_policy`]); `rows` are the shared
+    /// rows.
     pub fn of(
         r: &PublicRequest,
-        resolve: &dyn Fn(&RecordLink) -> Option<String>,
+        links: &std::sync::Arc<PageLinks>,
         rows: &HashMap<&str, &Row>,
     ) -> RequestView {
         let mut answers: [Option<String>; 3] = [None, None, None];
         let mut further_sections = Vec::new();
-        let (sections, search_text) = markdown::render_sections_and_text(&r.body, resolve);
+        let (sections, search_text) = markdown::render_sections_and_text(&r.body, links);
         for Section { heading, id, html } in sections {
             match question_of(&heading) {
                 Some(i) if answers[i].is_none() => answers[i] = Some(html),
@@ -394,7 +398,7 @@ impl RequestView {
             proposer_organisation: r.proposer_organisation.clone(),
             sponsor_sec_party: opt(&r.sponsor_sec_party),
             further_sections,
-            timeline: timeline(r, resolve),
+            timeline: timeline(r, links),
             related: r
                 .related
                 .iter()
@@ -405,6 +409,7 @@ impl RequestView {
                 .iter()
                 .map(|a| AttachmentLink {
                     name: a.name.clone(),
+                    title: a.title.clone(),
                     url: format!("{}{}", request_url(&r.id), a.name),
                     size: human_size(a.size),
                 })
@@ -415,10 +420,7 @@ impl RequestView {
     }
 }
 
-fn timeline(
-    r: &PublicRequest,
-    resolve: &dyn Fn(&RecordLink) -> Option<String>,
-) -> Vec<TimelineEntry> {
+fn timeline(r: &PublicRequest, links: &std::sync::Arc<PageLinks>) -> Vec<TimelineEntry> {
     let mut entries: Vec<(crate::date::Date, u8, TimelineEntry)> = Vec::new();
     for h in &r.history {
         entries.push((
@@ -447,7 +449,7 @@ fn timeline(
                 note_html: if is_final {
                     String::new()
                 } else {
-                    let sections = markdown::render_sections(&d.body, resolve);
+                    let sections = markdown::render_sections(&d.body, links);
                     markdown::join_sections(&sections, 3, &format!("decision-{}-", i + 1))
                 },
                 outcome: d.outcome.slug(),
@@ -465,10 +467,10 @@ fn timeline(
 }
 
 impl ReportView {
-    /// The Modification Report view of a public final decision; `resolve`
-    /// turns record links into URLs (see [`resolver`]).
-    pub fn of(d: &PublicDecision, resolve: &dyn Fn(&RecordLink) -> Option<String>) -> ReportView {
-        let (sections, search_text) = markdown::render_sections_and_text(&d.body, resolve);
+    /// The Modification Report view of a public final decision; `links`
+    /// decides which links of its text stay links (see [`link_policy`]).
+    pub fn of(d: &PublicDecision, links: &std::sync::Arc<PageLinks>) -> ReportView {
+        let (sections, search_text) = markdown::render_sections_and_text(&d.body, links);
         ReportView {
             date: d.date.to_string(),
             outcome: d.outcome.slug(),
