@@ -56,9 +56,9 @@ const TEXT_EXTENSIONS: &[&str] = &[
 ];
 /// Extensions of files that are not text: searched for printable runs.
 const BINARY_EXTENSIONS: &[&str] = &[
-    "pdf", "png", "jpg", "jpeg", "gif", "webp", "avif", "tif", "tiff", "bmp", "ico", "zip",
-    "gz", "7z", "docx", "xlsx", "pptx", "odt", "ods", "odp", "doc", "xls", "ppt", "mp3", "mp4",
-    "wav", "mov", "webm",
+    "pdf", "png", "jpg", "jpeg", "gif", "webp", "avif", "tif", "tiff", "bmp", "ico", "zip", "gz",
+    "7z", "docx", "xlsx", "pptx", "odt", "ods", "odp", "doc", "xls", "ppt", "mp3", "mp4", "wav",
+    "mov", "webm",
 ];
 
 /// True for names an editor or a merge leaves beside a file it works on:
@@ -68,9 +68,11 @@ pub fn is_leftover(name: &str) -> bool {
     lower.ends_with('~')
         || (lower.starts_with('#') && lower.ends_with('#'))
         || is_editor_lock(&lower)
-        || [".orig", ".bak", ".rej", ".swp", ".swo", ".tmp", ".old", ".save"]
-            .iter()
-            .any(|ext| lower.ends_with(ext))
+        || [
+            ".orig", ".bak", ".rej", ".swp", ".swo", ".tmp", ".old", ".save",
+        ]
+        .iter()
+        .any(|ext| lower.ends_with(ext))
         || lower.contains(".md.")
 }
 
@@ -211,7 +213,8 @@ fn read_printable(path: &Path) -> Result<String, Box<Diagnostic>> {
 
 fn read_bytes(path: &Path, limit: u64) -> Result<Vec<u8>, Box<Diagnostic>> {
     use std::io::Read as _;
-    let cannot = |e: std::io::Error| Box::new(Diagnostic::file_error(path, format!("cannot read: {e}")));
+    let cannot =
+        |e: std::io::Error| Box::new(Diagnostic::file_error(path, format!("cannot read: {e}")));
     let mut bytes = Vec::new();
     std::fs::File::open(path)
         .and_then(|f| f.take(limit + 1).read_to_end(&mut bytes))

@@ -126,7 +126,10 @@ impl LinkPolicy {
     /// The site path of `path` on `host` when that is this site.
     fn on_site(&self, host: &str, path: &str) -> Option<String> {
         let host = host.trim_end_matches('.');
-        let host = host.strip_suffix(":443").or(host.strip_suffix(":80")).unwrap_or(host);
+        let host = host
+            .strip_suffix(":443")
+            .or(host.strip_suffix(":80"))
+            .unwrap_or(host);
         let lower_path = path.to_ascii_lowercase();
         self.sites.iter().find_map(|(site_host, prefix)| {
             let same_host = host == site_host
@@ -136,8 +139,7 @@ impl LinkPolicy {
                 return None;
             }
             let rest = lower_path.strip_prefix(prefix.as_str())?;
-            (rest.is_empty() || rest.starts_with('/'))
-                .then(|| path[prefix.len()..].to_string())
+            (rest.is_empty() || rest.starts_with('/')).then(|| path[prefix.len()..].to_string())
         })
     }
 
@@ -157,7 +159,8 @@ impl LinkPolicy {
             return false;
         };
         asked(&target.id);
-        let page = rest.is_empty() || (rest.len() == 1 && rest[0].eq_ignore_ascii_case("index.html"));
+        let page =
+            rest.is_empty() || (rest.len() == 1 && rest[0].eq_ignore_ascii_case("index.html"));
         match section.as_str() {
             "reports" => target.report && page,
             _ => page || (rest.len() == 1 && target.attachments.iter().any(|a| a == rest[0])),
@@ -172,7 +175,10 @@ fn site_of(base_url: &str) -> Option<(String, String)> {
         .strip_prefix("https://")
         .or_else(|| lower.strip_prefix("http://"))?;
     let (host, path) = rest.split_once('/').unwrap_or((rest, ""));
-    let host = host.strip_suffix(":443").or(host.strip_suffix(":80")).unwrap_or(host);
+    let host = host
+        .strip_suffix(":443")
+        .or(host.strip_suffix(":80"))
+        .unwrap_or(host);
     let prefix = format!("/{}", path.trim_matches('/'));
     Some((host.to_string(), prefix.trim_end_matches('/').to_string()))
 }
@@ -212,7 +218,11 @@ fn percent_decode(text: &str) -> String {
     let mut i = 0;
     while i < bytes.len() {
         let hex = |b: u8| char::from(b).to_digit(16);
-        match (bytes[i], bytes.get(i + 1).copied().and_then(hex), bytes.get(i + 2).copied().and_then(hex)) {
+        match (
+            bytes[i],
+            bytes.get(i + 1).copied().and_then(hex),
+            bytes.get(i + 2).copied().and_then(hex),
+        ) {
             (b'%', Some(h), Some(l)) => {
                 out.push((h * 16 + l) as u8);
                 i += 3;
@@ -250,7 +260,9 @@ mod tests {
 
     fn kept(dest: &str) -> bool {
         let mut asked = Vec::new();
-        let r = policy().resolve(dest, "/requests/PUB-2/", &mut |id| asked.push(id.to_string()));
+        let r = policy().resolve(dest, "/requests/PUB-2/", &mut |id| {
+            asked.push(id.to_string())
+        });
         matches!(r, Resolved::Link(_))
     }
 
@@ -312,7 +324,9 @@ mod tests {
     fn the_ids_asked_about_are_heard() {
         let mut asked = Vec::new();
         for dest in ["@PUB-1", "/requests/HID-9/", "../PUB-2/", "/versions/"] {
-            policy().resolve(dest, "/requests/PUB-2/", &mut |id| asked.push(id.to_string()));
+            policy().resolve(dest, "/requests/PUB-2/", &mut |id| {
+                asked.push(id.to_string())
+            });
         }
         assert_eq!(asked, ["PUB-1", "HID-9", "PUB-2"]);
     }

@@ -331,9 +331,14 @@ fn load_folder_record(folder: &Path, loaded: &mut Found) {
             // a word, since the keeper may be editing the record right now.
             if crate::attachments::is_editor_lock(&name) {
                 loaded.diagnostics.push(
-                    Diagnostic::file_error(&entry.path, "an editor's lock or swap file: it is never published")
-                        .as_warning()
-                        .with_help("nothing to do while the file is open; delete it if the editor has closed"),
+                    Diagnostic::file_error(
+                        &entry.path,
+                        "an editor's lock or swap file: it is never published",
+                    )
+                    .as_warning()
+                    .with_help(
+                        "nothing to do while the file is open; delete it if the editor has closed",
+                    ),
                 );
             }
         } else if entry.file_type.is_symlink() {

@@ -37,7 +37,10 @@ impl PageLinks {
     /// the link must render as its text alone.
     pub fn resolve(&self, dest: &str) -> Option<String> {
         let mut asked = self.asked.lock().unwrap_or_else(|e| e.into_inner());
-        match self.policy.resolve(dest, &self.page, &mut |id| asked.push(id.to_string())) {
+        match self
+            .policy
+            .resolve(dest, &self.page, &mut |id| asked.push(id.to_string()))
+        {
             Resolved::Link(url) => Some(url),
             Resolved::TextOnly => None,
         }
@@ -444,8 +447,18 @@ fn sanitiser(links: &Arc<PageLinks>) -> ammonia::Builder<'static> {
 fn is_url_attribute(name: &str) -> bool {
     matches!(
         name,
-        "href" | "src" | "cite" | "action" | "formaction" | "data" | "poster" | "ping"
-            | "longdesc" | "background" | "xlink:href" | "srcset"
+        "href"
+            | "src"
+            | "cite"
+            | "action"
+            | "formaction"
+            | "data"
+            | "poster"
+            | "ping"
+            | "longdesc"
+            | "background"
+            | "xlink:href"
+            | "srcset"
     )
 }
 

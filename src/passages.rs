@@ -181,10 +181,7 @@ fn comments(text: &str) -> impl Iterator<Item = (usize, &str)> {
         let start = from + text[from..].find("<!--")?;
         let inner_start = start + 4;
         let (inner, next) = match text[inner_start..].find("-->") {
-            Some(end) => (
-                &text[inner_start..inner_start + end],
-                inner_start + end + 3,
-            ),
+            Some(end) => (&text[inner_start..inner_start + end], inner_start + end + 3),
             None => (&text[inner_start..], text.len()),
         };
         from = next;
@@ -509,7 +506,10 @@ mod tests {
         assert_eq!(m.public, "a\nb\nkept\n");
         assert!(m.problems.is_empty());
         assert_eq!(m.withheld.len(), 1);
-        assert_eq!((m.withheld[0].offset, m.withheld[0].reason.as_str()), (2, "TLP:AMBER"));
+        assert_eq!(
+            (m.withheld[0].offset, m.withheld[0].reason.as_str()),
+            (2, "TLP:AMBER")
+        );
     }
 
     #[test]
@@ -566,7 +566,10 @@ mod tests {
             let m = strip(&body);
             assert_eq!(m.public, "a\nb\n", "{line}");
             assert_eq!(m.problems.len(), 1, "{line}");
-            assert!((2..2 + line.len()).contains(&m.problems[0].offset), "{line}");
+            assert!(
+                (2..2 + line.len()).contains(&m.problems[0].offset),
+                "{line}"
+            );
         }
         // Other comments, and prose naming a colour, are left alone.
         for body in [
@@ -588,7 +591,10 @@ mod tests {
         };
         assert_eq!(meant(" RED "), "<!-- TLP:RED -->");
         assert_eq!(meant(" END RED "), "<!-- /TLP -->");
-        assert_eq!(meant(" \u{422}LP:amber+strict "), "<!-- TLP:AMBER+STRICT -->");
+        assert_eq!(
+            meant(" \u{422}LP:amber+strict "),
+            "<!-- TLP:AMBER+STRICT -->"
+        );
         assert_eq!(meant(" / \u{422}LP "), "<!-- /TLP -->");
         assert_eq!(meant(" white "), "<!-- TLP:WHITE -->");
         assert_eq!(classify(" TLP:Amber "), Comment::Open("Amber".into()));
@@ -609,7 +615,10 @@ mod tests {
         assert_eq!(found.len(), 2);
         assert_eq!(found[0].offset, 6);
         assert_eq!(found[1].comment, Comment::Close);
-        assert_eq!(markers_in("<!-- \u{422}LP:RED -->")[0].comment, Comment::LookAlike("<!-- TLP:RED -->"));
+        assert_eq!(
+            markers_in("<!-- \u{422}LP:RED -->")[0].comment,
+            Comment::LookAlike("<!-- TLP:RED -->")
+        );
         assert_eq!(markers_in("a\n<!--\nTLP:RED\n-->").len(), 1);
         assert!(markers_in("plain <!-- note --> TLP:WHITE").is_empty());
     }

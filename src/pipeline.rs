@@ -158,7 +158,10 @@ fn prepare(
     }
     let mut settings = checked.settings;
     if let Some(url) = &options.base_url {
-        let configured = std::mem::replace(&mut settings.base_url, url.trim_end_matches('/').to_string());
+        let configured = std::mem::replace(
+            &mut settings.base_url,
+            url.trim_end_matches('/').to_string(),
+        );
         settings.other_base_urls.push(configured);
     }
     let (register, summary) = public::filter(checked.register, options.today);

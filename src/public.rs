@@ -21,9 +21,9 @@
 //! - status is derived from public decisions only, so a withheld final
 //!   decision leaves a request `decided`.
 
+use crate::attachments::Attachment;
 use crate::classification::Tlp;
 use crate::date::Date;
-use crate::attachments::Attachment;
 use crate::record::{Decision, Request};
 use crate::status::{self, Status};
 use crate::validate::Register;

@@ -128,19 +128,33 @@ fn screen_record(screen: &Screen, links: &Arc<LinkPolicy>, r: &RecordText<'_>) -
     out
 }
 
-fn field_diagnostic(screen: &Screen, origin: &Origin, field: &FieldText, f: &Finding) -> Diagnostic {
+fn field_diagnostic(
+    screen: &Screen,
+    origin: &Origin,
+    field: &FieldText,
+    f: &Finding,
+) -> Diagnostic {
     let at = texts::locate_in_value(&origin.text, field.offset, &field.text, f.at());
     report(screen, f, &origin.path, Some(&field.field)).place(origin.error(at, ""))
 }
 
-fn attachment_findings(screen: &Screen, origin: &Origin, path: &Path, content: &Content) -> Vec<Diagnostic> {
+fn attachment_findings(
+    screen: &Screen,
+    origin: &Origin,
+    path: &Path,
+    content: &Content,
+) -> Vec<Diagnostic> {
     match content {
         Content::Text(text) => screen
             .scan(text, Scope::ALL)
             .iter()
             .map(|f| {
-                report(screen, f, &origin.path, None)
-                    .place(Diagnostic::error(path, text, f.at(), ""))
+                report(screen, f, &origin.path, None).place(Diagnostic::error(
+                    path,
+                    text,
+                    f.at(),
+                    "",
+                ))
             })
             .collect(),
         Content::Printable(runs) => screen

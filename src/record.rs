@@ -5,20 +5,20 @@
 //! [`Decision`]. Everything that can be said about one record alone is said
 //! here; rules across records live in `validate`.
 
+use crate::attachments::{self, Attachment};
 use crate::classification::Tlp;
 use crate::date::Date;
 use crate::diagnostic::{Diagnostic, Message};
 use crate::frontmatter;
-use crate::attachments::{self, Attachment};
 use crate::load::{FolderFile, RecordKind, SourceFile};
 use crate::texts::{self, FrontMatterText};
 use crate::vocabulary::{DecisionKind, MITIGATION_PREFIXES, Outcome, Reason, RequestType, Stage};
 use regex::Regex;
 use serde::Deserialize;
-use toml::de::DeTable;
 use std::path::PathBuf;
 use std::sync::LazyLock;
 use toml::Spanned;
+use toml::de::DeTable;
 use toml::value::Datetime;
 
 /// The request id syntax of the format (section 3.1).
@@ -347,22 +347,26 @@ pub fn parse(file: SourceFile, extra_devices: &[String]) -> Parsed {
             front = texts::walk(&table, toml_offset);
             ctx.front_matter_text(&table, &front);
             match file.kind {
-                RecordKind::Request => match RequestFields::deserialize(toml::de::Deserializer::from(table)) {
-                    Ok(fields) => ctx
-                        .request(fields, file.folder, extra_devices)
-                        .map(|r| Record::Request(Box::new(r))),
-                    Err(e) => {
-                        ctx.toml_error(&e);
-                        None
+                RecordKind::Request => {
+                    match RequestFields::deserialize(toml::de::Deserializer::from(table)) {
+                        Ok(fields) => ctx
+                            .request(fields, file.folder, extra_devices)
+                            .map(|r| Record::Request(Box::new(r))),
+                        Err(e) => {
+                            ctx.toml_error(&e);
+                            None
+                        }
                     }
-                },
-                RecordKind::Decision => match DecisionFields::deserialize(toml::de::Deserializer::from(table)) {
-                    Ok(fields) => ctx.decision(fields).map(|d| Record::Decision(Box::new(d))),
-                    Err(e) => {
-                        ctx.toml_error(&e);
-                        None
+                }
+                RecordKind::Decision => {
+                    match DecisionFields::deserialize(toml::de::Deserializer::from(table)) {
+                        Ok(fields) => ctx.decision(fields).map(|d| Record::Decision(Box::new(d))),
+                        Err(e) => {
+                            ctx.toml_error(&e);
+                            None
+                        }
                     }
-                },
+                }
             }
         }
     };
@@ -739,22 +743,28 @@ impl Checker<'_> {
             if !crate::load::is_safe_file_name(name) || name.eq_ignore_ascii_case("index.html") {
                 self.error(
                     at,
-                    Message::new("").quote(name).text(
-                        " cannot be published under this name: attachment names become URLs",
-                    ),
+                    Message::new("")
+                        .quote(name)
+                        .text(" cannot be published under this name: attachment names become URLs"),
                     "rename the file with letters, digits, `.`, `-` and `_` only (not index.html), \
                      e.g. `triage-notes.pdf`",
                 );
                 continue;
             }
             if found.iter().any(|a: &Attachment| &a.name == name) {
-                self.error(at, Message::new("").quote(name).text(" is listed twice"), "list each file once");
+                self.error(
+                    at,
+                    Message::new("").quote(name).text(" is listed twice"),
+                    "list each file once",
+                );
                 continue;
             }
             let Some(i) = files.iter().position(|f| &f.name == name) else {
                 self.error(
                     at,
-                    Message::new("").quote(name).text(" is listed but is not in the record's folder"),
+                    Message::new("")
+                        .quote(name)
+                        .text(" is listed but is not in the record's folder"),
                     "put the file beside index.md, or correct the name (names are case-sensitive)",
                 );
                 continue;
@@ -765,7 +775,9 @@ impl Checker<'_> {
                 _ => {
                     self.error(
                         self.at(entry),
-                        Message::new("the attachment ").quote(name).text(" has no `title`"),
+                        Message::new("the attachment ")
+                            .quote(name)
+                            .text(" has no `title`"),
                         "add `title = \"...\"`: what readers see in the list of attachments",
                     );
                     continue;

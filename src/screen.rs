@@ -203,7 +203,9 @@ impl Screen {
         let mut found = Vec::new();
         if let Some(ac) = &self.automaton {
             for m in ac.find_overlapping_iter(text) {
-                if let Some(f) = self.confirm(text, m.start(), m.end(), m.pattern().as_usize(), scope) {
+                if let Some(f) =
+                    self.confirm(text, m.start(), m.end(), m.pattern().as_usize(), scope)
+                {
                     found.push(f);
                 }
             }
@@ -228,7 +230,14 @@ impl Screen {
 
     /// A hit of the automaton, as a finding when it stands as whole words
     /// (and, for a declared value, its other words follow).
-    fn confirm(&self, text: &str, start: usize, end: usize, pattern: usize, scope: Scope) -> Option<Finding> {
+    fn confirm(
+        &self,
+        text: &str,
+        start: usize,
+        end: usize,
+        pattern: usize,
+        scope: Scope,
+    ) -> Option<Finding> {
         if text[..start].chars().next_back().is_some_and(is_word_char) {
             return None;
         }
@@ -242,7 +251,13 @@ impl Screen {
             }
             Target::Declared(i, rest) => {
                 let end = follows(text, end, rest)?;
-                (Finding::Declared { at: start, value: *i }, end)
+                (
+                    Finding::Declared {
+                        at: start,
+                        value: *i,
+                    },
+                    end,
+                )
             }
         };
         let boundary = !text[end..].chars().next().is_some_and(is_word_char)
@@ -289,7 +304,10 @@ mod tests {
                 declared("phone", "0161 496 0372"),
                 declared("email", "wilfred.ashby@example.net"),
             ],
-            &["ssc@example.org".to_string(), "+44 20 7090 1000".to_string()],
+            &[
+                "ssc@example.org".to_string(),
+                "+44 20 7090 1000".to_string(),
+            ],
         )
     }
 

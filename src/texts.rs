@@ -196,11 +196,7 @@ pub fn reserved_keys_in_extra(
     table: &Spanned<DeTable<'_>>,
     toml_offset: usize,
 ) -> Vec<(usize, String)> {
-    let Some((_, extra)) = table
-        .get_ref()
-        .iter()
-        .find(|(k, _)| k.get_ref() == "extra")
-    else {
+    let Some((_, extra)) = table.get_ref().iter().find(|(k, _)| k.get_ref() == "extra") else {
         return Vec::new();
     };
     let DeValue::Table(extra) = extra.get_ref() else {
@@ -216,7 +212,11 @@ pub fn reserved_keys_in_extra(
 /// The passage markers, and things that look like them, in one
 /// front-matter string: each is an error, since a value is published
 /// whole and cannot hold a withheld passage.
-pub fn marker_problems(origin_path: &std::path::Path, file_text: &str, field: &FieldText) -> Vec<Diagnostic> {
+pub fn marker_problems(
+    origin_path: &std::path::Path,
+    file_text: &str,
+    field: &FieldText,
+) -> Vec<Diagnostic> {
     passages::markers_in(&field.text)
         .into_iter()
         .map(|found| {
@@ -314,11 +314,22 @@ list = ["x", { y = "z" }]
         ] {
             assert!(fields.contains(&want), "{want:?} not in {fields:?}");
         }
-        assert!(!fields.iter().any(|f| f.1 == "Withheld" || f.1 == "A. Person"));
-        let declared: Vec<_> = found.declared.iter().map(|d| (d.table, d.key, d.value.as_str())).collect();
+        assert!(
+            !fields
+                .iter()
+                .any(|f| f.1 == "Withheld" || f.1 == "A. Person")
+        );
+        let declared: Vec<_> = found
+            .declared
+            .iter()
+            .map(|d| (d.table, d.key, d.value.as_str()))
+            .collect();
         assert_eq!(
             declared,
-            [("proposer", "email", "a@example.org"), ("proposer", "name", "A. Person")]
+            [
+                ("proposer", "email", "a@example.org"),
+                ("proposer", "name", "A. Person")
+            ]
         );
         // Offsets point at the value in the text.
         let title = &found.texts.iter().find(|t| t.field == "title").unwrap();

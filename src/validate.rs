@@ -300,7 +300,9 @@ fn refresh(
     Looked {
         was_kept: kept.is_some(),
         read_again: true,
-        file: Arc::new(read_file(file, stamp, devices)),
+        // An entry read while its record or a file of its folder was still
+        // changing cannot be trusted next time: read again then.
+        file: Arc::new(read_file(file, stamp.filter(|_| folder_settled), devices)),
     }
 }
 
@@ -410,21 +412,32 @@ impl RecordTexts<'_> {
         for (r, f) in &self.requests {
             let public = public::request_is_public(r);
             if public {
-                let attachments = r.attachments.iter().filter(|a| public::attachment_is_public(a, true));
-                targets.insert(&r.id, PublicTarget {
-                    id: r.id.clone(),
-                    report: false,
-                    attachments: attachments.map(|a| a.name.clone()).collect(),
-                });
+                let attachments = r
+                    .attachments
+                    .iter()
+                    .filter(|a| public::attachment_is_public(a, true));
+                targets.insert(
+                    &r.id,
+                    PublicTarget {
+                        id: r.id.clone(),
+                        report: false,
+                        attachments: attachments.map(|a| a.name.clone()).collect(),
+                    },
+                );
             } else {
                 records.withheld_ids.push(r.id.clone());
             }
-            records.records.push(record(&r.origin, public, format!("/requests/{}/", r.id), f));
+            records
+                .records
+                .push(record(&r.origin, public, format!("/requests/{}/", r.id), f));
         }
         for (d, f) in &self.decisions {
             let public = public::decision_is_public(d, targets.contains_key(d.request.as_str()));
             let is_final = d.kind == DecisionKind::Final;
-            if public && is_final && let Some(t) = targets.get_mut(d.request.as_str()) {
+            if public
+                && is_final
+                && let Some(t) = targets.get_mut(d.request.as_str())
+            {
                 t.report = true;
             }
             let section = if is_final { "reports" } else { "requests" };
@@ -433,7 +446,9 @@ impl RecordTexts<'_> {
         }
         for (u, f) in &self.unreadable {
             records.withheld_ids.extend(u.id.clone());
-            records.records.push(record(&u.origin, false, String::new(), f));
+            records
+                .records
+                .push(record(&u.origin, false, String::new(), f));
         }
         records.links = LinkPolicy::new(targets.into_values(), base_urls);
         records

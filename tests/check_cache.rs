@@ -267,8 +267,15 @@ fn every_kind_of_change_gives_what_a_fresh_check_gives() {
     site.remove("requests/link.md");
     site.same(&mut cache, "extra files removed");
 
-    // An attachment added to a folder record.
+    // A file added to a folder record: an error until the record lists it.
     site.write("requests/URC-2020-002/added.txt", "evidence");
+    let now = site.same(&mut cache, "unlisted file added");
+    assert!(now.has(&["added.txt:1:1: `added.txt` is in a folder record but not listed"]));
+    site.edit(
+        "requests/URC-2020-002/index.md",
+        "[[attachments]]",
+        "[[attachments]]\nfile = \"added.txt\"\ntitle = \"Added\"\nclassification = \"TLP:CLEAR\"\n\n[[attachments]]",
+    );
     let checked = check_cached(&site.content, &mut cache);
     let folder = checked
         .register
@@ -277,7 +284,16 @@ fn every_kind_of_change_gives_what_a_fresh_check_gives() {
         .find(|r| r.id == "URC-2020-002")
         .expect("the folder record");
     assert!(folder.attachments.iter().any(|a| a.name == "added.txt"));
-    site.same(&mut cache, "attachment added");
+    site.same(&mut cache, "attachment listed");
+    // Its text is checked like a body: an e-mail address in it is an error.
+    site.write(
+        "requests/URC-2020-002/added.txt",
+        "write to a.person@example.com",
+    );
+    let now = site.same(&mut cache, "attachment edited");
+    assert!(now.has(&["added.txt:1:10: published text holds an e-mail address"]));
+    site.write("requests/URC-2020-002/added.txt", "evidence");
+    site.same(&mut cache, "attachment mended");
 
     // A decision's date, which orders the decisions.
     site.edit(
@@ -332,9 +348,21 @@ fn unchanged_files_come_from_the_cache_and_every_change_is_seen() {
     site.same(&mut cache, "nothing changed");
     assert_eq!(cache.files_reread(), 0, "nothing changed, nothing read");
 
-    // An attachment added beside an unchanged index.md.
+    // A file added beside an unchanged index.md.
     site.write("requests/URC-2020-002/added.txt", "evidence");
-    site.same(&mut cache, "attachment added");
+    site.same(&mut cache, "file added");
+    assert_eq!(cache.files_reread(), 1, "the folder record alone");
+    // The new file's times prove nothing yet: its record is read again
+    // until they do, then taken from the cache.
+    site.same(&mut cache, "file still recent");
+    assert_eq!(cache.files_reread(), 1, "the folder record alone");
+    std::thread::sleep(TRUST_AFTER + std::time::Duration::from_millis(200));
+    site.same(&mut cache, "file settled");
+    assert_eq!(cache.files_reread(), 1, "read once more, now trusted");
+    site.same(&mut cache, "nothing changed since");
+    assert_eq!(cache.files_reread(), 0);
+    site.remove("requests/URC-2020-002/added.txt");
+    site.same(&mut cache, "file removed");
     assert_eq!(cache.files_reread(), 1, "the folder record alone");
 
     // A same-size edit whose modification time is put back, checked at

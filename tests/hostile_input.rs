@@ -655,6 +655,7 @@ fn attachment_names_with_spaces_or_unicode_are_refused_with_a_located_error() {
         "back\\slash.txt",
         "ünï.txt",
     ] {
+        // Not listed: never published, and an error that names the file.
         let site = Site::new();
         site.write(
             "requests/ATT-1/index.md",
@@ -664,12 +665,39 @@ fn attachment_names_with_spaces_or_unicode_are_refused_with_a_located_error() {
         let run = site.build();
         assert_refused(&site, &run, 1, name);
         assert!(
-            run.stderr.contains("attachment names may use")
+            run.stderr.contains("not listed under [[attachments]]")
                 && run.stderr.contains("requests/ATT-1/"),
             "{name:?}: no located error\n{}",
             run.stderr
         );
+        // Listed: refused where it is listed.
+        let site = Site::new();
+        site.write(
+            "requests/ATT-1/index.md",
+            listing_attachment(
+                &request("ATT-1", "Attachments", "Org", "## Issue\n\nx\n"),
+                name,
+            ),
+        );
+        site.write(&format!("requests/ATT-1/{name}"), "attachment\n");
+        let run = site.build();
+        assert_refused(&site, &run, 1, name);
+        assert!(
+            run.stderr.contains("cannot be published under this name")
+                && run.stderr.contains("requests/ATT-1/index.md:"),
+            "{name:?}: no located error\n{}",
+            run.stderr
+        );
     }
+}
+
+/// A request's text with `name` listed as a public attachment.
+fn listing_attachment(request: &str, name: &str) -> String {
+    let listing = format!(
+        "[[attachments]]\nfile = {}\ntitle = \"Attachment\"\nclassification = \"TLP:CLEAR\"\n\n[[history]]",
+        toml::Value::String(name.to_string())
+    );
+    request.replacen("[[history]]", &listing, 1)
 }
 
 #[test]
@@ -680,26 +708,25 @@ fn an_attachment_cannot_replace_a_page_of_the_site() {
     // too: on a case-insensitive disk it is the same file.
     for name in ["index.html", "INDEX.HTML"] {
         let site = Site::new();
-        site.write(
-            "requests/ATT-2/index.md",
-            request(
-                "ATT-2",
-                "Attachment named like the page",
-                "Org",
-                "## Issue\n\nx\n",
-            ),
+        let text = request(
+            "ATT-2",
+            "Attachment named like the page",
+            "Org",
+            "## Issue\n\nx\n",
         );
+        site.write("requests/ATT-2/index.md", listing_attachment(&text, name));
         site.write(
             &format!("requests/ATT-2/{name}"),
             "<script>alert('ATTACHED-PAGE')</script>\n",
         );
         let run = site.build();
+        let listed_at = line_of(&listing_attachment(&text, name), "file = ");
         assert_located(
             &site,
             &run,
-            &format!("requests/ATT-2/{name}"),
-            "1:1",
-            "cannot be named",
+            "requests/ATT-2/index.md",
+            &format!("{listed_at}:8"),
+            "cannot be published under this name",
         );
     }
 }

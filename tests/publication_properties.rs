@@ -760,6 +760,19 @@ fn write_site(plan: &SitePlan, root: &std::path::Path) -> (Vec<Known>, Canaries)
             }
         }
         let decided_day = day;
+        // A folder record lists its attachments: every file but the hidden one.
+        let mut attachments = Vec::new();
+        for _ in 0..r.folder.unwrap_or(0) {
+            let name = format!("{}.txt", w.canaries.next(public).to_lowercase());
+            let inside = w.canaries.next(public);
+            let _ = writeln!(
+                t,
+                "\n[[attachments]]\nfile = {}\ntitle = \"Evidence {}\"\nclassification = \"TLP:CLEAR\"",
+                toml_str(&name),
+                w.canaries.next(public)
+            );
+            attachments.push((name, inside));
+        }
         t.push_str("+++\n");
         let body = w.body(
             &r.body,
@@ -768,12 +781,10 @@ fn write_site(plan: &SitePlan, root: &std::path::Path) -> (Vec<Known>, Canaries)
         );
         t.push_str(&body);
         match r.folder {
-            Some(n) => {
+            Some(_) => {
                 let dir = format!("requests/{}", k.id);
                 write(&content, &format!("{dir}/index.md"), &t);
-                for _ in 0..n {
-                    let name = format!("{}.txt", w.canaries.next(public).to_lowercase());
-                    let inside = w.canaries.next(public);
+                for (name, inside) in &attachments {
                     write(&content, &format!("{dir}/{name}"), format!("{inside}\n"));
                 }
                 // Hidden files are never published.
