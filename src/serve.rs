@@ -10,16 +10,25 @@
 //! `/__register/status`: it reloads the page when a rebuild succeeded, and
 //! shows the errors over the page when one failed (the last good build
 //! stays served).
+//!
+//! The preview talks only to this machine. The socket is bound to
+//! 127.0.0.1, and every request must name it in its `Host` header: a page
+//! elsewhere can point its own host name at 127.0.0.1 (DNS rebinding) and
+//! read whatever the browser fetches from there, but its requests carry
+//! its own name, and get 421 and nothing else. What a browser is told
+//! about a failed build comes from [`Diagnostic::redacted`] only: where
+//! each problem is and how to fix it, never a value quoted from the
+//! content. The terminal gets the whole report.
 
 use crate::date::Date;
-use crate::diagnostic::{self, Format};
+use crate::diagnostic::{self, Diagnostic, Format, Message, RedactedDiagnostic};
 use crate::pipeline::{self, BuildError, BuildOptions};
 use crate::render::{Contents, OutputFile};
 use std::collections::{BTreeMap, HashMap};
 use std::fmt;
 use std::io::ErrorKind;
 use std::net::{SocketAddr, TcpListener};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::thread::JoinHandle;
@@ -71,8 +80,11 @@ const RELOAD_JS: &str = r#"// register serve: reloads the page after a rebuild, 
     shownKey = "";
   }
 
+  // Each error is {at, help}: where it is and what is wrong, and how to
+  // fix it, with every value quoted from the content already replaced by
+  // the server (the page may be open on a shared screen).
   function show(errors) {
-    var key = errors.join("\n");
+    var key = JSON.stringify(errors);
     if (key === hiddenKey || (box && key === shownKey)) return;
     hide();
     addStyle();
@@ -91,8 +103,14 @@ const RELOAD_JS: &str = r#"// register serve: reloads the page after a rebuild, 
     errors.forEach(function (e) {
       var item = document.createElement("li");
       var code = document.createElement("code");
-      code.textContent = e;
+      code.textContent = String(e.at);
       item.appendChild(code);
+      if (e.help) {
+        var help = document.createElement("code");
+        help.className = "register-serve-help";
+        help.textContent = "help: " + e.help;
+        item.appendChild(help);
+      }
       list.appendChild(item);
     });
     var button = document.createElement("button");
@@ -174,6 +192,10 @@ const RELOAD_CSS: &str = r#"/* register serve: the box that shows a failed rebui
   color: inherit;
   background: none;
 }
+#register-serve-errors .register-serve-help {
+  display: block;
+  padding-left: 1.5rem;
+}
 #register-serve-errors button {
   font: inherit;
   padding: 0.25rem 0.75rem;
@@ -254,8 +276,9 @@ struct State {
     site: Option<Arc<Site>>,
     /// Bumped by each successful build; 0 before the first.
     generation: u64,
-    /// Errors of the last build when it failed; empty when it succeeded.
-    errors: Vec<String>,
+    /// Errors of the last build when it failed, as a browser may see
+    /// them; empty when it succeeded.
+    errors: Vec<RedactedDiagnostic>,
 }
 
 struct Shared {
@@ -264,6 +287,8 @@ struct Shared {
     cache: Mutex<pipeline::BuildCache>,
     build: BuildOptions,
     watched: Vec<PathBuf>,
+    /// The `Host` headers answered: see [`allowed_hosts`].
+    hosts: [String; 3],
     log: bool,
 }
 
@@ -321,6 +346,7 @@ impl Server {
                 root.join("templates"),
                 root.join("themes"),
             ],
+            hosts: allowed_hosts(addr.port()),
             log: options.log,
         });
         // Taken before the first build, so no change made during it is missed.
@@ -497,24 +523,7 @@ fn rebuild(shared: &Shared) {
             }
         }
         Err(e) => {
-            let (errors, report) = match e {
-                BuildError::Content(diagnostics) => {
-                    let errors: Vec<String> = diagnostics
-                        .iter()
-                        .filter(|d| d.is_error())
-                        .map(|d| d.redacted().at)
-                        .collect();
-                    (errors, diagnostic::format(&diagnostics, Format::Human))
-                }
-                BuildError::Theme(m) => {
-                    (vec![format!("theme: {m}")], format!("error: theme: {m}\n"))
-                }
-                BuildError::Io(m) => (vec![m.clone()], format!("error: {m}\n")),
-            };
-            let mut errors = errors;
-            if errors.is_empty() {
-                errors.push("the build failed".to_string());
-            }
+            let (errors, report) = failure(&shared.build.content, e);
             let count = errors.len();
             let had_site = {
                 let mut state = shared.state();
@@ -538,6 +547,55 @@ fn rebuild(shared: &Shared) {
     }
 }
 
+/// The fix of a failure whose details only the terminal shows.
+const SEE_TERMINAL: &str =
+    "the terminal running `register serve` says where and why; fix it and save";
+
+/// A failed build as the keeper's terminal gets it (the whole report) and
+/// as a browser may get it: its errors, each through
+/// [`Diagnostic::redacted`], so no value quoted from the content leaves
+/// the terminal.
+fn failure(content: &Path, error: BuildError) -> (Vec<RedactedDiagnostic>, String) {
+    let (diagnostics, report) = match error {
+        BuildError::Content(diagnostics) => {
+            let report = diagnostic::format(&diagnostics, Format::Human);
+            (diagnostics, report)
+        }
+        BuildError::Theme(m) => (
+            vec![other_failure(
+                "templates",
+                "the theme or one of its templates could not be used",
+            )],
+            format!("error: theme: {m}\n"),
+        ),
+        BuildError::Io(m) => (
+            vec![other_failure(
+                content,
+                "the content folder could not be read",
+            )],
+            format!("error: {m}\n"),
+        ),
+    };
+    let mut errors: Vec<RedactedDiagnostic> = diagnostics
+        .iter()
+        .filter(|d| d.is_error())
+        .map(Diagnostic::redacted)
+        .collect();
+    if errors.is_empty() {
+        errors.push(other_failure(content, "the build failed").redacted());
+    }
+    (errors, report)
+}
+
+/// A failure that is not a problem in one record (a theme that does not
+/// load or render, a folder that cannot be read), in the generator's own
+/// words only: the underlying message is Tera's or the system's, free text
+/// that may quote a page's values or a record's path, so it stays on the
+/// terminal.
+fn other_failure(file: impl AsRef<Path>, what: &str) -> Diagnostic {
+    Diagnostic::file_error(file.as_ref(), Message::new(what)).with_help(SEE_TERMINAL)
+}
+
 /// A response before it is sent.
 #[derive(Debug)]
 struct Reply {
@@ -558,9 +616,51 @@ impl Reply {
     }
 }
 
+/// The `Host` headers a request may carry: this server's address as a
+/// browser on this machine writes it. Any other name is a page elsewhere
+/// that pointed its own host name at 127.0.0.1 (DNS rebinding), and an
+/// address without the port may be another server's.
+fn allowed_hosts(port: u16) -> [String; 3] {
+    [
+        format!("127.0.0.1:{port}"),
+        format!("localhost:{port}"),
+        format!("[::1]:{port}"),
+    ]
+}
+
+/// True when the request has exactly one `Host` header and it is one of
+/// `allowed` (case aside). None, or several, fail closed: HTTP/1.0 does
+/// not require the header, and which of two a proxy would believe is
+/// anyone's guess.
+fn host_allowed(headers: &[tiny_http::Header], allowed: &[String]) -> bool {
+    let mut hosts = headers.iter().filter(|h| h.field.equiv("Host"));
+    match (hosts.next(), hosts.next()) {
+        (Some(host), None) => allowed
+            .iter()
+            .any(|a| a.eq_ignore_ascii_case(host.value.as_str())),
+        _ => false,
+    }
+}
+
+/// The answer to a request for another host: which hosts are served, and
+/// nothing of the site.
+fn misdirected(allowed: &[String]) -> Reply {
+    Reply::text(
+        421,
+        &format!(
+            "421 Misdirected Request: register serve answers only to {}\n",
+            allowed.join(", ")
+        ),
+    )
+}
+
 fn answer(shared: &Shared, request: tiny_http::Request) {
     let method = request.method().clone();
-    let reply = respond(shared, &method, request.url());
+    let reply = if host_allowed(request.headers(), &shared.hosts) {
+        respond(shared, &method, request.url())
+    } else {
+        misdirected(&shared.hosts)
+    };
     let mut response = tiny_http::Response::from_data(reply.body).with_status_code(reply.status);
     let mut headers: Vec<(&str, &str)> = vec![
         ("Content-Type", reply.content_type),
@@ -676,11 +776,25 @@ fn html_reply(status: u16, html: &[u8], generation: u64) -> Reply {
     }
 }
 
-fn file_reply(status: u16, path: &str, contents: &Contents, generation: u64) -> Reply {
+/// A file of the site. An attachment is read from the content folder
+/// when asked for; if that fails, the browser is told so in the
+/// generator's words, and the terminal which file and why.
+fn file_reply(
+    shared: &Shared,
+    status: u16,
+    path: &str,
+    contents: &Contents,
+    generation: u64,
+) -> Reply {
     let bytes = match contents {
         Contents::Copy(source) => match std::fs::read(source) {
             Ok(b) => std::borrow::Cow::Owned(b),
-            Err(e) => return Reply::text(500, &format!("cannot read {}: {e}\n", source.display())),
+            Err(e) => {
+                if shared.log {
+                    eprintln!("[{} UTC] cannot read {}: {e}", clock(), source.display());
+                }
+                return Reply::text(500, &format!("a file could not be read: {SEE_TERMINAL}\n"));
+            }
         },
         made => std::borrow::Cow::Borrowed(made.bytes().unwrap_or_default()),
     };
@@ -696,12 +810,18 @@ fn file_reply(status: u16, path: &str, contents: &Contents, generation: u64) -> 
     }
 }
 
+/// One error of the page served while no build has succeeded yet: where
+/// it is and what is wrong, then the fix, both already redacted.
+fn no_site_item(error: &RedactedDiagnostic) -> String {
+    let help = error.help.as_deref().map_or(String::new(), |h| {
+        format!("<br><code>help: {}</code>", html_escape(h))
+    });
+    format!("<li><code>{}</code>{help}</li>", html_escape(&error.at))
+}
+
 /// The page served while no build has succeeded yet.
-fn no_site_page(errors: &[String]) -> String {
-    let items: String = errors
-        .iter()
-        .map(|e| format!("<li><code>{}</code></li>", html_escape(e)))
-        .collect();
+fn no_site_page(errors: &[RedactedDiagnostic]) -> String {
+    let items: String = errors.iter().map(no_site_item).collect();
     format!(
         "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\
          <title>The site could not be built</title></head><body><main>\
@@ -764,7 +884,7 @@ fn respond(shared: &Shared, method: &tiny_http::Method, url: &str) -> Reply {
         rel.to_string()
     };
     if let Some(contents) = site.files.get(&key) {
-        return file_reply(200, &key, contents, generation);
+        return file_reply(shared, 200, &key, contents, generation);
     }
     if !rel.is_empty()
         && !rel.ends_with('/')
@@ -778,7 +898,7 @@ fn respond(shared: &Shared, method: &tiny_http::Method, url: &str) -> Reply {
         };
     }
     match site.files.get("404.html") {
-        Some(contents) => file_reply(404, "404.html", contents, generation),
+        Some(contents) => file_reply(shared, 404, "404.html", contents, generation),
         None => Reply::text(404, "not found\n"),
     }
 }
@@ -820,12 +940,13 @@ mod tests {
         body: String,
     }
 
-    fn get(addr: SocketAddr, path: &str) -> Got {
+    /// Sends `request` as it is and reads the whole answer.
+    fn send(addr: SocketAddr, request: &str) -> Got {
         let mut stream = TcpStream::connect(addr).unwrap();
         stream
             .set_read_timeout(Some(Duration::from_secs(20)))
             .unwrap();
-        write!(stream, "GET {path} HTTP/1.0\r\nHost: {addr}\r\n\r\n").unwrap();
+        stream.write_all(request.as_bytes()).unwrap();
         let mut raw = Vec::new();
         stream.read_to_end(&mut raw).unwrap();
         let raw = String::from_utf8_lossy(&raw).into_owned();
@@ -842,16 +963,28 @@ mod tests {
         }
     }
 
+    /// A GET as a browser on this machine sends it.
+    fn get(addr: SocketAddr, path: &str) -> Got {
+        send(
+            addr,
+            &format!("GET {path} HTTP/1.0\r\nHost: {addr}\r\n\r\n"),
+        )
+    }
+
+    /// The generation and each error's `at`.
     fn status(addr: SocketAddr) -> (u64, Vec<String>) {
-        let got = get(addr, "/__register/status");
-        let v: serde_json::Value = serde_json::from_str(&got.body).unwrap();
+        let v = status_json(addr);
         let errors = v["errors"]
             .as_array()
             .unwrap()
             .iter()
-            .map(|e| e.as_str().unwrap().to_string())
+            .map(|e| e["at"].as_str().unwrap().to_string())
             .collect();
         (v["generation"].as_u64().unwrap(), errors)
+    }
+
+    fn status_json(addr: SocketAddr) -> serde_json::Value {
+        serde_json::from_str(&get(addr, "/__register/status").body).unwrap()
     }
 
     fn wait_for(
@@ -987,6 +1120,287 @@ mod tests {
         assert!(home.body.contains(RELOAD_SCRIPT_TAG));
         assert!(home.body.contains("SCMR-2026-001.md:"));
         server.stop();
+    }
+
+    fn start(content: PathBuf) -> Server {
+        Server::start(Options {
+            content,
+            port: 0,
+            today: Date::parse("2026-03-01").unwrap(),
+            log: false,
+        })
+        .unwrap()
+    }
+
+    /// A site page, a request page, a redirect, a 404 and the server's own
+    /// files: a request for another host gets none of them.
+    const GUARDED: &[&str] = &[
+        "/",
+        "/requests/SCMR-2026-001/",
+        "/requests/SCMR-2026-001",
+        "/no/such/page.html",
+        "/__register/status",
+        "/__register/reload.js",
+        "/__register/reload.css",
+    ];
+
+    /// `GET path` with these header lines (each ending `\r\n`).
+    fn get_with(addr: SocketAddr, version: &str, path: &str, headers: &str) -> Got {
+        send(
+            addr,
+            &format!("GET {path} HTTP/{version}\r\n{headers}Connection: close\r\n\r\n"),
+        )
+    }
+
+    #[test]
+    fn requests_for_any_other_host_get_421_and_nothing_of_the_site() {
+        let (_dir, content) = tiny_site();
+        let server = start(content);
+        let addr = server.addr();
+        let port = addr.port();
+        let other = port.checked_add(1).unwrap_or(port - 1);
+        let refusal = format!(
+            "421 Misdirected Request: register serve answers only to \
+             127.0.0.1:{port}, localhost:{port}, [::1]:{port}\n"
+        );
+        let foreign = [
+            ("1.1", "Host: evil.example\r\n".to_string()),
+            ("1.1", format!("Host: evil.example:{port}\r\n")),
+            ("1.1", "Host: 127.0.0.1\r\n".to_string()),
+            ("1.1", format!("Host: 127.0.0.1:{other}\r\n")),
+            ("1.1", format!("Host: localhost.:{port}\r\n")),
+            ("1.1", format!("Host: 127.0.0.1:{port}.evil.example\r\n")),
+            ("1.0", String::new()),
+            ("1.1", String::new()),
+            (
+                "1.1",
+                format!("Host: 127.0.0.1:{port}\r\nHost: 127.0.0.1:{port}\r\n"),
+            ),
+            (
+                "1.1",
+                format!("Host: 127.0.0.1:{port}\r\nHost: evil.example\r\n"),
+            ),
+            (
+                "1.0",
+                format!("Host: evil.example\r\nHost: 127.0.0.1:{port}\r\n"),
+            ),
+        ];
+        for (version, headers) in &foreign {
+            for path in GUARDED {
+                let got = get_with(addr, version, path, headers);
+                let what = format!("GET {path} HTTP/{version} with {headers:?}");
+                assert_eq!(got.status, 421, "{what}: {}", got.body);
+                assert_eq!(got.body, refusal, "{what}");
+                assert!(got.head.contains("content-type: text/plain"), "{what}");
+                assert!(!got.head.contains("location:"), "{what}");
+                for (name, value) in SECURITY_HEADERS {
+                    let line = format!("{name}: {value}").to_ascii_lowercase();
+                    assert!(got.head.contains(&line), "{what}: no {name}");
+                }
+            }
+        }
+        // Refused before the method is looked at.
+        let post = send(
+            addr,
+            "POST / HTTP/1.0\r\nHost: evil.example\r\nContent-Length: 0\r\n\r\n",
+        );
+        assert_eq!(post.status, 421);
+
+        for host in [
+            format!("127.0.0.1:{port}"),
+            format!("localhost:{port}"),
+            format!("LOCALHOST:{port}"),
+            format!("[::1]:{port}"),
+        ] {
+            for (path, expected) in GUARDED.iter().zip([200, 200, 301, 404, 200, 200, 200]) {
+                let got = get_with(addr, "1.1", path, &format!("Host: {host}\r\n"));
+                assert_eq!(got.status, expected, "GET {path} for {host}: {}", got.body);
+            }
+            let home = get_with(addr, "1.0", "/", &format!("Host: {host}\r\n"));
+            assert!(home.body.contains("First title"), "{host}");
+        }
+        server.stop();
+    }
+
+    #[test]
+    fn host_names_are_compared_whole_and_case_aside() {
+        let allowed = allowed_hosts(8080);
+        let host = |value: &str| -> tiny_http::Header { format!("Host: {value}").parse().unwrap() };
+        let accept = |values: &[&str]| {
+            let headers: Vec<tiny_http::Header> = values.iter().map(|v| host(v)).collect();
+            host_allowed(&headers, &allowed)
+        };
+        assert!(accept(&["127.0.0.1:8080"]));
+        assert!(accept(&["LocalHost:8080"]));
+        assert!(accept(&["[::1]:8080"]));
+        assert!(!accept(&[]));
+        assert!(!accept(&["localhost:8080", "localhost:8080"]));
+        assert!(!accept(&["localhost"]));
+        assert!(!accept(&["localhost:80800"]));
+        assert!(!accept(&["localhost:08080"]));
+        assert!(!accept(&["localhost.:8080"]));
+        assert!(!accept(&["[::1]"]));
+        assert!(!accept(&["::1:8080"]));
+        assert!(!accept(&["user@localhost:8080"]));
+    }
+
+    /// A request whose errors quote its values, each a canary: the
+    /// classification, a device, a related id and a passage label.
+    const CANARY_REQUEST: &str = "+++\nid = \"SCMR-2026-001\"\ntype = \"sc-modification\"\n\
+        title = \"First title\"\nclassification = \"CANARY-CLASS-7f3a\"\nsubmitted = 2026-01-05\n\
+        reasons = [\"lessons-learned\"]\ndevices = [\"CANARYDEV\"]\nrelated = [\"CANARY-9-9\"]\n\n\
+        [proposer]\norganisation = \"Example Meters Ltd\"\n\n\
+        [[history]]\ndate = 2026-01-05\nstage = \"submitted\"\n+++\n\n## Issue\n\n\
+        <!-- TLP:CANARYMARK -->\nSomething.\n<!-- /TLP -->\n";
+
+    /// A request whose TOML has a string where a date belongs: the
+    /// parser's message quotes the string.
+    const CANARY_TOML: &str = "+++\nid = \"SCMR-2026-002\"\ntype = \"sc-modification\"\n\
+        title = \"Second\"\nclassification = \"TLP:WHITE\"\nsubmitted = \"CANARY-TOML\"\n\
+        reasons = [\"lessons-learned\"]\n\n[proposer]\norganisation = \"Example Meters Ltd\"\n\n\
+        [[history]]\ndate = 2026-01-05\nstage = \"submitted\"\n+++\n\n## Issue\n\nSomething.\n";
+
+    #[test]
+    fn a_browser_learns_where_each_error_is_and_its_fix_but_no_value_from_the_content() {
+        let (_dir, content) = tiny_site();
+        std::fs::write(content.join("requests/SCMR-2026-001.md"), CANARY_REQUEST).unwrap();
+        std::fs::write(content.join("requests/SCMR-2026-002.md"), CANARY_TOML).unwrap();
+        // The terminal's report quotes every canary, so their absence
+        // below is the redaction's doing.
+        let checked = crate::validate::check(&content);
+        let report = diagnostic::format(&checked.diagnostics, Format::Human);
+        for canary in [
+            "CANARY-CLASS-7f3a",
+            "CANARYDEV",
+            "CANARY-9-9",
+            "CANARYMARK",
+            "CANARY-TOML",
+        ] {
+            assert!(report.contains(canary), "{canary} not in:\n{report}");
+        }
+        let expected: Vec<&Diagnostic> = checked
+            .diagnostics
+            .iter()
+            .filter(|d| d.is_error())
+            .collect();
+        assert_eq!(expected.len(), 5, "{report}");
+
+        let server = start(content);
+        let addr = server.addr();
+        let status = get(addr, "/__register/status");
+        let page = get(addr, "/");
+        assert_eq!(page.status, 503);
+        for got in [&status, &page] {
+            let all = format!("{}\n{}", got.head, got.body).to_ascii_lowercase();
+            assert!(
+                !all.contains("canary"),
+                "a canary reached the browser:\n{all}"
+            );
+        }
+        let doc: serde_json::Value = serde_json::from_str(&status.body).unwrap();
+        let sent = doc["errors"].as_array().unwrap();
+        assert_eq!(sent.len(), expected.len(), "{}", status.body);
+        for d in expected {
+            let place = format!("{}:{}:{}: error: ", d.file.display(), d.line, d.column);
+            let help = d
+                .help
+                .as_ref()
+                .expect("every canary error has a fix")
+                .redacted();
+            let error = sent
+                .iter()
+                .find(|e| e["at"].as_str().unwrap().starts_with(&place))
+                .unwrap_or_else(|| panic!("no {place} in {}", status.body));
+            assert_eq!(error["help"].as_str(), Some(help.as_str()), "{place}");
+            assert!(page.body.contains(&html_escape(&place)), "{place}");
+            let help_line = format!("<code>help: {}</code>", html_escape(&help));
+            assert!(page.body.contains(&help_line), "{help_line}");
+        }
+        server.stop();
+    }
+
+    #[test]
+    fn theme_and_folder_failures_reach_the_browser_in_the_generators_words_only() {
+        let tera = "rendering requests/CANARY-1/index.html with request.html: \
+                    Value `CANARY-VALUE` is out of range for `u8`";
+        for error in [BuildError::Theme(tera.into()), BuildError::Io(tera.into())] {
+            let (errors, report) = failure(Path::new("content"), error);
+            assert!(report.contains("CANARY-VALUE"), "the terminal gets it all");
+            assert_eq!(errors.len(), 1);
+            let sent = serde_json::to_string(&errors).unwrap();
+            assert!(!sent.contains("CANARY"), "{sent}");
+            assert_eq!(errors[0].help.as_deref(), Some(SEE_TERMINAL));
+        }
+        let (errors, _) = failure(Path::new("content"), BuildError::Content(vec![]));
+        assert_eq!(errors[0].at, "content:1:1: error: the build failed");
+    }
+
+    /// Runs [`RELOAD_JS`] in Node.js against a stand-in for the page and a
+    /// status with `errors`, and returns, per error shown, each line's
+    /// class and text.
+    fn overlay(errors: serde_json::Value) -> serde_json::Value {
+        const PAGE: &str = r#"
+            function el(tag) {
+              return { tagName: tag, children: [], className: "", textContent: "",
+                setAttribute() {}, addEventListener() {},
+                appendChild(c) { this.children.push(c); c.parent = this; return c; },
+                remove() { this.parent.children.splice(this.parent.children.indexOf(this), 1); } };
+            }
+            const body = el("body");
+            globalThis.document = { querySelector: () => null, getElementById: () => null,
+              createElement: el, head: el("head"), body };
+            globalThis.window = { setInterval() {}, location: { reload() {} } };
+            globalThis.fetch = () => Promise.resolve({ ok: true,
+              json: () => Promise.resolve(JSON.parse(process.env.STATUS)) });
+            (0, eval)(process.env.SCRIPT);
+            setTimeout(() => {
+              const box = body.children.find((c) => c.id === "register-serve-errors");
+              const list = box.children.find((c) => c.tagName === "ul");
+              console.log(JSON.stringify(list.children.map((li) =>
+                li.children.map((c) => [c.className, c.textContent]))));
+            }, 50);
+        "#;
+        let status = serde_json::json!({ "generation": 1, "errors": errors });
+        let out = match std::process::Command::new("node")
+            .args(["-e", PAGE])
+            .env("STATUS", status.to_string())
+            .env("SCRIPT", RELOAD_JS)
+            .output()
+        {
+            Ok(out) => out,
+            Err(e) if std::env::var("REGISTER_SKIP_BROWSER_TESTS").is_ok_and(|v| v == "1") => {
+                eprintln!("overlay test skipped: node cannot run ({e})");
+                return serde_json::Value::Null;
+            }
+            Err(e) => panic!("this test needs Node.js 20+ (`node`): {e}"),
+        };
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        serde_json::from_slice(&out.stdout).unwrap()
+    }
+
+    #[test]
+    fn the_overlay_shows_each_error_with_its_help_below() {
+        let shown = overlay(serde_json::json!([
+            { "at": "a.md:2:1: error: bad `…`", "help": "write `…` again" },
+            { "at": "b.md:1:1: error: no fix known" },
+        ]));
+        if shown.is_null() {
+            return;
+        }
+        assert_eq!(
+            shown,
+            serde_json::json!([
+                [
+                    ["", "a.md:2:1: error: bad `…`"],
+                    ["register-serve-help", "help: write `…` again"]
+                ],
+                [["", "b.md:1:1: error: no fix known"]],
+            ])
+        );
     }
 
     #[test]
