@@ -267,19 +267,70 @@ fn render_in_memory(
     })
 }
 
+/// The folders a build reads, which its output may not overlap: the
+/// content folder, the site's `templates/` and `themes/`, and the theme
+/// named in site.toml (`themes/<theme>/`, which a link could put anywhere).
+fn inputs(content: &Path, theme: &str) -> output::Inputs {
+    let root = site_root(content);
+    let mut read = vec![
+        (content.to_path_buf(), "the content folder"),
+        (root.join("templates"), "the site's templates folder"),
+    ];
+    // A name that is not one folder is an error the theme lookup reports.
+    if let [std::path::Component::Normal(name)] =
+        *Path::new(theme).components().collect::<Vec<_>>().as_slice()
+    {
+        read.push((
+            root.join("themes").join(name),
+            "the theme folder named in site.toml",
+        ));
+    }
+    read.push((root.join("themes"), "the site's themes folder"));
+    output::Inputs { root, read }
+}
+
+/// Refuses a site about to be swapped in when the build wrote a path that
+/// `output_keep` says is the user's: a mistake in site.toml, so reported
+/// against it, like the content errors (exit 1).
+fn refuse_kept_and_written(
+    staging: &output::Staging,
+    options: &BuildOptions,
+) -> Result<(), BuildError> {
+    let site_toml = options.content.join("site.toml");
+    let errors: Vec<Diagnostic> = staging
+        .keep_clashes()
+        .into_iter()
+        .map(|message| {
+            Diagnostic::file_error(&site_toml, message)
+                .with_help("remove it from output_keep, or keep your file at another path")
+        })
+        .collect();
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(BuildError::Content(errors))
+    }
+}
+
 /// The whole build: renders straight into a staging folder beside
 /// `output` and swaps it in only when every file is written. On any error
-/// the previous site in `output` is left exactly as it was.
+/// the previous site in `output` is left exactly as it was. The output is
+/// checked before anything is read, so a bad `--output` is reported first.
 pub fn build_site(options: &BuildOptions, output: &Path) -> Result<Report, BuildError> {
-    let root = site_root(&options.content);
-    let protected = [options.content.as_path(), root.as_path()];
-    output::check_output_folder(output, &protected).map_err(|e| BuildError::Io(e.0))?;
+    // The theme's name, read ahead of the checks (which report any error
+    // in site.toml), so that a bad --output is reported first (exit 2).
+    let theme = crate::site::Settings::load(&options.content, &mut Vec::new()).theme;
+    output::check_output_folder(output, &inputs(&options.content, &theme))
+        .map_err(|e| BuildError::Io(e.0))?;
     let ready = prepare(options, None)?;
-    let staging = output::Staging::prepare(output, &protected).map_err(|e| BuildError::Io(e.0))?;
+    let inputs = inputs(&options.content, &ready.settings.theme);
+    let staging = output::Staging::prepare(output, &inputs, &ready.settings.output_keep)
+        .map_err(|e| BuildError::Io(e.0))?;
     let progress = crate::progress::Progress::start(ready.expected_files());
     let report = ready.render(&progress.counting(&staging), None);
     progress.finish();
     let report = report?;
+    refuse_kept_and_written(&staging, options)?;
     let t = Instant::now();
     staging.commit().map_err(|e| BuildError::Io(e.0))?;
     report_phase("swap", t);

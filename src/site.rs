@@ -28,6 +28,11 @@ pub struct Settings {
     /// The theme folder under `themes/`.
     #[serde(default = "default_theme")]
     pub theme: String,
+    /// The user's own files in the output folder that builds keep (e.g.
+    /// `CNAME`), as paths relative to it; top-level dot-entries are kept
+    /// anyway (section 9 of docs/register-format.md).
+    #[serde(default)]
+    pub output_keep: Vec<String>,
     /// Device kinds beyond the built-in ESME, GSME, CH, HCALCS and PPMID.
     #[serde(default)]
     pub devices: Vec<String>,
@@ -57,6 +62,20 @@ fn default_language() -> String {
 }
 fn default_theme() -> String {
     "default".to_string()
+}
+
+/// Reports `output_keep` entries that do not name a path inside the
+/// output folder: such an entry could tell builds to keep the whole output,
+/// or something outside it.
+fn check_output_keep(paths: &[String], file: &Path, diagnostics: &mut Vec<Diagnostic>) {
+    for (i, path) in paths.iter().enumerate() {
+        if let Some(problem) = crate::output::keep_path_problem(path) {
+            let message = format!("output_keep entry {} (`{path}`) {problem}", i + 1);
+            diagnostics.push(Diagnostic::file_error(file, message).with_help(
+                "list paths inside the output folder, e.g. `CNAME` or `downloads/big.zip`",
+            ));
+        }
+    }
 }
 
 impl Default for Settings {
@@ -124,6 +143,7 @@ impl Settings {
         match toml::from_str::<Settings>(text) {
             Ok(mut s) => {
                 s.base_url = s.base_url.trim_end_matches('/').to_string();
+                check_output_keep(&s.output_keep, &path, diagnostics);
                 for (i, d) in s.devices.iter().enumerate() {
                     if d.is_empty() || !d.bytes().all(|b| b.is_ascii_alphanumeric()) {
                         diagnostics.push(

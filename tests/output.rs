@@ -1,8 +1,9 @@
 //! Output safety and determinism (sections 7 and 8 of the format): the same
 //! bytes for the same input and date whatever the thread count; a build
 //! replaces only folders it wrote (marked `.register-output`); it never
-//! writes over the content folder or the site root; bad arguments exit 2
-//! and write nothing.
+//! writes over the content folder, the templates, the themes or the site
+//! root; bad arguments exit 2 and write nothing. The user's own files in
+//! the output are tested in `output_keep.rs`.
 
 mod common;
 
@@ -268,4 +269,107 @@ fn walk(dir: &Path) -> Vec<std::path::PathBuf> {
         found.push(path);
     }
     found
+}
+
+/// Builds `site` into each of `outputs` and asserts every build is refused
+/// with exit 2, naming `what`, and that nothing beside the site changed.
+fn assert_refused(site: &common::SiteCopy, outputs: &[std::path::PathBuf], what: &str) {
+    let before = tree(site.tmp.path());
+    for output in outputs {
+        let run = build(&site.content(), output, NOW);
+        run.expect_code(2);
+        assert!(
+            run.stderr.contains("refusing") && run.stderr.contains(what),
+            "{}: {}",
+            output.display(),
+            run.stderr
+        );
+        assert!(run.stderr.contains("--output"), "{}", run.stderr);
+        assert_same_tree(&before, &tree(site.tmp.path()), "beside a refused build");
+    }
+}
+
+#[test]
+fn output_at_or_inside_the_templates_or_themes_folder_is_refused_even_before_they_exist() {
+    let site = copy_fixture("status");
+    let root = &site.root;
+    assert!(!root.join("templates").exists() && !root.join("themes").exists());
+    assert_refused(
+        &site,
+        &[
+            root.join("templates"),
+            root.join("templates/public"),
+            root.join("content/../templates"),
+            root.join("public/../templates/"),
+        ],
+        "templates",
+    );
+    assert_refused(
+        &site,
+        &[
+            root.join("themes"),
+            root.join("themes/default"),
+            root.join("themes/default/public"),
+        ],
+        "themes",
+    );
+    // The site's `templates/` as it is in the fixture that has one.
+    let with_templates = copy_fixture("templates");
+    let templates = with_templates.root.join("templates");
+    assert_refused(
+        &with_templates,
+        &[templates.clone(), templates.join("public")],
+        &templates.display().to_string(),
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn output_overlapping_a_linked_content_templates_or_theme_folder_is_refused() {
+    let site = copy_fixture("templates");
+    let root = &site.root;
+    let link = |target: &Path, at: &Path| {
+        std::fs::create_dir_all(target.parent().unwrap()).unwrap();
+        std::fs::rename(at, target).unwrap();
+        std::os::unix::fs::symlink(target, at).unwrap();
+    };
+    // The templates and the content live elsewhere, linked into the site.
+    let elsewhere = site.beside("elsewhere");
+    link(&elsewhere.join("templates"), &root.join("templates"));
+    link(&elsewhere.join("data/content"), &root.join("content"));
+    // And so does the theme named in site.toml: `themes/` itself is a
+    // real folder, so only the theme's own folder protects its target.
+    let store = site.beside("theme-store");
+    copy_dir(
+        &common::manifest_dir().join("themes/default"),
+        &store.join("linked"),
+    );
+    std::fs::create_dir_all(root.join("themes")).unwrap();
+    std::os::unix::fs::symlink(store.join("linked"), root.join("themes/linked")).unwrap();
+    let toml = root.join("content/site.toml");
+    let settings = std::fs::read_to_string(&toml).unwrap();
+    std::fs::write(&toml, format!("{settings}theme = \"linked\"\n")).unwrap();
+    build(&site.content(), &site.beside("public"), NOW).expect_code(0);
+    std::fs::remove_dir_all(site.beside("public")).unwrap();
+    std::fs::remove_dir_all(site.beside(".public.register-spare")).unwrap_or(());
+
+    assert_refused(&site, &[elsewhere.join("templates/public")], "lies inside");
+    assert_refused(&site, std::slice::from_ref(&elsewhere), "contains");
+    assert_refused(
+        &site,
+        &[
+            elsewhere.join("data"),
+            elsewhere.join("data/content/public"),
+        ],
+        "the content folder",
+    );
+    assert_refused(
+        &site,
+        &[
+            store.clone(),
+            store.join("linked"),
+            store.join("linked/public"),
+        ],
+        "the theme folder named in site.toml",
+    );
 }
