@@ -353,13 +353,15 @@ pub fn format(diagnostics: &[Diagnostic], format: Format) -> String {
     out
 }
 
-fn github_escape_data(s: &str) -> String {
+/// Escapes a workflow command's message.
+pub fn github_escape_data(s: &str) -> String {
     s.replace('%', "%25")
         .replace('\r', "%0D")
         .replace('\n', "%0A")
 }
 
-fn github_escape_property(s: &str) -> String {
+/// Escapes a workflow command's property (a file name).
+pub fn github_escape_property(s: &str) -> String {
     github_escape_data(s)
         .replace(':', "%3A")
         .replace(',', "%2C")

@@ -43,3 +43,4 @@ pub mod texts;
 pub mod theme;
 pub mod validate;
 pub mod vocabulary;
+pub mod withheld;

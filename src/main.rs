@@ -49,6 +49,10 @@ enum Command {
         /// How to print problems.
         #[arg(long, value_enum, default_value = "human")]
         format: Format,
+        /// Also list everything a build would withhold, and why: requests,
+        /// decisions, passages, attachments and unlisted files.
+        #[arg(long)]
+        withheld: bool,
     },
     /// Preview the site on 127.0.0.1; rebuilds and reloads on change.
     Serve {
@@ -113,7 +117,11 @@ fn main() -> ExitCode {
             now,
             base_url,
         } => build(content, output, now, base_url),
-        Command::Check { content, format } => check(content, format),
+        Command::Check {
+            content,
+            format,
+            withheld,
+        } => check(content, format, withheld),
         Command::Serve { content, port, now } => serve(content, port, now),
         Command::New {
             kind,
@@ -171,7 +179,7 @@ fn new(
     }
 }
 
-fn check(content: PathBuf, format: Format) -> ExitCode {
+fn check(content: PathBuf, format: Format, list_withheld: bool) -> ExitCode {
     if !content.is_dir() {
         eprintln!(
             "error: content folder `{}` not found: pass --content DIR",
@@ -180,11 +188,39 @@ fn check(content: PathBuf, format: Format) -> ExitCode {
         return ExitCode::from(USAGE_OR_IO);
     }
     let checked = register::validate::check(&content);
-    print!("{}", diagnostic::format(&checked.diagnostics, format));
+    let withheld = if list_withheld {
+        checked.withheld.as_slice()
+    } else {
+        &[]
+    };
     let errors = checked.diagnostics.iter().filter(|d| d.is_error()).count();
+    match format {
+        Format::Json if list_withheld => {
+            let doc = serde_json::json!({
+                "errors": errors,
+                "warnings": checked.diagnostics.len() - errors,
+                "diagnostics": checked.diagnostics,
+                "withheld": withheld,
+            });
+            println!("{}", serde_json::to_string_pretty(&doc).unwrap_or_default());
+        }
+        Format::Github => {
+            print!("{}", diagnostic::format(&checked.diagnostics, format));
+            print!("{}", register::withheld::github(withheld));
+        }
+        _ => {
+            print!("{}", diagnostic::format(&checked.diagnostics, format));
+            print!("{}", register::withheld::human(withheld));
+        }
+    }
     if format == Format::Human {
+        let listed = if list_withheld {
+            format!("; {} things withheld, listed above", withheld.len())
+        } else {
+            String::new()
+        };
         eprintln!(
-            "{} record files checked: {errors} errors, {} warnings",
+            "{} record files checked: {errors} errors, {} warnings{listed}",
             checked.files_read,
             checked.diagnostics.len() - errors
         );

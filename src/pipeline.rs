@@ -153,9 +153,10 @@ fn prepare(
         None => validate::check(&options.content),
     };
     let t = phase("load and validate", started);
-    if checked.has_errors() {
+    let mut checked = checked;
+    let Some(passed) = checked.take_passed() else {
         return Err(BuildError::Content(checked.diagnostics));
-    }
+    };
     let mut settings = checked.settings;
     if let Some(url) = &options.base_url {
         let configured = std::mem::replace(
@@ -164,7 +165,7 @@ fn prepare(
         );
         settings.other_base_urls.push(configured);
     }
-    let (register, summary) = public::filter(checked.register, options.today);
+    let (register, summary) = public::filter(passed, options.today);
     let t = phase("filter", t);
     let theme = theme::find(&site_root(&options.content), &settings.theme)
         .map_err(|e| BuildError::Theme(e.0))?;
@@ -319,7 +320,9 @@ fn refuse_kept_and_written(
 pub fn build_site(options: &BuildOptions, output: &Path) -> Result<Report, BuildError> {
     // The theme's name, read ahead of the checks (which report any error
     // in site.toml), so that a bad --output is reported first (exit 2).
-    let theme = crate::site::Settings::load(&options.content, &mut Vec::new()).theme;
+    let theme = crate::site::Settings::load(&options.content, &mut Vec::new())
+        .0
+        .theme;
     output::check_output_folder(output, &inputs(&options.content, &theme))
         .map_err(|e| BuildError::Io(e.0))?;
     let ready = prepare(options, None)?;

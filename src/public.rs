@@ -26,7 +26,7 @@ use crate::classification::Tlp;
 use crate::date::Date;
 use crate::record::{Decision, Request};
 use crate::status::{self, Status};
-use crate::validate::Register;
+use crate::validate::{Passed, Register};
 use crate::vocabulary::{DecisionKind, Outcome, Reason, RequestType, Stage};
 use rayon::prelude::*;
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
@@ -210,12 +210,12 @@ pub struct FilterSummary {
 /// (which renders from the public register alone); in `register build`
 /// the filter holds the last reference, so what is withheld is dropped
 /// here, not kept in memory while the site is rendered.
-pub fn filter(register: Register, today: Date) -> (PublicRegister, FilterSummary) {
+pub fn filter(register: Passed, today: Date) -> (PublicRegister, FilterSummary) {
     let mut summary = FilterSummary::default();
     let Register {
         requests: all_requests,
         decisions: all_decisions,
-    } = register;
+    } = register.into_register();
     let public_ids: HashSet<String> = all_requests
         .iter()
         .filter(|r| request_is_public(r))

@@ -22,6 +22,7 @@ use crate::published::RecordText;
 use crate::record::{self, Decision, Origin, Record, Request, Unreadable};
 use crate::site::Settings;
 use crate::texts::FrontMatterText;
+use crate::withheld::{Kind as WithheldKind, Withheld};
 use crate::vocabulary::{DecisionKind, Stage};
 use rayon::prelude::*;
 use std::collections::hash_map::Entry;
@@ -55,15 +56,33 @@ pub struct Checked {
     pub diagnostics: Vec<Diagnostic>,
     /// How many record files were read.
     pub files_read: usize,
-    /// The passages withheld from each record's body, by file: (line,
-    /// column, why).
-    pub passages: Vec<(PathBuf, Vec<(usize, usize, String)>)>,
+    /// What a build would withhold, and why (for `check --withheld`).
+    pub withheld: Vec<Withheld>,
 }
 
 impl Checked {
     /// True when any diagnostic is an error: nothing may be built.
     pub fn has_errors(&self) -> bool {
         self.diagnostics.iter().any(Diagnostic::is_error)
+    }
+
+    /// The register, taken out, when no check found an error: the only way
+    /// to get a [`Passed`], which is all the publication filter accepts. So
+    /// nothing is published from content with an error, whoever calls it.
+    pub fn take_passed(&mut self) -> Option<Passed> {
+        (!self.has_errors()).then(|| Passed(std::mem::take(&mut self.register)))
+    }
+}
+
+/// A register in which every check passed: every string and file that can
+/// be published was checked like a body, and none had a problem.
+#[derive(Debug)]
+pub struct Passed(Register);
+
+impl Passed {
+    /// The records.
+    pub fn into_register(self) -> Register {
+        self.0
     }
 }
 
@@ -166,6 +185,8 @@ struct TextFacts {
     front: FrontMatterText,
     /// What its public attachments hold (public requests only).
     attachments: Vec<(PathBuf, Content)>,
+    /// The files of its folder that it does not list (never published).
+    unlisted: Vec<PathBuf>,
 }
 
 /// Loads `content` and checks every rule of the format, reading and
@@ -247,14 +268,14 @@ pub fn check_cached(content: &Path, cache: &mut CheckCache) -> Checked {
     base_urls.extend(settings.other_base_urls.iter().map(String::as_str));
     let published = texts.published(&base_urls);
     crate::published::screen(&published, &settings, &site_text, &mut diagnostics);
-    let passages = texts.passages();
+    let withheld = texts.withheld();
     diagnostic::sort(&mut diagnostics);
     Checked {
         settings,
         register,
         diagnostics,
         files_read,
-        passages,
+        withheld,
     }
 }
 
@@ -330,6 +351,12 @@ fn read_file(mut file: SourceFile, stamp: Option<Stamp>, devices: &[String]) -> 
     let found = match (parsed.record, parsed.unreadable) {
         (Some(Record::Request(r)), _) => {
             let mut facts = TextFacts::of(&r.origin, front);
+            facts.unlisted = folder
+                .iter()
+                .flatten()
+                .filter(|f| !r.attachments.iter().any(|a| a.name == f.name))
+                .map(|f| f.source.clone())
+                .collect();
             if public::request_is_public(&r) {
                 facts.attachments = read_attachments(&r, &mut diagnostics);
             }
@@ -381,6 +408,20 @@ fn record<'a>(origin: &'a Origin, public: bool, page: String, f: &'a TextFacts) 
         page,
         front: &f.front,
         attachments: &f.attachments,
+    }
+}
+
+/// Why a request is withheld, in words.
+fn request_reason(r: &Request) -> String {
+    let colour = match r.classification {
+        Some(c) if c.is_public() => None,
+        Some(c) => Some(c.to_string()),
+        None => Some("no known classification".to_string()),
+    };
+    match (colour, r.draft) {
+        (Some(c), true) => format!("{c}, and a draft"),
+        (Some(c), false) => c,
+        (None, _) => "a draft".to_string(),
     }
 }
 
@@ -454,20 +495,86 @@ impl RecordTexts<'_> {
         records
     }
 
-    /// The passages each body withholds: (file, [(line, column, why)]).
-    fn passages(&self) -> Vec<(PathBuf, Vec<(usize, usize, String)>)> {
-        self.bodies()
-            .into_iter()
-            .filter(|(_, f)| !f.withheld.is_empty())
-            .map(|(origin, f)| {
-                let at = |p: &WithheldPassage| {
-                    let (line, column) =
-                        diagnostic::line_column(&origin.text, origin.body_offset + p.offset);
-                    (line, column, p.reason.clone())
+    /// Everything a build would withhold, by the one publication rule,
+    /// with the reason.
+    fn withheld(&self) -> Vec<Withheld> {
+        let mut out = Vec::new();
+        let public_ids: HashSet<&str> = self
+            .requests
+            .iter()
+            .filter(|(r, _)| public::request_is_public(r))
+            .map(|(r, _)| r.id.as_str())
+            .collect();
+        for (r, f) in &self.requests {
+            let public = public_ids.contains(r.id.as_str());
+            let entry = |kind, file: &Path, line, column, reason: String| Withheld {
+                file: file.to_path_buf(),
+                line,
+                column,
+                kind,
+                request: Some(r.id.clone()),
+                reason,
+            };
+            if !public {
+                let (line, column) = diagnostic::line_column(&r.origin.text, r.spans.id);
+                out.push(entry(WithheldKind::Request, &r.origin.path, line, column, request_reason(r)));
+            }
+            for a in &r.attachments {
+                if !public::attachment_is_public(a, public) {
+                    let reason = match a.classification {
+                        Some(c) if !c.is_public() => c.to_string(),
+                        Some(_) => "its request is withheld".to_string(),
+                        None => "no known classification".to_string(),
+                    };
+                    out.push(entry(WithheldKind::Attachment, &a.source, 1, 1, reason));
+                }
+            }
+            for file in &f.unlisted {
+                let reason = "not listed under [[attachments]]".to_string();
+                out.push(entry(WithheldKind::File, file, 1, 1, reason));
+            }
+        }
+        for (d, _) in &self.decisions {
+            let request_public = public_ids.contains(d.request.as_str());
+            if !public::decision_is_public(d, request_public) {
+                let reason = match d.classification {
+                    Some(c) if !c.is_public() => c.to_string(),
+                    None => "no known classification".to_string(),
+                    Some(_) => "its request is withheld".to_string(),
                 };
-                (origin.path.clone(), f.withheld.iter().map(at).collect())
-            })
-            .collect()
+                let (line, column) = diagnostic::line_column(&d.origin.text, d.kind_span);
+                out.push(Withheld {
+                    file: d.origin.path.clone(),
+                    line,
+                    column,
+                    kind: WithheldKind::Decision,
+                    request: Some(d.request.clone()),
+                    reason,
+                });
+            }
+        }
+        let bodies = self
+            .requests
+            .iter()
+            .map(|(r, f)| (&r.origin, Some(&r.id), *f))
+            .chain(self.decisions.iter().map(|(d, f)| (&d.origin, Some(&d.request), *f)))
+            .chain(self.unreadable.iter().map(|(u, f)| (&u.origin, u.id.as_ref(), *f)));
+        for (origin, id, f) in bodies {
+            for p in &f.withheld {
+                let (line, column) =
+                    diagnostic::line_column(&origin.text, origin.body_offset + p.offset);
+                out.push(Withheld {
+                    file: origin.path.clone(),
+                    line,
+                    column,
+                    kind: WithheldKind::Passage,
+                    request: id.cloned(),
+                    reason: p.reason.clone(),
+                });
+            }
+        }
+        out.sort();
+        out
     }
 }
 
@@ -665,6 +772,7 @@ impl TextFacts {
             links: OnceLock::new(),
             front,
             attachments: Vec::new(),
+            unlisted: Vec::new(),
         }
     }
 }

@@ -33,7 +33,7 @@ fuzz_target!(|data: &[u8]| {
         path: PathBuf::from("requests/FUZZ.md"),
         kind,
         text,
-        attachments: Vec::new(),
+        folder: None,
     };
     let extra_devices = ["IHD".to_string()];
     let parsed = parse(file, &extra_devices);

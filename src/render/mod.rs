@@ -406,6 +406,23 @@ fn site_key(settings: &Settings, templates: &Templates, register: &PublicRegiste
     h.finish()
 }
 
+/// The public requests whose report or attachments came or went since the
+/// last build: a page linking to them may have to drop or gain a link.
+fn link_targets_changed<'a>(
+    previous: &RenderCache,
+    register: &'a PublicRegister,
+) -> impl Iterator<Item = &'a str> {
+    let old = previous.register.as_ref();
+    fn target(r: &PublicRequest) -> (bool, Vec<&str>) {
+        let names = r.attachments.iter().map(|a| a.name.as_str()).collect();
+        (r.final_decision().is_some(), names)
+    }
+    register.requests().iter().filter_map(move |r| {
+        let before = old?.get(&r.id)?;
+        (target(before) != target(r)).then_some(r.id.as_str())
+    })
+}
+
 /// What a render leaves for the cache.
 struct Built {
     site_pages: Vec<(String, SitePage)>,
@@ -535,6 +552,7 @@ fn render_with(
                     .filter(|id| !by_id.contains_key(id.as_str()))
                     .map(String::as_str),
             )
+            .chain(link_targets_changed(previous, register))
             .collect(),
     };
     let mut newest_first: Vec<usize> = (0..rows.len()).collect();
