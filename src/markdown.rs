@@ -90,6 +90,55 @@ fn options() -> Options {
         | Options::ENABLE_SMART_PUNCTUATION
 }
 
+/// Which parts of a body's source reach its page, for the check that no
+/// withheld id is published: a mention in a link that renders as its text
+/// alone is no mention, one in the link's text is.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct PublishedParts {
+    /// Source ranges of text and code, shown as they are.
+    pub text: Vec<std::ops::Range<usize>>,
+    /// Source ranges of raw HTML, whose fate the sanitiser decides.
+    pub html: Vec<std::ops::Range<usize>>,
+    /// Links that stay links: where each starts, and its destination and
+    /// title as published (a reference link's destination is written
+    /// elsewhere in the body).
+    pub kept: Vec<(usize, String)>,
+}
+
+impl PublishedParts {
+    /// The parts of `body` that reach a page whose links are `links`.
+    pub fn of(body: &str, links: &Arc<PageLinks>) -> PublishedParts {
+        let mut parts = PublishedParts::default();
+        for (event, range) in Parser::new_ext(body, options()).into_offset_iter() {
+            match event {
+                Event::Text(_) | Event::Code(_) => parts.text.push(range),
+                Event::Html(_) | Event::InlineHtml(_) => parts.html.push(range),
+                Event::Start(Tag::Link {
+                    dest_url, title, ..
+                }) => {
+                    if let Some(url) = links.resolve(&dest_url) {
+                        parts.kept.push((range.start, format!("{url} {title}")));
+                    }
+                }
+                _ => {}
+            }
+        }
+        parts
+    }
+
+    /// True when byte `at` of the body is shown as text.
+    pub fn in_text(&self, at: usize) -> bool {
+        self.text.iter().any(|r| r.contains(&at))
+    }
+
+    /// The raw HTML around byte `at` of `body`, as the sanitiser leaves it
+    /// on a page whose links are `links`; `None` when `at` is not in raw HTML.
+    pub fn html_at(&self, body: &str, at: usize, links: &Arc<PageLinks>) -> Option<String> {
+        let range = self.html.iter().find(|r| r.contains(&at))?;
+        Some(sanitiser(links).clean(&body[range.clone()]).to_string())
+    }
+}
+
 /// Every `@` link of a body: (byte offset in the body, destination), in
 /// Markdown links and in raw-HTML `href` attributes alike.
 pub fn record_links(body: &str) -> Vec<(usize, String)> {
@@ -323,6 +372,14 @@ fn decode_entities_into(text: &str, out: &mut String) {
     out.push_str(rest);
 }
 
+/// The character an HTML character reference at the start of `text`
+/// (`&amp;`, `&#87;`, `&#x57;`) stands for, and its length.
+pub fn character_reference(text: &str) -> Option<(char, usize)> {
+    let after = text.strip_prefix('&')?;
+    let end = after.find(';').filter(|&e| e <= 10)?;
+    entity(&after[..end]).map(|c| (c, end + 2))
+}
+
 fn entity(name: &str) -> Option<char> {
     match name {
         "amp" => Some('&'),
@@ -331,6 +388,16 @@ fn entity(name: &str) -> Option<char> {
         "quot" => Some('"'),
         "apos" => Some('\''),
         "nbsp" => Some('\u{a0}'),
+        "shy" => Some('\u{ad}'),
+        "ensp" => Some('\u{2002}'),
+        "emsp" => Some('\u{2003}'),
+        "thinsp" => Some('\u{2009}'),
+        "zwj" => Some('\u{200d}'),
+        "zwnj" => Some('\u{200c}'),
+        "commat" => Some('@'),
+        "period" => Some('.'),
+        "hyphen" | "dash" => Some('-'),
+        "lowbar" => Some('_'),
         _ => {
             let number = name.strip_prefix('#')?;
             let code = match number.strip_prefix(['x', 'X']) {

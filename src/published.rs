@@ -10,9 +10,9 @@
 use crate::attachments::Content;
 use crate::diagnostic::{Diagnostic, Message};
 use crate::links::LinkPolicy;
-use crate::markdown::{self, PageLinks};
+use crate::markdown::{PageLinks, PublishedParts};
 use crate::record::Origin;
-use crate::screen::{DeclaredValue, Finding, Scope, Screen};
+use crate::screen::{DeclaredValue, Finding, Scope, Screen, scan_as_read};
 use crate::site::{Settings, SiteText};
 use crate::texts::{self, FieldText, FrontMatterText};
 use rayon::prelude::*;
@@ -79,7 +79,7 @@ pub fn screen(
         .collect();
     diagnostics.extend(found);
     for field in &site.texts {
-        let findings = screen.scan(&field.text, Scope::ALL);
+        let findings = scan_as_read(&screen, &field.text, Scope::ALL, false);
         diagnostics.extend(findings.iter().map(|f| {
             let at = texts::locate_in_value(&site.text, field.offset, &field.text, f.at());
             report(&screen, f, &site.path, None)
@@ -99,33 +99,84 @@ fn screen_record(screen: &Screen, links: &Arc<LinkPolicy>, r: &RecordText<'_>) -
             ids: !field.reference,
             contacts: true,
         };
-        for f in screen.scan(&field.text, scope) {
+        for f in scan_as_read(screen, &field.text, scope, false) {
             out.push(field_diagnostic(screen, origin, field, &f));
         }
     }
     let body = origin.body();
     let public = origin.public_body();
-    let mut rendered: Option<String> = None;
-    for f in screen.scan(&public, Scope::ALL) {
-        // A withheld id in a link's destination is no mention when the
-        // renderer drops the link: render the body as its page will and
-        // look again there.
-        if let Finding::WithheldId { id, .. } = &f {
-            let html = rendered.get_or_insert_with(|| {
-                markdown::render(&public, &PageLinks::new(Arc::clone(links), r.page.clone()))
-            });
-            if !html.to_ascii_uppercase().contains(&id.to_ascii_uppercase()) {
-                continue;
-            }
+    let mut published = BodyParts::new(&public, links, &r.page);
+    for f in scan_as_read(screen, &public, Scope::ALL, true) {
+        if let Finding::WithheldId { at, id } = &f
+            && !published.shows(*at, id)
+        {
+            continue;
         }
         let at = origin.body_offset + locate(body, &public, f.at());
         let place = origin.error(at, "");
         out.push(report(screen, &f, &origin.path, None).place(place));
     }
+    // A link that stays a link publishes its destination and title, which
+    // may be written elsewhere (a reference definition).
+    if let Some(parts) = &published.parts {
+        for (start, kept) in &parts.kept {
+            for f in screen.scan(
+                kept,
+                Scope {
+                    ids: true,
+                    contacts: false,
+                },
+            ) {
+                if matches!(f, Finding::WithheldId { .. }) {
+                    let at = origin.body_offset + locate(body, &public, *start);
+                    out.push(report(screen, &f, &origin.path, None).place(origin.error(at, "")));
+                }
+            }
+        }
+    }
     for (path, content) in r.attachments {
         out.extend(attachment_findings(screen, origin, path, content));
     }
     out
+}
+
+/// What of a body reaches its page, worked out only when a withheld id is
+/// found in it (rarely): a mention inside a link that renders as its text
+/// alone is no mention.
+struct BodyParts<'a> {
+    body: &'a str,
+    links: &'a Arc<LinkPolicy>,
+    page: &'a str,
+    parts: Option<PublishedParts>,
+}
+
+impl<'a> BodyParts<'a> {
+    fn new(body: &'a str, links: &'a Arc<LinkPolicy>, page: &'a str) -> BodyParts<'a> {
+        BodyParts {
+            body,
+            links,
+            page,
+            parts: None,
+        }
+    }
+
+    fn page_links(&self) -> Arc<PageLinks> {
+        PageLinks::new(Arc::clone(self.links), self.page.to_string())
+    }
+
+    /// True when the mention of `id` at byte `at` reaches the page.
+    fn shows(&mut self, at: usize, id: &str) -> bool {
+        let links = self.page_links();
+        let parts = self
+            .parts
+            .get_or_insert_with(|| PublishedParts::of(self.body, &links));
+        if parts.in_text(at) {
+            return true;
+        }
+        parts
+            .html_at(self.body, at, &links)
+            .is_some_and(|html| html.to_ascii_uppercase().contains(&id.to_ascii_uppercase()))
+    }
 }
 
 fn field_diagnostic(
@@ -145,8 +196,7 @@ fn attachment_findings(
     content: &Content,
 ) -> Vec<Diagnostic> {
     match content {
-        Content::Text(text) => screen
-            .scan(text, Scope::ALL)
+        Content::Text(text) => scan_as_read(screen, text, Scope::ALL, false)
             .iter()
             .map(|f| {
                 report(screen, f, &origin.path, None).place(Diagnostic::error(

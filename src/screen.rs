@@ -45,6 +45,72 @@ pub struct DeclaredValue {
     pub value: String,
 }
 
+/// `text` as a reader sees its characters, and for each byte of the result
+/// the byte of `text` it came from; `None` when that is `text` itself.
+/// Invisible characters (soft hyphen, zero-width spaces and joiners) are
+/// left out, since `Wil\u{200b}fred` reads as `Wilfred`; in Markdown
+/// (`markdown`), so are the HTML character references and backslash
+/// escapes a page decodes (`Wilfred&nbsp;Ashby`, `A\. Person`).
+pub fn as_read(text: &str, markdown: bool) -> Option<(String, Vec<usize>)> {
+    let needs = text
+        .bytes()
+        .any(|b| b >= 0x80 || (markdown && (b == b'&' || b == b'\\')));
+    if !needs {
+        return None;
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut from = Vec::with_capacity(text.len());
+    let mut push = |out: &mut String, c: char, at: usize| {
+        if !is_invisible(c) {
+            out.push(c);
+            from.extend(std::iter::repeat_n(at, c.len_utf8()));
+        }
+    };
+    let mut chars = text.char_indices().peekable();
+    while let Some((at, c)) = chars.next() {
+        let rest = &text[at..];
+        if markdown
+            && c == '&'
+            && let Some((decoded, len)) = crate::markdown::character_reference(rest)
+        {
+            push(&mut out, decoded, at);
+            while chars.peek().is_some_and(|&(i, _)| i < at + len) {
+                chars.next();
+            }
+        } else if markdown && c == '\\' && rest[1..].starts_with(|n: char| n.is_ascii_punctuation())
+        {
+            // The escaped character is read; the backslash is not.
+        } else {
+            push(&mut out, c, at);
+        }
+    }
+    Some((out, from))
+}
+
+/// Characters that take no room on a page.
+fn is_invisible(c: char) -> bool {
+    matches!(
+        c,
+        '\u{ad}' | '\u{200b}'..='\u{200d}' | '\u{2060}' | '\u{feff}' | '\u{180e}'
+    )
+}
+
+/// Scans `text` as a reader sees it (see [`as_read`]), with offsets into
+/// `text` itself.
+pub fn scan_as_read(screen: &Screen, text: &str, scope: Scope, markdown: bool) -> Vec<Finding> {
+    match as_read(text, markdown) {
+        None => screen.scan(text, scope),
+        Some((read, from)) => screen
+            .scan(&read, scope)
+            .into_iter()
+            .map(|f| {
+                let to = from.get(f.at()).copied().unwrap_or(0);
+                f.moved_to(to)
+            })
+            .collect(),
+    }
+}
+
 /// What the screen finds in one text, at a byte offset of it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Finding {
@@ -75,6 +141,16 @@ pub enum Finding {
 }
 
 impl Finding {
+    /// The same finding at another offset.
+    fn moved_to(self, to: usize) -> Finding {
+        match self {
+            Finding::WithheldId { id, .. } => Finding::WithheldId { at: to, id },
+            Finding::Declared { value, .. } => Finding::Declared { at: to, value },
+            Finding::Email { .. } => Finding::Email { at: to },
+            Finding::Phone { .. } => Finding::Phone { at: to },
+        }
+    }
+
     /// Where it is in the text scanned.
     pub fn at(&self) -> usize {
         match self {
@@ -354,6 +430,32 @@ mod tests {
         assert_eq!(kinds("01614960372"), ["declared 2", "phone"]);
         // Dates, versions and mitigation references are not telephone numbers.
         assert!(kinds("On 2019-03-14 SC 1.3 changed DEV 3.2.1").is_empty());
+    }
+
+    #[test]
+    fn text_is_screened_as_a_reader_sees_it() {
+        let s = screen();
+        for text in [
+            "Wilfred&nbsp;Ashby",
+            "Wil\u{200b}fred Ashby",
+            "Wil&shy;fred Ashby",
+            "&#87;ilfred Ashby",
+            "A\\. Person",
+        ] {
+            let found = scan_as_read(&s, text, Scope::ALL, true);
+            assert_eq!(found.len(), 1, "{text}");
+            assert_eq!(found[0].at(), 0, "{text}");
+        }
+        // Outside Markdown an entity is shown as it is written.
+        assert!(scan_as_read(&s, "Wilfred&nbsp;Ashby", Scope::ALL, false).is_empty());
+        let found = scan_as_read(&s, "x \u{200b}HID-2099-901", Scope::ALL, false);
+        assert_eq!(
+            found,
+            [Finding::WithheldId {
+                at: 5,
+                id: "HID-2099-901".into()
+            }]
+        );
     }
 
     #[test]

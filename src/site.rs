@@ -101,7 +101,6 @@ const NOT_PUBLISHED: &[&str] = &[
     "base_url",
     "language",
     "theme",
-    "devices",
     "public_contacts",
     "output_keep",
 ];

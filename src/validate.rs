@@ -22,8 +22,8 @@ use crate::published::RecordText;
 use crate::record::{self, Decision, Origin, Record, Request, Unreadable};
 use crate::site::Settings;
 use crate::texts::FrontMatterText;
-use crate::withheld::{Kind as WithheldKind, Withheld};
 use crate::vocabulary::{DecisionKind, Stage};
+use crate::withheld::{Kind as WithheldKind, Withheld};
 use rayon::prelude::*;
 use std::collections::hash_map::Entry;
 // Keys are ids and paths from the content folder: a fast hash is enough.
@@ -517,7 +517,13 @@ impl RecordTexts<'_> {
             };
             if !public {
                 let (line, column) = diagnostic::line_column(&r.origin.text, r.spans.id);
-                out.push(entry(WithheldKind::Request, &r.origin.path, line, column, request_reason(r)));
+                out.push(entry(
+                    WithheldKind::Request,
+                    &r.origin.path,
+                    line,
+                    column,
+                    request_reason(r),
+                ));
             }
             for a in &r.attachments {
                 if !public::attachment_is_public(a, public) {
@@ -557,8 +563,16 @@ impl RecordTexts<'_> {
             .requests
             .iter()
             .map(|(r, f)| (&r.origin, Some(&r.id), *f))
-            .chain(self.decisions.iter().map(|(d, f)| (&d.origin, Some(&d.request), *f)))
-            .chain(self.unreadable.iter().map(|(u, f)| (&u.origin, u.id.as_ref(), *f)));
+            .chain(
+                self.decisions
+                    .iter()
+                    .map(|(d, f)| (&d.origin, Some(&d.request), *f)),
+            )
+            .chain(
+                self.unreadable
+                    .iter()
+                    .map(|(u, f)| (&u.origin, u.id.as_ref(), *f)),
+            );
         for (origin, id, f) in bodies {
             for p in &f.withheld {
                 let (line, column) =
