@@ -221,24 +221,21 @@ pub struct Section {
 
 /// Renders `body` into sections; `links` decides which links stay links.
 pub fn render_sections(body: &str, links: &Arc<PageLinks>) -> Vec<Section> {
-    render_sections_and_text(body, links).0
+    sections_of(body, links, None)
 }
 
 /// [`render_sections`], also giving the body's plain text for the search
 /// index: the headings and the text of the sanitised HTML, so never a link
 /// target nor anything the sanitiser dropped.
 pub fn render_sections_and_text(body: &str, links: &Arc<PageLinks>) -> (Vec<Section>, String) {
-    let sections = sections_of(body, links);
     let mut text = String::with_capacity(body.len());
-    for s in &sections {
-        text.push_str(&s.heading);
-        text.push(' ');
-        html_text_into(&s.html, &mut text);
-    }
+    let sections = sections_of(body, links, Some(&mut text));
     (sections, text)
 }
 
-fn sections_of(body: &str, links: &Arc<PageLinks>) -> Vec<Section> {
+/// The sections of `body`; with `text`, the text each publishes is added
+/// to it as well (see [`render_sections_and_text`]).
+fn sections_of(body: &str, links: &Arc<PageLinks>, mut text: Option<&mut String>) -> Vec<Section> {
     let mut sections: Vec<(String, Vec<Event<'_>>)> = vec![(String::new(), Vec::new())];
     let mut depth = 0usize;
     let mut in_h2 = false;
@@ -309,13 +306,35 @@ fn sections_of(body: &str, links: &Arc<PageLinks>) -> Vec<Section> {
         .map(|(_, (heading, events))| {
             let heading = heading.trim().to_string();
             let id = unique_slug(&heading, &mut used);
-            Section {
-                heading,
-                id,
-                html: to_safe_html(events, links),
+            let (html, sanitised) = to_safe_html(&events, links);
+            if let Some(text) = text.as_deref_mut() {
+                text.push_str(&heading);
+                text.push(' ');
+                published_text_into(&events, &html, sanitised, text);
             }
+            Section { heading, id, html }
         })
         .collect()
+}
+
+/// The text a section's HTML shows. Read from the HTML itself when the
+/// sanitiser changed it; otherwise that HTML is exactly what the Markdown
+/// parser made of `events`, whose text is its text and not worth parsing
+/// back out of the HTML.
+fn published_text_into(events: &[Event<'_>], html: &str, sanitised: bool, out: &mut String) {
+    if sanitised {
+        return html_text_into(html, out);
+    }
+    for e in events {
+        match e {
+            Event::Text(t) | Event::Code(t) => {
+                out.push_str(t);
+                out.push(' ');
+            }
+            Event::SoftBreak | Event::HardBreak => out.push(' '),
+            _ => {}
+        }
+    }
 }
 
 /// Renders a whole body, its `##` headings included, as one HTML string.
@@ -326,50 +345,42 @@ pub fn render(body: &str, links: &Arc<PageLinks>) -> String {
 /// Appends the text of sanitised HTML: tags left out, entities decoded,
 /// a space where a tag was (so words in two cells stay two words).
 pub fn html_text_into(html: &str, out: &mut String) {
-    let mut rest = html;
-    while let Some(lt) = rest.find('<') {
-        decode_entities_into(&rest[..lt], out);
-        out.push(' ');
-        rest = skip_tag(&rest[lt..]);
+    let bytes = html.as_bytes();
+    let mut from = 0;
+    while let Some(found) = memchr::memchr2(b'<', b'&', &bytes[from..]) {
+        let at = from + found;
+        out.push_str(&html[from..at]);
+        let rest = &html[at..];
+        from = if bytes[at] == b'<' {
+            out.push(' ');
+            html.len() - skip_tag(rest).len()
+        } else if let Some((c, len)) = character_reference(rest) {
+            out.push(c);
+            at + len
+        } else {
+            out.push('&');
+            at + 1
+        };
     }
-    decode_entities_into(rest, out);
+    out.push_str(&html[from..]);
 }
 
 /// The text after the tag `html` starts with, quoted attribute values
 /// (which may hold `>`) included in the tag.
 fn skip_tag(html: &str) -> &str {
-    let mut quote = None;
-    for (i, c) in html.char_indices().skip(1) {
-        match (quote, c) {
-            (Some(q), c) if c == q => quote = None,
-            (Some(_), _) => {}
-            (None, '"' | '\'') => quote = Some(c),
-            (None, '>') => return &html[i + 1..],
-            _ => {}
+    let bytes = html.as_bytes();
+    let mut i = 1;
+    while let Some(found) = memchr::memchr3(b'>', b'"', b'\'', &bytes[i..]) {
+        let at = i + found;
+        match bytes[at] {
+            b'>' => return &html[at + 1..],
+            quote => match memchr::memchr(quote, &bytes[at + 1..]) {
+                Some(end) => i = at + 1 + end + 1,
+                None => return "",
+            },
         }
     }
     ""
-}
-
-fn decode_entities_into(text: &str, out: &mut String) {
-    let mut rest = text;
-    while let Some(amp) = rest.find('&') {
-        out.push_str(&rest[..amp]);
-        let after = &rest[amp + 1..];
-        let end = after.find(';').filter(|&e| e <= 10);
-        let decoded = end.and_then(|e| entity(&after[..e]));
-        match (decoded, end) {
-            (Some(c), Some(e)) => {
-                out.push(c);
-                rest = &after[e + 1..];
-            }
-            _ => {
-                out.push('&');
-                rest = after;
-            }
-        }
-    }
-    out.push_str(rest);
 }
 
 /// The character an HTML character reference at the start of `text`
@@ -602,20 +613,22 @@ fn plain_text_html(events: &[Event<'_>]) -> String {
     out
 }
 
-fn to_safe_html(events: Vec<Event<'_>>, links: &Arc<PageLinks>) -> String {
+/// A section's HTML, and whether the sanitiser (or the plain-text fallback)
+/// made it rather than the Markdown renderer alone.
+fn to_safe_html(events: &[Event<'_>], links: &Arc<PageLinks>) -> (String, bool) {
     let needs_sanitiser = events.iter().any(|e| match e {
         Event::Html(_) | Event::InlineHtml(_) => true,
         Event::Start(Tag::Link { dest_url, .. }) => !is_plain_url(dest_url),
         Event::Start(Tag::Image { .. }) => true,
         _ => false,
     });
-    if needs_sanitiser && nesting_depth(&events) > MAX_SANITISED_DEPTH {
-        return plain_text_html(&events);
+    if needs_sanitiser && nesting_depth(events) > MAX_SANITISED_DEPTH {
+        return (plain_text_html(events), true);
     }
     // Column alignment would come out as `style` attributes, which the
     // site's Content-Security-Policy (`style-src 'self'`) refuses and the
     // sanitiser removes: leave it out everywhere.
-    let events = events.into_iter().map(|e| match e {
+    let events = events.iter().cloned().map(|e| match e {
         Event::Start(Tag::Table(aligns)) => {
             Event::Start(Tag::Table(vec![Alignment::None; aligns.len()]))
         }
@@ -624,9 +637,9 @@ fn to_safe_html(events: Vec<Event<'_>>, links: &Arc<PageLinks>) -> String {
     let mut out = String::new();
     html::push_html(&mut out, events);
     if needs_sanitiser {
-        sanitiser(links).clean(&out).to_string()
+        (sanitiser(links).clean(&out).to_string(), true)
     } else {
-        out
+        (out, false)
     }
 }
 

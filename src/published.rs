@@ -25,6 +25,8 @@ pub struct RecordText<'a> {
     pub origin: &'a Origin,
     /// Published, or not.
     pub public: bool,
+    /// What its body publishes: the body without its withheld passages.
+    pub body: &'a str,
     /// The page its body is shown on (where its relative links start).
     pub page: String,
     /// Its front matter's strings and declared personal data.
@@ -95,24 +97,20 @@ fn screen_record(screen: &Screen, links: &Arc<LinkPolicy>, r: &RecordText<'_>) -
     let origin = r.origin;
     let mut out = Vec::new();
     for field in &r.front.texts {
-        let scope = Scope {
-            ids: !field.reference,
-            contacts: true,
-        };
-        for f in scan_as_read(screen, &field.text, scope, false) {
+        for f in scan_as_read(screen, &field.text, Scope::ALL, false) {
             out.push(field_diagnostic(screen, origin, field, &f));
         }
     }
     let body = origin.body();
-    let public = origin.public_body();
-    let mut published = BodyParts::new(&public, links, &r.page);
-    for f in scan_as_read(screen, &public, Scope::ALL, true) {
+    let public = r.body;
+    let mut published = BodyParts::new(public, links, &r.page);
+    for f in scan_as_read(screen, public, Scope::ALL, true) {
         if let Finding::WithheldId { at, id } = &f
             && !published.shows(*at, id)
         {
             continue;
         }
-        let at = origin.body_offset + locate(body, &public, f.at());
+        let at = origin.body_offset + locate(body, public, f.at());
         let place = origin.error(at, "");
         out.push(report(screen, &f, &origin.path, None).place(place));
     }
@@ -128,7 +126,7 @@ fn screen_record(screen: &Screen, links: &Arc<LinkPolicy>, r: &RecordText<'_>) -
                 },
             ) {
                 if matches!(f, Finding::WithheldId { .. }) {
-                    let at = origin.body_offset + locate(body, &public, *start);
+                    let at = origin.body_offset + locate(body, public, *start);
                     out.push(report(screen, &f, &origin.path, None).place(origin.error(at, "")));
                 }
             }

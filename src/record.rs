@@ -135,12 +135,6 @@ impl Origin {
         )
     }
 
-    /// Keeps `public` as the body's public text, when a check worked it out
-    /// first: the filter then takes it rather than work it out again.
-    pub fn keep_public_body(&self, public: &str) {
-        let _ = self.public_body.set(std::sync::Arc::from(public));
-    }
-
     /// An error at a byte offset of the whole file.
     pub fn error(&self, offset: usize, message: impl Into<Message>) -> Diagnostic {
         Diagnostic::error(&self.path, &self.text, offset, message)

@@ -15,22 +15,23 @@
 //! Ashby`, `wilfred-ashby`, `WILFRED_ASHBY`), in any ASCII case, as whole
 //! words.
 
-use aho_corasick::AhoCorasick;
 use regex::Regex;
 use rustc_hash::FxHashSet as HashSet;
 use std::path::PathBuf;
 use std::sync::LazyLock;
 
 static EMAIL: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"[A-Za-z0-9._%+-]+(@|\s*[\[(]\s*at\s*[\])]\s*)[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}")
+    Regex::new(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}")
         .expect("valid pattern")
 });
-static PHONE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(
-        r"(\+\d{1,3}[\s.-]?\(?0?\)?[\s.-]?\d{2,5}[\s.-]?\d{3,4}[\s.-]?\d{3,4}\b)|(\b0[1-9]\d{1,4}[\s.-]?\d{3,4}[\s.-]?\d{3,4}\b)|(\(0[1-9]\d{1,4}\)\s?\d{3,4}[\s.-]?\d{3,4}\b)",
-    )
-    .expect("valid pattern")
+/// An address written to dodge harvesters: `a.person [at] example.com`.
+static EMAIL_AT: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"[A-Za-z0-9._%+-]+\s*[\[(]\s*(?i:at)\s*[\])]\s*[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}")
+        .expect("valid pattern")
 });
+/// What an address written with `[at]` must hold: most text has none.
+static AT_CLUES: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"[Aa][Tt][\])]").expect("valid pattern"));
 
 /// A value a record declares as personal data.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -52,10 +53,9 @@ pub struct DeclaredValue {
 /// (`markdown`), so are the HTML character references and backslash
 /// escapes a page decodes (`Wilfred&nbsp;Ashby`, `A\. Person`).
 pub fn as_read(text: &str, markdown: bool) -> Option<(String, Vec<usize>)> {
-    let needs = text
-        .bytes()
-        .any(|b| b >= 0x80 || (markdown && (b == b'&' || b == b'\\')));
-    if !needs {
+    let invisible = !text.is_ascii() && INVISIBLE_UTF8.iter().any(|seq| text.contains(seq));
+    let decoded = markdown && memchr::memchr2(b'&', b'\\', text.as_bytes()).is_some();
+    if !invisible && !decoded {
         return None;
     }
     let mut out = String::with_capacity(text.len());
@@ -86,6 +86,12 @@ pub fn as_read(text: &str, markdown: bool) -> Option<(String, Vec<usize>)> {
     }
     Some((out, from))
 }
+
+/// The invisible characters of [`is_invisible`], as text: most text has
+/// none, and searching for them costs less than decoding every character.
+const INVISIBLE_UTF8: &[&str] = &[
+    "\u{ad}", "\u{200b}", "\u{200c}", "\u{200d}", "\u{2060}", "\u{feff}", "\u{180e}",
+];
 
 /// Characters that take no room on a page.
 fn is_invisible(c: char) -> bool {
@@ -180,21 +186,45 @@ impl Scope {
     };
 }
 
-/// What the automaton's pattern stands for.
-enum Target {
-    Withheld(usize),
-    /// A declared value: its index and its words after the first.
-    Declared(usize, Vec<String>),
+/// The fewest digits a telephone number has: a UK number has 10 or 11
+/// with its leading 0.
+const MIN_PHONE_DIGITS: usize = 10;
+
+/// A declared value as the screen looks for it: its words (separated by
+/// whitespace, `-` or `_`), which must follow one another.
+struct Name {
+    value: usize,
+    words: Vec<String>,
 }
 
 /// The screen, built once per check from every record.
 pub struct Screen {
-    automaton: Option<AhoCorasick>,
-    targets: Vec<Target>,
-    withheld: Vec<String>,
+    /// The first word of every declared value searched for by name.
+    names: Option<Regex>,
+    /// For each first word (in lower case), the values it starts: a first
+    /// word many values share (`Person`, a family name) is searched once.
+    starts: rustc_hash::FxHashMap<String, Vec<Name>>,
+    /// Withheld ids in upper case, to look up every id-like word in.
+    withheld: HashSet<String>,
     declared: Vec<DeclaredValue>,
     allowed_emails: HashSet<String>,
     allowed_phones: HashSet<String>,
+}
+
+/// True for a declared e-mail address or telephone number that the search
+/// for any address or number finds as it is written (and that is not a
+/// public contact point): searching for it by name as well would cost a
+/// pattern per record and find nothing more.
+fn caught_anyway(d: &DeclaredValue, public_contacts: &[String]) -> bool {
+    let listed = public_contacts.iter().any(|c| {
+        c.trim().eq_ignore_ascii_case(&d.value) || phone_digits(c) == phone_digits(&d.value)
+    });
+    let whole = match d.key {
+        "email" => EMAIL.find(&d.value).is_some_and(|m| m.as_str() == d.value),
+        "phone" => phone_numbers(&d.value).next() == Some((0, d.value.len())),
+        _ => false,
+    };
+    !listed && whole
 }
 
 /// The words of a value, as they are matched: separated by whitespace,
@@ -207,8 +237,14 @@ fn words(value: &str) -> Vec<String> {
         .collect()
 }
 
-/// A telephone number's digits, `+44` read as a leading `0`.
+/// A telephone number's digits, `+44` or `0044` read as a leading `0`
+/// (and a trunk `(0)` after it dropped): the same number however written.
 fn phone_digits(text: &str) -> String {
+    let text = text.replace("(0)", "");
+    let text = match text.trim_start().strip_prefix("00") {
+        Some(rest) => format!("+{rest}"),
+        None => text,
+    };
     let digits: String = text.chars().filter(char::is_ascii_digit).collect();
     match digits.strip_prefix("44") {
         Some(rest) if text.trim_start().starts_with('+') => format!("0{rest}"),
@@ -228,32 +264,26 @@ impl Screen {
         declared: Vec<DeclaredValue>,
         public_contacts: &[String],
     ) -> Screen {
-        let mut patterns = Vec::new();
-        let mut targets = Vec::new();
-        for (i, id) in withheld.iter().enumerate() {
-            patterns.push(id.clone());
-            targets.push(Target::Withheld(i));
-        }
+        let mut starts: rustc_hash::FxHashMap<String, Vec<Name>> = Default::default();
         for (i, d) in declared.iter().enumerate() {
-            let mut w = words(&d.value);
+            if caught_anyway(d, public_contacts) {
+                continue;
+            }
+            let w = words(&d.value);
             // Too short to tell from ordinary text: nothing to search for.
             if w.is_empty() || d.value.chars().filter(|c| c.is_alphanumeric()).count() < 2 {
                 continue;
             }
-            let first = w.remove(0);
-            patterns.push(first);
-            targets.push(Target::Declared(i, w));
+            starts
+                .entry(w[0].to_ascii_lowercase())
+                .or_default()
+                .push(Name { value: i, words: w });
         }
-        let automaton = (!patterns.is_empty()).then(|| {
-            AhoCorasick::builder()
-                .ascii_case_insensitive(true)
-                .build(&patterns)
-                .expect("literal patterns build")
-        });
+        let names = first_words(starts.keys());
         Screen {
-            automaton,
-            targets,
-            withheld,
+            names,
+            starts,
+            withheld: withheld.iter().map(|id| id.to_ascii_uppercase()).collect(),
             declared,
             allowed_emails: public_contacts
                 .iter()
@@ -277,69 +307,195 @@ impl Screen {
     /// Everything the screen finds in `text`, in order.
     pub fn scan(&self, text: &str, scope: Scope) -> Vec<Finding> {
         let mut found = Vec::new();
-        if let Some(ac) = &self.automaton {
-            for m in ac.find_overlapping_iter(text) {
-                if let Some(f) =
-                    self.confirm(text, m.start(), m.end(), m.pattern().as_usize(), scope)
-                {
-                    found.push(f);
+        if scope.ids && !self.withheld.is_empty() {
+            self.withheld_ids(text, &mut found);
+        }
+        if let Some(names) = &self.names {
+            for m in names.find_iter(text) {
+                let starts = self.starts.get(&m.as_str().to_ascii_lowercase());
+                for name in starts.into_iter().flatten() {
+                    if let Some(f) = self.declared_at(text, m.start(), name) {
+                        found.push(f);
+                    }
                 }
             }
         }
         if scope.contacts {
-            for m in EMAIL.find_iter(text) {
-                let address = m.as_str().trim().to_ascii_lowercase();
-                if !self.allowed_emails.contains(&address) {
-                    found.push(Finding::Email { at: m.start() });
-                }
-            }
-            for m in PHONE.find_iter(text) {
-                if !self.allowed_phones.contains(&phone_digits(m.as_str())) {
-                    found.push(Finding::Phone { at: m.start() });
-                }
-            }
+            self.contacts(text, &mut found);
         }
         found.sort_by_key(Finding::at);
         found.dedup();
         found
     }
 
-    /// A hit of the automaton, as a finding when it stands as whole words
-    /// (and, for a declared value, its other words follow).
-    fn confirm(
-        &self,
-        text: &str,
-        start: usize,
-        end: usize,
-        pattern: usize,
-        scope: Scope,
-    ) -> Option<Finding> {
+    /// The withheld ids among the words of `text` that look like ids
+    /// (letters and digits with hyphens), whole or hyphen-separated parts
+    /// of them (`SCMR-2099-901-final` mentions `SCMR-2099-901`).
+    fn withheld_ids(&self, text: &str, found: &mut Vec<Finding>) {
+        for (start, word) in hyphenated_words(text) {
+            // Every run of the word's parts that holds a hyphen: from the
+            // start or a hyphen, to a hyphen or the end.
+            let froms = std::iter::once(0).chain(word.match_indices('-').map(|(i, _)| i + 1));
+            for from in froms {
+                let tos = word[from..].match_indices('-').map(|(i, _)| from + i);
+                for to in tos.skip(1).chain(std::iter::once(word.len())) {
+                    let part = &word[from..to];
+                    if part.contains('-') && self.is_withheld(part) {
+                        found.push(Finding::WithheldId {
+                            at: start + from,
+                            id: part.to_ascii_uppercase(),
+                        });
+                    }
+                }
+            }
+        }
+    }
+
+    fn is_withheld(&self, part: &str) -> bool {
+        if part.bytes().any(|b| b.is_ascii_lowercase()) {
+            self.withheld.contains(&part.to_ascii_uppercase())
+        } else {
+            self.withheld.contains(part)
+        }
+    }
+
+    /// A declared value whose first word may start at `start`, when its
+    /// words follow one another there and it stands as whole words.
+    fn declared_at(&self, text: &str, start: usize, name: &Name) -> Option<Finding> {
         if text[..start].chars().next_back().is_some_and(is_word_char) {
             return None;
         }
-        let (finding, end) = match &self.targets[pattern] {
-            Target::Withheld(i) => {
-                if !scope.ids {
-                    return None;
-                }
-                let id = self.withheld[*i].clone();
-                (Finding::WithheldId { at: start, id }, end)
-            }
-            Target::Declared(i, rest) => {
-                let end = follows(text, end, rest)?;
-                (
-                    Finding::Declared {
-                        at: start,
-                        value: *i,
-                    },
-                    end,
-                )
-            }
-        };
+        let end = follows(text, start, &name.words)?;
         let boundary = !text[end..].chars().next().is_some_and(is_word_char)
             || text[start..end].ends_with(|c: char| !is_word_char(c));
-        boundary.then_some(finding)
+        boundary.then_some(Finding::Declared {
+            at: start,
+            value: name.value,
+        })
     }
+
+    /// E-mail addresses and telephone numbers that are not public contact
+    /// points.
+    fn contacts(&self, text: &str, found: &mut Vec<Finding>) {
+        // Most text has no `@` and too few digits for a number: two quick
+        // looks spare it the patterns.
+        let at_sign = memchr::memchr(b'@', text.as_bytes()).is_some();
+        let plain = at_sign.then(|| EMAIL.find_iter(text));
+        let dodged = AT_CLUES.is_match(text).then(|| EMAIL_AT.find_iter(text));
+        for m in plain
+            .into_iter()
+            .flatten()
+            .chain(dodged.into_iter().flatten())
+        {
+            let address = m.as_str().trim().to_ascii_lowercase();
+            if !self.allowed_emails.contains(&address) {
+                found.push(Finding::Email { at: m.start() });
+            }
+        }
+        for (start, end) in phone_numbers(text) {
+            if !self
+                .allowed_phones
+                .contains(&phone_digits(&text[start..end]))
+            {
+                found.push(Finding::Phone { at: start });
+            }
+        }
+    }
+}
+
+/// One search for every first word, in any ASCII case, longest first (so
+/// `Anna` is found where `Ann` and `Anna` both start there). A regular
+/// expression: its engine searches a large alternation in one pass.
+fn first_words<'a>(words: impl Iterator<Item = &'a String>) -> Option<Regex> {
+    let mut words: Vec<&String> = words.collect();
+    if words.is_empty() {
+        return None;
+    }
+    words.sort_by(|a, b| b.len().cmp(&a.len()).then(a.cmp(b)));
+    let alternation: Vec<String> = words.iter().map(|w| regex::escape(w)).collect();
+    let pattern = format!("(?i-u:{})", alternation.join("|"));
+    regex::RegexBuilder::new(&pattern)
+        .size_limit(64 << 20)
+        .dfa_size_limit(64 << 20)
+        .build()
+        .ok()
+}
+
+/// Where the telephone numbers of `text` are: runs of at least
+/// [`MIN_PHONE_DIGITS`] digits, separated by single spaces, dots, hyphens,
+/// slashes or brackets, that start as a number does (`+`, `00`, `0` or
+/// `(0`). Read by hand rather than by a pattern: it is one quick pass,
+/// and a pattern with that many forms (`0044 1632 960123`, `01632 96 01
+/// 23`, `+44 (0)20 7946 0000`) would be neither.
+fn phone_numbers(text: &str) -> impl Iterator<Item = (usize, usize)> + '_ {
+    let bytes = text.as_bytes();
+    let separator = |b: u8| matches!(b, b' ' | b'.' | b'-' | b'/' | b'(' | b')');
+    let mut i = 0;
+    std::iter::from_fn(move || {
+        while let Some(found) = memchr::memchr3(b'+', b'0', b'(', &bytes[i..]) {
+            i += found;
+            let start = i;
+            let starts_number = match bytes[i] {
+                b'+' => bytes.get(i + 1).is_some_and(u8::is_ascii_digit),
+                b'0' => true,
+                b'(' => bytes.get(i + 1) == Some(&b'0'),
+                _ => false,
+            };
+            let glued = i > 0 && (bytes[i - 1].is_ascii_alphanumeric() || bytes[i - 1] >= 0x80);
+            i += 1;
+            if !starts_number || glued {
+                continue;
+            }
+            let (mut end, mut digits, mut run) = (start, 0, 0);
+            for (j, &b) in bytes.iter().enumerate().skip(start) {
+                if b.is_ascii_digit() {
+                    (digits, end, run) = (digits + 1, j + 1, 0);
+                } else if j == start || (separator(b) && run < 2) {
+                    run += 1;
+                } else {
+                    break;
+                }
+            }
+            let followed = bytes.get(end).is_some_and(|&b| b.is_ascii_alphanumeric());
+            if (MIN_PHONE_DIGITS..=15).contains(&digits) && !followed {
+                i = end;
+                return Some((start, end));
+            }
+        }
+        None
+    })
+}
+
+/// The words of `text` made of ASCII letters, digits and hyphens that hold
+/// a hyphen inside, with their offsets: what a request id can be. Found
+/// from the hyphens (a byte search), since most words have none.
+fn hyphenated_words(text: &str) -> impl Iterator<Item = (usize, &str)> {
+    let bytes = text.as_bytes();
+    let id_byte = |b: u8| b.is_ascii_alphanumeric() || b == b'-';
+    let mut from = 0;
+    std::iter::from_fn(move || {
+        while let Some(found) = memchr::memchr(b'-', &bytes[from..]) {
+            let hyphen = from + found;
+            let mut start = hyphen;
+            while start > 0 && id_byte(bytes[start - 1]) {
+                start -= 1;
+            }
+            let mut end = hyphen;
+            while end < bytes.len() && id_byte(bytes[end]) {
+                end += 1;
+            }
+            from = end.max(hyphen + 1);
+            let word = text[start..end].trim_matches('-');
+            let start = start + (end - start - text[start..end].trim_start_matches('-').len());
+            // A word glued to a non-ASCII letter is not an id on its own.
+            let glued = text[..start].chars().next_back().is_some_and(is_word_char)
+                || text[end..].chars().next().is_some_and(is_word_char);
+            if word.contains('-') && !glued {
+                return Some((start, word));
+            }
+        }
+        None
+    })
 }
 
 /// Where the declared value's `words` end when they follow `from` in
@@ -426,8 +582,23 @@ mod tests {
         assert!(kinds("call 020 7090 1000").is_empty());
         assert_eq!(kinds("call 01632 960 123"), ["phone"]);
         assert_eq!(kinds("call +1 555 010 0199"), ["phone"]);
-        // The declared phone, written without spaces: both rules see it.
-        assert_eq!(kinds("01614960372"), ["declared 2", "phone"]);
+        // The declared phone, written without spaces: a telephone number
+        // (the search for it by name would find nothing more).
+        assert_eq!(kinds("01614960372"), ["phone"]);
+        for number in [
+            "0044 1632 960123",
+            "01632 96 01 23",
+            "(01632) 960 123",
+            "+44 (0)1632 960123",
+            "07700-900-123",
+            "+1 (555) 010-0199",
+        ] {
+            assert_eq!(kinds(&format!("call {number}.")), ["phone"], "{number}");
+        }
+        // A public contact point however written.
+        for number in ["+44 (0)20 7090 1000", "0044 20 7090 1000", "020-7090-1000"] {
+            assert!(kinds(number).is_empty(), "{number}");
+        }
         // Dates, versions and mitigation references are not telephone numbers.
         assert!(kinds("On 2019-03-14 SC 1.3 changed DEV 3.2.1").is_empty());
     }

@@ -26,10 +26,27 @@ pub struct FieldText {
     pub offset: usize,
     /// The string, escapes decoded.
     pub text: String,
-    /// A reference to another record by id (`related`, `request`): a
-    /// withheld id there is dropped, not published, so it is no mention.
-    pub reference: bool,
 }
+
+/// Top-level keys whose values the typed reading checks against a closed
+/// list or a pattern (a TLP label, an id, a stage): no prose can hide in a
+/// valid one, and an invalid one is an error anyway. `related` and
+/// `request` name other records by id, withheld ones included (then
+/// dropped). In tables: `history`'s `stage` and an attachment's
+/// `classification`.
+const VALIDATED: &[&str] = &[
+    "id",
+    "type",
+    "classification",
+    "reasons",
+    "devices",
+    "affected_scs",
+    "related",
+    "request",
+    "kind",
+    "outcome",
+    "sc_version",
+];
 
 /// A value declared as personal data: never published, and searched for
 /// in everything that is.
@@ -85,8 +102,9 @@ pub struct FrontMatterText {
     pub declared: Vec<Declared>,
 }
 
-/// Walks a parsed front matter for its strings. `toml_offset` is where the
-/// front matter starts in the file, so offsets point into the whole file.
+/// Walks a parsed front matter for its strings (but those [`VALIDATED`]).
+/// `toml_offset` is where the front matter starts in the file, so offsets
+/// point into the whole file.
 pub fn walk(table: &Spanned<DeTable<'_>>, toml_offset: usize) -> FrontMatterText {
     let mut found = FrontMatterText::default();
     let mut walker = Walker {
@@ -106,21 +124,42 @@ struct Walker<'a> {
 
 impl Walker<'_> {
     fn top_level(&mut self, key: &str, value: &Spanned<DeValue<'_>>) {
+        if VALIDATED.contains(&key) {
+            return;
+        }
+        let path = Path::Top(key);
         match (key, value.get_ref()) {
-            ("proposer", DeValue::Table(t)) => self.contact("proposer", t),
-            ("sponsor", DeValue::Table(t)) => self.contact("sponsor", t),
+            ("proposer", DeValue::Table(t)) => self.contact("proposer", t, &path),
+            ("sponsor", DeValue::Table(t)) => self.contact("sponsor", t, &path),
             ("attachments", DeValue::Array(list)) => {
                 for (i, entry) in list.iter().enumerate() {
-                    self.attachment(i, entry);
+                    self.attachment(&Path::Index(&path, i), entry);
                 }
             }
-            ("related" | "request", _) => self.value(key, value, true),
-            _ => self.value(key, value, false),
+            ("history", DeValue::Array(list)) => {
+                for (i, entry) in list.iter().enumerate() {
+                    self.table_but(&Path::Index(&path, i), entry, "stage");
+                }
+            }
+            _ => self.value(&path, value),
+        }
+    }
+
+    /// A table of the format's, all but its `skipped` key (checked by the
+    /// typed reading).
+    fn table_but(&mut self, path: &Path<'_>, entry: &Spanned<DeValue<'_>>, skipped: &str) {
+        let DeValue::Table(t) = entry.get_ref() else {
+            return self.value(path, entry);
+        };
+        for (key, item) in t {
+            if key.get_ref() != skipped {
+                self.value(&Path::Key(path, key.get_ref()), item);
+            }
         }
     }
 
     /// A contact: the organisation is published, the person never is.
-    fn contact(&mut self, table: &'static str, t: &DeTable<'_>) {
+    fn contact(&mut self, table: &'static str, t: &DeTable<'_>, path: &Path<'_>) {
         for (key, value) in t {
             let key = key.get_ref().as_ref();
             let personal = match key {
@@ -142,51 +181,82 @@ impl Walker<'_> {
                 }
                 // Not a string: the typed reading reports it.
                 (Some(_), _) => {}
-                (None, _) => self.value(&format!("{table}.{key}"), value, false),
+                (None, _) => self.value(&Path::Key(path, key), value),
             }
         }
     }
 
     /// An attachment's title and file name are published only with the
     /// attachment, which its own classification decides.
-    fn attachment(&mut self, i: usize, entry: &Spanned<DeValue<'_>>) {
+    fn attachment(&mut self, path: &Path<'_>, entry: &Spanned<DeValue<'_>>) {
         let DeValue::Table(t) = entry.get_ref() else {
-            return self.value(&format!("attachments[{i}]"), entry, false);
+            return self.value(path, entry);
         };
         let public = t.iter().any(|(k, v)| {
             k.get_ref() == "classification"
                 && matches!(v.get_ref(), DeValue::String(s) if Tlp::parse(s).is_some_and(Tlp::is_public))
         });
         if public {
-            self.value(&format!("attachments[{i}]"), entry, false);
+            self.table_but(path, entry, "classification");
         }
     }
 
-    fn value(&mut self, field: &str, value: &Spanned<DeValue<'_>>, reference: bool) {
+    fn value(&mut self, path: &Path<'_>, value: &Spanned<DeValue<'_>>) {
         match value.get_ref() {
-            DeValue::String(s) => self.found.texts.push(FieldText {
-                field: field.to_string(),
-                offset: self.toml_offset + value.span().start,
-                text: s.to_string(),
-                reference,
-            }),
+            DeValue::String(s) => self.push(path, value.span().start, s),
             DeValue::Array(items) => {
                 for (i, item) in items.iter().enumerate() {
-                    self.value(&format!("{field}[{i}]"), item, reference);
+                    self.value(&Path::Index(path, i), item);
                 }
             }
             DeValue::Table(t) => {
+                let free = path.is_free();
                 for (key, item) in t {
-                    self.found.texts.push(FieldText {
-                        field: field.to_string(),
-                        offset: self.toml_offset + key.span().start,
-                        text: key.get_ref().to_string(),
-                        reference,
-                    });
-                    self.value(&format!("{field}.{}", key.get_ref()), item, reference);
+                    // Keys of `[extra]` are the keeper's words (and
+                    // templates can print them); other tables' keys are
+                    // the format's, checked by the typed reading.
+                    if free {
+                        self.push(path, key.span().start, key.get_ref());
+                    }
+                    self.value(&Path::Key(path, key.get_ref()), item);
                 }
             }
             _ => {}
+        }
+    }
+
+    fn push(&mut self, path: &Path<'_>, at: usize, text: &str) {
+        self.found.texts.push(FieldText {
+            field: path.shown(),
+            offset: self.toml_offset + at,
+            text: text.to_string(),
+        });
+    }
+}
+
+/// Where a value is, as a chain back to its top-level key; written out
+/// only for the strings found, since most values are not strings.
+enum Path<'a> {
+    Top(&'a str),
+    Key(&'a Path<'a>, &'a str),
+    Index(&'a Path<'a>, usize),
+}
+
+impl Path<'_> {
+    /// As a keeper would write it: `history[2].note`.
+    fn shown(&self) -> String {
+        match self {
+            Path::Top(key) => (*key).to_string(),
+            Path::Key(parent, key) => format!("{}.{key}", parent.shown()),
+            Path::Index(parent, i) => format!("{}[{i}]", parent.shown()),
+        }
+    }
+
+    /// Inside `[extra]`: free-form, keys and all.
+    fn is_free(&self) -> bool {
+        match self {
+            Path::Top(key) => *key == "extra",
+            Path::Key(parent, _) | Path::Index(parent, _) => parent.is_free(),
         }
     }
 }
@@ -294,30 +364,27 @@ classification = "TLP:AMBER"
 list = ["x", { y = "z" }]
 "#;
         let found = walked(toml_text);
-        let fields: Vec<(&str, &str, bool)> = found
+        let fields: Vec<(&str, &str)> = found
             .texts
             .iter()
-            .map(|t| (t.field.as_str(), t.text.as_str(), t.reference))
+            .map(|t| (t.field.as_str(), t.text.as_str()))
             .collect();
-        for want in [
-            ("title", "T", false),
-            ("related[0]", "A-1", true),
-            ("proposer.organisation", "Org", false),
-            ("history[0].note", "N", false),
-            ("attachments[0].title", "Public", false),
-            ("attachments[0].file", "a.txt", false),
-            ("extra", "deep", false),
-            ("extra.deep", "list", false),
-            ("extra.deep.list[0]", "x", false),
-            ("extra.deep.list[1]", "y", false),
-            ("extra.deep.list[1].y", "z", false),
-        ] {
-            assert!(fields.contains(&want), "{want:?} not in {fields:?}");
-        }
-        assert!(
-            !fields
-                .iter()
-                .any(|f| f.1 == "Withheld" || f.1 == "A. Person")
+        // Every string but the declared personal data, the withheld
+        // attachment's and the values checked against a closed list.
+        assert_eq!(
+            fields,
+            [
+                ("attachments[0].file", "a.txt"),
+                ("attachments[0].title", "Public"),
+                ("extra", "deep"),
+                ("extra.deep", "list"),
+                ("extra.deep.list[0]", "x"),
+                ("extra.deep.list[1]", "y"),
+                ("extra.deep.list[1].y", "z"),
+                ("history[0].note", "N"),
+                ("proposer.organisation", "Org"),
+                ("title", "T"),
+            ]
         );
         let declared: Vec<_> = found
             .declared

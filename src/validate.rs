@@ -175,6 +175,8 @@ struct TextFacts {
     markers: Vec<Diagnostic>,
     /// The passages its body withholds.
     withheld: Vec<WithheldPassage>,
+    /// Its body without them, when that is not the body itself.
+    public: Option<String>,
     /// The quick scan's link candidates, read; `None` when only the full
     /// parse can tell.
     quick: Option<Vec<LinkTarget>>,
@@ -405,6 +407,7 @@ fn record<'a>(origin: &'a Origin, public: bool, page: String, f: &'a TextFacts) 
     RecordText {
         origin,
         public,
+        body: f.public.as_deref().unwrap_or(origin.body()),
         page,
         front: &f.front,
         attachments: &f.attachments,
@@ -767,7 +770,6 @@ impl TextFacts {
         let body = origin.body();
         let base = origin.body_offset;
         let marked = passages::strip(body);
-        origin.keep_public_body(&marked.public);
         let markers = marked
             .problems
             .iter()
@@ -779,9 +781,14 @@ impl TextFacts {
             .collect();
         let quick = markdown::quick_record_links(body)
             .map(|found| found.into_iter().map(markdown::parse_record_link).collect());
+        let public = match marked.public {
+            std::borrow::Cow::Owned(public) => Some(public),
+            std::borrow::Cow::Borrowed(_) => None,
+        };
         TextFacts {
             markers,
             withheld: marked.withheld,
+            public,
             quick,
             links: OnceLock::new(),
             front,
