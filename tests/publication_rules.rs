@@ -1,0 +1,1865 @@
+//! The publication rules of issue 9, content side (sections 3.3, 4, 5 and
+//! 9 of `docs/register-format.md`), one test or more per rule, each with
+//! the real `register` binary on a real content folder.
+//!
+//! Two kinds of content are used:
+//!
+//! - the fixture `tests/fixtures/publication-rules`, which builds: two
+//!   public requests that link, every way the format allows, to withheld
+//!   requests, to a report whose final decision is withheld and to
+//!   attachments that are not published, beside hidden markup, public
+//!   contact points and withheld material of every kind. Every withheld
+//!   place says `CANARY` (in some case), so one search of every output
+//!   byte and path finds any of it;
+//! - small sites written by the tests into a temporary folder, one mistake
+//!   each, where the point is the error: its exact `file:line:column`, the
+//!   key words of its message and of its `help:` line, and that the build
+//!   writes nothing.
+//!
+//! Locations are computed from the text the test wrote ([`position`]), as
+//! an editor counts them: line 1 is the opening `+++`, columns count
+//! characters.
+
+mod common;
+
+use common::{Built, NOW, Run, occurrences, tree};
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
+use tempfile::TempDir;
+
+type Files = BTreeMap<String, Vec<u8>>;
+
+// ---------------------------------------------------------------------------
+// Sites written by the tests.
+
+/// The `site.toml` of the written sites.
+const SITE_TOML: &str = "title = \"Rules\"\nbase_url = \"https://rules.example.org\"\n";
+
+/// A content folder in a temporary folder, written file by file, so each
+/// test shows its one mistake in a few lines.
+struct Site {
+    tmp: TempDir,
+}
+
+impl Site {
+    /// A site with the usual `site.toml`.
+    fn new() -> Site {
+        Site::with_settings(SITE_TOML)
+    }
+
+    /// A site whose `site.toml` says `settings`.
+    fn with_settings(settings: &str) -> Site {
+        let site = Site {
+            tmp: tempfile::tempdir().expect("temp dir"),
+        };
+        site.write("site.toml", settings);
+        site
+    }
+
+    /// The content folder, `<tmp>/content`.
+    fn content(&self) -> PathBuf {
+        self.tmp.path().join("content")
+    }
+
+    /// A path in the content folder, as diagnostics name it.
+    fn path(&self, rel: &str) -> PathBuf {
+        self.content().join(rel)
+    }
+
+    /// Where builds write, beside the content folder.
+    fn out(&self) -> PathBuf {
+        self.tmp.path().join("public")
+    }
+
+    /// Writes `bytes` to `content/rel`, creating folders on the way.
+    fn write(&self, rel: &str, bytes: impl AsRef<[u8]>) {
+        let path = self.path(rel);
+        std::fs::create_dir_all(path.parent().expect("a parent")).expect("create folder");
+        std::fs::write(&path, bytes).expect("write file");
+    }
+
+    /// `register check`, human format.
+    fn check(&self) -> Run {
+        common::check(&self.content(), "human")
+    }
+
+    /// `register build`, which must fail on the content (exit 1) and write
+    /// nothing at all: a rule that only `check` enforced would not protect
+    /// a build.
+    fn refused(&self) -> Run {
+        let run = common::build(&self.content(), &self.out(), NOW);
+        run.expect_code(1);
+        assert!(
+            !self.out().exists(),
+            "a failed build wrote {}",
+            self.out().display()
+        );
+        run
+    }
+
+    /// `register build`, which must succeed; every file it wrote.
+    fn built(&self) -> Files {
+        common::build(&self.content(), &self.out(), NOW).expect_code(0);
+        tree(&self.out())
+    }
+}
+
+/// Any one-line text as a TOML basic string (quotes and backslashes
+/// escaped, everything else as it is, so positions in it stay simple).
+fn toml_string(text: &str) -> String {
+    format!("\"{}\"", text.replace('\\', "\\\\").replace('"', "\\\""))
+}
+
+/// A request's source built from the parts a test is about; the rest is a
+/// minimal valid public request that publishes nothing else.
+#[derive(Clone)]
+struct Request {
+    id: String,
+    title: String,
+    classification: String,
+    /// Top-level lines after `reasons`.
+    lines: String,
+    /// Lines of `[proposer]` after its organisation.
+    proposer: String,
+    /// Tables between `[proposer]` and `[[history]]`.
+    tables: String,
+    /// Lines of the `submitted` history entry after its stage.
+    history: String,
+    /// Tables after the history (`[extra]`).
+    after: String,
+    /// Everything after the front matter.
+    body: String,
+}
+
+/// A public (CLEAR) request `id` with a one-line body.
+fn request(id: &str) -> Request {
+    Request {
+        id: id.to_string(),
+        title: format!("Title of {id}"),
+        classification: "TLP:CLEAR".to_string(),
+        lines: String::new(),
+        proposer: String::new(),
+        tables: String::new(),
+        history: String::new(),
+        after: String::new(),
+        body: "## Issue\n\nNothing to see.\n".to_string(),
+    }
+}
+
+/// Each setter replaces or adds one part, so a test reads as the mistake
+/// it writes.
+impl Request {
+    /// The title, any one-line text.
+    fn title(mut self, title: &str) -> Request {
+        self.title = title.to_string();
+        self
+    }
+
+    /// The TLP label, written as given.
+    fn classification(mut self, label: &str) -> Request {
+        self.classification = label.to_string();
+        self
+    }
+
+    /// A top-level front-matter line.
+    fn line(mut self, line: &str) -> Request {
+        self.lines.push_str(line);
+        self.lines.push('\n');
+        self
+    }
+
+    /// Lines of `[proposer]` (its personal data).
+    fn proposer(mut self, lines: &str) -> Request {
+        self.proposer.push_str(lines);
+        self.proposer.push('\n');
+        self
+    }
+
+    /// A table before the history (`[[attachments]]`, `[sponsor]`).
+    fn table(mut self, table: &str) -> Request {
+        self.tables.push_str(table);
+        self.tables.push_str("\n\n");
+        self
+    }
+
+    /// Lines of the `submitted` history entry (a `note`).
+    fn history(mut self, lines: &str) -> Request {
+        self.history.push_str(lines);
+        self.history.push('\n');
+        self
+    }
+
+    /// A table after the history (`[extra]`).
+    fn after(mut self, table: &str) -> Request {
+        self.after.push('\n');
+        self.after.push_str(table);
+        self.after.push('\n');
+        self
+    }
+
+    /// The Markdown body.
+    fn body(mut self, body: &str) -> Request {
+        self.body = body.to_string();
+        self
+    }
+
+    /// The file's text.
+    fn text(&self) -> String {
+        format!(
+            "+++\nid = \"{}\"\ntype = \"sc-modification\"\ntitle = {}\nclassification = \"{}\"\n\
+             submitted = 2025-01-10\nreasons = [\"lessons-learned\"]\n{}\n\
+             [proposer]\norganisation = \"Org Ltd\"\n{}\n{}\
+             [[history]]\ndate = 2025-01-10\nstage = \"submitted\"\n{}{}+++\n\n{}",
+            self.id,
+            toml_string(&self.title),
+            self.classification,
+            self.lines,
+            self.proposer,
+            self.tables,
+            self.history,
+            self.after,
+            self.body
+        )
+    }
+}
+
+/// An interim decision (progressed) on `request`, public, with `extra`
+/// front-matter lines and `body`.
+fn interim_decision(request: &str, extra: &str, body: &str) -> String {
+    format!(
+        "+++\nrequest = \"{request}\"\nclassification = \"TLP:CLEAR\"\ndate = 2025-01-20\n\
+         kind = \"interim\"\noutcome = \"progressed\"\n{extra}+++\n\n{body}"
+    )
+}
+
+/// The proposer every written site declares: a name, a telephone number
+/// and an e-mail address that may never be published.
+const WILFRED: &str =
+    "name = \"Wilfred Ashby\"\nphone = \"01632 960111\"\nemail = \"wilfred.ashby@example.net\"";
+
+/// Words of [`WILFRED`]'s personal data, none of which may appear in a
+/// message or an output.
+const WILFRED_WORDS: &[&str] = &["wilfred", "ashby", "960111", "example.net"];
+
+/// The line and column (1-based, in characters) of byte `at` of `text`:
+/// where an editor shows it.
+fn position_at(text: &str, at: usize) -> (usize, usize) {
+    let before = &text[..at];
+    let line = before.matches('\n').count() + 1;
+    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    (line, before[line_start..].chars().count() + 1)
+}
+
+/// Where the `n`th (from 0) `needle` starts in `text` (see [`position_at`]).
+fn position_nth(text: &str, needle: &str, n: usize) -> (usize, usize) {
+    let at = text
+        .match_indices(needle)
+        .nth(n)
+        .unwrap_or_else(|| panic!("{needle:?} #{n} is not in the text:\n{text}"))
+        .0;
+    position_at(text, at)
+}
+
+/// Where the first `needle` starts in `text` (see [`position_nth`]).
+fn position(text: &str, needle: &str) -> (usize, usize) {
+    position_nth(text, needle, 0)
+}
+
+// ---------------------------------------------------------------------------
+// Reports.
+
+/// One diagnostic of a human report.
+#[derive(Debug)]
+struct Reported {
+    /// `path:line:column`.
+    place: String,
+    /// `error` or `warning`.
+    severity: String,
+    message: String,
+    /// The `help:` line after it, or "".
+    help: String,
+}
+
+/// The diagnostics of a human report (`check`'s standard output, or a
+/// failed build's standard error); other lines are left out.
+fn reported(report: &str) -> Vec<Reported> {
+    let mut found: Vec<Reported> = Vec::new();
+    for line in report.lines() {
+        if let Some(help) = line.strip_prefix("  help: ") {
+            if let Some(last) = found.last_mut() {
+                last.help = help.to_string();
+            }
+            continue;
+        }
+        for severity in ["error", "warning"] {
+            if let Some((place, message)) = line.split_once(&format!(": {severity}: ")) {
+                found.push(Reported {
+                    place: place.to_string(),
+                    severity: severity.to_string(),
+                    message: message.to_string(),
+                    help: String::new(),
+                });
+                break;
+            }
+        }
+    }
+    found
+}
+
+/// Asserts `report` has a diagnostic of `severity` at `file:line:column`
+/// whose message holds every one of `message` and whose `help:` line holds
+/// every one of `help`.
+fn assert_reported(
+    report: &str,
+    severity: &str,
+    file: &Path,
+    (line, column): (usize, usize),
+    message: &[&str],
+    help: &[&str],
+) {
+    let place = format!("{}:{line}:{column}", file.display());
+    let hit = reported(report).iter().any(|r| {
+        r.severity == severity
+            && r.place == place
+            && message.iter().all(|m| r.message.contains(m))
+            && help.iter().all(|h| r.help.contains(h))
+    });
+    assert!(
+        hit,
+        "no {severity} at {place}\n  with {message:?}\n  and help {help:?}\nreport:\n{report}"
+    );
+}
+
+/// [`assert_reported`] for an error.
+fn assert_error(report: &str, file: &Path, at: (usize, usize), message: &[&str], help: &[&str]) {
+    assert_reported(report, "error", file, at, message, help);
+}
+
+/// How many diagnostics of `severity` the report holds.
+fn count(report: &str, severity: &str) -> usize {
+    reported(report)
+        .iter()
+        .filter(|r| r.severity == severity)
+        .count()
+}
+
+/// Asserts no word of `words` is in what the keeper's terminal or a CI log
+/// would show (both streams), in any case: personal data is named by its
+/// record and key, never quoted.
+fn assert_not_quoted(run: &Run, words: &[&str]) {
+    let all = format!("{}\n{}", run.stdout, run.stderr).to_ascii_lowercase();
+    for w in words {
+        assert!(
+            !all.contains(&w.to_ascii_lowercase()),
+            "the report quotes `{w}`:\n{all}"
+        );
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Outputs.
+
+/// Every place in the output (a path, a file's bytes, or its text with
+/// character references decoded) that holds one of `needles`, in any case.
+fn places(files: &Files, needles: &[&str]) -> Vec<String> {
+    needles
+        .iter()
+        .flat_map(|n| {
+            occurrences(files, n, true)
+                .into_iter()
+                .map(move |w| format!("`{n}` in {w}"))
+        })
+        .collect()
+}
+
+/// Asserts none of `needles` is anywhere in a real site's output.
+fn assert_nowhere(files: &Files, needles: &[&str]) {
+    assert!(
+        files.len() > 10,
+        "the site is nearly empty: {:?}",
+        files.keys()
+    );
+    let found = places(files, needles);
+    assert!(found.is_empty(), "published:\n{}", found.join("\n"));
+}
+
+/// The fixture `tests/fixtures/publication-rules`, built once for all the
+/// tests that read it.
+fn rules_site() -> &'static Built {
+    static SITE: OnceLock<Built> = OnceLock::new();
+    SITE.get_or_init(|| common::build_fixture("publication-rules", NOW))
+}
+
+/// The fixture's file `rel` in its content folder.
+fn rules_file(rel: &str) -> PathBuf {
+    common::fixture_content("publication-rules").join(rel)
+}
+
+/// Everything the fixture withholds says this, in some case.
+const CANARY: &str = "canary";
+
+/// The ids of the fixture's withheld requests, and the paths of its pages
+/// and files that are not published.
+const UNPUBLISHED_IN_RULES: &[&str] = &[
+    "HID-2025",
+    "%48ID",
+    "reports/RUL-2025-002",
+    "amber-canary-notes",
+    "canary-hid-evidence",
+];
+
+/// Words of the personal data the fixture's records declare.
+const PERSONAL_IN_RULES: &[&str] = &[
+    "Wilfred",
+    "Ashby",
+    "Hester",
+    "Quayle",
+    "Ottilie",
+    "Gideon",
+    "Lavinia",
+    "Ambrose",
+    "1632",
+    "960111",
+    "example.net",
+];
+
+/// Where `word` is in `html` as a whole word (not the start of a longer
+/// one: `LINK-HTTP` is not found in `LINK-HTTPS`).
+fn find_word(html: &str, word: &str) -> Option<usize> {
+    html.match_indices(word).map(|(at, _)| at).find(|&at| {
+        !html[at + word.len()..].starts_with(|c: char| c.is_ascii_alphanumeric() || c == '-')
+    })
+}
+
+/// The opening tag of the link around `text` in `html`, if `text` is
+/// inside one.
+fn anchor_around<'a>(html: &'a str, text: &str) -> Option<&'a str> {
+    let at = find_word(html, text).unwrap_or_else(|| panic!("`{text}` is not on the page"));
+    let open = html[..at].rfind("<a ")?;
+    let closed = html[..at].rfind("</a>").is_some_and(|c| c > open);
+    (!closed).then(|| &html[open..open + html[open..].find('>').unwrap_or(0) + 1])
+}
+
+/// Every `href` value of a page (whose references are decoded).
+fn hrefs(html: &str) -> Vec<&str> {
+    html.split("href=")
+        .skip(1)
+        .filter_map(|rest| {
+            let quote = rest.chars().next()?;
+            let rest = &rest[1..];
+            rest.find(quote).map(|end| &rest[..end])
+        })
+        .collect()
+}
+
+// ---------------------------------------------------------------------------
+// Rule 1: a folder record publishes only the files it lists (3.3, 4.5).
+
+/// A public folder record `id` that lists `attachments` (TOML tables).
+fn folder_record(id: &str, attachments: &[&str]) -> Request {
+    attachments
+        .iter()
+        .fold(request(id).proposer(WILFRED), |r, a| r.table(a))
+}
+
+/// An `[[attachments]]` table.
+fn listing(file: &str, title: &str, classification: &str) -> String {
+    format!(
+        "[[attachments]]\nfile = \"{file}\"\ntitle = \"{title}\"\nclassification = \"{classification}\""
+    )
+}
+
+#[test]
+fn an_unlisted_file_in_a_folder_record_is_an_error_naming_it() {
+    let site = Site::new();
+    let record = folder_record("ATT-1", &[&listing("notes.txt", "Notes", "TLP:CLEAR")]);
+    site.write("requests/ATT-1/index.md", record.text());
+    site.write("requests/ATT-1/notes.txt", "Public notes.\n");
+    site.write("requests/ATT-1/draft-evidence.txt", "CANARY-UNLISTED\n");
+    let run = site.check();
+    run.expect_code(1);
+    assert_error(
+        &run.stdout,
+        &site.path("requests/ATT-1/draft-evidence.txt"),
+        (1, 1),
+        &[
+            "`draft-evidence.txt`",
+            "not listed under [[attachments]]",
+            "not published",
+        ],
+        &["list it in index.md", "classification"],
+    );
+    assert_eq!(count(&run.stdout, "error"), 1, "{}", run.stdout);
+    let build = site.refused();
+    assert!(build.stderr.contains("draft-evidence.txt:1:1: error:"));
+}
+
+#[test]
+fn leftover_copies_and_stray_records_have_their_own_messages() {
+    let site = Site::new();
+    let record = folder_record("ATT-1", &[]);
+    site.write("requests/ATT-1/index.md", record.text());
+    let copy = record
+        .clone()
+        .body("CANARY-LEFTOVER withheld words.\n")
+        .text();
+    let leftover: (&[&str], &[&str]) = (
+        &["looks like an editor's or a merge's leftover"],
+        &["delete it", "never published"],
+    );
+    let record_like: (&[&str], &[&str]) = (
+        &["looks like a record", "a folder record has one, `index.md`"],
+        &["a record of its own in `requests/`", "never published"],
+    );
+    let cases = [
+        ("index.md~", leftover),
+        ("index.md.orig", leftover),
+        ("index.md.bak", leftover),
+        ("index.md.rej", leftover),
+        ("#index.md#", leftover),
+        ("notes.md", record_like),
+    ];
+    for (name, _) in cases {
+        site.write(&format!("requests/ATT-1/{name}"), &copy);
+    }
+    let run = site.check();
+    run.expect_code(1);
+    for (name, (message, help)) in cases {
+        let quoted = format!("`{name}`");
+        let mut words = vec![quoted.as_str()];
+        words.extend_from_slice(message);
+        assert_error(
+            &run.stdout,
+            &site.path(&format!("requests/ATT-1/{name}")),
+            (1, 1),
+            &words,
+            help,
+        );
+    }
+    assert_eq!(count(&run.stdout, "error"), cases.len(), "{}", run.stdout);
+    site.refused();
+}
+
+#[test]
+fn an_editors_lock_file_is_a_warning_and_never_published() {
+    let site = Site::new();
+    site.write(
+        "requests/ATT-1/index.md",
+        folder_record("ATT-1", &[]).text(),
+    );
+    let lock = "requests/ATT-1/.~lock.index.md#";
+    site.write(lock, "CANARY-LOCK,Wilfred Ashby,host,2025-01-10T10:00,\n");
+    let run = site.check();
+    run.expect_code(0);
+    assert_reported(
+        &run.stdout,
+        "warning",
+        &site.path(lock),
+        (1, 1),
+        &["editor's lock or swap file", "never published"],
+        &["delete it if the editor has closed"],
+    );
+    assert_eq!(count(&run.stdout, "error"), 0, "{}", run.stdout);
+    let files = site.built();
+    assert!(files.contains_key("requests/ATT-1/index.html"));
+    assert_nowhere(&files, &[".~lock", CANARY, "wilfred"]);
+}
+
+#[test]
+fn listing_mistakes_are_errors_at_the_listing() {
+    let site = Site::new();
+    let record = folder_record(
+        "ATT-1",
+        &[
+            &listing("listed.txt", "Listed", "TLP:CLEAR"),
+            &listing("missing.txt", "Missing", "TLP:CLEAR"),
+            &listing("listed.txt", "Listed again", "TLP:CLEAR"),
+            "[[attachments]]\nfile = \"untitled.txt\"\nclassification = \"TLP:CLEAR\"",
+            "[[attachments]]\nfile = \"unclassified.txt\"\ntitle = \"Unclassified\"",
+        ],
+    );
+    let text = record.text();
+    site.write("requests/ATT-1/index.md", &text);
+    for name in ["listed.txt", "untitled.txt", "unclassified.txt"] {
+        site.write(&format!("requests/ATT-1/{name}"), "Public words.\n");
+    }
+    let run = site.check();
+    run.expect_code(1);
+    let index = site.path("requests/ATT-1/index.md");
+    // The entry's `[[attachments]]` line, for what the entry lacks.
+    let entry_of = |file: &str| {
+        let at = text.find(file).expect("listed");
+        position_at(
+            &text,
+            text[..at].rfind("[[attachments]]").expect("an entry"),
+        )
+    };
+    assert_error(
+        &run.stdout,
+        &index,
+        position(&text, "\"missing.txt\""),
+        &["`missing.txt`", "listed but is not in the record's folder"],
+        &["put the file beside index.md"],
+    );
+    assert_error(
+        &run.stdout,
+        &index,
+        position_nth(&text, "\"listed.txt\"", 1),
+        &["`listed.txt`", "listed twice"],
+        &["list each file once"],
+    );
+    assert_error(
+        &run.stdout,
+        &index,
+        entry_of("untitled.txt"),
+        &["`untitled.txt`", "has no `title`"],
+        &["add `title = "],
+    );
+    assert_error(
+        &run.stdout,
+        &index,
+        entry_of("unclassified.txt"),
+        &["`unclassified.txt`", "has no `classification`", "withheld"],
+        &["classification = \"TLP:CLEAR\""],
+    );
+    assert_eq!(count(&run.stdout, "error"), 4, "{}", run.stdout);
+    site.refused();
+}
+
+#[test]
+fn attachments_on_a_file_record_are_an_error() {
+    let site = Site::new();
+    let text = request("FILE-1")
+        .table(&listing("evidence.txt", "Evidence", "TLP:CLEAR"))
+        .text();
+    site.write("requests/FILE-1.md", &text);
+    let run = site.check();
+    run.expect_code(1);
+    assert_error(
+        &run.stdout,
+        &site.path("requests/FILE-1.md"),
+        position(&text, "[[attachments]]"),
+        &["only a folder record can have attachments"],
+        &["requests/<id>/", "index.md"],
+    );
+    site.refused();
+}
+
+#[test]
+fn a_text_attachment_is_checked_like_a_body_at_its_own_lines() {
+    let site = Site::new();
+    site.write(
+        "requests/HID-1.md",
+        request("HID-1")
+            .classification("TLP:AMBER")
+            .proposer("name = \"Gideon Parr\"\nphone = \"01632 960911\"")
+            .text(),
+    );
+    site.write(
+        "requests/ATT-2/index.md",
+        folder_record(
+            "ATT-2",
+            &[
+                &listing("notes.txt", "Notes", "TLP:CLEAR"),
+                &listing("figures.csv", "Figures", "TLP:WHITE"),
+            ],
+        )
+        .text(),
+    );
+    let notes = "Minutes of the meeting.\nSecond <!-- TLP:RED --> line.\n\
+                 Taken by Wilfred  Ashby, as agreed.\n  Mail x.y@example.com for more.\n\
+                 <!-- amber -->\n";
+    site.write("requests/ATT-2/notes.txt", notes);
+    let figures = "device,count\nGideon-Parr,01632 960911\n";
+    site.write("requests/ATT-2/figures.csv", figures);
+    let run = site.check();
+    run.expect_code(1);
+    let file = site.path("requests/ATT-2/notes.txt");
+    let marker_help: &[&str] = &["remove the withheld passage", "colour that withholds it"];
+    assert_error(
+        &run.stdout,
+        &file,
+        position(notes, "<!-- TLP:RED -->"),
+        &["published as it is", "cannot hold a TLP passage marker"],
+        marker_help,
+    );
+    assert_error(
+        &run.stdout,
+        &file,
+        position(notes, "<!-- amber -->"),
+        &["published as it is", "cannot hold a TLP passage marker"],
+        &["<!-- TLP:AMBER -->"],
+    );
+    assert_error(
+        &run.stdout,
+        &file,
+        position(notes, "Wilfred"),
+        &[
+            "name declared under [proposer] in this record",
+            "never published",
+        ],
+        &["remove it here"],
+    );
+    assert_error(
+        &run.stdout,
+        &file,
+        position(notes, "x.y@"),
+        &["an e-mail address", "personal data"],
+        &["public_contacts"],
+    );
+    // A value another record declares, a withheld one at that.
+    let figures_file = site.path("requests/ATT-2/figures.csv");
+    let hid = site.path("requests/HID-1.md").display().to_string();
+    for (needle, key) in [("Gideon", "name"), ("01632", "phone")] {
+        assert_error(
+            &run.stdout,
+            &figures_file,
+            position(figures, needle),
+            &[&format!("{key} declared under [proposer] in `{hid}`")],
+            &["remove it here"],
+        );
+    }
+    assert_not_quoted(&run, &["wilfred", "ashby", "gideon", "parr", "960911"]);
+    let build = site.refused();
+    assert_not_quoted(&build, &["wilfred", "ashby", "gideon", "parr", "960911"]);
+}
+
+/// A few bytes of a PDF whose metadata names `author`, in ASCII and in
+/// UTF-16 (how PDF and office files write names).
+fn pdf_with_author(author: &str) -> Vec<u8> {
+    let mut bytes = b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<< /Author (".to_vec();
+    bytes.extend_from_slice(author.as_bytes());
+    bytes.extend_from_slice(b") /Producer <feff0041> >>\nendobj\n\x00\x01\x02\xff");
+    bytes
+}
+
+/// `text` in UTF-16 little-endian after a byte-order mark.
+fn utf16le(text: &str) -> Vec<u8> {
+    let mut bytes = vec![0xff, 0xfe];
+    bytes.extend(text.encode_utf16().flat_map(u16::to_le_bytes));
+    bytes
+}
+
+#[test]
+fn a_binary_attachment_with_the_proposers_name_in_its_bytes_is_an_error() {
+    let site = Site::new();
+    site.write(
+        "requests/ATT-3/index.md",
+        folder_record(
+            "ATT-3",
+            &[
+                &listing("minutes.pdf", "Minutes", "TLP:CLEAR"),
+                &listing("slides.pptx", "Slides", "TLP:CLEAR"),
+                &listing("clean.pdf", "Clean", "TLP:CLEAR"),
+            ],
+        )
+        .text(),
+    );
+    site.write(
+        "requests/ATT-3/minutes.pdf",
+        pdf_with_author("Wilfred Ashby"),
+    );
+    let mut slides = b"PK\x03\x04\x14\x00\x00\x00".to_vec();
+    slides.extend(utf16le("last modified by WILFRED ASHBY"));
+    site.write("requests/ATT-3/slides.pptx", slides);
+    site.write("requests/ATT-3/clean.pdf", pdf_with_author("Org Ltd"));
+    let run = site.check();
+    run.expect_code(1);
+    // (A UTF-16 name is read in both byte alignments, so it may be
+    // reported twice at the same place: each file is asked for once.)
+    for name in ["minutes.pdf", "slides.pptx"] {
+        assert_error(
+            &run.stdout,
+            &site.path(&format!("requests/ATT-3/{name}")),
+            (1, 1),
+            &[
+                "name declared under [proposer] in this record",
+                "in the file's bytes",
+            ],
+            &["remove it here"],
+        );
+    }
+    assert!(!run.stdout.contains("clean.pdf"), "{}", run.stdout);
+    assert_not_quoted(&run, WILFRED_WORDS);
+    site.refused();
+}
+
+#[test]
+fn withheld_attachments_are_never_published_even_when_linked_by_path() {
+    let built = rules_site();
+    let files = built.files();
+    // The AMBER attachment of a public record, the CLEAR attachment of a RED
+    // record: no file, no name, no title, no content, no link.
+    assert_nowhere(
+        &files,
+        &[
+            "amber-canary-notes",
+            "CANARY-AMBER-ATTACHMENT",
+            "canary-hid-evidence",
+            "CANARY-HID-ATTACHMENT",
+            "CANARY-ATTACHMENT-TITLE-H2",
+        ],
+    );
+    let in_folders: Vec<&String> = files
+        .keys()
+        .filter(|p| p.starts_with("requests/") && !p.ends_with("/index.html"))
+        .collect();
+    assert_eq!(in_folders, ["requests/RUL-2025-001/public-notes-r1.txt"]);
+    assert_eq!(
+        files["requests/RUL-2025-001/public-notes-r1.txt"],
+        std::fs::read(rules_file("requests/RUL-2025-001/public-notes-r1.txt")).expect("read")
+    );
+    let page = built.page("/requests/RUL-2025-001/");
+    assert!(page.contains("PUBLIC-ATTACHMENT-TITLE-R1"), "{page}");
+    // Linked by path from its own record and from another: text alone.
+    for (url, text) in [
+        ("/requests/RUL-2025-001/", "LINK-AMBER-ATTACHMENT"),
+        (
+            "/requests/RUL-2025-001/",
+            "LINK-WITHHELD-RECORDS-ATTACHMENT",
+        ),
+        ("/requests/RUL-2025-002/", "LINK-OTHER-AMBER-ATTACHMENT"),
+        (
+            "/requests/RUL-2025-002/",
+            "LINK-WITHHELD-RECORDS-ATTACHMENT-ROOT",
+        ),
+    ] {
+        let html = built.page(url);
+        assert_eq!(
+            anchor_around(&html, text),
+            None,
+            "{text} is a link on {url}"
+        );
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Rule 2: every front-matter string is checked, markers included (4.6).
+
+/// The help of an exact marker in a front-matter value.
+const VALUE_MARKER_HELP: &[&str] = &["remove the marker", "`classification`"];
+
+#[test]
+fn passage_markers_in_front_matter_strings_are_errors_at_the_marker() {
+    let site = Site::new();
+    let text = request("FM-1")
+        .title("Title <!-- TLP:AMBER --> CANARY-TITLE")
+        .line("affected_scs = [\"DEV 3.2\"]")
+        .line("affected_scs_reason = \"Unclear <!-- /TLP -->\"")
+        .line("urgent = true")
+        .line("urgent_reason = \"Soon <!-- TLP:RED --> CANARY-URGENT\"")
+        .history("note = \"Noted <!-- TLP:GREEN --> CANARY-NOTE\"")
+        .after(
+            "[extra]\npanel = { summary = \"Deep <!-- TLP:AMBER+STRICT --> CANARY\" }\n\
+             \"<!-- tlp:red -->\" = \"a key\"",
+        )
+        .text();
+    site.write("requests/FM-1.md", &text);
+    let decision = interim_decision(
+        "FM-1",
+        "\n[extra]\nminutes = [\"Agreed <!-- TLP:AMBER --> CANARY\"]\n",
+        "## Summary\n\nProgressed.\n",
+    );
+    site.write("decisions/FM-1-interim.md", &decision);
+    let run = site.check();
+    run.expect_code(1);
+    let file = site.path("requests/FM-1.md");
+    for (field, marker) in [
+        ("`title`", "<!-- TLP:AMBER -->"),
+        ("`affected_scs_reason`", "<!-- /TLP -->"),
+        ("`urgent_reason`", "<!-- TLP:RED -->"),
+        ("`history[0].note`", "<!-- TLP:GREEN -->"),
+        ("`extra.panel.summary`", "<!-- TLP:AMBER+STRICT -->"),
+        ("`extra`", "<!-- tlp:red -->"),
+    ] {
+        assert_error(
+            &run.stdout,
+            &file,
+            position(&text, marker),
+            &[field, "holds a TLP passage marker", "published whole"],
+            VALUE_MARKER_HELP,
+        );
+    }
+    assert_error(
+        &run.stdout,
+        &site.path("decisions/FM-1-interim.md"),
+        position(&decision, "<!--"),
+        &["`extra.minutes[0]`", "holds a TLP passage marker"],
+        VALUE_MARKER_HELP,
+    );
+    assert_eq!(count(&run.stdout, "error"), 7, "{}", run.stdout);
+    site.refused();
+}
+
+#[test]
+fn marker_look_alikes_in_front_matter_strings_are_errors_naming_the_marker_meant() {
+    let site = Site::new();
+    let text = request("FM-2")
+        .title("Title <!-- RED --> CANARY")
+        .line("affected_scs = [\"DEV 3.2\"]")
+        .line("affected_scs_reason = \"Unclear <!-- \u{422}LP:AMBER -->\"")
+        .line("urgent = true")
+        .line("urgent_reason = \"Soon <!-- \u{ff34}\u{ff2c}\u{ff30}:\u{ff32}\u{ff25}\u{ff24} -->\"")
+        .history("note = \"Noted <!-- TLP:RED\u{200b} --> CANARY\"")
+        .after("[extra]\npanel = { summary = \"Deep <!-- END RED -->\" }\n\"<!-- tlp amber -->\" = \"k\"")
+        .text();
+    site.write("requests/FM-2.md", &text);
+    let run = site.check();
+    run.expect_code(1);
+    let file = site.path("requests/FM-2.md");
+    for (field, look_alike, meant) in [
+        ("`title`", "<!-- RED -->", "<!-- TLP:RED -->"),
+        (
+            "`affected_scs_reason`",
+            "<!-- \u{422}LP:AMBER -->",
+            "<!-- TLP:AMBER -->",
+        ),
+        (
+            "`urgent_reason`",
+            "<!-- \u{ff34}\u{ff2c}\u{ff30}",
+            "<!-- TLP:RED -->",
+        ),
+        (
+            "`history[0].note`",
+            "<!-- TLP:RED\u{200b}",
+            "<!-- TLP:RED -->",
+        ),
+        ("`extra.panel.summary`", "<!-- END RED -->", "<!-- /TLP -->"),
+        ("`extra`", "<!-- tlp amber -->", "<!-- TLP:AMBER -->"),
+    ] {
+        assert_error(
+            &run.stdout,
+            &file,
+            position(&text, look_alike),
+            &[field, "reads like a TLP passage marker"],
+            &[&format!("write exactly {meant} on a line of its own")],
+        );
+    }
+    assert_eq!(count(&run.stdout, "error"), 6, "{}", run.stdout);
+    site.refused();
+}
+
+#[test]
+#[ignore = "product bug: site.toml's published strings are not checked for passage markers"]
+fn passage_markers_in_site_toml_strings_are_errors() {
+    // Section 4, rule 6: site.toml's published strings "are checked the
+    // same way", and a marker in a one-line value is an error. Today the
+    // description below builds, and CANARY-SITE-SECRET is on every page.
+    let settings = format!(
+        "{SITE_TOML}description = \"Public part <!-- TLP:AMBER --> CANARY-SITE-SECRET <!-- /TLP -->\"\n\
+         owner = \"Keepers <!-- RED -->\"\n\n[extra]\nfooter = \"Note <!-- TLP:RED --> CANARY\"\n"
+    );
+    let site = Site::with_settings(&settings);
+    site.write("requests/ST-1.md", request("ST-1").text());
+    let run = site.check();
+    let file = site.path("site.toml");
+    for marker in ["<!-- TLP:AMBER -->", "<!-- /TLP -->", "<!-- TLP:RED -->"] {
+        assert_error(
+            &run.stdout,
+            &file,
+            position(&settings, marker),
+            &["holds a TLP passage marker"],
+            &["remove the marker"],
+        );
+    }
+    assert_error(
+        &run.stdout,
+        &file,
+        position(&settings, "<!-- RED -->"),
+        &["reads like a TLP passage marker"],
+        &["<!-- TLP:RED -->"],
+    );
+    site.refused();
+}
+
+// ---------------------------------------------------------------------------
+// Rule 3: personal data is an error wherever it is published (4.4).
+
+#[test]
+fn declared_personal_data_in_published_text_is_an_error_that_never_quotes_it() {
+    let settings = format!("{SITE_TOML}description = \"A register kept by Wilfred Ashby\"\n");
+    let site = Site::with_settings(&settings);
+    // PD-1 declares it; it repeats it in its body and its attachment.
+    let pd1 = request("PD-1")
+        .proposer(WILFRED)
+        .table(&listing("minutes.txt", "Minutes", "TLP:CLEAR"))
+        .body("## Issue\n\nAsk wilfred-ashby about it.\n")
+        .text();
+    site.write("requests/PD-1/index.md", &pd1);
+    let minutes = "Minutes.\nTaken by WILFRED_ASHBY.\n";
+    site.write("requests/PD-1/minutes.txt", minutes);
+    // Another record's title, a decision's body.
+    let pd2 = request("PD-2")
+        .title("Call 01632 960111 first")
+        .body("## Issue\n\nAs Gideon Parr found.\n")
+        .text();
+    site.write("requests/PD-2.md", &pd2);
+    let decision = interim_decision(
+        "PD-2",
+        "",
+        "## Summary\n\nWrite to Wilfred.Ashby@example.net.\n",
+    );
+    site.write("decisions/PD-2-interim.md", &decision);
+    // A withheld record's declared name counts too.
+    site.write(
+        "requests/PD-3.md",
+        request("PD-3")
+            .classification("TLP:RED")
+            .proposer("name = \"Gideon Parr\"")
+            .text(),
+    );
+    let run = site.check();
+    run.expect_code(1);
+    let declared_in = |key: &str, rel: &str| {
+        format!(
+            "the {key} declared under [proposer] in `{}`",
+            site.path(rel).display()
+        )
+    };
+    let help: &[&str] = &["remove it here", "[proposer], which is never published"];
+    let pd1_file = site.path("requests/PD-1/index.md");
+    let this = "the name declared under [proposer] in this record";
+    assert_error(
+        &run.stdout,
+        &pd1_file,
+        position(&pd1, "wilfred-ashby"),
+        &[this],
+        help,
+    );
+    assert_error(
+        &run.stdout,
+        &site.path("requests/PD-1/minutes.txt"),
+        position(minutes, "WILFRED"),
+        &[this],
+        help,
+    );
+    let pd2_file = site.path("requests/PD-2.md");
+    assert_error(
+        &run.stdout,
+        &pd2_file,
+        position(&pd2, "01632"),
+        &[
+            "in `title`",
+            &declared_in("phone", "requests/PD-1/index.md"),
+        ],
+        help,
+    );
+    assert_error(
+        &run.stdout,
+        &pd2_file,
+        position(&pd2, "Gideon"),
+        &[&declared_in("name", "requests/PD-3.md")],
+        help,
+    );
+    assert_error(
+        &run.stdout,
+        &site.path("decisions/PD-2-interim.md"),
+        position(&decision, "Wilfred"),
+        &[&declared_in("email", "requests/PD-1/index.md")],
+        help,
+    );
+    assert_error(
+        &run.stdout,
+        &site.path("site.toml"),
+        position(&settings, "Wilfred"),
+        &[&declared_in("name", "requests/PD-1/index.md")],
+        help,
+    );
+    assert_not_quoted(
+        &run,
+        &[
+            "wilfred",
+            "ashby",
+            "960111",
+            "example.net",
+            "gideon",
+            "parr",
+        ],
+    );
+    let build = site.refused();
+    assert_not_quoted(
+        &build,
+        &[
+            "wilfred",
+            "ashby",
+            "960111",
+            "example.net",
+            "gideon",
+            "parr",
+        ],
+    );
+}
+
+#[test]
+fn public_contacts_are_published_in_either_telephone_form() {
+    // site.toml lists `ssc@example.org`, `+44 20 7946 0000` and
+    // `0113 496 0999`; the body writes the numbers the other way round.
+    let built = rules_site();
+    let page = built.page("/requests/RUL-2025-001/");
+    for contact in ["ssc@example.org", "020 7946 0000", "+44 113 496 0999"] {
+        assert!(
+            page.contains(contact),
+            "{contact} is not published:\n{page}"
+        );
+    }
+    let files = built.files();
+    assert_nowhere(&files, PERSONAL_IN_RULES);
+    // Without the list, the same words are three errors.
+    let body =
+        "## Issue\n\nWrite to ssc@example.org, or call\n020 7946 0000 or +44 113 496 0999.\n";
+    let site = Site::new();
+    site.write("requests/PC-1.md", request("PC-1").body(body).text());
+    let run = site.check();
+    let text = request("PC-1").body(body).text();
+    let file = site.path("requests/PC-1.md");
+    let help: &[&str] = &["site.toml `public_contacts`"];
+    assert_error(
+        &run.stdout,
+        &file,
+        position(&text, "ssc@"),
+        &["an e-mail address"],
+        help,
+    );
+    for number in ["020 7946", "+44 113"] {
+        assert_error(
+            &run.stdout,
+            &file,
+            position(&text, number),
+            &["a telephone number", "contact details are personal data"],
+            help,
+        );
+    }
+    assert_eq!(count(&run.stdout, "error"), 3, "{}", run.stdout);
+}
+
+#[test]
+#[ignore = "product bug: a personal value that is not a string is quoted in the type error"]
+fn a_personal_value_of_the_wrong_type_is_not_quoted_in_the_message() {
+    // `phone = +441632960111` (no quotes) is a TOML integer: the error
+    // must say so without the number, which a CI log would keep.
+    let text = request("PT-1")
+        .proposer("name = \"Wilfred Ashby\"\nphone = +441632960111")
+        .text();
+    let site = Site::new();
+    site.write("requests/PT-1.md", &text);
+    let run = site.check();
+    run.expect_code(1);
+    assert_error(
+        &run.stdout,
+        &site.path("requests/PT-1.md"),
+        position(&text, "+4416"),
+        &["invalid type"],
+        &[],
+    );
+    assert_not_quoted(&run, &["1632960111", "1632", "960111"]);
+}
+
+#[test]
+#[ignore = "product bug: telephone numbers with a 00 prefix or in pairs of digits are not found"]
+fn a_telephone_number_in_any_usual_form_is_an_error() {
+    // Section 4, rule 4: any telephone number in published text is an
+    // error unless listed. These forms are published today.
+    let body = "## Issue\n\nCall 0044 1632 960123 or 01632 96 01 23.\n";
+    let text = request("PF-1").body(body).text();
+    let site = Site::new();
+    site.write("requests/PF-1.md", &text);
+    let run = site.check();
+    run.expect_code(1);
+    for number in ["0044", "01632 96 01"] {
+        assert_error(
+            &run.stdout,
+            &site.path("requests/PF-1.md"),
+            position(&text, number),
+            &["a telephone number"],
+            &["public_contacts"],
+        );
+    }
+}
+
+#[test]
+#[ignore = "product bug: a listed contact written `+44 (0)20 ...` is refused"]
+fn a_public_contact_with_the_trunk_zero_in_brackets_passes() {
+    // The usual British way to write a +44 number; listed as
+    // `+44 20 7946 0000`, it is the same contact point.
+    let settings = format!("{SITE_TOML}public_contacts = [\"+44 20 7946 0000\"]\n");
+    let site = Site::with_settings(&settings);
+    let body = "## Issue\n\nCall +44 (0)20 7946 0000.\n";
+    site.write("requests/PF-2.md", request("PF-2").body(body).text());
+    let run = site.check();
+    assert_eq!(count(&run.stdout, "error"), 0, "{}", run.stdout);
+    let files = site.built();
+    assert!(!places(&files, &["+44 (0)20 7946 0000"]).is_empty());
+}
+
+// ---------------------------------------------------------------------------
+// Rule 4: marker look-alikes fail closed (4.7).
+
+#[test]
+fn marker_look_alikes_in_a_body_are_errors_naming_the_marker_meant() {
+    let cases = [
+        ("<!-- RED -->", "<!-- TLP:RED -->"),
+        ("<!-- END RED -->", "<!-- /TLP -->"),
+        ("<!-- \u{422}LP:RED -->", "<!-- TLP:RED -->"),
+        (
+            "<!-- \u{ff34}\u{ff2c}\u{ff30}:\u{ff21}\u{ff2d}\u{ff22}\u{ff25}\u{ff32} -->",
+            "<!-- TLP:AMBER -->",
+        ),
+        ("<!-- TLP:RED\u{200b} -->", "<!-- TLP:RED -->"),
+        ("<!-- tlp amber -->", "<!-- TLP:AMBER -->"),
+    ];
+    let mut body = String::from("## Issue\n\nPublic words.\n\n");
+    for (look_alike, _) in &cases {
+        body.push_str(&format!("{look_alike}\nCANARY after a look-alike.\n\n"));
+    }
+    body.push_str("<!-- an ordinary note to the other keepers -->\n\nThe end.\n");
+    let text = request("LA-1").body(&body).text();
+    let site = Site::new();
+    site.write("requests/LA-1.md", &text);
+    let run = site.check();
+    run.expect_code(1);
+    for (look_alike, meant) in &cases {
+        assert_error(
+            &run.stdout,
+            &site.path("requests/LA-1.md"),
+            position(&text, look_alike),
+            &[
+                "reads like a TLP marker but is not one",
+                "this line is withheld",
+            ],
+            &[&format!("write exactly {meant} on a line of its own")],
+        );
+    }
+    // The ordinary comment is not one of them.
+    assert_eq!(count(&run.stdout, "error"), cases.len(), "{}", run.stdout);
+    site.refused();
+}
+
+#[test]
+fn an_ordinary_comment_passes_and_is_not_published() {
+    // RUL-2025-001 holds `<!-- CANARY-ORDINARY-COMMENT: ... -->`.
+    let run = common::check(&common::fixture_content("publication-rules"), "human");
+    run.expect_code(0);
+    assert_eq!(
+        count(&run.stdout, "error") + count(&run.stdout, "warning"),
+        0
+    );
+    let files = rules_site().files();
+    assert_nowhere(
+        &files,
+        &["CANARY-ORDINARY-COMMENT", "a note to the other keepers"],
+    );
+    let page = rules_site().page("/requests/RUL-2025-001/");
+    assert!(page.contains("PUBLIC-ISSUE-R1"), "{page}");
+}
+
+// ---------------------------------------------------------------------------
+// Rule 5: links to what is not published are their text alone (5).
+
+/// The link texts of RUL-2025-001 whose destination is not published.
+const TEXT_ONLY_LINKS: &[&str] = &[
+    "LINK-AT-ID",
+    "LINK-ROOT-RELATIVE",
+    "LINK-RELATIVE",
+    "LINK-HTTPS",
+    "LINK-HTTP",
+    "LINK-WWW",
+    "LINK-UPPER-HOST",
+    "LINK-PERCENT",
+    "LINK-RAW-AT",
+    "LINK-RAW-REPORT",
+    "LINK-REPORT-AT",
+    "LINK-REPORT-PATH",
+    "LINK-AMBER-ATTACHMENT",
+    "LINK-WITHHELD-RECORDS-ATTACHMENT",
+];
+
+#[test]
+fn links_to_pages_and_files_that_are_not_published_render_as_their_text_alone() {
+    let built = rules_site();
+    let page = built.page("/requests/RUL-2025-001/");
+    for text in TEXT_ONLY_LINKS {
+        // The text stays in its sentence; no link with a destination is
+        // around it (raw HTML keeps an `<a>` without `href`).
+        if let Some(tag) = anchor_around(&page, text) {
+            assert!(!tag.contains("href"), "{text} is still a link: {tag}");
+        }
+    }
+    let unpublished: Vec<&str> = hrefs(&page)
+        .into_iter()
+        .filter(|h| {
+            let h = h.to_ascii_lowercase();
+            ["hid-2025", "%48id", "reports/rul-2025-002", CANARY]
+                .iter()
+                .any(|n| h.contains(n))
+        })
+        .collect();
+    assert!(unpublished.is_empty(), "links kept: {unpublished:?}");
+    // The controls: a public request and a public attachment stay links.
+    for (text, href) in [
+        ("LINK-PUBLIC-REQUEST", "href=\"/requests/RUL-2025-002/\""),
+        ("LINK-PUBLIC-ATTACHMENT", "href=\"public-notes-r1.txt\""),
+    ] {
+        let tag = anchor_around(&page, text).unwrap_or_else(|| panic!("{text} is not a link"));
+        assert!(tag.contains(href), "{text}: {tag}");
+    }
+    let other = built.page("/requests/RUL-2025-002/");
+    let tag = anchor_around(&other, "LINK-OTHER-PUBLIC-ATTACHMENT").expect("a link");
+    assert!(
+        tag.contains("href=\"/requests/RUL-2025-001/public-notes-r1.txt\""),
+        "{tag}"
+    );
+}
+
+#[test]
+fn ids_and_paths_of_what_is_not_published_are_in_no_output_file() {
+    let files = rules_site().files();
+    assert_nowhere(&files, UNPUBLISHED_IN_RULES);
+    assert_nowhere(&files, &[CANARY]);
+    // What is published is there, so the site is not empty for nothing.
+    for public in [
+        "PUBLIC-TITLE-R1",
+        "PUBLIC-TITLE-R2",
+        "PUBLIC-INTERIM-R2",
+        "LINK-AT-ID",
+    ] {
+        assert!(
+            !places(&files, &[public]).is_empty(),
+            "{public} is not published"
+        );
+    }
+}
+
+#[test]
+fn a_raw_html_link_to_an_unknown_id_is_an_error_like_the_markdown_form() {
+    let body = "## Issue\n\nRaw <a href=\"@UNKNOWN-1\">one</a>, <a href='@UNKNOWN-3'>three</a> \
+                and [markdown](@UNKNOWN-2).\n";
+    let text = request("LK-1").body(body).text();
+    let site = Site::new();
+    site.write("requests/LK-1.md", &text);
+    let run = site.check();
+    run.expect_code(1);
+    let file = site.path("requests/LK-1.md");
+    let help: &[&str] = &["use the id of a request in requests/"];
+    for (id, at) in [
+        ("UNKNOWN-1", "@UNKNOWN-1"),
+        ("UNKNOWN-3", "@UNKNOWN-3"),
+        ("UNKNOWN-2", "[markdown]"),
+    ] {
+        assert_error(
+            &run.stdout,
+            &file,
+            position(&text, at),
+            &[&format!("unknown request id `{id}` in a link")],
+            help,
+        );
+    }
+    assert_eq!(count(&run.stdout, "error"), 3, "{}", run.stdout);
+    site.refused();
+}
+
+#[test]
+fn a_withheld_id_written_as_text_is_an_error() {
+    let site = Site::new();
+    site.write(
+        "requests/HID-1.md",
+        request("HID-1").classification("TLP:AMBER").text(),
+    );
+    let text = request("LK-2")
+        .title("Follows HID-1 closely")
+        .body(
+            "## Issue\n\nThe HID-1 request came first.\n\n[The other one](@HID-1) is a link \
+             that goes, [unlike HID-1](@HID-1).\n",
+        )
+        .text();
+    site.write("requests/LK-2.md", &text);
+    let run = site.check();
+    run.expect_code(1);
+    let file = site.path("requests/LK-2.md");
+    let help: &[&str] = &["remove the mention, or publish that request"];
+    assert_error(
+        &run.stdout,
+        &file,
+        position(&text, "HID-1 closely"),
+        &["in `title` names `HID-1`", "a request that is withheld"],
+        help,
+    );
+    for needle in ["HID-1 request", "HID-1]"] {
+        assert_error(
+            &run.stdout,
+            &file,
+            position(&text, needle),
+            &["names `HID-1`", "a request that is withheld"],
+            help,
+        );
+    }
+    // `[The other one](@HID-1)` publishes nothing of HID-1: no error.
+    assert_eq!(count(&run.stdout, "error"), 3, "{}", run.stdout);
+    site.refused();
+}
+
+// ---------------------------------------------------------------------------
+// Rule 6: the search index is read from the sanitised page (5).
+
+#[test]
+fn hidden_markup_reaches_neither_the_search_index_nor_the_page() {
+    let built = rules_site();
+    let index: serde_json::Value =
+        serde_json::from_str(&built.text("search-index.json")).expect("the index is JSON");
+    let entry = index
+        .as_array()
+        .expect("a list")
+        .iter()
+        .find(|e| e["id"] == "RUL-2025-001")
+        .expect("RUL-2025-001 is indexed");
+    let text = entry["text"].as_str().expect("text");
+    assert!(text.contains("PUBLIC-AFTER-HIDDEN-R1"), "{text}");
+    let page = built.page("/requests/RUL-2025-001/");
+    assert!(page.contains("PUBLIC-AFTER-HIDDEN-R1"));
+    for hidden in [
+        "CANARY-TEMPLATE",
+        "CANARY-STYLE",
+        "CANARY-SVG-DESC",
+        "CANARY-COMMENT",
+    ] {
+        assert!(!text.contains(hidden), "{hidden} in the search index");
+        assert!(!page.contains(hidden), "{hidden} on the page");
+        let raw = built.text("search-index.json");
+        assert!(!raw.contains(hidden), "{hidden} in search-index.json");
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Rule 7: top-level keys under `[extra]` are mistakes (3.1).
+
+#[test]
+fn top_level_keys_under_extra_are_errors_at_the_key() {
+    let keys = "classification = \"TLP:RED\"\ndraft = true\nid = \"RK-9\"\ntitle = \"Other\"";
+    let text = request("RK-1").after(&format!("[extra]\n{keys}")).text();
+    let decision = interim_decision("RK-1", &format!("\n[extra]\n{keys}\n"), "Progressed.\n");
+    let site = Site::new();
+    site.write("requests/RK-1.md", &text);
+    site.write("decisions/RK-1-interim.md", &decision);
+    let run = site.check();
+    run.expect_code(1);
+    for (file, source) in [
+        ("requests/RK-1.md", &text),
+        ("decisions/RK-1-interim.md", &decision),
+    ] {
+        let extra = source.find("[extra]").expect("an [extra] table");
+        for key in ["classification", "draft", "id", "title"] {
+            let at = extra
+                + source[extra..]
+                    .find(&format!("\n{key} ="))
+                    .expect("the key")
+                + 1;
+            assert_error(
+                &run.stdout,
+                &site.path(file),
+                position_at(source, at),
+                &[
+                    &format!("`{key}` under [extra]"),
+                    "top-level key",
+                    "ignored",
+                ],
+                &[&format!("move `{key}` above the [extra] table")],
+            );
+        }
+    }
+    assert_eq!(count(&run.stdout, "error"), 8, "{}", run.stdout);
+    site.refused();
+}
+
+// ---------------------------------------------------------------------------
+// Rule 11: messages show the invisible; line numbers are an editor's (9).
+
+#[test]
+fn an_invisible_character_in_a_label_is_shown_escaped() {
+    let text = request("INV-1").classification("TLP:WHITE\u{200b}").text();
+    let site = Site::new();
+    site.write("requests/INV-1.md", &text);
+    let run = site.check();
+    run.expect_code(1);
+    assert_error(
+        &run.stdout,
+        &site.path("requests/INV-1.md"),
+        position(&text, "\"TLP:WHITE"),
+        &["unknown classification `TLP:WHITE\\u{200b}`", "withheld"],
+        &["CLEAR, WHITE"],
+    );
+    assert!(!run.stdout.contains('\u{200b}'), "{}", run.stdout);
+    let json = common::check(&site.content(), "json");
+    let doc: serde_json::Value = serde_json::from_str(&json.stdout).expect("JSON");
+    let message = doc["diagnostics"][0]["message"]
+        .as_str()
+        .expect("a message");
+    assert!(message.contains("`TLP:WHITE\\u{200b}`"), "{message}");
+    site.refused();
+}
+
+#[test]
+fn lone_cr_line_ends_give_the_line_an_editor_shows() {
+    let text = request("CR-1")
+        .history("note = \"Stage noted.\"")
+        .table(&listing("notes.txt", "Notes", "TLP:CLEAR"))
+        .body("## Issue\n\nLine one.\n<!-- TLP:RED -->\nCANARY never closed.\n")
+        .text()
+        .replace("stage = \"submitted\"", "stage = \"bogus\"");
+    let notes = "First.\nSecond.\nWrite to someone@example.com.\n";
+    let cr = |s: &str| s.replace('\n', "\r");
+    let site = Site::new();
+    site.write("requests/CR-1/index.md", cr(&text));
+    site.write("requests/CR-1/notes.txt", cr(notes));
+    let run = site.check();
+    run.expect_code(1);
+    let index = site.path("requests/CR-1/index.md");
+    assert_error(
+        &run.stdout,
+        &index,
+        position(&text, "\"bogus\""),
+        &["unknown variant `bogus`"],
+        &["use one of the values listed"],
+    );
+    assert_error(
+        &run.stdout,
+        &index,
+        position(&text, "<!-- TLP:RED -->"),
+        &["never closed"],
+        &["<!-- /TLP -->"],
+    );
+    // The fields could not be read, so the attachment is not; the same
+    // file with a known stage checks it, at the attachment's own lines.
+    let fixed = text
+        .replace("\"bogus\"", "\"submitted\"")
+        .replace("<!-- TLP:RED -->\nCANARY never closed.\n", "Closed.\n");
+    site.write("requests/CR-1/index.md", cr(&fixed));
+    let run = site.check();
+    run.expect_code(1);
+    assert_error(
+        &run.stdout,
+        &site.path("requests/CR-1/notes.txt"),
+        position(notes, "someone@"),
+        &["an e-mail address"],
+        &["public_contacts"],
+    );
+    assert_eq!(count(&run.stdout, "error"), 1, "{}", run.stdout);
+}
+
+// ---------------------------------------------------------------------------
+// Rule 12: `register check --withheld` (9).
+
+/// `register check --withheld --format <format>` on `content`.
+fn check_withheld(content: &Path, format: &str) -> Run {
+    common::run(
+        common::register()
+            .arg("check")
+            .arg("--content")
+            .arg(content)
+            .arg("--withheld")
+            .arg("--format")
+            .arg(format),
+    )
+}
+
+/// What `check --withheld` lists for the publication fixture: every
+/// withheld request, decision and passage, and nothing public.
+const PUBLICATION_WITHHELD: &[(&str, &str, &str)] = &[
+    (
+        "decisions/PUB-2024-001-final.md:16:1",
+        "passage (PUB-2024-001)",
+        "TLP:RED",
+    ),
+    (
+        "decisions/PUB-2024-002-final.md:5:8",
+        "decision (PUB-2024-002)",
+        "TLP:AMBER",
+    ),
+    (
+        "decisions/PUB-2024-002-interim-1.md:11:1",
+        "passage (PUB-2024-002)",
+        "TLP:AMBER",
+    ),
+    (
+        "decisions/PUB-2024-002-interim-2.md:5:8",
+        "decision (PUB-2024-002)",
+        "TLP:GREEN",
+    ),
+    (
+        "decisions/SCMR-2099-901-final.md:5:8",
+        "decision (SCMR-2099-901)",
+        "its request is withheld",
+    ),
+    (
+        "decisions/SCMR-2099-904-final.md:5:8",
+        "decision (SCMR-2099-904)",
+        "TLP:RED",
+    ),
+    (
+        "decisions/SCMR-2099-905-interim-1.md:5:8",
+        "decision (SCMR-2099-905)",
+        "its request is withheld",
+    ),
+    (
+        "requests/PUB-2024-001.md:46:1",
+        "passage (PUB-2024-001)",
+        "TLP:AMBER",
+    ),
+    (
+        "requests/PUB-2024-001.md:52:1",
+        "passage (PUB-2024-001)",
+        "TLP:RED",
+    ),
+    (
+        "requests/PUB-2024-001.md:56:1",
+        "passage (PUB-2024-001)",
+        "TLP:GREEN",
+    ),
+    (
+        "requests/PUB-2024-001.md:60:1",
+        "passage (PUB-2024-001)",
+        "TLP:AMBER",
+    ),
+    (
+        "requests/PUB-2024-001.md:69:3",
+        "passage (PUB-2024-001)",
+        "TLP:AMBER",
+    ),
+    (
+        "requests/PUB-2024-001.md:76:1",
+        "passage (PUB-2024-001)",
+        "TLP:AMBER+STRICT",
+    ),
+    (
+        "requests/PUB-2024-001.md:79:1",
+        "passage (PUB-2024-001)",
+        "TLP:RED",
+    ),
+    (
+        "requests/SCMR-2099-901.md:2:6",
+        "request (SCMR-2099-901)",
+        "TLP:GREEN",
+    ),
+    (
+        "requests/SCMR-2099-902.md:2:6",
+        "request (SCMR-2099-902)",
+        "TLP:AMBER",
+    ),
+    (
+        "requests/SCMR-2099-903.md:2:6",
+        "request (SCMR-2099-903)",
+        "TLP:AMBER+STRICT",
+    ),
+    (
+        "requests/SCMR-2099-904/canary-withheld-evidence-w4.txt:1:1",
+        "attachment (SCMR-2099-904)",
+        "its request is withheld",
+    ),
+    (
+        "requests/SCMR-2099-904/index.md:2:6",
+        "request (SCMR-2099-904)",
+        "TLP:RED",
+    ),
+    (
+        "requests/SCMR-2099-905.md:2:6",
+        "request (SCMR-2099-905)",
+        "a draft",
+    ),
+];
+
+/// The lines `check --withheld` prints for `expected`, in `content`.
+fn withheld_lines(content: &Path, expected: &[(&str, &str, &str)]) -> Vec<String> {
+    expected
+        .iter()
+        .map(|(at, what, why)| format!("{}: withheld {what}: {why}", content.join(at).display()))
+        .collect()
+}
+
+#[test]
+fn check_withheld_lists_everything_withheld_with_its_reason_and_nothing_public() {
+    let content = common::fixture_content("publication");
+    let run = check_withheld(&content, "human");
+    run.expect_code(0);
+    let listed: Vec<&str> = run
+        .stdout
+        .lines()
+        .filter(|l| l.contains(": withheld "))
+        .collect();
+    assert_eq!(listed, withheld_lines(&content, PUBLICATION_WITHHELD));
+    assert_eq!(listed.len(), run.stdout.lines().count(), "{}", run.stdout);
+    // Nothing public: no public request, its public decisions and files.
+    for public in [
+        "requests/PUB-2024-001.md:2:",
+        "PUB-2024-001-final.md:5:",
+        "public-evidence-p3.txt",
+        "withheld request (PUB-",
+    ] {
+        assert!(!run.stdout.contains(public), "{public}:\n{}", run.stdout);
+    }
+    assert!(
+        run.stderr
+            .contains("0 errors, 0 warnings; 20 things withheld, listed above"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn check_withheld_as_json_lists_the_same_entries() {
+    let content = common::fixture_content("publication");
+    let run = check_withheld(&content, "json");
+    run.expect_code(0);
+    let doc: serde_json::Value = serde_json::from_str(&run.stdout).expect("JSON");
+    assert_eq!(doc["errors"], 0);
+    let listed: Vec<String> = doc["withheld"]
+        .as_array()
+        .expect("a withheld list")
+        .iter()
+        .map(|w| {
+            format!(
+                "{}:{}:{}: withheld {} ({}): {}",
+                w["file"].as_str().expect("file"),
+                w["line"],
+                w["column"],
+                w["kind"].as_str().expect("kind"),
+                w["request"].as_str().expect("request"),
+                w["reason"].as_str().expect("reason"),
+            )
+        })
+        .collect();
+    assert_eq!(listed, withheld_lines(&content, PUBLICATION_WITHHELD));
+}
+
+#[test]
+fn check_withheld_lists_withheld_attachments_and_unlisted_files() {
+    let site = common::copy_fixture("publication-rules");
+    let content = site.content();
+    std::fs::write(
+        content.join("requests/RUL-2025-001/stray-canary.txt"),
+        "CANARY-STRAY\n",
+    )
+    .expect("write");
+    let run = check_withheld(&content, "human");
+    // The unlisted file is an error, and the list is still complete.
+    run.expect_code(1);
+    assert_error(
+        &run.stdout,
+        &content.join("requests/RUL-2025-001/stray-canary.txt"),
+        (1, 1),
+        &["not listed under [[attachments]]"],
+        &["list it in index.md"],
+    );
+    let expected: &[(&str, &str, &str)] = &[
+        (
+            "decisions/HID-2025-901-interim-1.md:5:8",
+            "decision (HID-2025-901)",
+            "its request is withheld",
+        ),
+        (
+            "decisions/RUL-2025-002-final.md:5:8",
+            "decision (RUL-2025-002)",
+            "TLP:AMBER",
+        ),
+        (
+            "decisions/RUL-2025-002-interim-1.md:13:1",
+            "passage (RUL-2025-002)",
+            "TLP:RED",
+        ),
+        (
+            "requests/HID-2025-901.md:2:6",
+            "request (HID-2025-901)",
+            "TLP:AMBER",
+        ),
+        (
+            "requests/HID-2025-902/canary-hid-evidence.txt:1:1",
+            "attachment (HID-2025-902)",
+            "its request is withheld",
+        ),
+        (
+            "requests/HID-2025-902/index.md:2:6",
+            "request (HID-2025-902)",
+            "TLP:RED",
+        ),
+        (
+            "requests/HID-2025-903.md:2:6",
+            "request (HID-2025-903)",
+            "a draft",
+        ),
+        (
+            "requests/RUL-2025-001/amber-canary-notes.txt:1:1",
+            "attachment (RUL-2025-001)",
+            "TLP:AMBER",
+        ),
+        (
+            "requests/RUL-2025-001/index.md:45:1",
+            "passage (RUL-2025-001)",
+            "TLP:AMBER",
+        ),
+        (
+            "requests/RUL-2025-001/stray-canary.txt:1:1",
+            "unlisted file (RUL-2025-001)",
+            "not listed under [[attachments]]",
+        ),
+    ];
+    let listed: Vec<&str> = run
+        .stdout
+        .lines()
+        .filter(|l| l.contains(": withheld "))
+        .collect();
+    assert_eq!(listed, withheld_lines(&content, expected));
+    assert!(
+        run.stderr
+            .contains("1 errors, 0 warnings; 10 things withheld"),
+        "{}",
+        run.stderr
+    );
+}
+
+// ---------------------------------------------------------------------------
+// The preview server: an attachment withheld while a page links to it.
+
+#[test]
+fn a_cached_rebuild_drops_a_link_to_an_attachment_withheld_since() {
+    use register::date::Date;
+    use register::pipeline::{BuildCache, BuildOptions, render_site, render_site_cached};
+    let site = common::copy_fixture("publication-rules");
+    let options = BuildOptions {
+        content: site.content(),
+        today: Date::parse(NOW).expect("a date"),
+        base_url: None,
+    };
+    let files = |rendered: register::pipeline::Rendered| -> Files {
+        rendered
+            .files
+            .into_iter()
+            .map(|f| (f.path, common::contents_bytes(f.contents)))
+            .collect()
+    };
+    let mut cache = BuildCache::default();
+    let rebuild = |cache: &mut BuildCache, what: &str| -> Files {
+        let cached = files(render_site_cached(&options, cache).expect("the cached build"));
+        let full = files(render_site(&options).expect("the full build"));
+        common::assert_same_tree(&full, &cached, what);
+        cached
+    };
+    let link = "href=\"/requests/RUL-2025-001/public-notes-r1.txt\"";
+    let page = "requests/RUL-2025-002/index.html";
+    let before = rebuild(&mut cache, "first build");
+    assert!(String::from_utf8_lossy(&before[page]).contains(link));
+    assert!(before.contains_key("requests/RUL-2025-001/public-notes-r1.txt"));
+
+    let record = site.content().join("requests/RUL-2025-001/index.md");
+    let text = std::fs::read_to_string(&record).expect("read");
+    let listed = "file = \"public-notes-r1.txt\"\ntitle = \"PUBLIC-ATTACHMENT-TITLE-R1\"\n\
+                  classification = \"TLP:CLEAR\"";
+    assert!(text.contains(listed));
+    std::fs::write(
+        &record,
+        text.replace(listed, &listed.replace("TLP:CLEAR", "TLP:AMBER")),
+    )
+    .expect("write");
+    let after = rebuild(&mut cache, "the attachment withheld");
+    let html = String::from_utf8_lossy(&after[page]).into_owned();
+    assert!(!html.contains("public-notes-r1.txt"), "{html}");
+    assert!(html.contains("LINK-OTHER-PUBLIC-ATTACHMENT"), "{html}");
+    assert_nowhere(&after, &["public-notes-r1", "PUBLIC-ATTACHMENT-TITLE-R1"]);
+}
