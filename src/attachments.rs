@@ -85,8 +85,14 @@ pub fn is_editor_lock(name: &str) -> bool {
 }
 
 /// True when the name is a record's: `*.md`, which belongs in `requests/`.
+/// True when the name is a record's, or a copy of one (`index.md~`,
+/// `index.md.orig`): `*.md`, which belongs in `requests/`.
 fn looks_like_a_record(name: &str) -> bool {
-    name.to_ascii_lowercase().ends_with(".md")
+    let lower = name.to_ascii_lowercase();
+    lower.ends_with(".md")
+        || lower.contains(".md.")
+        || lower.contains(".md~")
+        || lower.ends_with(".md#")
 }
 
 /// The error for a file in a record's folder that the record does not
@@ -240,25 +246,21 @@ fn is_text(bytes: &[u8]) -> bool {
 /// read as single bytes and as UTF-16 in either byte order (how PDF
 /// metadata writes names), one run per line.
 pub fn printable_runs(bytes: &[u8]) -> String {
-    let mut out = String::new();
     let printable = |b: u8| b == b' ' || b.is_ascii_graphic();
+    let mut runs: Vec<String> = Vec::new();
+    let mut seen = std::collections::HashSet::new();
     let mut push_runs = |units: &mut dyn Iterator<Item = Option<u8>>| {
         let mut run = String::new();
-        for unit in units {
+        for unit in units.chain(std::iter::once(None)) {
             match unit {
                 Some(b) if printable(b) => run.push(char::from(b)),
-                _ => {
-                    if run.len() >= 4 {
-                        out.push_str(&run);
-                        out.push('\n');
-                    }
-                    run.clear();
+                // Read from either byte, UTF-16 text comes out twice: once
+                // is enough.
+                _ if run.len() >= 4 && seen.insert(run.clone()) => {
+                    runs.push(std::mem::take(&mut run))
                 }
+                _ => run.clear(),
             }
-        }
-        if run.len() >= 4 {
-            out.push_str(&run);
-            out.push('\n');
         }
     };
     push_runs(&mut bytes.iter().map(|&b| Some(b)));
@@ -270,7 +272,7 @@ pub fn printable_runs(bytes: &[u8]) -> String {
             _ => None,
         }));
     }
-    out
+    runs.join("\n")
 }
 
 #[cfg(test)]

@@ -121,6 +121,19 @@ impl Serialize for Message {
     }
 }
 
+/// A parser's message without the values it quotes (`invalid type: string
+/// "Wilfred Ashby", expected a table` loses the name): a value of the
+/// wrong type may be personal data, and messages reach CI logs.
+pub fn without_values(message: &str) -> String {
+    static QUOTED: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+        regex::Regex::new(
+            r#"(invalid (?:type|value|length): [a-z ]+?) ?("(?:[^"\\]|\\.)*"|`[^`]*`)"#,
+        )
+        .expect("valid pattern")
+    });
+    QUOTED.replace_all(message, "$1").into_owned()
+}
+
 /// Writes `value` with every character that is not printable ASCII
 /// escaped as `\u{...}`: zero-width spaces, bidirectional controls,
 /// Cyrillic or full-width look-alikes and line breaks all become visible.

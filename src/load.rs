@@ -139,6 +139,20 @@ struct Found {
     files: Vec<FoundFile>,
     /// Problems with folders and files.
     diagnostics: Vec<Diagnostic>,
+    /// Hidden files, never read nor published.
+    hidden: Vec<PathBuf>,
+}
+
+/// What [`find_each`] found: what `each` made of every record file, the
+/// problems with folders and files, and the hidden files left alone.
+#[derive(Debug)]
+pub struct Listed<T> {
+    /// For each record file, sorted by path, requests first.
+    pub records: Vec<T>,
+    /// Problems with folders and files.
+    pub diagnostics: Vec<Diagnostic>,
+    /// Hidden files (`.name`), never read nor published.
+    pub hidden: Vec<PathBuf>,
 }
 
 /// Walks `content/requests/` and `content/decisions/`, handing each record
@@ -147,23 +161,24 @@ struct Found {
 /// is still being listed), with the problems of the folders and files
 /// themselves. Results come sorted by path, requests first. `validate::check_cached` looks at every
 /// file's metadata this way, to read only the files that changed.
-pub fn find_each<T: Send>(
-    content: &Path,
-    each: impl Fn(FoundFile) -> T + Sync,
-) -> (Vec<T>, Vec<Diagnostic>) {
+pub fn find_each<T: Send>(content: &Path, each: impl Fn(FoundFile) -> T + Sync) -> Listed<T> {
     let in_folder = |folder: &str, kind: RecordKind| {
         let mut found = Found::default();
         load_folder(content, folder, kind, &mut found);
-        let done: Vec<T> = found.files.into_par_iter().map(&each).collect();
-        (done, found.diagnostics)
+        Listed {
+            records: found.files.into_par_iter().map(&each).collect(),
+            diagnostics: found.diagnostics,
+            hidden: found.hidden,
+        }
     };
-    let ((mut done, mut diagnostics), (decisions, more)) = rayon::join(
+    let (mut requests, decisions) = rayon::join(
         || in_folder("requests", RecordKind::Request),
         || in_folder("decisions", RecordKind::Decision),
     );
-    done.extend(decisions);
-    diagnostics.extend(more);
-    (done, diagnostics)
+    requests.records.extend(decisions.records);
+    requests.diagnostics.extend(decisions.diagnostics);
+    requests.hidden.extend(decisions.hidden);
+    requests
 }
 
 /// An entry directly in a folder, links not followed.
@@ -274,6 +289,7 @@ fn load_folder(content: &Path, folder: &str, kind: RecordKind, loaded: &mut Foun
         // Taken from the path, which ends with it, to save two copies.
         let name = path.file_name().unwrap_or_default().to_string_lossy();
         if is_hidden(&name) {
+            loaded.hidden.push(path);
             continue;
         }
         let md = name.ends_with(".md");
@@ -327,6 +343,7 @@ fn load_folder_record(folder: &Path, loaded: &mut Found) {
         if name == "index.md" {
             index = Some(entry);
         } else if is_hidden(&name) {
+            loaded.hidden.push(entry.path.clone());
             // Never published, never read; an editor's lock file is worth
             // a word, since the keeper may be editing the record right now.
             if crate::attachments::is_editor_lock(&name) {

@@ -179,6 +179,20 @@ fn new(
     }
 }
 
+/// Writes a report to standard output. A reader that stops reading (`|
+/// head`) is no error: the rest is not wanted, so the program just ends.
+fn emit(text: &str) {
+    use std::io::Write as _;
+    let mut out = std::io::stdout().lock();
+    if let Err(e) = out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+        if e.kind() == std::io::ErrorKind::BrokenPipe {
+            std::process::exit(0);
+        }
+        eprintln!("error: writing the report: {e}");
+        std::process::exit(i32::from(USAGE_OR_IO));
+    }
+}
+
 fn check(content: PathBuf, format: Format, list_withheld: bool) -> ExitCode {
     if !content.is_dir() {
         eprintln!(
@@ -202,15 +216,17 @@ fn check(content: PathBuf, format: Format, list_withheld: bool) -> ExitCode {
                 "diagnostics": checked.diagnostics,
                 "withheld": withheld,
             });
-            println!("{}", serde_json::to_string_pretty(&doc).unwrap_or_default());
+            let mut json = serde_json::to_string_pretty(&doc).unwrap_or_default();
+            json.push('\n');
+            emit(&json);
         }
         Format::Github => {
-            print!("{}", diagnostic::format(&checked.diagnostics, format));
-            print!("{}", register::withheld::github(withheld));
+            emit(&diagnostic::format(&checked.diagnostics, format));
+            emit(&register::withheld::github(withheld));
         }
         _ => {
-            print!("{}", diagnostic::format(&checked.diagnostics, format));
-            print!("{}", register::withheld::human(withheld));
+            emit(&diagnostic::format(&checked.diagnostics, format));
+            emit(&register::withheld::human(withheld));
         }
     }
     if format == Format::Human {

@@ -521,6 +521,44 @@ fn sanitiser(links: &Arc<PageLinks>) -> ammonia::Builder<'static> {
     b
 }
 
+/// The sanitised HTML with every `<a>` that lost its `href` (a link to
+/// something not published) replaced by its text alone, as a Markdown
+/// link is: its `title` could describe what is withheld.
+fn unwrap_dead_links(html: &str) -> String {
+    static A_TAG: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+        // The serialiser writes attributes as ` name="value"`, `"` escaped.
+        regex::Regex::new(r#"<a((?:\s+[^\s=>]+="[^"]*")*)\s*>|</a>"#).expect("valid pattern")
+    });
+    if !html.contains("<a") {
+        return html.to_string();
+    }
+    let mut out = String::with_capacity(html.len());
+    let mut from = 0;
+    let mut dead = false;
+    for caps in A_TAG.captures_iter(html) {
+        let tag = caps.get(0).expect("a match");
+        out.push_str(&html[from..tag.start()]);
+        from = tag.end();
+        let keep = match caps.get(1) {
+            Some(attributes) => {
+                dead = !attributes.as_str().contains(" href=");
+                !dead
+            }
+            // `<a>` cannot nest: this closes the last one opened.
+            None if tag.as_str() == "</a>" => !std::mem::take(&mut dead),
+            None => {
+                dead = true;
+                false
+            }
+        };
+        if keep {
+            out.push_str(tag.as_str());
+        }
+    }
+    out.push_str(&html[from..]);
+    out
+}
+
 /// Attributes whose value is a URL, in any element the sanitiser keeps.
 fn is_url_attribute(name: &str) -> bool {
     matches!(
@@ -637,7 +675,10 @@ fn to_safe_html(events: &[Event<'_>], links: &Arc<PageLinks>) -> (String, bool) 
     let mut out = String::new();
     html::push_html(&mut out, events);
     if needs_sanitiser {
-        (sanitiser(links).clean(&out).to_string(), true)
+        (
+            unwrap_dead_links(&sanitiser(links).clean(&out).to_string()),
+            true,
+        )
     } else {
         (out, false)
     }
@@ -681,6 +722,12 @@ mod tests {
         for word in ["two", "three", "four", "five"] {
             assert!(html.contains(word), "{html}");
         }
+        // A dead link keeps neither its title nor its element.
+        let html = render(
+            "<a href=\"@HID-2\" title=\"what the other is\">two</a> <b>x</b>",
+            &public_only(),
+        );
+        assert_eq!(html, "<p>two <b>x</b></p>\n");
         let links = public_only();
         let _ = render("[a](../HID-3/) [b](@PUB-1)", &links);
         assert_eq!(links.asked(), ["HID-3", "PUB-1"]);

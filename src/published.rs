@@ -81,6 +81,7 @@ pub fn screen(
         .collect();
     diagnostics.extend(found);
     for field in &site.texts {
+        diagnostics.extend(texts::marker_problems(&site.path, &site.text, field));
         let findings = scan_as_read(&screen, &field.text, Scope::ALL, false);
         diagnostics.extend(findings.iter().map(|f| {
             let at = texts::locate_in_value(&site.text, field.offset, &field.text, f.at());

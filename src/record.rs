@@ -408,7 +408,7 @@ impl Checker<'_> {
 
     fn toml_error(&mut self, e: &toml::de::Error) {
         let offset = self.origin.toml_offset + e.span().map_or(0, |s| s.start);
-        let message = e.message().trim().replace('\n', " ");
+        let message = crate::diagnostic::without_values(&e.message().trim().replace('\n', " "));
         let help = if message.contains("unknown field") {
             "check the spelling against the format; free-form keys go under [extra]"
         } else if message.contains("unknown variant") {

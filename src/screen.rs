@@ -209,6 +209,10 @@ pub struct Screen {
     declared: Vec<DeclaredValue>,
     allowed_emails: HashSet<String>,
     allowed_phones: HashSet<String>,
+    /// Declared e-mail addresses (lower case) and telephone numbers (their
+    /// digits) that the search for any address or number finds: a finding
+    /// that is one of them says whose it is.
+    declared_contacts: rustc_hash::FxHashMap<String, usize>,
 }
 
 /// True for a declared e-mail address or telephone number that the search
@@ -225,6 +229,15 @@ fn caught_anyway(d: &DeclaredValue, public_contacts: &[String]) -> bool {
         _ => false,
     };
     !listed && whole
+}
+
+/// How a declared e-mail address or telephone number is recognised when
+/// found: the address in lower case, the number's digits.
+fn contact_key(key: &str, value: &str) -> String {
+    match key {
+        "phone" => format!("phone {}", phone_digits(value)),
+        _ => format!("email {}", value.trim().to_ascii_lowercase()),
+    }
 }
 
 /// The words of a value, as they are matched: separated by whitespace,
@@ -265,8 +278,10 @@ impl Screen {
         public_contacts: &[String],
     ) -> Screen {
         let mut starts: rustc_hash::FxHashMap<String, Vec<Name>> = Default::default();
+        let mut declared_contacts: rustc_hash::FxHashMap<String, usize> = Default::default();
         for (i, d) in declared.iter().enumerate() {
             if caught_anyway(d, public_contacts) {
+                declared_contacts.insert(contact_key(d.key, &d.value), i);
                 continue;
             }
             let w = words(&d.value);
@@ -283,6 +298,7 @@ impl Screen {
         Screen {
             names,
             starts,
+            declared_contacts,
             withheld: withheld.iter().map(|id| id.to_ascii_uppercase()).collect(),
             declared,
             allowed_emails: public_contacts
@@ -374,6 +390,22 @@ impl Screen {
         })
     }
 
+    /// A contact found in a text: the declared value it is, when it is one
+    /// (the message can then say whose), else `generic`.
+    fn whose(&self, key: &str, normalised: &str, generic: Finding) -> Finding {
+        let known = match key {
+            "phone" => self.declared_contacts.get(&format!("phone {normalised}")),
+            _ => self.declared_contacts.get(&format!("email {normalised}")),
+        };
+        match known {
+            Some(&value) => Finding::Declared {
+                at: generic.at(),
+                value,
+            },
+            None => generic,
+        }
+    }
+
     /// E-mail addresses and telephone numbers that are not public contact
     /// points.
     fn contacts(&self, text: &str, found: &mut Vec<Finding>) {
@@ -389,15 +421,13 @@ impl Screen {
         {
             let address = m.as_str().trim().to_ascii_lowercase();
             if !self.allowed_emails.contains(&address) {
-                found.push(Finding::Email { at: m.start() });
+                found.push(self.whose("email", &address, Finding::Email { at: m.start() }));
             }
         }
         for (start, end) in phone_numbers(text) {
-            if !self
-                .allowed_phones
-                .contains(&phone_digits(&text[start..end]))
-            {
-                found.push(Finding::Phone { at: start });
+            let digits = phone_digits(&text[start..end]);
+            if !self.allowed_phones.contains(&digits) {
+                found.push(self.whose("phone", &digits, Finding::Phone { at: start }));
             }
         }
     }
@@ -582,9 +612,9 @@ mod tests {
         assert!(kinds("call 020 7090 1000").is_empty());
         assert_eq!(kinds("call 01632 960 123"), ["phone"]);
         assert_eq!(kinds("call +1 555 010 0199"), ["phone"]);
-        // The declared phone, written without spaces: a telephone number
-        // (the search for it by name would find nothing more).
-        assert_eq!(kinds("01614960372"), ["phone"]);
+        // The declared phone, written without spaces: found as a telephone
+        // number, and said to be the declared one.
+        assert_eq!(kinds("01614960372"), ["declared 2"]);
         for number in [
             "0044 1632 960123",
             "01632 96 01 23",

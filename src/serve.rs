@@ -1253,10 +1253,11 @@ mod tests {
         [[history]]\ndate = 2026-01-05\nstage = \"submitted\"\n+++\n\n## Issue\n\n\
         <!-- TLP:CANARYMARK -->\nSomething.\n<!-- /TLP -->\n";
 
-    /// A request whose TOML has a string where a date belongs: the
-    /// parser's message quotes the string.
+    /// A request whose TOML has a key the format does not know: the
+    /// parser's message quotes the key. (A value of the wrong type is no
+    /// longer quoted, even on the terminal: it may be personal data.)
     const CANARY_TOML: &str = "+++\nid = \"SCMR-2026-002\"\ntype = \"sc-modification\"\n\
-        title = \"Second\"\nclassification = \"TLP:WHITE\"\nsubmitted = \"CANARY-TOML\"\n\
+        title = \"Second\"\nclassification = \"TLP:WHITE\"\nsubmitted = 2026-01-05\nCANARY-TOML = 1\n\
         reasons = [\"lessons-learned\"]\n\n[proposer]\norganisation = \"Example Meters Ltd\"\n\n\
         [[history]]\ndate = 2026-01-05\nstage = \"submitted\"\n+++\n\n## Issue\n\nSomething.\n";
 

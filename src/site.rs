@@ -161,7 +161,7 @@ impl Settings {
             Err(e) => {
                 let offset = e.span().map_or(0, |s| s.start);
                 diagnostics.push(
-                    Diagnostic::error(&path, text, offset, Message::new("site.toml: ").quote_raw(e.message().trim()))
+                    Diagnostic::error(&path, text, offset, Message::new("site.toml: ").quote_raw(&crate::diagnostic::without_values(e.message().trim())))
                         .with_help("keys are title, base_url, description, owner, language, theme, devices, public_contacts and [extra]"),
                 );
                 Settings::default()

@@ -209,11 +209,12 @@ pub fn check_cached(content: &Path, cache: &mut CheckCache) -> Checked {
     let devices = &settings.devices;
     let known = &cache.files;
     // Every file is looked at (one `lstat`); only changed ones are read.
-    let (files, found_diagnostics) = load::find_each(content, |file| {
+    let listed = load::find_each(content, |file| {
         let kept = known.get(file.file.path.as_os_str());
         refresh(file, kept, devices, trust_before)
     });
-    diagnostics.extend(found_diagnostics);
+    let files = listed.records;
+    diagnostics.extend(listed.diagnostics);
     cache.reread = files.iter().filter(|f| f.read_again).count();
     let still_there = files.iter().filter(|f| f.was_kept).count();
     if still_there == cache.files.len() {
@@ -270,7 +271,16 @@ pub fn check_cached(content: &Path, cache: &mut CheckCache) -> Checked {
     base_urls.extend(settings.other_base_urls.iter().map(String::as_str));
     let published = texts.published(&base_urls);
     crate::published::screen(&published, &settings, &site_text, &mut diagnostics);
-    let withheld = texts.withheld();
+    let mut withheld = texts.withheld();
+    withheld.extend(listed.hidden.into_iter().map(|file| Withheld {
+        file,
+        line: 1,
+        column: 1,
+        kind: WithheldKind::File,
+        request: None,
+        reason: "a hidden file".to_string(),
+    }));
+    withheld.sort();
     diagnostic::sort(&mut diagnostics);
     Checked {
         settings,

@@ -33,7 +33,7 @@ impl Kind {
             Kind::Decision => "decision",
             Kind::Passage => "passage",
             Kind::Attachment => "attachment",
-            Kind::File => "unlisted file",
+            Kind::File => "file",
         }
     }
 }
