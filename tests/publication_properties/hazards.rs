@@ -303,6 +303,10 @@ impl Hazard {
         }
     }
 
+    /// Moves a payload the product does not look for in its carrier (a
+    /// marker or a contact in a binary file's bytes, a marker in
+    /// `site.toml` while that is a known bug) to a carrier where it is an
+    /// error, and `hide` to what the carrier can do.
     fn fit_payload(&mut self) {
         let binary = self.carrier == Carrier::AttachmentBinary;
         match self.payload {
