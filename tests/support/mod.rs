@@ -41,19 +41,28 @@ pub type Files = BTreeMap<String, Vec<u8>>;
 
 /// Builds `content` in memory on `today`, as `register build` would, and
 /// returns every file with copied files (attachments, static files) read
-/// from their source. Panics with the diagnostics if the build fails.
-pub fn build_in_process(content: &Path, today: Date) -> Files {
+/// from their source, or why the build failed.
+pub fn try_build_in_process(content: &Path, today: Date) -> Result<Files, BuildError> {
     let options = BuildOptions {
         content: content.to_path_buf(),
         today,
         base_url: None,
     };
-    match render_site(&options) {
-        Ok(rendered) => rendered
+    render_site(&options).map(|rendered| {
+        rendered
             .files
             .into_iter()
             .map(|f| (f.path, common::contents_bytes(f.contents)))
-            .collect(),
+            .collect()
+    })
+}
+
+/// Builds `content` in memory on `today`, as `register build` would, and
+/// returns every file with copied files (attachments, static files) read
+/// from their source. Panics with the diagnostics if the build fails.
+pub fn build_in_process(content: &Path, today: Date) -> Files {
+    match try_build_in_process(content, today) {
+        Ok(files) => files,
         Err(BuildError::Content(diagnostics)) => {
             let text: Vec<String> = diagnostics
                 .iter()
