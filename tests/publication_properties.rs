@@ -55,8 +55,6 @@
 //!
 //! Each test prints how many cases and canaries it checked, and how many
 //! cases held each kind of canary or hazard (shown with `--nocapture`).
-//! `PROPERTIES_KNOWN_BUGS=1` also generates the cases of known product bugs
-//! that the default run leaves out (see [`known_bugs`]).
 
 mod support;
 
@@ -101,16 +99,6 @@ fn config(default_cases: u32) -> Config {
 
 fn today() -> Date {
     Date::parse(TODAY).expect("valid date")
-}
-
-/// True when `PROPERTIES_KNOWN_BUGS` is set (and not `0`): also generate
-/// the cases that known product bugs fail, so a fix can be checked. They
-/// are left out of the default run so that it keeps guarding the rest:
-/// a raw-HTML `<a title>` on a link whose target is withheld (the link
-/// goes, its title stays), and a passage marker in `site.toml`'s
-/// `description` (not an error, though rule 6 makes it one).
-fn known_bugs() -> bool {
-    std::env::var_os("PROPERTIES_KNOWN_BUGS").is_some_and(|v| !v.is_empty() && v != "0")
 }
 
 // ---------------------------------------------------------------------------
@@ -920,8 +908,7 @@ impl Writer<'_> {
             let query = if l.mangle % 2 == 1 { "?from=list" } else { "" };
             let _ = write!(dest, "{query}#{c}");
         }
-        // A raw `<a>` whose href goes keeps its title: a known bug.
-        let titled = l.title && (l.syntax % 3 != 2 || t.published || known_bugs());
+        let titled = l.title;
         let title = titled.then(|| self.canaries.rendered_away(kept));
         let md_title = title
             .as_ref()

@@ -315,10 +315,6 @@ impl Hazard {
                 if binary {
                     self.carrier = Carrier::AttachmentText;
                 }
-                if self.carrier == Carrier::SiteDescription && !known_bugs() {
-                    // A known bug: not an error (see `known_bugs`).
-                    self.carrier = Carrier::Title;
-                }
             }
             Payload::Email | Payload::Phone if binary => self.carrier = Carrier::AttachmentText,
             _ => {}
