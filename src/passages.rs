@@ -363,7 +363,7 @@ impl Stripper {
         let Some(end) = content.rfind("-->") else {
             return false;
         };
-        let whole = end > start
+        let whole = end >= start + 4
             && LINE_PREFIX.is_match(&content[..start])
             && content[end + 3..].trim().is_empty()
             && !content[start + 4..end].contains("-->");
@@ -599,6 +599,15 @@ mod tests {
         assert_eq!(classify(" TLP:Amber "), Comment::Open("Amber".into()));
         assert_eq!(classify("/tlp"), Comment::Close);
         assert_eq!(classify(" reddish notes "), Comment::Ordinary);
+    }
+
+    #[test]
+    fn a_comment_closed_where_it_opens_is_not_a_marker() {
+        // `<!-->` is a comment that closes at once (found by fuzzing: it
+        // once cut a string backwards).
+        let m = strip("<!-->\nL\n=<\u{e7}");
+        assert!(m.problems.is_empty());
+        assert_eq!(m.public, "<!-->\nL\n=<\u{e7}");
     }
 
     #[test]
