@@ -58,8 +58,9 @@ impl LinkPolicy {
         }
     }
 
-    /// The id of the public request behind `id`, whatever its case.
-    fn target(&self, id: &str) -> Option<&PublicTarget> {
+    /// The public request `id` names, whatever its case; `None` for a
+    /// withheld or unknown one.
+    pub fn target(&self, id: &str) -> Option<&PublicTarget> {
         self.targets.get(&id.to_ascii_uppercase())
     }
 

@@ -90,55 +90,6 @@ fn options() -> Options {
         | Options::ENABLE_SMART_PUNCTUATION
 }
 
-/// Which parts of a body's source reach its page, for the check that no
-/// withheld id is published: a mention in a link that renders as its text
-/// alone is no mention, one in the link's text is.
-#[derive(Debug, Default, PartialEq, Eq)]
-pub struct PublishedParts {
-    /// Source ranges of text and code, shown as they are.
-    pub text: Vec<std::ops::Range<usize>>,
-    /// Source ranges of raw HTML, whose fate the sanitiser decides.
-    pub html: Vec<std::ops::Range<usize>>,
-    /// Links that stay links: where each starts, and its destination and
-    /// title as published (a reference link's destination is written
-    /// elsewhere in the body).
-    pub kept: Vec<(usize, String)>,
-}
-
-impl PublishedParts {
-    /// The parts of `body` that reach a page whose links are `links`.
-    pub fn of(body: &str, links: &Arc<PageLinks>) -> PublishedParts {
-        let mut parts = PublishedParts::default();
-        for (event, range) in Parser::new_ext(body, options()).into_offset_iter() {
-            match event {
-                Event::Text(_) | Event::Code(_) => parts.text.push(range),
-                Event::Html(_) | Event::InlineHtml(_) => parts.html.push(range),
-                Event::Start(Tag::Link {
-                    dest_url, title, ..
-                }) => {
-                    if let Some(url) = links.resolve(&dest_url) {
-                        parts.kept.push((range.start, format!("{url} {title}")));
-                    }
-                }
-                _ => {}
-            }
-        }
-        parts
-    }
-
-    /// True when byte `at` of the body is shown as text.
-    pub fn in_text(&self, at: usize) -> bool {
-        self.text.iter().any(|r| r.contains(&at))
-    }
-
-    /// The raw HTML around byte `at` of `body`, as the sanitiser leaves it
-    /// on a page whose links are `links`; `None` when `at` is not in raw HTML.
-    pub fn html_at(&self, body: &str, at: usize, links: &Arc<PageLinks>) -> Option<String> {
-        let range = self.html.iter().find(|r| r.contains(&at))?;
-        Some(sanitiser(links).clean(&body[range.clone()]).to_string())
-    }
-}
-
 /// Every `@` link of a body: (byte offset in the body, destination), in
 /// Markdown links and in raw-HTML `href` attributes alike.
 pub fn record_links(body: &str) -> Vec<(usize, String)> {
@@ -219,6 +170,158 @@ pub struct Section {
     pub html: String,
 }
 
+/// A body as its page shows it: rendered and sanitised once, in `check`,
+/// where what it shows is screened for what may not be published, and
+/// then carried by the public register to the pages. So the pages publish
+/// exactly the text that was screened.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct RenderedBody {
+    /// Its `##` sections.
+    pub sections: Vec<Section>,
+    /// The distinct words its sections show, for the search index.
+    pub search_text: String,
+    /// Every request id its links asked about (its page depends on them).
+    pub asked: Vec<String>,
+}
+
+/// Renders a body for the page at `links`' page; also gives everything the
+/// page shows of it (see [`shown_html_into`]), made from the same rendering.
+pub fn render_body(body: &str, links: &Arc<PageLinks>) -> (RenderedBody, String) {
+    let mut texts = Texts::default();
+    let sections = sections_of(body, links, Some(&mut texts));
+    let rendered = RenderedBody {
+        sections,
+        search_text: crate::render::export::distinct_words(&texts.search),
+        asked: links.asked(),
+    };
+    (rendered, texts.shown)
+}
+
+/// What [`sections_of`] collects besides the sections.
+#[derive(Default)]
+struct Texts {
+    /// For the search index: words apart.
+    search: String,
+    /// For the screen: see [`shown_html_into`].
+    shown: String,
+}
+
+/// The text and attribute values of sanitised HTML, as a reader or a
+/// program that reads the page sees it: tags left out, entities decoded
+/// (so `Wil<em>fred</em>` reads `Wilfred`), and the value of every
+/// attribute (`href`, `title`, `id`, `class`...), entities and `%`-escapes
+/// decoded, one a line.
+fn shown_html_into(html: &str, out: &mut String) {
+    let mut attributes = String::new();
+    let bytes = html.as_bytes();
+    let mut from = 0;
+    while let Some(found) = memchr::memchr(b'<', &bytes[from..]) {
+        let at = from + found;
+        decode_references_into(&html[from..at], out);
+        let rest = &html[at..];
+        let tag = &rest[..rest.len() - skip_tag(rest).len()];
+        if memchr::memchr(b'"', tag.as_bytes()).is_some() {
+            for value in tag.split('"').skip(1).step_by(2) {
+                decode_references_into(&percent_decoded(value), &mut attributes);
+                attributes.push('\n');
+            }
+        }
+        // A block ends a line; inline markup joins what it splits.
+        if is_block_tag(tag.as_bytes()) {
+            out.push('\n');
+        }
+        from = at + tag.len().max(1);
+    }
+    decode_references_into(&html[from..], out);
+    out.push('\n');
+    out.push_str(&attributes);
+}
+
+/// True for a tag (`<p>`, `</td>`) that ends a line of text as it is read.
+fn is_block_tag(tag: &[u8]) -> bool {
+    let name_start = if tag.get(1) == Some(&b'/') { 2 } else { 1 };
+    let name = &tag[name_start.min(tag.len())..];
+    let len = name
+        .iter()
+        .position(|b| !b.is_ascii_alphanumeric())
+        .unwrap_or(name.len());
+    matches!(
+        &name[..len],
+        b"p" | b"div"
+            | b"li"
+            | b"ul"
+            | b"ol"
+            | b"td"
+            | b"th"
+            | b"tr"
+            | b"table"
+            | b"thead"
+            | b"tbody"
+            | b"blockquote"
+            | b"pre"
+            | b"br"
+            | b"hr"
+            | b"h1"
+            | b"h2"
+            | b"h3"
+            | b"h4"
+            | b"h5"
+            | b"h6"
+            | b"dt"
+            | b"dd"
+            | b"dl"
+            | b"section"
+            | b"details"
+            | b"summary"
+            | b"figure"
+            | b"figcaption"
+    )
+}
+
+fn decode_references_into(text: &str, out: &mut String) {
+    let bytes = text.as_bytes();
+    let mut from = 0;
+    while let Some(found) = memchr::memchr(b'&', &bytes[from..]) {
+        let at = from + found;
+        out.push_str(&text[from..at]);
+        match character_reference(&text[at..]) {
+            Some((c, len)) => {
+                out.push(c);
+                from = at + len;
+            }
+            None => {
+                out.push('&');
+                from = at + 1;
+            }
+        }
+    }
+    out.push_str(&text[from..]);
+}
+
+/// `text` with its `%`-escapes decoded where they make UTF-8.
+pub fn percent_decoded(text: &str) -> std::borrow::Cow<'_, str> {
+    if !text.contains('%') {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let hex = |b: u8| char::from(b).to_digit(16);
+        match (bytes[i], bytes.get(i + 1).and_then(|&b| hex(b)), bytes.get(i + 2).and_then(|&b| hex(b))) {
+            (b'%', Some(h), Some(l)) => {
+                out.push((h * 16 + l) as u8);
+                i += 3;
+            }
+            (b, ..) => {
+                out.push(b);
+                i += 1;
+            }
+        }
+    }
+    std::borrow::Cow::Owned(String::from_utf8_lossy(&out).into_owned())
+}
+
 /// Renders `body` into sections; `links` decides which links stay links.
 pub fn render_sections(body: &str, links: &Arc<PageLinks>) -> Vec<Section> {
     sections_of(body, links, None)
@@ -228,14 +331,14 @@ pub fn render_sections(body: &str, links: &Arc<PageLinks>) -> Vec<Section> {
 /// index: the headings and the text of the sanitised HTML, so never a link
 /// target nor anything the sanitiser dropped.
 pub fn render_sections_and_text(body: &str, links: &Arc<PageLinks>) -> (Vec<Section>, String) {
-    let mut text = String::with_capacity(body.len());
-    let sections = sections_of(body, links, Some(&mut text));
-    (sections, text)
+    let mut texts = Texts::default();
+    let sections = sections_of(body, links, Some(&mut texts));
+    (sections, texts.search)
 }
 
-/// The sections of `body`; with `text`, the text each publishes is added
-/// to it as well (see [`render_sections_and_text`]).
-fn sections_of(body: &str, links: &Arc<PageLinks>, mut text: Option<&mut String>) -> Vec<Section> {
+/// The sections of `body`; with `texts`, what each publishes is added to
+/// them as well (see [`Texts`]).
+fn sections_of(body: &str, links: &Arc<PageLinks>, mut texts: Option<&mut Texts>) -> Vec<Section> {
     let mut sections: Vec<(String, Vec<Event<'_>>)> = vec![(String::new(), Vec::new())];
     let mut depth = 0usize;
     let mut in_h2 = false;
@@ -307,10 +410,11 @@ fn sections_of(body: &str, links: &Arc<PageLinks>, mut text: Option<&mut String>
             let heading = heading.trim().to_string();
             let id = unique_slug(&heading, &mut used);
             let (html, sanitised) = to_safe_html(&events, links);
-            if let Some(text) = text.as_deref_mut() {
-                text.push_str(&heading);
-                text.push(' ');
-                published_text_into(&events, &html, sanitised, text);
+            if let Some(texts) = texts.as_deref_mut() {
+                texts.search.push_str(&heading);
+                texts.search.push(' ');
+                published_text_into(&events, &html, sanitised, &mut texts.search);
+                shown_into(&heading, &id, &events, &html, sanitised, &mut texts.shown);
             }
             Section { heading, id, html }
         })
@@ -335,6 +439,59 @@ fn published_text_into(events: &[Event<'_>], html: &str, sanitised: bool, out: &
             _ => {}
         }
     }
+}
+
+/// What a section shows (see [`shown_html_into`]): read from its HTML when the
+/// sanitiser made it, else from the events that made it (the same text
+/// and attributes, without parsing HTML back).
+fn shown_into(heading: &str, id: &str, events: &[Event<'_>], html: &str, sanitised: bool, out: &mut String) {
+    out.push_str(heading);
+    out.push('\n');
+    out.push_str(id);
+    out.push('\n');
+    if sanitised {
+        shown_html_into(html, out);
+        return out.push('\n');
+    }
+    let mut attributes = String::new();
+    let mut attribute = |value: &str| {
+        attributes.push_str(&percent_decoded(value));
+        attributes.push('\n');
+    };
+    for e in events {
+        match e {
+            Event::Text(t) | Event::Code(t) => out.push_str(t),
+            Event::SoftBreak | Event::HardBreak => out.push('\n'),
+            // A block ends a line; inline markup joins what it splits.
+            Event::End(end) if ends_block(end) => out.push('\n'),
+            Event::Start(Tag::Link { dest_url, title, .. }) => {
+                attribute(dest_url);
+                attribute(title);
+            }
+            Event::Start(Tag::CodeBlock(pulldown_cmark::CodeBlockKind::Fenced(info))) => attribute(info),
+            Event::Start(Tag::FootnoteDefinition(label)) | Event::FootnoteReference(label) => {
+                attribute(label);
+            }
+            _ => {}
+        }
+    }
+    out.push('\n');
+    out.push_str(&attributes);
+}
+
+/// True for the end of a block (a paragraph, an item, a cell...), which
+/// ends a line of text as it is read.
+fn ends_block(end: &TagEnd) -> bool {
+    !matches!(
+        end,
+        TagEnd::Emphasis
+            | TagEnd::Strong
+            | TagEnd::Strikethrough
+            | TagEnd::Link
+            | TagEnd::Image
+            | TagEnd::Superscript
+            | TagEnd::Subscript
+    )
 }
 
 /// Renders a whole body, its `##` headings included, as one HTML string.

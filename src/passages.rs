@@ -237,6 +237,10 @@ pub struct Marked<'a> {
     pub problems: Vec<MarkerProblem>,
     /// The passages withheld.
     pub withheld: Vec<WithheldPassage>,
+    /// Where each line of `public` starts in the body, when some lines were
+    /// left out: `(offset in public, offset in body)`, so that a problem
+    /// found in the public text is placed on the line the keeper wrote.
+    pub lines: Vec<(usize, usize)>,
 }
 
 /// An open passage: where its marker is and whether it is public.
@@ -253,6 +257,7 @@ pub fn strip(body: &str) -> Marked<'_> {
             public: std::borrow::Cow::Borrowed(body),
             problems: Vec::new(),
             withheld: Vec::new(),
+            lines: Vec::new(),
         };
     }
     let mut strip = Stripper {
@@ -262,6 +267,7 @@ pub fn strip(body: &str) -> Marked<'_> {
         open: Vec::new(),
         in_comment: None,
         doubtful: false,
+        lines: Vec::new(),
     };
     let mut offset = 0;
     for line in body.split_inclusive('\n') {
@@ -277,26 +283,27 @@ struct Stripper {
     problems: Vec<MarkerProblem>,
     withheld: Vec<WithheldPassage>,
     open: Vec<Open>,
-    /// Inside a comment that spans lines: (offset where it opened, its
-    /// text so far).
-    in_comment: Option<(usize, String)>,
+    /// Inside a comment that spans lines: the offset where it opened.
+    in_comment: Option<usize>,
     /// A comment spanning lines named TLP or a colour: everything from
     /// there on is withheld (and it is an error).
     doubtful: bool,
+    /// See [`Marked::lines`].
+    lines: Vec<(usize, usize)>,
 }
 
 impl Stripper {
     fn line(&mut self, at: usize, line: &str) {
         let content = line.trim_end_matches(['\n', '\r']);
         if self.in_comment.is_some() {
-            self.comment_line(line, content);
+            self.comment_line(at, line, content);
             return;
         }
         if let Some(i) = content.rfind("<!--")
             && !content[i..].contains("-->")
         {
-            self.in_comment = Some((at + i, content[i + 4..].to_string()));
-            self.check_spanning_comment();
+            self.in_comment = Some(at + i);
+            self.check_spanning_comment(&content[i + 4..]);
         }
         if self.doubtful {
             return;
@@ -308,35 +315,33 @@ impl Stripper {
             self.problems.push(problem);
             return;
         }
-        self.keep(line);
+        self.keep(at, line);
     }
 
     /// A line inside a comment that spans lines: never a marker.
-    fn comment_line(&mut self, line: &str, content: &str) {
-        if let Some((_, text)) = &mut self.in_comment {
-            text.push('\n');
-            text.push_str(content);
-        }
-        self.check_spanning_comment();
+    fn comment_line(&mut self, at: usize, line: &str, content: &str) {
+        self.check_spanning_comment(content);
         if content.contains("-->") {
             self.in_comment = None;
         }
         if !self.doubtful {
-            self.keep(line);
+            self.keep(at, line);
         }
     }
 
     /// Withholds everything from a comment spanning lines that reads as a
-    /// marker: a marker must be one line.
-    fn check_spanning_comment(&mut self) {
-        let Some((opened, text)) = &self.in_comment else {
+    /// marker: a marker must be one line. Each line of the comment is read
+    /// once, as it comes (reading the comment whole at every line took
+    /// time square in its length).
+    fn check_spanning_comment(&mut self, part: &str) {
+        let Some(opened) = self.in_comment else {
             return;
         };
-        let inner = text.split("-->").next().unwrap_or("");
+        let inner = part.split("-->").next().unwrap_or("");
         if self.doubtful || classify(inner) == Comment::Ordinary {
             return;
         }
-        let offset = *opened;
+        let offset = opened;
         self.doubtful = true;
         self.problems.push(MarkerProblem {
             offset,
@@ -461,8 +466,9 @@ impl Stripper {
         result
     }
 
-    fn keep(&mut self, line: &str) {
+    fn keep(&mut self, at: usize, line: &str) {
         if self.open.iter().all(|o| o.public) {
+            self.lines.push((self.public.len(), at));
             self.public.push_str(line);
         }
     }
@@ -481,6 +487,7 @@ impl Stripper {
             public: std::borrow::Cow::Owned(self.public),
             problems: self.problems,
             withheld: self.withheld,
+            lines: self.lines,
         }
     }
 }

@@ -117,10 +117,18 @@ fn report_phase(name: &str, since: Instant) {
 /// What `register serve` keeps from one build to the next: the record
 /// files read and the pages rendered, so that a rebuild after an edit
 /// costs about what the edit changes, not the whole register.
-#[derive(Default)]
 pub struct BuildCache {
     check: validate::CheckCache,
     render: render::RenderCache,
+}
+
+impl Default for BuildCache {
+    fn default() -> BuildCache {
+        BuildCache {
+            check: validate::CheckCache::kept(),
+            render: render::RenderCache::default(),
+        }
+    }
 }
 
 impl BuildCache {
@@ -148,23 +156,17 @@ fn prepare(
         report_phase(name, since);
         Instant::now()
     };
+    let base_url = options.base_url.as_deref();
     let checked = match cache {
-        Some(cache) => validate::check_cached(&options.content, cache),
-        None => validate::check(&options.content),
+        Some(cache) => validate::check_cached_at(&options.content, cache, base_url),
+        None => validate::check_cached_at(&options.content, &mut Default::default(), base_url),
     };
     let t = phase("load and validate", started);
     let mut checked = checked;
     let Some(passed) = checked.take_passed() else {
         return Err(BuildError::Content(checked.diagnostics));
     };
-    let mut settings = checked.settings;
-    if let Some(url) = &options.base_url {
-        let configured = std::mem::replace(
-            &mut settings.base_url,
-            url.trim_end_matches('/').to_string(),
-        );
-        settings.other_base_urls.push(configured);
-    }
+    let settings = checked.settings;
     let (register, summary) = public::filter(passed, options.today);
     let t = phase("filter", t);
     let theme = theme::find(&site_root(&options.content), &settings.theme)

@@ -14,9 +14,9 @@
 //! - a request is public only if it is CLEAR/WHITE and not a draft;
 //! - a decision is public only if it and its request are public;
 //! - an attachment is public only if it and its request are public;
-//! - marked passages are removed from bodies here, before any rendering
-//!   (by `passages::strip`, through `Origin::public_body`, which keeps
-//!   the result with the record, for `register serve`'s next rebuild);
+//! - bodies reach the public register as their pages show them: marked
+//!   passages removed, rendered, sanitised and screened by `check` (see
+//!   `published`), so a page publishes exactly the text that was screened;
 //! - `related` keeps only public ids;
 //! - status is derived from public decisions only, so a withheld final
 //!   decision leaves a request `decided`.
@@ -24,6 +24,8 @@
 use crate::attachments::Attachment;
 use crate::classification::Tlp;
 use crate::date::Date;
+use crate::markdown::RenderedBody;
+use crate::published::RenderedBodies;
 use crate::record::{Decision, Request};
 use crate::status::{self, Status};
 use crate::validate::{Passed, Register};
@@ -31,6 +33,12 @@ use crate::vocabulary::{DecisionKind, Outcome, Reason, RequestType, Stage};
 use rayon::prelude::*;
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use std::sync::Arc;
+
+/// A public record's body as `check` screened it. Every public record has
+/// one; were one missing, nothing of the body would be published.
+fn screened(bodies: &RenderedBodies, file: &std::path::Path) -> Arc<RenderedBody> {
+    bodies.get(file).cloned().unwrap_or_default()
+}
 
 /// The one rule for requests: CLEAR or WHITE, and not a draft.
 pub fn request_is_public(r: &Request) -> bool {
@@ -93,9 +101,9 @@ pub struct PublicDecision {
     pub implementation_date: Option<Date>,
     /// When the SEC Panel was notified.
     pub panel_notified: Option<Date>,
-    /// The body with withheld passages removed (for a final decision, the
-    /// Modification Report), still Markdown.
-    pub body: std::sync::Arc<str>,
+    /// The body as its page shows it (for a final decision, the
+    /// Modification Report): withheld passages removed, rendered, screened.
+    pub body: Arc<RenderedBody>,
     /// `[extra]`.
     pub extra: toml::Table,
     _seal: Seal,
@@ -142,8 +150,9 @@ pub struct PublicRequest {
     pub decisions: Vec<PublicDecision>,
     /// The derived status on the build date.
     pub status: Status,
-    /// The body with withheld passages removed, still Markdown.
-    pub body: std::sync::Arc<str>,
+    /// The body as its page shows it: withheld passages removed, rendered,
+    /// screened.
+    pub body: Arc<RenderedBody>,
     /// Attachments to copy: the public ones its record lists.
     pub attachments: Vec<PublicAttachment>,
     /// `[extra]`.
@@ -210,12 +219,13 @@ pub struct FilterSummary {
 /// (which renders from the public register alone); in `register build`
 /// the filter holds the last reference, so what is withheld is dropped
 /// here, not kept in memory while the site is rendered.
-pub fn filter(register: Passed, today: Date) -> (PublicRegister, FilterSummary) {
+pub fn filter(passed: Passed, today: Date) -> (PublicRegister, FilterSummary) {
     let mut summary = FilterSummary::default();
+    let (register, bodies) = passed.into_parts();
     let Register {
         requests: all_requests,
         decisions: all_decisions,
-    } = register.into_register();
+    } = register;
     let public_ids: HashSet<String> = all_requests
         .iter()
         .filter(|r| request_is_public(r))
@@ -233,7 +243,7 @@ pub fn filter(register: Passed, today: Date) -> (PublicRegister, FilterSummary) 
             }
         };
         summary.decisions_published += 1;
-        let body = d.origin.public_body();
+        let body = screened(&bodies, &d.origin.path);
         decisions
             .entry(d.request.clone())
             .or_default()
@@ -274,7 +284,7 @@ pub fn filter(register: Passed, today: Date) -> (PublicRegister, FilterSummary) 
                 .find(|d| d.kind == DecisionKind::Final)
                 .map(|d| (d.outcome, d.implementation_date));
             let latest = r.history.last().map_or(Stage::Submitted, |h| h.stage);
-            let body = r.origin.public_body();
+            let body = screened(&bodies, &r.origin.path);
             PublicRequest {
                 related: r
                     .related

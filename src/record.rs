@@ -114,25 +114,12 @@ pub struct Origin {
     pub body_offset: usize,
     /// Byte offset of the front matter in `text`.
     pub toml_offset: usize,
-    /// The body's public text, once worked out (see [`Origin::public_body`]).
-    public_body: std::sync::OnceLock<std::sync::Arc<str>>,
 }
 
 impl Origin {
     /// The Markdown body.
     pub fn body(&self) -> &str {
         &self.text[self.body_offset..]
-    }
-
-    /// What may be published of the body (`passages::strip`'s public
-    /// text), worked out once and shared rather than copied: the public
-    /// register of every rebuild of `register serve` points at the same
-    /// text.
-    pub fn public_body(&self) -> std::sync::Arc<str> {
-        std::sync::Arc::clone(
-            self.public_body
-                .get_or_init(|| std::sync::Arc::from(&*crate::passages::strip(self.body()).public)),
-        )
     }
 
     /// An error at a byte offset of the whole file.
@@ -327,7 +314,6 @@ pub fn parse(file: SourceFile, extra_devices: &[String]) -> Parsed {
         text: file.text,
         body_offset,
         toml_offset,
-        public_body: std::sync::OnceLock::new(),
     };
     let toml_text = &origin.text[toml_offset..toml_end];
     let mut ctx = Checker {

@@ -16,6 +16,7 @@
 //! words.
 
 use regex::Regex;
+use unicode_normalization::UnicodeNormalization;
 use rustc_hash::FxHashSet as HashSet;
 use std::path::PathBuf;
 use std::sync::LazyLock;
@@ -48,57 +49,89 @@ pub struct DeclaredValue {
 
 /// `text` as a reader sees its characters, and for each byte of the result
 /// the byte of `text` it came from; `None` when that is `text` itself.
-/// Invisible characters (soft hyphen, zero-width spaces and joiners) are
-/// left out, since `Wil\u{200b}fred` reads as `Wilfred`; in Markdown
-/// (`markdown`), so are the HTML character references and backslash
-/// escapes a page decodes (`Wilfred&nbsp;Ashby`, `A\. Person`).
-pub fn as_read(text: &str, markdown: bool) -> Option<(String, Vec<usize>)> {
-    let invisible = !text.is_ascii() && INVISIBLE_UTF8.iter().any(|seq| text.contains(seq));
-    let decoded = markdown && memchr::memchr2(b'&', b'\\', text.as_bytes()).is_some();
-    if !invisible && !decoded {
+/// Invisible characters (soft hyphen, zero-width spaces and joiners,
+/// direction marks, fillers) are left out, since `Wil\u{200b}fred` reads as
+/// `Wilfred`, and every character is read in its compatibility form
+/// (NFKD: full-width `Ｗ` is `W`, `ﬁ` is `fi`, `é` is `e` and an accent, as
+/// [`normalised`] writes declared values too). In HTML (`html`), character
+/// references are decoded as a browser would (`Wilfred&nbsp;Ashby`).
+pub fn as_read(text: &str, html: bool) -> Option<(String, Vec<usize>)> {
+    let references = html && memchr::memchr(b'&', text.as_bytes()).is_some();
+    if text.is_ascii() && !references {
         return None;
     }
     let mut out = String::with_capacity(text.len());
     let mut from = Vec::with_capacity(text.len());
     let mut push = |out: &mut String, c: char, at: usize| {
-        if !is_invisible(c) {
-            out.push(c);
-            from.extend(std::iter::repeat_n(at, c.len_utf8()));
+        for c in std::iter::once(c).nfkd() {
+            if !is_invisible(c) {
+                out.push(c);
+                from.extend(std::iter::repeat_n(at, c.len_utf8()));
+            }
         }
     };
     let mut chars = text.char_indices().peekable();
     while let Some((at, c)) = chars.next() {
-        let rest = &text[at..];
-        if markdown
-            && c == '&'
-            && let Some((decoded, len)) = crate::markdown::character_reference(rest)
-        {
-            push(&mut out, decoded, at);
-            while chars.peek().is_some_and(|&(i, _)| i < at + len) {
-                chars.next();
+        let reference = (html && c == '&')
+            .then(|| crate::markdown::character_reference(&text[at..]))
+            .flatten();
+        match reference {
+            Some((decoded, len)) => {
+                push(&mut out, decoded, at);
+                while chars.peek().is_some_and(|&(i, _)| i < at + len) {
+                    chars.next();
+                }
             }
-        } else if markdown && c == '\\' && rest[1..].starts_with(|n: char| n.is_ascii_punctuation())
-        {
-            // The escaped character is read; the backslash is not.
-        } else {
-            push(&mut out, c, at);
+            None => push(&mut out, c, at),
         }
     }
     Some((out, from))
 }
 
-/// The invisible characters of [`is_invisible`], as text: most text has
-/// none, and searching for them costs less than decoding every character.
-const INVISIBLE_UTF8: &[&str] = &[
-    "\u{ad}", "\u{200b}", "\u{200c}", "\u{200d}", "\u{2060}", "\u{feff}", "\u{180e}",
-];
+/// A declared value as the screen compares it: in its compatibility form,
+/// without invisible characters, curly apostrophes read as `'` (see
+/// [`as_read`]).
+pub fn normalised(value: &str) -> String {
+    let read = as_read(value, false).map_or_else(|| value.to_string(), |(read, _)| read);
+    read.replace(['\u{2019}', '\u{2018}', '`'], "'")
+}
 
-/// Characters that take no room on a page.
+/// Characters that take no room on a page: soft hyphen, zero-width spaces
+/// and joiners, direction marks and embeddings, word joiners, fillers,
+/// variation selectors, tags.
 fn is_invisible(c: char) -> bool {
     matches!(
         c,
-        '\u{ad}' | '\u{200b}'..='\u{200d}' | '\u{2060}' | '\u{feff}' | '\u{180e}'
+        '\u{ad}'
+            | '\u{34f}'
+            | '\u{61c}'
+            | '\u{115f}'
+            | '\u{1160}'
+            | '\u{17b4}'
+            | '\u{17b5}'
+            | '\u{180b}'..='\u{180f}'
+            | '\u{200b}'..='\u{200f}'
+            | '\u{202a}'..='\u{202e}'
+            | '\u{2060}'..='\u{206f}'
+            | '\u{3164}'
+            | '\u{fe00}'..='\u{fe0f}'
+            | '\u{feff}'
+            | '\u{ffa0}'
+            | '\u{1bca0}'..='\u{1bca3}'
+            | '\u{1d173}'..='\u{1d17a}'
+            | '\u{e0000}'..='\u{e0fff}'
     )
+}
+
+/// What may stand between the words of a declared value in a text: white
+/// space, hyphens and dashes of every kind, `_`, `.`, `'` (`O'Brien`, `O
+/// Brien`) and a middle dot.
+fn is_separator(c: char) -> bool {
+    c.is_whitespace()
+        || matches!(
+            c,
+            '-' | '_' | '.' | '\'' | '\u{2018}' | '\u{2019}' | '\u{b7}' | '\u{2010}'..='\u{2015}' | '\u{2212}' | '\u{2022}'
+        )
 }
 
 /// Scans `text` as a reader sees it (see [`as_read`]), with offsets into
@@ -127,6 +160,13 @@ pub enum Finding {
         /// The id as the register knows it.
         id: String,
     },
+    /// The name of an attachment that is not published.
+    WithheldFile {
+        /// Byte offset.
+        at: usize,
+        /// The file's name.
+        name: String,
+    },
     /// A declared personal value (index into the screen's values).
     Declared {
         /// Byte offset.
@@ -151,6 +191,7 @@ impl Finding {
     fn moved_to(self, to: usize) -> Finding {
         match self {
             Finding::WithheldId { id, .. } => Finding::WithheldId { at: to, id },
+            Finding::WithheldFile { name, .. } => Finding::WithheldFile { at: to, name },
             Finding::Declared { value, .. } => Finding::Declared { at: to, value },
             Finding::Email { .. } => Finding::Email { at: to },
             Finding::Phone { .. } => Finding::Phone { at: to },
@@ -161,6 +202,7 @@ impl Finding {
     pub fn at(&self) -> usize {
         match self {
             Finding::WithheldId { at, .. }
+            | Finding::WithheldFile { at, .. }
             | Finding::Declared { at, .. }
             | Finding::Email { at }
             | Finding::Phone { at } => *at,
@@ -193,8 +235,16 @@ const MIN_PHONE_DIGITS: usize = 10;
 /// A declared value as the screen looks for it: its words (separated by
 /// whitespace, `-` or `_`), which must follow one another.
 struct Name {
-    value: usize,
+    target: NameOf,
     words: Vec<String>,
+}
+
+/// What a name the screen searches for is.
+enum NameOf {
+    /// A declared value (its index).
+    Declared(usize),
+    /// A withheld attachment's file name (its index).
+    File(usize),
 }
 
 /// The screen, built once per check from every record.
@@ -213,6 +263,10 @@ pub struct Screen {
     /// digits) that the search for any address or number finds: a finding
     /// that is one of them says whose it is.
     declared_contacts: rustc_hash::FxHashMap<String, usize>,
+    /// Public ids in upper case (see [`Screen::with_public_ids`]).
+    public: HashSet<String>,
+    /// Names of attachments that are not published.
+    withheld_files: Vec<String>,
 }
 
 /// True for a declared e-mail address or telephone number that the search
@@ -243,8 +297,8 @@ fn contact_key(key: &str, value: &str) -> String {
 /// The words of a value, as they are matched: separated by whitespace,
 /// `-` or `_`.
 fn words(value: &str) -> Vec<String> {
-    value
-        .split(|c: char| c.is_whitespace() || c == '-' || c == '_')
+    normalised(value)
+        .split(is_separator)
         .filter(|w| !w.is_empty())
         .map(str::to_string)
         .collect()
@@ -292,13 +346,18 @@ impl Screen {
             starts
                 .entry(w[0].to_ascii_lowercase())
                 .or_default()
-                .push(Name { value: i, words: w });
+                .push(Name {
+                    target: NameOf::Declared(i),
+                    words: w,
+                });
         }
         let names = first_words(starts.keys());
         Screen {
             names,
             starts,
             declared_contacts,
+            public: HashSet::default(),
+            withheld_files: Vec::new(),
             withheld: withheld.iter().map(|id| id.to_ascii_uppercase()).collect(),
             declared,
             allowed_emails: public_contacts
@@ -318,6 +377,44 @@ impl Screen {
     /// The declared value a [`Finding::Declared`] names.
     pub fn declared(&self, index: usize) -> &DeclaredValue {
         &self.declared[index]
+    }
+
+    /// The first word of a declared value, as the screen matches it.
+    pub fn first_word(&self, index: usize) -> String {
+        words(&self.declared[index].value)
+            .into_iter()
+            .next()
+            .unwrap_or_default()
+    }
+
+    /// The screen, also knowing the ids of the public requests: a public
+    /// id that extends a withheld one (`HID-1-2` beside `HID-1`) is no
+    /// mention of the withheld one.
+    pub fn with_public_ids(mut self, ids: &[String]) -> Screen {
+        self.public = ids.iter().map(|id| id.to_ascii_uppercase()).collect();
+        self
+    }
+
+    /// The screen, also searching for the names of the attachments that
+    /// are not published (a name in public prose publishes it).
+    pub fn with_withheld_files(mut self, names: &[String]) -> Screen {
+        for name in names {
+            let w = words(name);
+            if w.is_empty() {
+                continue;
+            }
+            let i = self.withheld_files.len();
+            self.withheld_files.push(name.clone());
+            self.starts
+                .entry(w[0].to_ascii_lowercase())
+                .or_default()
+                .push(Name {
+                    target: NameOf::File(i),
+                    words: w,
+                });
+        }
+        self.names = first_words(self.starts.keys());
+        self
     }
 
     /// Everything the screen finds in `text`, in order.
@@ -349,6 +446,9 @@ impl Screen {
     /// of them (`SCMR-2099-901-final` mentions `SCMR-2099-901`).
     fn withheld_ids(&self, text: &str, found: &mut Vec<Finding>) {
         for (start, word) in hyphenated_words(text) {
+            if self.public.contains(&word.to_ascii_uppercase()) {
+                continue;
+            }
             // Every run of the word's parts that holds a hyphen: from the
             // start or a hyphen, to a hyphen or the end.
             let froms = std::iter::once(0).chain(word.match_indices('-').map(|(i, _)| i + 1));
@@ -384,9 +484,12 @@ impl Screen {
         let end = follows(text, start, &name.words)?;
         let boundary = !text[end..].chars().next().is_some_and(is_word_char)
             || text[start..end].ends_with(|c: char| !is_word_char(c));
-        boundary.then_some(Finding::Declared {
-            at: start,
-            value: name.value,
+        boundary.then(|| match name.target {
+            NameOf::Declared(value) => Finding::Declared { at: start, value },
+            NameOf::File(i) => Finding::WithheldFile {
+                at: start,
+                name: self.withheld_files[i].clone(),
+            },
         })
     }
 
@@ -534,9 +637,7 @@ fn follows(text: &str, mut from: usize, words: &[String]) -> Option<usize> {
     for word in words {
         let rest = &text[from..];
         let skipped = rest.len()
-            - rest
-                .trim_start_matches(|c: char| c.is_whitespace() || c == '-' || c == '_')
-                .len();
+            - rest.trim_start_matches(is_separator).len();
         from += skipped;
         let candidate = text.get(from..from + word.len())?;
         if !candidate.eq_ignore_ascii_case(word) {

@@ -98,8 +98,6 @@ pub struct SiteText {
 
 /// Keys of `site.toml` whose values are settings, not published text.
 const NOT_PUBLISHED: &[&str] = &[
-    "base_url",
-    "language",
     "theme",
     "public_contacts",
     "output_keep",

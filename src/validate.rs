@@ -18,7 +18,7 @@ use crate::load::{self, FolderFile, FoundFile, SourceFile, Stamp, nanos};
 use crate::markdown::{self, NotARecordLink, RecordLink};
 use crate::passages::{self, WithheldPassage};
 use crate::public;
-use crate::published::RecordText;
+use crate::published::{RecordText, RenderSlot, RenderedBodies};
 use crate::record::{self, Decision, Origin, Record, Request, Unreadable};
 use crate::site::Settings;
 use crate::texts::FrontMatterText;
@@ -58,6 +58,8 @@ pub struct Checked {
     pub files_read: usize,
     /// What a build would withhold, and why (for `check --withheld`).
     pub withheld: Vec<Withheld>,
+    /// The public records' bodies as their pages show them, screened.
+    pub bodies: RenderedBodies,
 }
 
 impl Checked {
@@ -70,19 +72,26 @@ impl Checked {
     /// to get a [`Passed`], which is all the publication filter accepts. So
     /// nothing is published from content with an error, whoever calls it.
     pub fn take_passed(&mut self) -> Option<Passed> {
-        (!self.has_errors()).then(|| Passed(std::mem::take(&mut self.register)))
+        (!self.has_errors()).then(|| Passed {
+            register: std::mem::take(&mut self.register),
+            bodies: std::mem::take(&mut self.bodies),
+        })
     }
 }
 
 /// A register in which every check passed: every string and file that can
-/// be published was checked like a body, and none had a problem.
+/// be published was checked like a body, and none had a problem; with the
+/// public bodies as their pages show them, screened.
 #[derive(Debug)]
-pub struct Passed(Register);
+pub struct Passed {
+    register: Register,
+    bodies: RenderedBodies,
+}
 
 impl Passed {
-    /// The records.
-    pub fn into_register(self) -> Register {
-        self.0
+    /// The records, and the public bodies rendered (by record file).
+    pub fn into_parts(self) -> (Register, RenderedBodies) {
+        (self.register, self.bodies)
     }
 }
 
@@ -110,9 +119,20 @@ pub struct CheckCache {
     files: HashMap<OsString, Arc<CachedFile>>,
     /// How many files the last run read and parsed.
     reread: usize,
+    /// Kept from one run to the next (`register serve`), so worth keeping
+    /// what the page of each body shows, to screen it again for nothing.
+    kept: bool,
 }
 
 impl CheckCache {
+    /// A cache kept from one run to the next (`register serve`'s).
+    pub fn kept() -> CheckCache {
+        CheckCache {
+            kept: true,
+            ..CheckCache::default()
+        }
+    }
+
     /// How many record files the last run read and parsed; the others were
     /// taken from the cache. For `register serve`'s log, and for tests
     /// that the cache is used at all.
@@ -177,6 +197,11 @@ struct TextFacts {
     withheld: Vec<WithheldPassage>,
     /// Its body without them, when that is not the body itself.
     public: Option<String>,
+    /// Where the lines of `public` start in the body (see
+    /// `passages::Marked::lines`).
+    lines: Vec<(usize, usize)>,
+    /// Its body rendered for its page, kept for the next rebuild.
+    rendered: RenderSlot,
     /// The quick scan's link candidates, read; `None` when only the full
     /// parse can tell.
     quick: Option<Vec<LinkTarget>>,
@@ -196,8 +221,19 @@ struct TextFacts {
 /// Returns exactly what [`check`] returns for the folder as it is now,
 /// whatever the cache held, and leaves in `cache` what this run found.
 pub fn check_cached(content: &Path, cache: &mut CheckCache) -> Checked {
+    check_cached_at(content, cache, None)
+}
+
+/// [`check_cached`] for a site published at `base_url` rather than the
+/// `base_url` of `site.toml` (a deploy preview, the local preview server):
+/// links are judged, and bodies rendered, as that site will show them.
+pub fn check_cached_at(content: &Path, cache: &mut CheckCache, base_url: Option<&str>) -> Checked {
     let mut diagnostics = Vec::new();
-    let (settings, site_text) = Settings::load(content, &mut diagnostics);
+    let (mut settings, site_text) = Settings::load(content, &mut diagnostics);
+    if let Some(url) = base_url {
+        let configured = std::mem::replace(&mut settings.base_url, url.trim_end_matches('/').to_string());
+        settings.other_base_urls.push(configured);
+    }
     if cache.settings.as_ref() != Some(&settings) {
         cache.files.clear();
         cache.settings = Some(settings.clone());
@@ -270,7 +306,13 @@ pub fn check_cached(content: &Path, cache: &mut CheckCache) -> Checked {
     let mut base_urls = vec![settings.base_url.as_str()];
     base_urls.extend(settings.other_base_urls.iter().map(String::as_str));
     let published = texts.published(&base_urls);
-    crate::published::screen(&published, &settings, &site_text, &mut diagnostics);
+    let bodies = crate::published::screen(
+        &published,
+        &settings,
+        &site_text,
+        cache.kept,
+        &mut diagnostics,
+    );
     let mut withheld = texts.withheld();
     withheld.extend(listed.hidden.into_iter().map(|file| Withheld {
         file,
@@ -288,6 +330,7 @@ pub fn check_cached(content: &Path, cache: &mut CheckCache) -> Checked {
         diagnostics,
         files_read,
         withheld,
+        bodies,
     }
 }
 
@@ -418,6 +461,8 @@ fn record<'a>(origin: &'a Origin, public: bool, page: String, f: &'a TextFacts) 
         origin,
         public,
         body: f.public.as_deref().unwrap_or(origin.body()),
+        lines: &f.lines,
+        rendered: &f.rendered,
         page,
         front: &f.front,
         attachments: &f.attachments,
@@ -478,9 +523,12 @@ impl RecordTexts<'_> {
                         attachments: attachments.map(|a| a.name.clone()).collect(),
                     },
                 );
+                records.public_ids.push(r.id.clone());
             } else {
                 records.withheld_ids.push(r.id.clone());
             }
+            let withheld_files = r.attachments.iter().filter(|a| !public::attachment_is_public(a, public));
+            records.withheld_files.extend(withheld_files.map(|a| a.name.clone()));
             records
                 .records
                 .push(record(&r.origin, public, format!("/requests/{}/", r.id), f));
@@ -799,6 +847,8 @@ impl TextFacts {
             markers,
             withheld: marked.withheld,
             public,
+            lines: marked.lines,
+            rendered: RenderSlot::default(),
             quick,
             links: OnceLock::new(),
             front,

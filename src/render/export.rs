@@ -270,7 +270,7 @@ impl<'a> SearchDoc<'a> {
             } else {
                 r.request_type.label()
             },
-            text: distinct_words(plain_text),
+            text: plain_text.to_string(),
         }
     }
 }
@@ -310,7 +310,7 @@ pub fn search_index<'a>(docs: impl Iterator<Item = &'a (String, Vec<u8>)>) -> Ou
 /// word once, not the prose's order. Words are runs of letters, digits,
 /// `.` and `-`, trimmed of `.` and `-`, compared as written (the client's
 /// search folds case).
-fn distinct_words<'t>(text: &'t str) -> String {
+pub fn distinct_words<'t>(text: &'t str) -> String {
     let mut seen: HashSet<&'t str, BuildWordHasher> = HashSet::default();
     let mut start = None;
     let mut note = |word: &'t str| {
@@ -345,10 +345,13 @@ fn distinct_words<'t>(text: &'t str) -> String {
     }
     let mut words: Vec<&str> = seen.into_iter().collect();
     words.sort_unstable();
+    // Joined by `;`, which the client's search splits on but no search for
+    // a name crosses: sorted words side by side never make a name that the
+    // page (screened as it is) does not show.
     let mut out = String::with_capacity(words.iter().map(|w| w.len() + 1).sum());
     for (i, w) in words.iter().enumerate() {
         if i > 0 {
-            out.push(' ');
+            out.push(';');
         }
         out.push_str(w);
     }

@@ -5,11 +5,10 @@
 //! by path, ready for `output` to write. Rows for lists are built once and
 //! shared by every list page; request pages render in parallel.
 
-mod export;
+pub(crate) mod export;
 mod feed;
 pub mod view;
 
-use crate::markdown::PageLinks;
 use crate::public::PublicRegister;
 use crate::public::PublicRequest;
 use crate::site::Settings;
@@ -612,9 +611,6 @@ fn render_with(
         fresh.then(|| Arc::clone(unit))
     };
     let rendered = std::sync::atomic::AtomicUsize::new(0);
-    let mut base_urls = vec![settings.base_url.as_str()];
-    base_urls.extend(settings.other_base_urls.iter().map(String::as_str));
-    let policy = Arc::new(view::link_policy(register, &base_urls));
     let unit_of =
         |i: usize, r: &PublicRequest, row: &Row| -> Result<Arc<RequestUnit>, RenderError> {
             for a in &r.attachments {
@@ -642,10 +638,8 @@ fn render_with(
             }
             rendered.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
             // Every id the pages ask about is noted: they depend on its row.
-            let request_links = PageLinks::new(Arc::clone(&policy), view::request_url(&r.id));
-            let report_links = PageLinks::new(Arc::clone(&policy), view::report_url(&r.id));
-            let mut request = RequestView::of(r, &request_links, &by_id);
-            let text = std::mem::take(&mut request.search_text);
+            let request = RequestView::of(r, &by_id);
+            let text = &r.body.search_text;
             let mut search = vec![export::SearchDoc::of(r, false, &text).fragment()];
             let title = format!("{}: {}", r.id, r.title);
             let page = renderer.page("request.html", request_path(), "request", &title, |c| {
@@ -655,8 +649,8 @@ fn render_with(
             drop(request);
             let report = match r.final_decision() {
                 Some(d) => {
-                    let mut report = ReportView::of(d, &report_links);
-                    let text = std::mem::take(&mut report.search_text);
+                    let report = ReportView::of(d);
+                    let text = &d.body.search_text;
                     search.push(export::SearchDoc::of(r, true, &text).fragment());
                     Some(renderer.page(
                         "report.html",
@@ -692,8 +686,10 @@ fn render_with(
             };
             // Every id the pages' links asked about: they depend on it.
             let mut deps = r.related.clone();
-            deps.extend(request_links.asked());
-            deps.extend(report_links.asked());
+            deps.extend(r.body.asked.iter().cloned());
+            for d in &r.decisions {
+                deps.extend(d.body.asked.iter().cloned());
+            }
             deps.sort_unstable();
             deps.dedup();
             Ok(Arc::new(RequestUnit {

@@ -4,8 +4,7 @@
 //! Every view is made from `public` types only, so nothing here can reach a
 //! withheld record or personal data.
 
-use crate::links::{LinkPolicy, PublicTarget};
-use crate::markdown::{self, PageLinks, Section};
+use crate::markdown::{self, Section};
 use crate::public::{PublicDecision, PublicRegister, PublicRequest};
 use crate::status::Status;
 use crate::vocabulary::{DecisionKind, Outcome, RequestType};
@@ -118,18 +117,6 @@ impl Row {
     }
 }
 
-/// The link rule for pages made from the public register: only public
-/// requests, their public reports and their published attachments may be
-/// linked to, on any of the site's addresses.
-pub fn link_policy(register: &PublicRegister, base_urls: &[&str]) -> LinkPolicy {
-    let targets = register.requests().iter().map(|r| PublicTarget {
-        id: r.id.clone(),
-        report: r.final_decision().is_some(),
-        attachments: r.attachments.iter().map(|a| a.name.clone()).collect(),
-    });
-    LinkPolicy::new(targets, base_urls)
-}
-
 /// `{slug, label}`.
 #[derive(Debug, Clone, Serialize)]
 pub struct Labelled {
@@ -220,9 +207,6 @@ pub struct RequestView {
     pub attachments: Vec<AttachmentLink>,
     /// `[extra]`.
     pub extra: toml::Table,
-    /// The body's plain text, for the search index (not for templates).
-    #[serde(skip)]
-    pub search_text: String,
 }
 
 /// A Modification Report.
@@ -246,9 +230,6 @@ pub struct ReportView {
     pub sections: Vec<FurtherSection>,
     /// `[extra]`.
     pub extra: toml::Table,
-    /// The report's plain text, for the search index (not for templates).
-    #[serde(skip)]
-    pub search_text: String,
 }
 
 const QUESTIONS: [&str; 6] = [
@@ -296,18 +277,12 @@ fn opt(s: &Option<String>) -> String {
 }
 
 impl RequestView {
-    /// The page view of one public request. `links` decides which links
-    /// of its text stay links (see [`link_policy`]); `rows` are the shared
-    /// rows.
-    pub fn of(
-        r: &PublicRequest,
-        links: &std::sync::Arc<PageLinks>,
-        rows: &HashMap<&str, &Row>,
-    ) -> RequestView {
+    /// The page view of one public request (its body comes rendered and
+    /// screened); `rows` are the shared rows.
+    pub fn of(r: &PublicRequest, rows: &HashMap<&str, &Row>) -> RequestView {
         let mut answers: [Option<String>; 3] = [None, None, None];
         let mut further_sections = Vec::new();
-        let (sections, search_text) = markdown::render_sections_and_text(&r.body, links);
-        for Section { heading, id, html } in sections {
+        for Section { heading, id, html } in r.body.sections.iter().cloned() {
             match question_of(&heading) {
                 Some(i) if answers[i].is_none() => answers[i] = Some(html),
                 _ => further_sections.push(FurtherSection {
@@ -398,7 +373,7 @@ impl RequestView {
             proposer_organisation: r.proposer_organisation.clone(),
             sponsor_sec_party: opt(&r.sponsor_sec_party),
             further_sections,
-            timeline: timeline(r, links),
+            timeline: timeline(r),
             related: r
                 .related
                 .iter()
@@ -415,12 +390,11 @@ impl RequestView {
                 })
                 .collect(),
             extra: r.extra.clone(),
-            search_text,
         }
     }
 }
 
-fn timeline(r: &PublicRequest, links: &std::sync::Arc<PageLinks>) -> Vec<TimelineEntry> {
+fn timeline(r: &PublicRequest) -> Vec<TimelineEntry> {
     let mut entries: Vec<(crate::date::Date, u8, TimelineEntry)> = Vec::new();
     for h in &r.history {
         entries.push((
@@ -449,8 +423,8 @@ fn timeline(r: &PublicRequest, links: &std::sync::Arc<PageLinks>) -> Vec<Timelin
                 note_html: if is_final {
                     String::new()
                 } else {
-                    let sections = markdown::render_sections(&d.body, links);
-                    markdown::join_sections(&sections, 3, &format!("decision-{}-", i + 1))
+                    let prefix = format!("decision-{}-", i + 1);
+                    markdown::join_sections(&d.body.sections, 3, &prefix)
                 },
                 outcome: d.outcome.slug(),
                 outcome_label: d.outcome.label(),
@@ -467,10 +441,10 @@ fn timeline(r: &PublicRequest, links: &std::sync::Arc<PageLinks>) -> Vec<Timelin
 }
 
 impl ReportView {
-    /// The Modification Report view of a public final decision; `links`
-    /// decides which links of its text stay links (see [`link_policy`]).
-    pub fn of(d: &PublicDecision, links: &std::sync::Arc<PageLinks>) -> ReportView {
-        let (sections, search_text) = markdown::render_sections_and_text(&d.body, links);
+    /// The Modification Report view of a public final decision (its body
+    /// comes rendered and screened).
+    pub fn of(d: &PublicDecision) -> ReportView {
+        let sections = &d.body.sections;
         ReportView {
             date: d.date.to_string(),
             outcome: d.outcome.slug(),
@@ -481,18 +455,17 @@ impl ReportView {
                 .map(|x| x.to_string())
                 .unwrap_or_default(),
             panel_notified: d.panel_notified.map(|x| x.to_string()).unwrap_or_default(),
-            body_html: markdown::join_sections(&sections, 2, ""),
+            body_html: markdown::join_sections(sections, 2, ""),
             sections: sections
-                .into_iter()
+                .iter()
                 .filter(|s| !s.heading.is_empty())
                 .map(|s| FurtherSection {
-                    heading: s.heading,
-                    id: s.id,
+                    heading: s.heading.clone(),
+                    id: s.id.clone(),
                     html: String::new(),
                 })
                 .collect(),
             extra: d.extra.clone(),
-            search_text,
         }
     }
 }
