@@ -90,6 +90,17 @@ fn options() -> Options {
         | Options::ENABLE_SMART_PUNCTUATION
 }
 
+/// Where a body's text and code are in its source (not its link
+/// destinations, nor its markup): to place what a page shows on the line
+/// the keeper wrote it.
+pub fn text_ranges(body: &str) -> Vec<std::ops::Range<usize>> {
+    Parser::new_ext(body, options())
+        .into_offset_iter()
+        .filter(|(e, _)| matches!(e, Event::Text(_) | Event::Code(_)))
+        .map(|(_, range)| range)
+        .collect()
+}
+
 /// Every `@` link of a body: (byte offset in the body, destination), in
 /// Markdown links and in raw-HTML `href` attributes alike.
 pub fn record_links(body: &str) -> Vec<(usize, String)> {
@@ -308,7 +319,11 @@ pub fn percent_decoded(text: &str) -> std::borrow::Cow<'_, str> {
     let mut i = 0;
     while i < bytes.len() {
         let hex = |b: u8| char::from(b).to_digit(16);
-        match (bytes[i], bytes.get(i + 1).and_then(|&b| hex(b)), bytes.get(i + 2).and_then(|&b| hex(b))) {
+        match (
+            bytes[i],
+            bytes.get(i + 1).and_then(|&b| hex(b)),
+            bytes.get(i + 2).and_then(|&b| hex(b)),
+        ) {
             (b'%', Some(h), Some(l)) => {
                 out.push((h * 16 + l) as u8);
                 i += 3;
@@ -444,7 +459,14 @@ fn published_text_into(events: &[Event<'_>], html: &str, sanitised: bool, out: &
 /// What a section shows (see [`shown_html_into`]): read from its HTML when the
 /// sanitiser made it, else from the events that made it (the same text
 /// and attributes, without parsing HTML back).
-fn shown_into(heading: &str, id: &str, events: &[Event<'_>], html: &str, sanitised: bool, out: &mut String) {
+fn shown_into(
+    heading: &str,
+    id: &str,
+    events: &[Event<'_>],
+    html: &str,
+    sanitised: bool,
+    out: &mut String,
+) {
     out.push_str(heading);
     out.push('\n');
     out.push_str(id);
@@ -464,11 +486,15 @@ fn shown_into(heading: &str, id: &str, events: &[Event<'_>], html: &str, sanitis
             Event::SoftBreak | Event::HardBreak => out.push('\n'),
             // A block ends a line; inline markup joins what it splits.
             Event::End(end) if ends_block(end) => out.push('\n'),
-            Event::Start(Tag::Link { dest_url, title, .. }) => {
+            Event::Start(Tag::Link {
+                dest_url, title, ..
+            }) => {
                 attribute(dest_url);
                 attribute(title);
             }
-            Event::Start(Tag::CodeBlock(pulldown_cmark::CodeBlockKind::Fenced(info))) => attribute(info),
+            Event::Start(Tag::CodeBlock(pulldown_cmark::CodeBlockKind::Fenced(info))) => {
+                attribute(info)
+            }
             Event::Start(Tag::FootnoteDefinition(label)) | Event::FootnoteReference(label) => {
                 attribute(label);
             }

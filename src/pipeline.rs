@@ -167,7 +167,12 @@ fn prepare(
         return Err(BuildError::Content(checked.diagnostics));
     };
     let settings = checked.settings;
-    let (register, summary) = public::filter(passed, options.today);
+    // The warnings stand with the errors the filter's screen may find.
+    let (register, summary) = public::filter(passed, options.today).map_err(|mut found| {
+        found.extend(checked.diagnostics.iter().cloned());
+        crate::diagnostic::sort(&mut found);
+        BuildError::Content(found)
+    })?;
     let t = phase("filter", t);
     let theme = theme::find(&site_root(&options.content), &settings.theme)
         .map_err(|e| BuildError::Theme(e.0))?;

@@ -24,21 +24,16 @@
 use crate::attachments::Attachment;
 use crate::classification::Tlp;
 use crate::date::Date;
+use crate::diagnostic::Diagnostic;
 use crate::markdown::RenderedBody;
-use crate::published::RenderedBodies;
-use crate::record::{Decision, Request};
+use crate::published::Screening;
+use crate::record::{Decision, Origin, Request};
 use crate::status::{self, Status};
-use crate::validate::{Passed, Register};
+use crate::validate::{Passed, PublicBodies, Register};
 use crate::vocabulary::{DecisionKind, Outcome, Reason, RequestType, Stage};
 use rayon::prelude::*;
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use std::sync::Arc;
-
-/// A public record's body as `check` screened it. Every public record has
-/// one; were one missing, nothing of the body would be published.
-fn screened(bodies: &RenderedBodies, file: &std::path::Path) -> Arc<RenderedBody> {
-    bodies.get(file).cloned().unwrap_or_default()
-}
 
 /// The one rule for requests: CLEAR or WHITE, and not a draft.
 pub fn request_is_public(r: &Request) -> bool {
@@ -213,15 +208,20 @@ pub struct FilterSummary {
     pub decisions_withheld: usize,
 }
 
-/// Filters the checked register down to what may be published on `today`.
+/// Filters the checked register down to what may be published on `today`,
+/// rendering each public body for its page and screening what the page
+/// shows (a content error stops the build: see `published`).
 /// Takes the register by value and copies out only what is published: the
 /// records themselves are shared with the check cache of `register serve`
 /// (which renders from the public register alone); in `register build`
 /// the filter holds the last reference, so what is withheld is dropped
 /// here, not kept in memory while the site is rendered.
-pub fn filter(passed: Passed, today: Date) -> (PublicRegister, FilterSummary) {
+pub fn filter(
+    passed: Passed,
+    today: Date,
+) -> Result<(PublicRegister, FilterSummary), Vec<Diagnostic>> {
     let mut summary = FilterSummary::default();
-    let (register, bodies) = passed.into_parts();
+    let (register, screening, bodies) = passed.into_parts();
     let Register {
         requests: all_requests,
         decisions: all_decisions,
@@ -231,23 +231,24 @@ pub fn filter(passed: Passed, today: Date) -> (PublicRegister, FilterSummary) {
         .filter(|r| request_is_public(r))
         .map(|r| r.id.clone())
         .collect();
+    let mut found = Vec::new();
     // Records are taken by value and dropped one by one: in `register
     // build` each one's text is freed as soon as it has been filtered.
-    let mut decisions: HashMap<String, Vec<PublicDecision>> = HashMap::default();
+    let mut published_decisions = Vec::new();
     for d in all_decisions {
-        let classification = match d.classification {
-            Some(c) if decision_is_public(&d, public_ids.contains(d.request.as_str())) => c,
-            _ => {
-                summary.decisions_withheld += 1;
-                continue;
+        match d.classification {
+            Some(c) if decision_is_public(&d, public_ids.contains(d.request.as_str())) => {
+                published_decisions.push((d, c));
             }
-        };
-        summary.decisions_published += 1;
-        let body = screened(&bodies, &d.origin.path);
-        decisions
-            .entry(d.request.clone())
-            .or_default()
-            .push(PublicDecision {
+            _ => summary.decisions_withheld += 1,
+        }
+    }
+    summary.decisions_published = published_decisions.len();
+    let made: Vec<(String, PublicDecision, Vec<Diagnostic>)> = published_decisions
+        .into_par_iter()
+        .map(|(d, classification)| {
+            let (problems, body) = render(&screening, &bodies, &d.origin);
+            let public = PublicDecision {
                 classification,
                 date: d.date,
                 kind: d.kind,
@@ -258,7 +259,14 @@ pub fn filter(passed: Passed, today: Date) -> (PublicRegister, FilterSummary) {
                 body,
                 extra: d.extra.clone(),
                 _seal: Seal,
-            });
+            };
+            (d.request.clone(), public, problems)
+        })
+        .collect();
+    let mut decisions: HashMap<String, Vec<PublicDecision>> = HashMap::default();
+    for (request, decision, problems) in made {
+        found.extend(problems);
+        decisions.entry(request).or_default().push(decision);
     }
     // First, which requests are published, one at a time (withheld ones
     // are dropped here); then their public forms, in parallel.
@@ -276,66 +284,22 @@ pub fn filter(passed: Passed, today: Date) -> (PublicRegister, FilterSummary) {
         let decisions = decisions.remove(r.id.as_str()).unwrap_or_default();
         published.push((r, classification, decisions));
     }
-    let requests: Vec<PublicRequest> = published
+    let made: Vec<(PublicRequest, Vec<Diagnostic>)> = published
         .into_par_iter()
         .map(|(r, classification, decisions)| {
-            let public_final = decisions
-                .iter()
-                .find(|d| d.kind == DecisionKind::Final)
-                .map(|d| (d.outcome, d.implementation_date));
-            let latest = r.history.last().map_or(Stage::Submitted, |h| h.stage);
-            let body = screened(&bodies, &r.origin.path);
-            PublicRequest {
-                related: r
-                    .related
-                    .iter()
-                    .filter(|id| public_ids.contains(id.as_str()))
-                    .cloned()
-                    .collect(),
-                proposer_organisation: r.proposer.organisation.clone(),
-                sponsor_sec_party: r.sponsor.as_ref().map(|s| s.organisation.clone()),
-                history: r
-                    .history
-                    .iter()
-                    .map(|h| PublicStage {
-                        date: h.date,
-                        stage: h.stage,
-                        note: h.note.clone(),
-                    })
-                    .collect(),
-                status: status::derive(latest, public_final, today),
-                decisions,
-                body,
-                id: r.id.clone(),
-                request_type: r.request_type,
-                title: r.title.clone(),
-                classification,
-                submitted: r.submitted,
-                reasons: r.reasons.clone(),
-                devices: r.devices.clone(),
-                affected_scs: r.affected_scs.clone(),
-                affected_scs_reason: r.affected_scs_reason.clone(),
-                requires_new_sc: r.requires_new_sc,
-                requires_new_sc_reason: r.requires_new_sc_reason.clone(),
-                urgent: r.urgent,
-                urgent_reason: r.urgent_reason.clone(),
-                attachments: r
-                    .attachments
-                    .iter()
-                    .filter(|a| attachment_is_public(a, true))
-                    .map(|a| PublicAttachment {
-                        name: a.name.clone(),
-                        title: a.title.clone(),
-                        source: a.source.clone(),
-                        size: a.size,
-                        _seal: Seal,
-                    })
-                    .collect(),
-                extra: r.extra.clone(),
-                _seal: Seal,
-            }
+            let (problems, body) = render(&screening, &bodies, &r.origin);
+            let public = public_request(&r, classification, decisions, body, &public_ids, today);
+            (public, problems)
         })
         .collect();
+    let mut requests = Vec::with_capacity(made.len());
+    for (request, problems) in made {
+        found.extend(problems);
+        requests.push(request);
+    }
+    if found.iter().any(Diagnostic::is_error) {
+        return Err(found);
+    }
     summary.requests_published = requests.len();
     let index = requests
         .iter()
@@ -347,5 +311,85 @@ pub fn filter(passed: Passed, today: Date) -> (PublicRegister, FilterSummary) {
         index,
         today,
     };
-    (register, summary)
+    Ok((register, summary))
+}
+
+/// A public record's body rendered for its page and screened: what `check`
+/// found it publishes, and the problems the page would have.
+fn render(
+    screening: &Screening,
+    bodies: &PublicBodies,
+    origin: &Origin,
+) -> (Vec<Diagnostic>, Arc<RenderedBody>) {
+    match bodies.get(&origin.path) {
+        Some((page, body)) => screening.body(origin, page, body),
+        // Every public record has one; were one missing, nothing of the
+        // body would be published.
+        None => (Vec::new(), Arc::default()),
+    }
+}
+
+/// The public form of a public request: what may be shown of it.
+fn public_request(
+    r: &Request,
+    classification: Tlp,
+    decisions: Vec<PublicDecision>,
+    body: Arc<RenderedBody>,
+    public_ids: &HashSet<String>,
+    today: Date,
+) -> PublicRequest {
+    let public_final = decisions
+        .iter()
+        .find(|d| d.kind == DecisionKind::Final)
+        .map(|d| (d.outcome, d.implementation_date));
+    let latest = r.history.last().map_or(Stage::Submitted, |h| h.stage);
+    PublicRequest {
+        related: r
+            .related
+            .iter()
+            .filter(|id| public_ids.contains(id.as_str()))
+            .cloned()
+            .collect(),
+        proposer_organisation: r.proposer.organisation.clone(),
+        sponsor_sec_party: r.sponsor.as_ref().map(|s| s.organisation.clone()),
+        history: r
+            .history
+            .iter()
+            .map(|h| PublicStage {
+                date: h.date,
+                stage: h.stage,
+                note: h.note.clone(),
+            })
+            .collect(),
+        status: status::derive(latest, public_final, today),
+        decisions,
+        body,
+        id: r.id.clone(),
+        request_type: r.request_type,
+        title: r.title.clone(),
+        classification,
+        submitted: r.submitted,
+        reasons: r.reasons.clone(),
+        devices: r.devices.clone(),
+        affected_scs: r.affected_scs.clone(),
+        affected_scs_reason: r.affected_scs_reason.clone(),
+        requires_new_sc: r.requires_new_sc,
+        requires_new_sc_reason: r.requires_new_sc_reason.clone(),
+        urgent: r.urgent,
+        urgent_reason: r.urgent_reason.clone(),
+        attachments: r
+            .attachments
+            .iter()
+            .filter(|a| attachment_is_public(a, true))
+            .map(|a| PublicAttachment {
+                name: a.name.clone(),
+                title: a.title.clone(),
+                source: a.source.clone(),
+                size: a.size,
+                _seal: Seal,
+            })
+            .collect(),
+        extra: r.extra.clone(),
+        _seal: Seal,
+    }
 }

@@ -28,25 +28,52 @@ use rustc_hash::FxHashMap as HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
+/// What a body publishes before it is rendered: its text without its
+/// withheld passages (when some were left out), where that text's lines
+/// start in the body as written, and where its rendering is kept. Shared,
+/// not copied: the check cache, the check and the filter all hold it.
+#[derive(Debug, Clone, Default)]
+pub struct PublicBody {
+    /// The body without its withheld passages; `None` when that is the
+    /// body itself.
+    pub text: Option<Arc<str>>,
+    /// Where each line of `text` starts in the written body:
+    /// `(offset in text, offset in the written body)`.
+    pub lines: Arc<[(usize, usize)]>,
+    /// Its rendering, kept between rebuilds.
+    pub slot: Arc<RenderSlot>,
+}
+
+impl PublicBody {
+    /// The text that is rendered: `text`, or the written body itself.
+    pub fn text<'a>(&'a self, origin: &'a Origin) -> &'a str {
+        self.text.as_deref().unwrap_or(origin.body())
+    }
+
+    /// The offset in the written body of byte `at` of the public text.
+    fn written_offset(&self, at: usize) -> usize {
+        match self.lines.partition_point(|&(public, _)| public <= at) {
+            0 => at,
+            i => {
+                let (public, written) = self.lines[i - 1];
+                written + (at - public)
+            }
+        }
+    }
+}
+
 /// One record's text, and whether the one publication rule publishes it.
 pub struct RecordText<'a> {
     /// The record file.
     pub origin: &'a Origin,
     /// Published, or not.
     pub public: bool,
-    /// What its body publishes: the body without its withheld passages.
-    pub body: &'a str,
-    /// Where each line of `body` starts in the body as written, when some
-    /// were left out: `(offset in body, offset in the written body)`.
-    pub lines: &'a [(usize, usize)],
     /// The page its body is shown on (where its relative links start).
     pub page: String,
     /// Its front matter's strings and declared personal data.
     pub front: &'a FrontMatterText,
     /// Its public attachments' contents.
     pub attachments: &'a [(PathBuf, Content)],
-    /// Where its rendered body is kept between rebuilds.
-    pub rendered: &'a RenderSlot,
 }
 
 /// Every record's text, the ids of the withheld requests and the link rule
@@ -97,7 +124,9 @@ impl RenderSlot {
     ) -> (Arc<RenderedBody>, Arc<str>) {
         let mut kept = self.0.lock().unwrap_or_else(|e| e.into_inner());
         if let Some(k) = kept.as_ref()
-            && k.targets.iter().all(|(id, t)| links.target(id) == t.as_ref())
+            && k.targets
+                .iter()
+                .all(|(id, t)| links.target(id) == t.as_ref())
         {
             return (Arc::clone(&k.body), Arc::clone(&k.shown));
         }
@@ -109,48 +138,96 @@ impl RenderSlot {
             .map(|id| (id.clone(), links.target(id).cloned()))
             .collect();
         let (body, shown) = (Arc::new(rendered), Arc::<str>::from(shown));
-        if !keep {
-            return (body, shown);
+        if keep {
+            *kept = Some(KeptBody {
+                targets,
+                body: Arc::clone(&body),
+                shown: Arc::clone(&shown),
+            });
         }
-        *kept = Some(KeptBody {
-            targets,
-            body: Arc::clone(&body),
-            shown: Arc::clone(&shown),
-        });
         (body, shown)
     }
 }
 
-/// Screens every public record's text and the site's own published strings,
-/// adding an error for each finding; returns the public bodies rendered.
-pub fn screen(
-    records: &Records<'_>,
-    settings: &Settings,
-    site: &SiteText,
-    kept: bool,
-    diagnostics: &mut Vec<Diagnostic>,
-) -> RenderedBodies {
-    let screen = Screen::new(
-        records.withheld_ids.clone(),
-        declared_values(records),
-        &settings.public_contacts,
-    )
-    .with_public_ids(&records.public_ids)
-    .with_withheld_files(&records.withheld_files);
-    let links = Arc::new(records.links.clone());
-    let screened: Vec<(Vec<Diagnostic>, (PathBuf, Arc<RenderedBody>))> = records
-        .records
-        .par_iter()
-        .filter(|r| r.public)
-        .map(|r| screen_record(&screen, &links, r, kept))
-        .collect();
-    let mut rendered = RenderedBodies::default();
-    for (found, (path, body)) in screened {
-        diagnostics.extend(found);
-        rendered.insert(path, body);
+/// The screen and the link rule of one check, which the publication filter
+/// uses again for the bodies it renders.
+#[derive(Debug)]
+pub struct Screening {
+    screen: Screen,
+    links: Arc<LinkPolicy>,
+    /// Whether renderings are kept for a next run (`register serve`).
+    keep: bool,
+}
+
+impl Screening {
+    /// The screening of `records` under `settings`.
+    pub fn new(records: &Records<'_>, settings: &Settings, keep: bool) -> Screening {
+        let screen = Screen::new(
+            records.withheld_ids.clone(),
+            declared_values(records),
+            &settings.public_contacts,
+        )
+        .with_public_ids(&records.public_ids)
+        .with_withheld_files(&records.withheld_files);
+        Screening {
+            screen,
+            links: Arc::new(records.links.clone()),
+            keep,
+        }
     }
-    diagnostics.extend(screen_site(&screen, settings, site));
-    rendered
+
+    /// Screens every public record's front-matter strings and attachments,
+    /// and the site's own published strings. Bodies are screened as they
+    /// are rendered ([`Screening::body`]).
+    pub fn texts(
+        &self,
+        records: &Records<'_>,
+        settings: &Settings,
+        site: &SiteText,
+    ) -> Vec<Diagnostic> {
+        let mut found: Vec<Diagnostic> = records
+            .records
+            .par_iter()
+            .filter(|r| r.public)
+            .flat_map_iter(|r| self.record_texts(r))
+            .collect();
+        found.extend(screen_site(&self.screen, settings, site));
+        found
+    }
+
+    fn record_texts(&self, r: &RecordText<'_>) -> Vec<Diagnostic> {
+        let origin = r.origin;
+        let mut out = Vec::new();
+        for field in &r.front.texts {
+            for f in scan_as_read(&self.screen, &field.text, Scope::ALL, false) {
+                out.push(field_diagnostic(&self.screen, origin, field, &f));
+            }
+        }
+        for (path, content) in r.attachments {
+            out.extend(attachment_findings(&self.screen, origin, path, content));
+        }
+        out.truncate(MAX_FINDINGS);
+        out
+    }
+
+    /// A public record's body rendered for its `page`, and the findings in
+    /// what the page shows of it, placed in the written body.
+    pub fn body(
+        &self,
+        origin: &Origin,
+        page: &str,
+        body: &PublicBody,
+    ) -> (Vec<Diagnostic>, Arc<RenderedBody>) {
+        let text = body.text(origin);
+        let (rendered, shown) = body.slot.get(text, page, &self.links, self.keep);
+        let mut out = Vec::new();
+        for f in scan_as_read(&self.screen, &shown, Scope::ALL, false) {
+            let at = origin.body_offset + source_of(text, body, &shown, &f, &self.screen);
+            out.push(report(&self.screen, &f, &origin.path, None).place(origin.error(at, "")));
+        }
+        out.truncate(MAX_FINDINGS);
+        (out, rendered)
+    }
 }
 
 /// The personal data every record declares, withheld records' included.
@@ -191,33 +268,6 @@ fn screen_site(screen: &Screen, settings: &Settings, site: &SiteText) -> Vec<Dia
     out
 }
 
-/// Every finding in one public record: its front-matter strings, its body
-/// as its page shows it, and its public attachments; and the body rendered.
-fn screen_record(
-    screen: &Screen,
-    links: &Arc<LinkPolicy>,
-    r: &RecordText<'_>,
-    kept: bool,
-) -> (Vec<Diagnostic>, (PathBuf, Arc<RenderedBody>)) {
-    let origin = r.origin;
-    let mut out = Vec::new();
-    for field in &r.front.texts {
-        for f in scan_as_read(screen, &field.text, Scope::ALL, false) {
-            out.push(field_diagnostic(screen, origin, field, &f));
-        }
-    }
-    let (rendered, shown) = r.rendered.get(r.body, &r.page, links, kept);
-    for f in scan_as_read(screen, &shown, Scope::ALL, false) {
-        let at = origin.body_offset + source_of(r, &shown, &f, screen);
-        out.push(report(screen, &f, &origin.path, None).place(origin.error(at, "")));
-    }
-    for (path, content) in r.attachments {
-        out.extend(attachment_findings(screen, origin, path, content));
-    }
-    out.truncate(MAX_FINDINGS);
-    (out, (origin.path.clone(), rendered))
-}
-
 /// Findings reported for one record at most: the keeper fixes the first
 /// and runs again, and a hostile file cannot make a report of millions.
 const MAX_FINDINGS: usize = 100;
@@ -225,33 +275,55 @@ const MAX_FINDINGS: usize = 100;
 /// Where in the written body a finding of the rendered page most likely
 /// comes from: the first written occurrence of what was found (its first
 /// word, for a name the markup split), else the body's start.
-fn source_of(r: &RecordText<'_>, shown: &str, f: &Finding, screen: &Screen) -> usize {
-    let needle = match f {
-        Finding::WithheldId { id, .. } => id.split('-').next().unwrap_or(id).to_string(),
-        Finding::WithheldFile { name, .. } => name.clone(),
-        Finding::Declared { value, .. } => screen.first_word(*value),
-        Finding::Email { at } | Finding::Phone { at } => shown[*at..]
-            .split(|c: char| c.is_whitespace() || c == '@')
-            .next()
-            .unwrap_or("")
-            .to_string(),
+fn source_of(text: &str, body: &PublicBody, shown: &str, f: &Finding, screen: &Screen) -> usize {
+    let (whole, part) = match f {
+        Finding::WithheldId { id, .. } => {
+            (id.clone(), id.split('-').next().unwrap_or(id).to_string())
+        }
+        Finding::WithheldFile { name, .. } => (name.clone(), name.clone()),
+        Finding::Declared { value, .. } => (
+            screen.declared(*value).value.clone(),
+            screen.first_word(*value),
+        ),
+        Finding::Email { at } | Finding::Phone { at } => {
+            let word = shown[*at..]
+                .split(|c: char| c.is_whitespace() || c == '@')
+                .next()
+                .unwrap_or("")
+                .to_string();
+            (word.clone(), word)
+        }
     };
-    let lower = r.body.to_ascii_lowercase();
-    let found = (!needle.is_empty())
-        .then(|| lower.find(&needle.to_ascii_lowercase()))
-        .flatten();
-    found.map_or(0, |at| written_offset(r, at))
+    // What was found as it is written, else its first part (markup may
+    // have split it where it is written).
+    let ranges = markdown::text_ranges(text);
+    let at = [whole, part]
+        .iter()
+        .filter(|needle| !needle.is_empty())
+        .find_map(|needle| kth_written(text, &ranges, shown, f.at(), needle));
+    at.map_or(0, |at| body.written_offset(at))
 }
 
-/// The offset in the written body of byte `at` of its public text.
-fn written_offset(r: &RecordText<'_>, at: usize) -> usize {
-    match r.lines.partition_point(|&(public, _)| public <= at) {
-        0 => at,
-        i => {
-            let (public, written) = r.lines[i - 1];
-            written + (at - public)
-        }
-    }
+/// Where `needle` is written in `text` as text (not in a link's
+/// destination) for the time the page shows it at `at`: the page shows the
+/// written text in order, so the k-th time it shows it is most likely the
+/// k-th time it is written. `None` when it is not written as text.
+fn kth_written(
+    text: &str,
+    ranges: &[std::ops::Range<usize>],
+    shown: &str,
+    at: usize,
+    needle: &str,
+) -> Option<usize> {
+    let needle = needle.to_ascii_lowercase();
+    let as_text: Vec<usize> = text
+        .to_ascii_lowercase()
+        .match_indices(&needle)
+        .map(|(i, _)| i)
+        .filter(|&i| ranges.iter().any(|r| r.contains(&i)))
+        .collect();
+    let k = shown[..at].to_ascii_lowercase().matches(&needle).count();
+    as_text.get(k).or(as_text.last()).copied()
 }
 
 fn field_diagnostic(
@@ -274,8 +346,12 @@ fn attachment_findings(
         Content::Text(text) => scan_as_read(screen, text, Scope::ALL, is_markup(path))
             .iter()
             .map(|f| {
-                report(screen, f, &origin.path, None)
-                    .place(Diagnostic::error(path, text, f.at(), ""))
+                report(screen, f, &origin.path, None).place(Diagnostic::error(
+                    path,
+                    text,
+                    f.at(),
+                    "",
+                ))
             })
             .collect(),
         Content::Printable(runs) => screen

@@ -430,7 +430,7 @@ mod tests {
             assert!(!r.classification.unwrap().is_public());
             let mut checked = checked;
             let passed = checked.take_passed().expect("no errors");
-            let (public, _) = crate::public::filter(passed, date("2026-03-14"));
+            let (public, _) = crate::public::filter(passed, date("2026-03-14")).expect("no errors");
             assert!(public.requests().is_empty());
         }
     }

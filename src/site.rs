@@ -97,11 +97,7 @@ pub struct SiteText {
 }
 
 /// Keys of `site.toml` whose values are settings, not published text.
-const NOT_PUBLISHED: &[&str] = &[
-    "theme",
-    "public_contacts",
-    "output_keep",
-];
+const NOT_PUBLISHED: &[&str] = &["theme", "public_contacts", "output_keep"];
 
 impl Settings {
     /// Reads `<content>/site.toml`; a missing file gives the defaults.

@@ -18,7 +18,7 @@ use crate::load::{self, FolderFile, FoundFile, SourceFile, Stamp, nanos};
 use crate::markdown::{self, NotARecordLink, RecordLink};
 use crate::passages::{self, WithheldPassage};
 use crate::public;
-use crate::published::{RecordText, RenderSlot, RenderedBodies};
+use crate::published::{PublicBody, RecordText, Screening};
 use crate::record::{self, Decision, Origin, Record, Request, Unreadable};
 use crate::site::Settings;
 use crate::texts::FrontMatterText;
@@ -58,9 +58,15 @@ pub struct Checked {
     pub files_read: usize,
     /// What a build would withhold, and why (for `check --withheld`).
     pub withheld: Vec<Withheld>,
-    /// The public records' bodies as their pages show them, screened.
-    pub bodies: RenderedBodies,
+    /// The screen and link rule the public bodies are rendered under.
+    screening: Option<Arc<Screening>>,
+    /// What each public record's body publishes, and its page, by file.
+    bodies: PublicBodies,
 }
+
+/// What each public record's body publishes, and the page it is shown on,
+/// by record file.
+pub type PublicBodies = HashMap<PathBuf, (String, PublicBody)>;
 
 impl Checked {
     /// True when any diagnostic is an error: nothing may be built.
@@ -72,32 +78,70 @@ impl Checked {
     /// to get a [`Passed`], which is all the publication filter accepts. So
     /// nothing is published from content with an error, whoever calls it.
     pub fn take_passed(&mut self) -> Option<Passed> {
-        (!self.has_errors()).then(|| Passed {
+        if self.has_errors() {
+            return None;
+        }
+        Some(Passed {
             register: std::mem::take(&mut self.register),
+            screening: self.screening.take()?,
             bodies: std::mem::take(&mut self.bodies),
         })
+    }
+
+    /// Renders every public body as its page will and screens what the
+    /// page shows, adding what is found to the diagnostics; the bodies are
+    /// not kept. For `register check`, which renders no page but must find
+    /// what a build would refuse.
+    pub fn screen_bodies(&mut self) {
+        let Some(screening) = &self.screening else {
+            return;
+        };
+        let records: HashMap<&Path, &Origin> = self
+            .register
+            .requests
+            .iter()
+            .map(|r| (r.origin.path.as_path(), &r.origin))
+            .chain(
+                self.register
+                    .decisions
+                    .iter()
+                    .map(|d| (d.origin.path.as_path(), &d.origin)),
+            )
+            .collect();
+        let found: Vec<Diagnostic> = self
+            .bodies
+            .par_iter()
+            .filter_map(|(path, (page, body))| Some((records.get(path.as_path())?, page, body)))
+            .flat_map_iter(|(origin, page, body)| screening.body(origin, page, body).0)
+            .collect();
+        self.diagnostics.extend(found);
+        diagnostic::sort(&mut self.diagnostics);
     }
 }
 
 /// A register in which every check passed: every string and file that can
-/// be published was checked like a body, and none had a problem; with the
-/// public bodies as their pages show them, screened.
-#[derive(Debug)]
+/// be published was checked, and none had a problem; with what the public
+/// bodies publish and the screening they are rendered under, for the
+/// filter to render and screen them.
 pub struct Passed {
     register: Register,
-    bodies: RenderedBodies,
+    screening: Arc<Screening>,
+    bodies: PublicBodies,
 }
 
 impl Passed {
-    /// The records, and the public bodies rendered (by record file).
-    pub fn into_parts(self) -> (Register, RenderedBodies) {
-        (self.register, self.bodies)
+    /// The records, the screening and what each public body publishes.
+    pub fn into_parts(self) -> (Register, Arc<Screening>, PublicBodies) {
+        (self.register, self.screening, self.bodies)
     }
 }
 
-/// Loads `content` and checks every rule of the format.
+/// Loads `content` and checks every rule of the format, public bodies
+/// rendered and screened as a build would.
 pub fn check(content: &Path) -> Checked {
-    check_cached(content, &mut CheckCache::default())
+    let mut checked = check_cached(content, &mut CheckCache::default());
+    checked.screen_bodies();
+    checked
 }
 
 /// What `check` remembers between runs, so `register serve` re-reads and
@@ -195,13 +239,8 @@ struct TextFacts {
     markers: Vec<Diagnostic>,
     /// The passages its body withholds.
     withheld: Vec<WithheldPassage>,
-    /// Its body without them, when that is not the body itself.
-    public: Option<String>,
-    /// Where the lines of `public` start in the body (see
-    /// `passages::Marked::lines`).
-    lines: Vec<(usize, usize)>,
-    /// Its body rendered for its page, kept for the next rebuild.
-    rendered: RenderSlot,
+    /// What its body publishes, before it is rendered.
+    body: PublicBody,
     /// The quick scan's link candidates, read; `None` when only the full
     /// parse can tell.
     quick: Option<Vec<LinkTarget>>,
@@ -231,7 +270,10 @@ pub fn check_cached_at(content: &Path, cache: &mut CheckCache, base_url: Option<
     let mut diagnostics = Vec::new();
     let (mut settings, site_text) = Settings::load(content, &mut diagnostics);
     if let Some(url) = base_url {
-        let configured = std::mem::replace(&mut settings.base_url, url.trim_end_matches('/').to_string());
+        let configured = std::mem::replace(
+            &mut settings.base_url,
+            url.trim_end_matches('/').to_string(),
+        );
         settings.other_base_urls.push(configured);
     }
     if cache.settings.as_ref() != Some(&settings) {
@@ -306,13 +348,9 @@ pub fn check_cached_at(content: &Path, cache: &mut CheckCache, base_url: Option<
     let mut base_urls = vec![settings.base_url.as_str()];
     base_urls.extend(settings.other_base_urls.iter().map(String::as_str));
     let published = texts.published(&base_urls);
-    let bodies = crate::published::screen(
-        &published,
-        &settings,
-        &site_text,
-        cache.kept,
-        &mut diagnostics,
-    );
+    let screening = Screening::new(&published, &settings, cache.kept);
+    diagnostics.extend(screening.texts(&published, &settings, &site_text));
+    let bodies = texts.public_bodies(&published);
     let mut withheld = texts.withheld();
     withheld.extend(listed.hidden.into_iter().map(|file| Withheld {
         file,
@@ -330,6 +368,7 @@ pub fn check_cached_at(content: &Path, cache: &mut CheckCache, base_url: Option<
         diagnostics,
         files_read,
         withheld,
+        screening: Some(Arc::new(screening)),
         bodies,
     }
 }
@@ -460,9 +499,6 @@ fn record<'a>(origin: &'a Origin, public: bool, page: String, f: &'a TextFacts) 
     RecordText {
         origin,
         public,
-        body: f.public.as_deref().unwrap_or(origin.body()),
-        lines: &f.lines,
-        rendered: &f.rendered,
         page,
         front: &f.front,
         attachments: &f.attachments,
@@ -492,6 +528,24 @@ struct RecordTexts<'a> {
 }
 
 impl RecordTexts<'_> {
+    /// What each public record's body publishes, and its page.
+    fn public_bodies(&self, published: &crate::published::Records<'_>) -> PublicBodies {
+        let facts: HashMap<&Path, &TextFacts> = self
+            .bodies()
+            .into_iter()
+            .map(|(origin, f)| (origin.path.as_path(), f))
+            .collect();
+        published
+            .records
+            .iter()
+            .filter(|r| r.public)
+            .filter_map(|r| {
+                let f = facts.get(r.origin.path.as_path())?;
+                Some((r.origin.path.clone(), (r.page.clone(), f.body.clone())))
+            })
+            .collect()
+    }
+
     /// Every body, with its facts.
     fn bodies(&self) -> Vec<(&Origin, &TextFacts)> {
         self.requests
@@ -527,8 +581,13 @@ impl RecordTexts<'_> {
             } else {
                 records.withheld_ids.push(r.id.clone());
             }
-            let withheld_files = r.attachments.iter().filter(|a| !public::attachment_is_public(a, public));
-            records.withheld_files.extend(withheld_files.map(|a| a.name.clone()));
+            let withheld_files = r
+                .attachments
+                .iter()
+                .filter(|a| !public::attachment_is_public(a, public));
+            records
+                .withheld_files
+                .extend(withheld_files.map(|a| a.name.clone()));
             records
                 .records
                 .push(record(&r.origin, public, format!("/requests/{}/", r.id), f));
@@ -839,16 +898,18 @@ impl TextFacts {
             .collect();
         let quick = markdown::quick_record_links(body)
             .map(|found| found.into_iter().map(markdown::parse_record_link).collect());
-        let public = match marked.public {
-            std::borrow::Cow::Owned(public) => Some(public),
+        let text = match marked.public {
+            std::borrow::Cow::Owned(public) => Some(Arc::from(public)),
             std::borrow::Cow::Borrowed(_) => None,
         };
         TextFacts {
             markers,
             withheld: marked.withheld,
-            public,
-            lines: marked.lines,
-            rendered: RenderSlot::default(),
+            body: PublicBody {
+                text,
+                lines: marked.lines.into(),
+                slot: Arc::default(),
+            },
             quick,
             links: OnceLock::new(),
             front,

@@ -393,7 +393,7 @@ mod tests {
     #[test]
     fn search_text_is_distinct_words_without_link_targets() {
         let text = distinct_words("Issue The key, the KEY and DEV 3.2 v1.2.");
-        assert_eq!(text, "3.2 DEV Issue KEY The and key the v1.2");
+        assert_eq!(text, "3.2;DEV;Issue;KEY;The;and;key;the;v1.2");
     }
 
     #[test]

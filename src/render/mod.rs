@@ -640,7 +640,7 @@ fn render_with(
             // Every id the pages ask about is noted: they depend on its row.
             let request = RequestView::of(r, &by_id);
             let text = &r.body.search_text;
-            let mut search = vec![export::SearchDoc::of(r, false, &text).fragment()];
+            let mut search = vec![export::SearchDoc::of(r, false, text).fragment()];
             let title = format!("{}: {}", r.id, r.title);
             let page = renderer.page("request.html", request_path(), "request", &title, |c| {
                 c.insert("row", row);
@@ -651,7 +651,7 @@ fn render_with(
                 Some(d) => {
                     let report = ReportView::of(d);
                     let text = &d.body.search_text;
-                    search.push(export::SearchDoc::of(r, true, &text).fragment());
+                    search.push(export::SearchDoc::of(r, true, text).fragment());
                     Some(renderer.page(
                         "report.html",
                         report_path(),
