@@ -315,11 +315,15 @@ fn kth_written(
     at: usize,
     needle: &str,
 ) -> Option<usize> {
-    let needle = needle.to_ascii_lowercase();
-    let as_text: Vec<usize> = text
+    let needle = crate::screen::normalised(needle).to_ascii_lowercase();
+    // Read as the screen reads (invisible characters left out...), with
+    // each byte's place in what is written.
+    let (read, from) = crate::screen::as_read(text, false)
+        .unwrap_or_else(|| (text.to_string(), (0..text.len()).collect()));
+    let as_text: Vec<usize> = read
         .to_ascii_lowercase()
         .match_indices(&needle)
-        .map(|(i, _)| i)
+        .map(|(i, _)| from[i])
         .filter(|&i| ranges.iter().any(|r| r.contains(&i)))
         .collect();
     let k = shown[..at].to_ascii_lowercase().matches(&needle).count();
@@ -355,13 +359,7 @@ fn attachment_findings(
             })
             .collect(),
         Content::Printable(runs) => screen
-            .scan(
-                runs,
-                Scope {
-                    ids: true,
-                    contacts: false,
-                },
-            )
+            .scan(runs, Scope::DECLARED)
             .iter()
             .map(|f| {
                 report(screen, f, &origin.path, None)

@@ -214,10 +214,11 @@ impl Finding {
 /// How much of the screen applies to a text.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Scope {
-    /// Look for withheld ids (not in `related`, where they are dropped).
+    /// Look for withheld ids.
     pub ids: bool,
-    /// Look for any e-mail address or telephone number (not in a binary
-    /// file's printable runs, where noise would match).
+    /// Report any e-mail address or telephone number, not only the ones
+    /// records declare (not in a binary file's printable runs, where the
+    /// noise of a PDF's tables would match).
     pub contacts: bool,
 }
 
@@ -226,6 +227,13 @@ impl Scope {
     pub const ALL: Scope = Scope {
         ids: true,
         contacts: true,
+    };
+
+    /// A binary file's printable runs: withheld ids, and the names and
+    /// contact details records declare.
+    pub const DECLARED: Scope = Scope {
+        ids: true,
+        contacts: false,
     };
 }
 
@@ -448,8 +456,9 @@ impl Screen {
                 }
             }
         }
-        if scope.contacts {
-            self.contacts(text, &mut found);
+        self.contacts(text, &mut found);
+        if !scope.contacts {
+            found.retain(|f| !matches!(f, Finding::Email { .. } | Finding::Phone { .. }));
         }
         found.sort_by_key(Finding::at);
         found.dedup();
