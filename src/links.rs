@@ -14,6 +14,7 @@
 
 use crate::markdown::{RecordLink, parse_record_link};
 use rustc_hash::FxHashMap as HashMap;
+use url::Url;
 
 /// What may be linked to of one public request.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -31,9 +32,28 @@ pub struct PublicTarget {
 pub struct LinkPolicy {
     /// Public requests, by id in upper case.
     targets: HashMap<String, PublicTarget>,
-    /// The site's addresses (`base_url`, and the one a build was given),
-    /// as `host/path-prefix` in lower case, without a trailing slash.
-    sites: Vec<(String, String)>,
+    /// The site's addresses (`base_url`, and the one a build was given).
+    sites: Vec<Site>,
+}
+
+/// Where a link's destination points.
+enum Destination {
+    /// Another site, or a scheme that is not the web's.
+    Elsewhere,
+    /// A path on this site, read from each address that serves it.
+    OnSite(Vec<String>),
+    /// Nothing a browser would agree on.
+    Unreadable,
+}
+
+/// One address of the site: its host (as a browser writes it: lower case,
+/// international names in ASCII), port and path prefix (without a
+/// trailing slash).
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Site {
+    host: String,
+    port: Option<u16>,
+    prefix: String,
 }
 
 /// What a destination is, once resolved.
@@ -72,12 +92,12 @@ impl LinkPolicy {
         if dest.starts_with('@') {
             return self.record_link(dest, asked);
         }
-        let Some(path) = self.site_path(dest, page) else {
-            return Resolved::Link(dest.to_string());
-        };
-        match self.path_allowed(&path, asked) {
-            true => Resolved::Link(dest.to_string()),
-            false => Resolved::TextOnly,
+        match self.site_path(dest, page) {
+            Destination::Elsewhere => Resolved::Link(dest.to_string()),
+            Destination::OnSite(paths) if paths.iter().all(|p| self.path_allowed(p, asked)) => {
+                Resolved::Link(dest.to_string())
+            }
+            Destination::OnSite(_) | Destination::Unreadable => Resolved::TextOnly,
         }
     }
 
@@ -97,51 +117,55 @@ impl LinkPolicy {
         }
     }
 
-    /// The path on this site that `dest` points at, decoded and without
-    /// dot segments, or `None` when it points elsewhere.
-    fn site_path(&self, dest: &str, page: &str) -> Option<String> {
-        let dest = dest.split(['#', '?']).next().unwrap_or("");
-        let lower = dest.to_ascii_lowercase();
-        let raw = if let Some(rest) = lower
-            .strip_prefix("https://")
-            .or_else(|| lower.strip_prefix("http://"))
-            .or_else(|| lower.strip_prefix("//"))
-        {
-            let (host, path) = rest.split_once('/').unwrap_or((rest, ""));
-            let host = host.rsplit('@').next().unwrap_or(host);
-            let offset = dest.len() - path.len();
-            self.on_site(host, &format!("/{}", &dest[offset..]))?
-        } else if has_scheme(&lower) {
-            return None;
-        } else if dest.starts_with('/') {
-            dest.to_string()
-        } else if dest.is_empty() {
-            return None;
-        } else {
-            let dir = &page[..page.rfind('/').map_or(0, |i| i + 1)];
-            format!("{dir}{dest}")
+    /// Where `dest` points: a path on this site (decoded and without dot
+    /// segments), elsewhere, or nowhere a reader could be sure of. The
+    /// destination is resolved against the page as a browser resolves it
+    /// (the WHATWG URL rules of the `url` crate): backslashes, tabs, an
+    /// empty port, `%`-escaped or full-width host names all come out as the
+    /// browser would go. A run of three or more slashes is read as two,
+    /// as browsers do; what still does not parse is withheld as a link.
+    fn site_path(&self, dest: &str, page: &str) -> Destination {
+        let unknown = [Site::unknown()];
+        let sites = match self.sites.is_empty() {
+            true => &unknown[..],
+            false => &self.sites[..],
         };
-        Some(normalise_path(&raw))
-    }
-
-    /// The site path of `path` on `host` when that is this site.
-    fn on_site(&self, host: &str, path: &str) -> Option<String> {
-        let host = host.trim_end_matches('.');
-        let host = host
-            .strip_suffix(":443")
-            .or(host.strip_suffix(":80"))
-            .unwrap_or(host);
-        let lower_path = path.to_ascii_lowercase();
-        self.sites.iter().find_map(|(site_host, prefix)| {
-            let same_host = host == site_host
-                || host.strip_prefix("www.") == Some(site_host)
-                || site_host.strip_prefix("www.") == Some(host);
-            if !same_host {
-                return None;
-            }
-            let rest = lower_path.strip_prefix(prefix.as_str())?;
-            (rest.is_empty() || rest.starts_with('/')).then(|| path[prefix.len()..].to_string())
-        })
+        let site = &sites[0];
+        let base = Url::parse(&format!("https://{}{}", site.authority(), site.prefix))
+            .and_then(|b| b.join(page.trim_start_matches('/')));
+        let Ok(base) = base else {
+            return Destination::Elsewhere;
+        };
+        let slashes = dest.len() - dest.trim_start_matches(['/', '\\']).len();
+        let dest = match slashes {
+            3.. => format!("//{}", &dest[slashes..]),
+            _ => dest.to_string(),
+        };
+        let Ok(url) = base.join(&dest) else {
+            return Destination::Unreadable;
+        };
+        if !matches!(url.scheme(), "http" | "https") {
+            return Destination::Elsewhere;
+        }
+        let host = url.host_str().unwrap_or("").trim_end_matches('.');
+        let path = url.path();
+        let on: Vec<&Site> = sites
+            .iter()
+            .filter(|s| s.is_host(host, url.port()))
+            .collect();
+        if on.is_empty() {
+            return Destination::Elsewhere;
+        }
+        let mut paths: Vec<String> = on
+            .iter()
+            .filter_map(|s| s.below_prefix(path))
+            .map(normalise_path)
+            .collect();
+        // The site may be served from its host's root whatever `base_url`
+        // says: the path from the root is judged too.
+        paths.push(normalise_path(path));
+        paths.dedup();
+        Destination::OnSite(paths)
     }
 
     /// True when a site path may be linked to: anything but a page or a
@@ -169,26 +193,50 @@ impl LinkPolicy {
     }
 }
 
-/// `host` and path prefix of a base URL, in lower case.
-fn site_of(base_url: &str) -> Option<(String, String)> {
-    let lower = base_url.trim().to_ascii_lowercase();
-    let rest = lower
-        .strip_prefix("https://")
-        .or_else(|| lower.strip_prefix("http://"))?;
-    let (host, path) = rest.split_once('/').unwrap_or((rest, ""));
-    let host = host
-        .strip_suffix(":443")
-        .or(host.strip_suffix(":80"))
-        .unwrap_or(host);
-    let prefix = format!("/{}", path.trim_matches('/'));
-    Some((host.to_string(), prefix.trim_end_matches('/').to_string()))
+/// The address of a base URL, read as a browser reads it.
+fn site_of(base_url: &str) -> Option<Site> {
+    let url = Url::parse(base_url.trim()).ok()?;
+    Some(Site {
+        host: url.host_str()?.trim_end_matches('.').to_string(),
+        port: url.port(),
+        prefix: url.path().trim_end_matches('/').to_string(),
+    })
 }
 
-/// True when a URL starts with a scheme (`mailto:`, `ftp:`): before any
-/// `/`, `?` or `#`, a `:`.
-fn has_scheme(url: &str) -> bool {
-    let head = url.split(['/', '?', '#']).next().unwrap_or("");
-    head.contains(':')
+impl Site {
+    /// The address relative links are resolved against when the site has
+    /// no readable `base_url` (check reports that; links are judged anyway).
+    fn unknown() -> Site {
+        Site {
+            host: "register.invalid".to_string(),
+            port: None,
+            prefix: String::new(),
+        }
+    }
+
+    /// `host[:port]`, as a URL writes it.
+    fn authority(&self) -> String {
+        match self.port {
+            Some(port) => format!("{}:{port}", self.host),
+            None => self.host.clone(),
+        }
+    }
+
+    /// True when `host` and `port` are this address's, with or without
+    /// `www.` (a port the address does not name is any port a scheme takes
+    /// by default).
+    fn is_host(&self, host: &str, port: Option<u16>) -> bool {
+        let same_host = host == self.host
+            || host.strip_prefix("www.") == Some(&self.host)
+            || self.host.strip_prefix("www.") == Some(host);
+        same_host && (port.is_none() || port == self.port)
+    }
+
+    /// `path` without this address's prefix, when it starts with it.
+    fn below_prefix<'p>(&self, path: &'p str) -> Option<&'p str> {
+        let rest = path.strip_prefix(self.prefix.as_str())?;
+        (rest.is_empty() || rest.starts_with('/')).then_some(rest)
+    }
 }
 
 /// A path with `%`-escapes decoded (any that do not decode are left) and
@@ -292,6 +340,15 @@ mod tests {
             "/requests/PUB-1/secret.pdf",
             "../PUB-1/secret.pdf",
             "/requests\\HID-1/",
+            // As a browser reads them (a hostile keeper's spellings).
+            "///register.example.org/requests/%48ID-1/",
+            "https://register.example.org:/requests/%48ID-1/",
+            "https://register%2Eexample.org/requests/%48ID-1/",
+            "https:\\\\register.example.org/requests/%48ID-1/",
+            "https://\u{ff52}\u{ff45}\u{ff47}\u{ff49}\u{ff53}\u{ff54}\u{ff45}\u{ff52}.example.org/requests/HID-1/",
+            "https://register\u{3002}example\u{3002}org/requests/HID-1/",
+            "/requests/\tHID-1/",
+            "///register.example.org/requests/PUB-1/secret.pdf",
         ] {
             assert!(!kept(dest), "{dest} stayed a link");
         }
@@ -319,6 +376,29 @@ mod tests {
         }
         let r = policy().resolve("@PUB-1", "/x/", &mut |_| {});
         assert_eq!(r, Resolved::Link("/requests/PUB-1/".into()));
+    }
+
+    #[test]
+    fn withheld_pages_are_judged_from_the_root_and_from_the_prefix() {
+        for base in [
+            &["https://example.org/register/"][..],
+            &[][..],
+            &["not a url"][..],
+        ] {
+            let policy = LinkPolicy::new(std::iter::empty(), base);
+            for dest in [
+                "/requests/HID-1/",
+                "/register/requests/HID-1/",
+                "../../requests/HID-1/",
+                "https://example.org/register/requests/HID-1/",
+            ] {
+                let r = policy.resolve(dest, "/register/requests/A-1/", &mut |_| {});
+                // Without a readable base_url, the prefix is not known.
+                let unknown = base.is_empty() || base[0] == "not a url";
+                let elsewhere = unknown && !dest.starts_with("/requests");
+                assert_eq!(matches!(r, Resolved::Link(_)), elsewhere, "{base:?} {dest}");
+            }
+        }
     }
 
     #[test]
