@@ -176,6 +176,7 @@ pub fn find_each<T: Send>(content: &Path, each: impl Fn(FoundFile) -> T + Sync) 
         || in_folder("decisions", RecordKind::Decision),
     );
     requests.records.extend(decisions.records);
+    requests.diagnostics.extend(strays(content));
     requests.diagnostics.extend(decisions.diagnostics);
     requests.hidden.extend(decisions.hidden);
     requests
@@ -246,6 +247,47 @@ fn children(dir: &Path) -> Vec<Result<Child, ListError>> {
     entries
 }
 
+/// What the content folder holds beside `site.toml`, `requests/` and
+/// `decisions/` (hidden entries such as `.git` aside): an error each. A
+/// record parked there (`content/drafts/`) is never read, so the personal
+/// data it declares would not be kept out of the published text.
+fn strays(content: &Path) -> Vec<Diagnostic> {
+    let mut found = Vec::new();
+    for entry in children(content).into_iter().flatten() {
+        let name = entry.path.file_name().unwrap_or_default().to_string_lossy();
+        let known = matches!(name.as_ref(), "site.toml" | "requests" | "decisions");
+        if known || (is_hidden(&name) && !name.ends_with(".md")) {
+            continue;
+        }
+        found.push(
+            Diagnostic::file_error(
+                &entry.path,
+                "the content folder holds site.toml, requests/ and decisions/ only: this is \
+                 never read, so personal data it declares is not kept out of published text",
+            )
+            .with_help(
+                "move it out of the content folder, or into requests/ or decisions/ (with \
+                 draft = true or a TLP:AMBER label to keep it unpublished)",
+            ),
+        );
+    }
+    found
+}
+
+/// A hidden record file (`requests/.A-1.md`): an error, for the same
+/// reason as [`strays`].
+fn hidden_record(path: &Path) -> Diagnostic {
+    Diagnostic::file_error(
+        path,
+        "a hidden record file is never read, so personal data it declares is not kept out \
+         of published text",
+    )
+    .with_help(
+        "remove the leading `.`; to keep the record unpublished, write draft = true or a \
+         TLP:AMBER label",
+    )
+}
+
 fn is_hidden(name: &str) -> bool {
     name.starts_with('.')
 }
@@ -289,6 +331,9 @@ fn load_folder(content: &Path, folder: &str, kind: RecordKind, loaded: &mut Foun
         // Taken from the path, which ends with it, to save two copies.
         let name = path.file_name().unwrap_or_default().to_string_lossy();
         if is_hidden(&name) {
+            if name.ends_with(".md") && !file_type.is_dir() {
+                loaded.diagnostics.push(hidden_record(&path));
+            }
             loaded.hidden.push(path);
             continue;
         }

@@ -258,6 +258,13 @@ fn build(
         Ok(d) => d,
         Err(code) => return code,
     };
+    if let Some(problem) = base_url
+        .as_deref()
+        .and_then(register::site::base_url_problem)
+    {
+        eprintln!("error: --base-url {problem}");
+        return ExitCode::from(USAGE_OR_IO);
+    }
     let options = BuildOptions {
         content,
         today,

@@ -136,29 +136,28 @@ static RAW_HREF: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(||
 /// parse when every candidate is fine; any doubtful candidate sends the
 /// caller to the full parse, which alone decides and locates problems.
 pub fn quick_record_links(body: &str) -> Option<Vec<&str>> {
+    // No `@`, no record link.
+    if !body.contains('@') {
+        return Some(Vec::new());
+    }
     // Raw HTML may hold `href="@..."`: only the parser can tell.
-    if body.contains('@') && RAW_HREF.is_match(body) {
+    if RAW_HREF.is_match(body) {
         return None;
     }
     // One pass over the `]`s (a byte search), not one search per pattern.
     let mut found = Vec::new();
     for (i, _) in body.match_indices(']') {
         let after = &body[i + 1..];
-        if after.starts_with(": @") {
+        if after.starts_with(':') {
             return None; // a reference definition: only the parser can tell
         }
         let Some(dest) = after.strip_prefix('(') else {
             continue;
         };
-        if dest.starts_with("<@") {
-            return None;
-        }
         if !dest.starts_with('@') {
-            if dest
-                .trim_start_matches([' ', '\t', '\n', '\r'])
-                .starts_with('@')
-            {
-                return None; // `]( @X)`: whitespace before the destination
+            let trimmed = dest.trim_start_matches([' ', '\t', '\n', '\r']);
+            if trimmed.starts_with('@') || trimmed.starts_with("<@") {
+                return None; // `]( @X)`, `](<@X>)`: only the parser can tell
             }
             continue;
         }
@@ -693,7 +692,9 @@ fn sanitiser(links: &Arc<PageLinks>) -> ammonia::Builder<'static> {
     let links = Arc::clone(links);
     b.url_schemes(["http", "https", "mailto"].into_iter().collect())
         .link_rel(Some("noopener noreferrer"))
-        .rm_tags(["img"])
+        // `<bdo dir="rtl">1-DIH</bdo>` shows `HID-1`: text the screen
+        // could not read as a reader does.
+        .rm_tags(["img", "bdo"])
         .attribute_filter(move |_element, attribute, value| {
             if is_url_attribute(attribute) {
                 links.resolve(value).map(std::borrow::Cow::Owned)
@@ -999,6 +1000,15 @@ mod tests {
         );
         assert_eq!(quick_record_links("[x][r]\n\n[r]: @A-1\n"), None);
         assert_eq!(quick_record_links("[x]( @A-1)"), None);
+        for body in [
+            "[x]( <@A-1>)",
+            "[r]:  @A-1",
+            "[r]:\n@A-1",
+            "[r]:\t@A-1",
+            "[r]:  <@A-1>",
+        ] {
+            assert_eq!(quick_record_links(body), None, "{body}");
+        }
     }
 
     #[test]

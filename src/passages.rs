@@ -252,17 +252,18 @@ struct Open {
 /// Removes withheld passages from `body`. Nested passages are kept only
 /// when every enclosing marker is public.
 pub fn strip(body: &str) -> Marked<'_> {
+    let conflicts = conflict_markers(body);
     if !may_hold_a_marker(body) {
         return Marked {
             public: std::borrow::Cow::Borrowed(body),
-            problems: Vec::new(),
+            problems: conflicts,
             withheld: Vec::new(),
             lines: Vec::new(),
         };
     }
     let mut strip = Stripper {
         public: String::with_capacity(body.len()),
-        problems: Vec::new(),
+        problems: conflicts,
         withheld: Vec::new(),
         open: Vec::new(),
         in_comment: None,
@@ -275,6 +276,38 @@ pub fn strip(body: &str) -> Marked<'_> {
         offset += line.len();
     }
     strip.finish()
+}
+
+/// The lines of an unresolved merge conflict (`<<<<<<< `, `||||||| `,
+/// `>>>>>>> `): both sides of a conflict are in the file, and one of them
+/// may be a withheld passage's unmarked copy, so a conflict is an error.
+/// (A line of `=======` alone is a heading's underline in Markdown.)
+pub fn conflict_markers(text: &str) -> Vec<MarkerProblem> {
+    const MARKS: [&str; 3] = ["<<<<<<<", "|||||||", ">>>>>>>"];
+    if !MARKS.iter().any(|m| text.contains(m)) {
+        return Vec::new();
+    }
+    let mut found = Vec::new();
+    let mut offset = 0;
+    for line in text.split_inclusive('\n') {
+        let rest = line.trim_end_matches(['\n', '\r']);
+        let conflict = MARKS.iter().any(|m| {
+            rest.strip_prefix(m)
+                .is_some_and(|after| after.is_empty() || after.starts_with([' ', '\t']))
+        });
+        if conflict {
+            found.push(MarkerProblem {
+                offset,
+                message: Message::new("an unresolved merge conflict: ").quote(rest),
+                help: Message::new(
+                    "resolve the conflict: keep the lines that are meant and delete the \
+                     `<<<<<<<`, `=======` and `>>>>>>>` lines",
+                ),
+            });
+        }
+        offset += line.len();
+    }
+    found
 }
 
 /// The state of [`strip`] between lines.
@@ -504,6 +537,20 @@ pub fn look_alike_help(meant: &str) -> Message {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn merge_conflicts_are_errors_on_their_lines() {
+        let body = "a\n<<<<<<< HEAD\n<!-- TLP:AMBER -->\nx\n<!-- /TLP -->\n=======\nx\n>>>>>>> b\n";
+        let m = strip(body);
+        let at: Vec<usize> = m.problems.iter().map(|p| p.offset).collect();
+        assert_eq!(at, vec![2, body.find(">>>").unwrap()]);
+        assert!(
+            strip("Title\n=======\n\n<<<<<<<<< not one\n")
+                .problems
+                .is_empty()
+        );
+        assert_eq!(strip("|||||||\n").problems.len(), 1);
+    }
 
     #[test]
     fn removes_withheld_keeps_clear() {

@@ -220,12 +220,20 @@ impl Screening {
     ) -> (Vec<Diagnostic>, Arc<RenderedBody>) {
         let text = body.text(origin);
         let (rendered, shown) = body.slot.get(text, page, &self.links, self.keep);
-        let mut out = Vec::new();
-        for f in scan_as_read(&self.screen, &shown, Scope::ALL, false) {
-            let at = origin.body_offset + source_of(text, body, &shown, &f, &self.screen);
-            out.push(report(&self.screen, &f, &origin.path, None).place(origin.error(at, "")));
+        let mut findings = scan_as_read(&self.screen, &shown, Scope::ALL, false);
+        if findings.is_empty() {
+            return (Vec::new(), rendered);
         }
-        out.truncate(MAX_FINDINGS);
+        // Placed one by one, so never more than are reported.
+        findings.truncate(MAX_FINDINGS);
+        let written = Written::of(text);
+        let out = findings
+            .iter()
+            .map(|f| {
+                let at = origin.body_offset + source_of(&written, body, &shown, f, &self.screen);
+                report(&self.screen, f, &origin.path, None).place(origin.error(at, ""))
+            })
+            .collect();
         (out, rendered)
     }
 }
@@ -275,7 +283,13 @@ const MAX_FINDINGS: usize = 100;
 /// Where in the written body a finding of the rendered page most likely
 /// comes from: the first written occurrence of what was found (its first
 /// word, for a name the markup split), else the body's start.
-fn source_of(text: &str, body: &PublicBody, shown: &str, f: &Finding, screen: &Screen) -> usize {
+fn source_of(
+    written: &Written,
+    body: &PublicBody,
+    shown: &str,
+    f: &Finding,
+    screen: &Screen,
+) -> usize {
     let (whole, part) = match f {
         Finding::WithheldId { id, .. } => {
             (id.clone(), id.split('-').next().unwrap_or(id).to_string())
@@ -285,6 +299,10 @@ fn source_of(text: &str, body: &PublicBody, shown: &str, f: &Finding, screen: &S
             screen.declared(*value).value.clone(),
             screen.first_word(*value),
         ),
+        Finding::Reordered { at } => {
+            let c = shown[*at..].chars().next().unwrap_or(' ');
+            (c.to_string(), c.to_string())
+        }
         Finding::Email { at } | Finding::Phone { at } => {
             let word = shown[*at..]
                 .split(|c: char| c.is_whitespace() || c == '@')
@@ -296,38 +314,57 @@ fn source_of(text: &str, body: &PublicBody, shown: &str, f: &Finding, screen: &S
     };
     // What was found as it is written, else its first part (markup may
     // have split it where it is written).
-    let ranges = markdown::text_ranges(text);
     let at = [whole, part]
         .iter()
         .filter(|needle| !needle.is_empty())
-        .find_map(|needle| kth_written(text, &ranges, shown, f.at(), needle));
+        .find_map(|needle| written.kth(shown, f.at(), needle));
     at.map_or(0, |at| body.written_offset(at))
 }
 
-/// Where `needle` is written in `text` as text (not in a link's
-/// destination) for the time the page shows it at `at`: the page shows the
-/// written text in order, so the k-th time it shows it is most likely the
-/// k-th time it is written. `None` when it is not written as text.
-fn kth_written(
-    text: &str,
-    ranges: &[std::ops::Range<usize>],
-    shown: &str,
-    at: usize,
-    needle: &str,
-) -> Option<usize> {
-    let needle = crate::screen::normalised(needle).to_ascii_lowercase();
-    // Read as the screen reads (invisible characters left out...), with
-    // each byte's place in what is written.
-    let (read, from) = crate::screen::as_read(text, false)
-        .unwrap_or_else(|| (text.to_string(), (0..text.len()).collect()));
-    let as_text: Vec<usize> = read
-        .to_ascii_lowercase()
-        .match_indices(&needle)
-        .map(|(i, _)| from[i])
-        .filter(|&i| ranges.iter().any(|r| r.contains(&i)))
-        .collect();
-    let k = shown[..at].to_ascii_lowercase().matches(&needle).count();
-    as_text.get(k).or(as_text.last()).copied()
+/// A body as written, prepared once for placing every finding of it.
+struct Written {
+    /// The ranges of the body that are text (not link destinations).
+    ranges: Vec<std::ops::Range<usize>>,
+    /// The body read as the screen reads it, in lower case.
+    read: String,
+    /// For each byte of `read`, the byte of the body it came from.
+    from: Vec<usize>,
+}
+
+impl Written {
+    fn of(text: &str) -> Written {
+        // Read as the screen reads (invisible characters left out...),
+        // with each byte's place in what is written.
+        let (read, from) = crate::screen::as_read(text, false)
+            .unwrap_or_else(|| (text.to_string(), (0..text.len()).collect()));
+        Written {
+            ranges: markdown::text_ranges(text),
+            read: read.to_ascii_lowercase(),
+            from,
+        }
+    }
+
+    /// Where `needle` is written as text (not in a link's destination) for
+    /// the time the page shows it at `at`: the page shows the written text
+    /// in order, so the k-th time it shows it is most likely the k-th time
+    /// it is written. `None` when it is not written as text.
+    fn kth(&self, shown: &str, at: usize, needle: &str) -> Option<usize> {
+        let needle = crate::screen::normalised(needle).to_ascii_lowercase();
+        let k = shown[..at].to_ascii_lowercase().matches(&needle).count();
+        let mut as_text = self
+            .read
+            .match_indices(&needle)
+            .map(|(i, _)| self.from[i])
+            .filter(|&i| self.ranges.iter().any(|r| r.contains(&i)));
+        let mut last = None;
+        for (n, i) in as_text.by_ref().enumerate() {
+            if n == k {
+                return Some(i);
+            }
+            last = Some(i);
+        }
+        last
+    }
 }
 
 fn field_diagnostic(
@@ -349,6 +386,7 @@ fn attachment_findings(
     match content {
         Content::Text(text) => scan_as_read(screen, text, Scope::ALL, is_markup(path))
             .iter()
+            .take(MAX_FINDINGS)
             .map(|f| {
                 report(screen, f, &origin.path, None).place(Diagnostic::error(
                     path,
@@ -361,6 +399,7 @@ fn attachment_findings(
         Content::Printable(runs) => screen
             .scan(runs, Scope::DECLARED)
             .iter()
+            .take(MAX_FINDINGS)
             .map(|f| {
                 report(screen, f, &origin.path, None)
                     .inside_binary()
@@ -445,6 +484,16 @@ fn report(screen: &Screen, f: &Finding, file: &Path, field: Option<&str>) -> Rep
                 )),
             }
         }
+        Finding::Reordered { .. } => Report {
+            message: Message::new(format!(
+                "published text{within} holds a direction override, which shows the text \
+                 after it in another order than it is written"
+            )),
+            help: Message::new(
+                "remove it (it is invisible: an editor that shows control characters finds \
+                 it); what a reader would see cannot be checked",
+            ),
+        },
         Finding::Email { .. } | Finding::Phone { .. } => {
             let what = if matches!(f, Finding::Email { .. }) {
                 "an e-mail address"

@@ -24,10 +24,14 @@ use toml::value::Datetime;
 /// The request id syntax of the format (section 3.1).
 pub static ID_PATTERN: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"^[A-Z][A-Z0-9]*(-[A-Z0-9]+)+$").expect("valid pattern"));
+/// The longest id: it names a folder of the output, and file systems limit
+/// names (to 255 bytes, and paths as a whole).
+pub const MAX_ID_LEN: usize = 64;
 static SC_PATTERN: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"^(DEV|VER|DEP) [0-9]+(\.[0-9]+)*$").expect("valid pattern"));
-static VERSION_PATTERN: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"^[0-9]{1,3}\.[0-9]{1,3}$").expect("valid pattern"));
+static VERSION_PATTERN: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^(0|[1-9][0-9]{0,2})\.(0|[1-9][0-9]{0,2})$").expect("valid pattern")
+});
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -501,6 +505,12 @@ impl Checker<'_> {
                             .text(" is not a valid id"),
                         "ids are upper-case letters, digits and hyphens, e.g. SCMR-2019-004",
                     );
+                } else if id.get_ref().len() > MAX_ID_LEN {
+                    self.error(
+                        spans.id,
+                        format!("an id is at most {MAX_ID_LEN} characters"),
+                        "shorten it: it is the page's address and a file name",
+                    );
                 }
                 Some(id.get_ref().clone())
             }
@@ -948,7 +958,7 @@ impl Checker<'_> {
                     Message::new("")
                         .quote(v.get_ref())
                         .text(" is not an SC version"),
-                    "write Principal Version and Sub-Version, e.g. \"1.3\"",
+                    "write Principal Version and Sub-Version without leading zeros, e.g. \"1.3\"",
                 );
                 None
             }

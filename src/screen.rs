@@ -21,18 +21,23 @@ use std::path::PathBuf;
 use std::sync::LazyLock;
 use unicode_normalization::UnicodeNormalization;
 
+/// An e-mail address, international ones too (`jo@exämple.com`), with a
+/// space either side of the `@` at most.
 static EMAIL: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}")
-        .expect("valid pattern")
+    Regex::new(r"[\w.%+-]+[ \t]?@[ \t]?[\w-]+(\.[\w-]+)*\.\w{2,}").expect("valid pattern")
 });
-/// An address written to dodge harvesters: `a.person [at] example.com`.
+/// An address written to dodge harvesters: `a.person [at] example.com`,
+/// `a.person{at}example.com`, `a.person at example dot com`.
 static EMAIL_AT: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"[A-Za-z0-9._%+-]+\s*[\[(]\s*(?i:at)\s*[\])]\s*[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}")
-        .expect("valid pattern")
+    Regex::new(
+        r"(?i)[\w.%+-]+\s*[\[({<]\s*at\s*[\])}>]\s*[\w-]+(\.[\w-]+)*\.\w{2,}|[\w.%+-]+\s+at\s+[\w-]+(\s+dot\s+[\w-]+)+",
+    )
+    .expect("valid pattern")
 });
-/// What an address written with `[at]` must hold: most text has none.
+/// What an address written with `[at]` or `at … dot` must hold: most text
+/// has neither.
 static AT_CLUES: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"[Aa][Tt][\])]").expect("valid pattern"));
+    LazyLock::new(|| Regex::new(r"(?i)at[\])}>]|\sdot\s").expect("valid pattern"));
 
 /// A value a record declares as personal data.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -124,22 +129,97 @@ fn is_invisible(c: char) -> bool {
 }
 
 /// What may stand between the words of a declared value in a text: white
-/// space, hyphens and dashes of every kind, `_`, `.`, `'` (`O'Brien`, `O
-/// Brien`) and a middle dot.
+/// space, any ASCII punctuation (`Wilfred.Ashby`, `Ashby, Wilfred`,
+/// `O'Brien`), and the dashes, dots, bullets and blanks of Unicode that a
+/// reader passes over as they pass over a space.
 fn is_separator(c: char) -> bool {
     c.is_whitespace()
+        || c.is_ascii_punctuation()
         || matches!(
             c,
-            '-' | '_' | '.' | '\'' | '\u{2018}' | '\u{2019}' | '\u{b7}' | '\u{2010}'
-                ..='\u{2015}' | '\u{2212}' | '\u{2022}'
+            '\u{a6}'
+                | '\u{b7}'
+                | '\u{2d1}'
+                | '\u{1806}'
+                | '\u{16eb}'
+                | '\u{2010}'..='\u{2027}'
+                | '\u{2030}'..='\u{205e}'
+                | '\u{2212}'
+                | '\u{2219}'
+                | '\u{22c5}'
+                | '\u{2800}'
+                | '\u{2e00}'..='\u{2e5d}'
+                | '\u{3000}'..='\u{3003}'
+                | '\u{301c}'
+                | '\u{30fb}'
+                | '\u{fe50}'..='\u{fe6b}'
+                | '\u{ff01}'..='\u{ff0f}'
+                | '\u{ff1a}'..='\u{ff20}'
+                | '\u{ff65}'
         )
+}
+
+/// Titles written before a name (`Dr Wilfred Ashby`): the person is as
+/// named without them.
+const HONORIFICS: [&str; 12] = [
+    "dr",
+    "mr",
+    "mrs",
+    "ms",
+    "miss",
+    "mx",
+    "prof",
+    "professor",
+    "sir",
+    "dame",
+    "lord",
+    "lady",
+];
+
+/// The forms in which a declared name is searched for, as words: the name
+/// without a title or a bracketed note (`Dr Wilfred Ashby (CTO)` is
+/// `Wilfred Ashby`), in the order of the prose, and with the family name
+/// first, as lists write it (`Ashby, Wilfred`). A value written family
+/// name first (`Ashby, Wilfred`) gives the same two forms.
+fn name_forms(value: &str) -> Vec<Vec<String>> {
+    let mut plain = String::with_capacity(value.len());
+    let mut depth = 0usize;
+    for c in normalised(value).chars() {
+        match c {
+            '(' | '[' => depth += 1,
+            ')' | ']' => depth = depth.saturating_sub(1),
+            c if depth == 0 => plain.push(c),
+            _ => {}
+        }
+    }
+    let ordered = match plain.split_once(',') {
+        Some((family, given)) if !given.trim().is_empty() => format!("{given} {family}"),
+        _ => plain,
+    };
+    let mut tokens: Vec<&str> = ordered.split_whitespace().collect();
+    let titled = |t: &[&str]| {
+        let first = t
+            .first()
+            .map(|w| w.trim_end_matches('.').to_ascii_lowercase());
+        t.len() > 1 && first.is_some_and(|w| HONORIFICS.contains(&w.as_str()))
+    };
+    while titled(&tokens) {
+        tokens.remove(0);
+    }
+    let mut forms = vec![words(&tokens.join(" "))];
+    if let Some((family, given)) = tokens.split_last().filter(|(_, given)| !given.is_empty()) {
+        forms.push(words(&format!("{family} {}", given.join(" "))));
+    }
+    forms
 }
 
 /// Scans `text` as a reader sees it (see [`as_read`]), with offsets into
 /// `text` itself.
+/// Direction overrides, embeddings and isolates anywhere in the text are
+/// findings of their own (see [`Finding::Reordered`]).
 pub fn scan_as_read(screen: &Screen, text: &str, scope: Scope, markdown: bool) -> Vec<Finding> {
-    match as_read(text, markdown) {
-        None => screen.scan(text, scope),
+    let mut found = match as_read(text, markdown) {
+        None => return screen.scan(text, scope),
         Some((read, from)) => screen
             .scan(&read, scope)
             .into_iter()
@@ -147,8 +227,14 @@ pub fn scan_as_read(screen: &Screen, text: &str, scope: Scope, markdown: bool) -
                 let to = from.get(f.at()).copied().unwrap_or(0);
                 f.moved_to(to)
             })
-            .collect(),
-    }
+            .collect::<Vec<_>>(),
+    };
+    let reordering = text
+        .char_indices()
+        .filter(|&(_, c)| matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}'));
+    found.extend(reordering.map(|(at, _)| Finding::Reordered { at }));
+    found.sort_by_key(Finding::at);
+    found
 }
 
 /// What the screen finds in one text, at a byte offset of it.
@@ -185,6 +271,13 @@ pub enum Finding {
         /// Byte offset.
         at: usize,
     },
+    /// A character that makes the text after it show in another order
+    /// than it is written (`\u{202e}1-DIH` shows as `HID-1`): what a
+    /// reader sees could not be checked.
+    Reordered {
+        /// Byte offset.
+        at: usize,
+    },
 }
 
 impl Finding {
@@ -196,6 +289,7 @@ impl Finding {
             Finding::Declared { value, .. } => Finding::Declared { at: to, value },
             Finding::Email { .. } => Finding::Email { at: to },
             Finding::Phone { .. } => Finding::Phone { at: to },
+            Finding::Reordered { .. } => Finding::Reordered { at: to },
         }
     }
 
@@ -206,7 +300,8 @@ impl Finding {
             | Finding::WithheldFile { at, .. }
             | Finding::Declared { at, .. }
             | Finding::Email { at }
-            | Finding::Phone { at } => *at,
+            | Finding::Phone { at }
+            | Finding::Reordered { at } => *at,
         }
     }
 }
@@ -361,18 +456,23 @@ impl Screen {
                 declared_contacts.insert(contact_key(d.key, &d.value), i);
                 continue;
             }
-            let w = words(&d.value);
             // Too short to tell from ordinary text: nothing to search for.
-            if w.is_empty() || d.value.chars().filter(|c| c.is_alphanumeric()).count() < 2 {
+            if d.value.chars().filter(|c| c.is_alphanumeric()).count() < 2 {
                 continue;
             }
-            starts
-                .entry(w[0].to_ascii_lowercase())
-                .or_default()
-                .push(Name {
-                    target: NameOf::Declared(i),
-                    words: w,
-                });
+            let forms = match d.key {
+                "name" => name_forms(&d.value),
+                _ => vec![words(&d.value)],
+            };
+            for w in forms.into_iter().filter(|w| !w.is_empty()) {
+                starts
+                    .entry(w[0].to_ascii_lowercase())
+                    .or_default()
+                    .push(Name {
+                        target: NameOf::Declared(i),
+                        words: w,
+                    });
+            }
         }
         let names = first_words(starts.keys());
         Screen {
@@ -404,9 +504,15 @@ impl Screen {
 
     /// The first word of a declared value, as the screen matches it.
     pub fn first_word(&self, index: usize) -> String {
-        words(&self.declared[index].value)
+        let d = &self.declared[index];
+        let forms = match d.key {
+            "name" => name_forms(&d.value),
+            _ => vec![words(&d.value)],
+        };
+        forms
             .into_iter()
             .next()
+            .and_then(|w| w.into_iter().next())
             .unwrap_or_default()
     }
 
@@ -546,7 +652,8 @@ impl Screen {
             .flatten()
             .chain(dodged.into_iter().flatten())
         {
-            let address = m.as_str().trim().to_ascii_lowercase();
+            let address: String = m.as_str().split_whitespace().collect();
+            let address = address.to_lowercase();
             if !self.allowed_emails.contains(&address) {
                 found.push(self.whose("email", &address, Finding::Email { at: m.start() }));
             }
@@ -579,14 +686,14 @@ fn first_words<'a>(words: impl Iterator<Item = &'a String>) -> Option<Regex> {
 }
 
 /// Where the telephone numbers of `text` are: runs of at least
-/// [`MIN_PHONE_DIGITS`] digits, separated by single spaces, dots, hyphens,
-/// slashes or brackets, that start as a number does (`+`, `00`, `0` or
-/// `(0`). Read by hand rather than by a pattern: it is one quick pass,
-/// and a pattern with that many forms (`0044 1632 960123`, `01632 96 01
-/// 23`, `+44 (0)20 7946 0000`) would be neither.
+/// [`MIN_PHONE_DIGITS`] digits, separated by up to three spaces, dots,
+/// dashes, slashes, underscores or brackets, that start as a number does
+/// (`+`, `00`, `0` or `(0`). Read by hand rather than by a pattern: it is
+/// one quick pass, and a pattern with that many forms (`0044 1632
+/// 960123`, `01632 96 01 23`, `+44 (0)20 7946 0000`, `07700 – 900123`)
+/// would be neither.
 fn phone_numbers(text: &str) -> impl Iterator<Item = (usize, usize)> + '_ {
     let bytes = text.as_bytes();
-    let separator = |b: u8| matches!(b, b' ' | b'.' | b'-' | b'/' | b'(' | b')');
     let mut i = 0;
     std::iter::from_fn(move || {
         while let Some(found) = memchr::memchr3(b'+', b'0', b'(', &bytes[i..]) {
@@ -598,29 +705,50 @@ fn phone_numbers(text: &str) -> impl Iterator<Item = (usize, usize)> + '_ {
                 b'(' => bytes.get(i + 1) == Some(&b'0'),
                 _ => false,
             };
-            let glued = i > 0 && (bytes[i - 1].is_ascii_alphanumeric() || bytes[i - 1] >= 0x80);
+            let glued = text[..i]
+                .chars()
+                .next_back()
+                .is_some_and(char::is_alphanumeric);
             i += 1;
             if !starts_number || glued {
                 continue;
             }
-            let (mut end, mut digits, mut run) = (start, 0, 0);
-            for (j, &b) in bytes.iter().enumerate().skip(start) {
-                if b.is_ascii_digit() {
-                    (digits, end, run) = (digits + 1, j + 1, 0);
-                } else if j == start || (separator(b) && run < 2) {
-                    run += 1;
-                } else {
-                    break;
-                }
-            }
-            let followed = bytes.get(end).is_some_and(|&b| b.is_ascii_alphanumeric());
-            if (MIN_PHONE_DIGITS..=15).contains(&digits) && !followed {
+            if let Some(end) = phone_number_end(text, start) {
                 i = end;
                 return Some((start, end));
             }
         }
         None
     })
+}
+
+/// Where the telephone number that starts at `start` ends, when the digits
+/// from there make one.
+fn phone_number_end(text: &str, start: usize) -> Option<usize> {
+    let (mut end, mut digits, mut run) = (start, 0, 0);
+    for (j, c) in text[start..].char_indices() {
+        if c.is_ascii_digit() {
+            (digits, end, run) = (digits + 1, start + j + c.len_utf8(), 0);
+        } else if j == 0 || (is_phone_separator(c) && run < 3) {
+            run += 1;
+        } else {
+            break;
+        }
+    }
+    let followed = text[end..]
+        .chars()
+        .next()
+        .is_some_and(char::is_alphanumeric);
+    ((MIN_PHONE_DIGITS..=15).contains(&digits) && !followed).then_some(end)
+}
+
+/// What may stand between the digits of a telephone number.
+fn is_phone_separator(c: char) -> bool {
+    matches!(
+        c,
+        ' ' | '.' | '-' | '/' | '(' | ')' | '_' | '\u{a0}' | '\u{2009}' | '\u{202f}' | '\u{2010}'
+            ..='\u{2015}' | '\u{2212}'
+    )
 }
 
 /// The words of `text` made of ASCII letters, digits and hyphens that hold
@@ -707,6 +835,7 @@ mod tests {
                 Finding::Declared { value, .. } => format!("declared {value}"),
                 Finding::Email { .. } => "email".to_string(),
                 Finding::Phone { .. } => "phone".to_string(),
+                Finding::Reordered { .. } => "reordered".to_string(),
             })
             .collect()
     }
@@ -728,11 +857,67 @@ mod tests {
     }
 
     #[test]
+    fn declared_names_match_without_titles_notes_or_their_order() {
+        let names = [
+            "Dr Zoë O’Brien (CTO)",
+            "Ashby, Wilfred",
+            "Mary Smith-Jones.",
+        ];
+        let declared = names
+            .iter()
+            .map(|n| DeclaredValue {
+                file: PathBuf::from("requests/A-1.md"),
+                table: "proposer",
+                key: "name",
+                value: n.to_string(),
+            })
+            .collect();
+        let screen = Screen::new(Vec::new(), declared, &[]);
+        let found = |text: &str| -> Vec<usize> {
+            let found = scan_as_read(&screen, text, Scope::ALL, false);
+            found
+                .iter()
+                .filter_map(|f| match f {
+                    Finding::Declared { value, .. } => Some(*value),
+                    _ => None,
+                })
+                .collect()
+        };
+        for (text, who) in [
+            ("By Zoe\u{308} O'Brien.", 0),
+            ("By ZOË O’BRIEN.", 0),
+            ("O'Brien, Zoë wrote", 0),
+            ("By Wilfred Ashby today", 1),
+            ("Ashby, Wilfred", 1),
+            ("Wilfred.Ashby", 1),
+            ("Wilfred\u{3164} Ashby\u{3164}", 1),
+            ("Wilfred \u{2022} Ashby", 1),
+            ("Mary Smith\u{2010}Jones", 2),
+            ("Smith-Jones, Mary", 2),
+        ] {
+            assert_eq!(found(text), [who], "{text}");
+        }
+        for text in ["Zoë wrote", "Dr O'Brien", "Wilfred Ashbyson", "CTO"] {
+            assert!(found(text).is_empty(), "{text}");
+        }
+    }
+
+    #[test]
     fn withheld_ids_and_contacts_are_found_and_public_contacts_pass() {
         assert_eq!(kinds("see HID-2099-901."), ["id HID-2099-901"]);
         assert!(kinds("see HID-2099-9010").is_empty());
         assert_eq!(kinds("mail a.b@example.com"), ["email"]);
         assert_eq!(kinds("mail a.b [at] example.com"), ["email"]);
+        for address in [
+            "a.b @ example.com",
+            "a.b{at}example.com",
+            "a.b at example dot com",
+            "a.b@ex\u{e4}mple.com",
+            "a.b@\u{4f8b}\u{3048}.jp",
+        ] {
+            assert_eq!(kinds(address), ["email"], "{address}");
+        }
+        assert!(kinds("mail SSC @ example.org today").is_empty());
         assert!(kinds("mail SSC@example.org today").is_empty());
         assert!(kinds("call 020 7090 1000").is_empty());
         assert_eq!(kinds("call 01632 960 123"), ["phone"]);
@@ -747,6 +932,11 @@ mod tests {
             "+44 (0)1632 960123",
             "07700-900-123",
             "+1 (555) 010-0199",
+            "07700 \u{2013} 900123",
+            "07700_900123",
+            "077 00 90 01 23",
+            "0 7700 900 123",
+            "\u{a0}07700 900123",
         ] {
             assert_eq!(kinds(&format!("call {number}.")), ["phone"], "{number}");
         }

@@ -99,6 +99,61 @@ pub struct SiteText {
 /// Keys of `site.toml` whose values are settings, not published text.
 const NOT_PUBLISHED: &[&str] = &["theme", "public_contacts", "output_keep"];
 
+/// Why `url` cannot be the site's address, when it cannot. The address
+/// is published in every URL of the feed, the sitemap and the open data,
+/// so a user name or password (`https://user:secret@host`) must never be
+/// in it; links are judged against its host, so it needs one.
+pub fn base_url_problem(url: &str) -> Option<&'static str> {
+    let Ok(parsed) = url::Url::parse(url.trim()) else {
+        return Some("is not an address: write it like https://register.example.org");
+    };
+    if !matches!(parsed.scheme(), "http" | "https") {
+        return Some("must start with https:// or http://");
+    }
+    if parsed.host_str().is_none_or(str::is_empty) {
+        return Some("has no host: write it like https://register.example.org");
+    }
+    if !parsed.username().is_empty() || parsed.password().is_some() {
+        return Some("holds a user name or password, which every page would publish: remove it");
+    }
+    if parsed.query().is_some() || parsed.fragment().is_some() {
+        return Some("may not hold `?` or `#`: write the address of the site's home page");
+    }
+    None
+}
+
+/// True for a language tag as `<html lang>` takes it (`en`, `en-GB`,
+/// `cy-GB`): letters, then parts of letters and digits after hyphens.
+fn is_language_tag(tag: &str) -> bool {
+    let mut parts = tag.split('-');
+    let first = parts.next().unwrap_or("");
+    (2..=3).contains(&first.len())
+        && first.bytes().all(|b| b.is_ascii_alphabetic())
+        && parts.all(|p| (1..=8).contains(&p.len()) && p.bytes().all(|b| b.is_ascii_alphanumeric()))
+}
+
+/// `base_url` and `language` are read by programs (feed readers, screen
+/// readers), not only people: each must be what they expect.
+fn check_address(s: &Settings, path: &Path, text: &str, diagnostics: &mut Vec<Diagnostic>) {
+    let at = |key: &str| {
+        text.match_indices(key)
+            .find(|&(i, _)| i == 0 || text[..i].ends_with('\n'))
+            .map_or(0, |(i, _)| i)
+    };
+    if let Some(problem) = base_url_problem(&s.base_url) {
+        diagnostics.push(
+            Diagnostic::error(path, text, at("base_url"), format!("base_url {problem}"))
+                .with_help("base_url is the address the site is published at"),
+        );
+    }
+    if !is_language_tag(&s.language) {
+        diagnostics.push(
+            Diagnostic::error(path, text, at("language"), "language is not a language tag")
+                .with_help("write a tag like en or en-GB"),
+        );
+    }
+}
+
 impl Settings {
     /// Reads `<content>/site.toml`; a missing file gives the defaults.
     pub fn load(content: &Path, diagnostics: &mut Vec<Diagnostic>) -> (Settings, SiteText) {
@@ -136,6 +191,7 @@ impl Settings {
         match toml::from_str::<Settings>(text) {
             Ok(mut s) => {
                 s.base_url = s.base_url.trim_end_matches('/').to_string();
+                check_address(&s, &path, text, diagnostics);
                 check_output_keep(&s.output_keep, &path, diagnostics);
                 for (i, d) in s.devices.iter().enumerate() {
                     if d.is_empty() || !d.bytes().all(|b| b.is_ascii_alphanumeric()) {

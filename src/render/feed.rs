@@ -24,6 +24,7 @@ pub fn xml_escape(text: &str) -> String {
             '\'' => out.push_str("&apos;"),
             // Characters XML 1.0 forbids are dropped.
             c if (c as u32) < 0x20 && !matches!(c, '\t' | '\n' | '\r') => {}
+            '\u{fffe}' | '\u{ffff}' => {}
             c => out.push(c),
         }
     }
@@ -224,5 +225,18 @@ pub fn sitemap(pages: &[String], settings: &Settings) -> OutputFile {
     OutputFile {
         path: "sitemap.xml".into(),
         contents: Contents::Bytes(x.into_bytes()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn xml_escape_leaves_out_what_xml_forbids() {
+        assert_eq!(
+            xml_escape("a<b>&\"'\u{1}\u{fffe}\u{ffff}\t\u{fffd}"),
+            "a&lt;b&gt;&amp;&quot;&apos;\t\u{fffd}"
+        );
     }
 }
