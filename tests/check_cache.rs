@@ -249,18 +249,25 @@ fn every_kind_of_change_gives_what_a_fresh_check_gives() {
             .is_empty()
     );
 
-    // Hidden files are skipped, other files and links are errors.
+    // Hidden files are skipped, but a hidden record (never read, so its
+    // personal data never screened), other files and links are errors.
     site.write("requests/.draft.md", "not a record");
+    site.write("requests/.DS_Store", "not a record");
     site.write("requests/notes.txt", "not a record");
     #[cfg(unix)]
     std::os::unix::fs::symlink(site.path(LINKED), site.path("requests/link.md"))
         .expect("make a symbolic link");
     let now = site.same(&mut cache, "hidden file, text file and link added");
     assert!(now.has(&["notes.txt:1:1: `requests/` holds records only"]));
-    assert!(!now.has(&[".draft.md"]));
+    assert!(now.has(&[".draft.md:1:1: a hidden record file is never read"]));
+    assert!(!now.has(&[".DS_Store"]));
     #[cfg(unix)]
     assert!(now.has(&["link.md:1:1: symbolic links are not followed"]));
-    for extra in ["requests/.draft.md", "requests/notes.txt"] {
+    for extra in [
+        "requests/.draft.md",
+        "requests/.DS_Store",
+        "requests/notes.txt",
+    ] {
         site.remove(extra);
     }
     #[cfg(unix)]

@@ -378,7 +378,7 @@ fn hostile_fields_site() -> (Site, Files) {
         "title = \"Register <script>alert('S1')</script> & co ]]>\"\n\
          description = \"Desc \\\"quoted\\\" <b>bold</b> & more\"\n\
          owner = \"Owner <i>x</i> & 'y'\"\n\
-         base_url = \"https://register.example.org/r?a=1&b=<x>'\"\n",
+         base_url = \"https://register.example.org/r/a=1&b=<x>'\"\n",
     );
     let mut formula = request(
         "CSV-1",
@@ -550,12 +550,12 @@ fn hostile_fields_are_escaped_in_feed_sitemap_and_json_which_still_parse() {
         .filter_map(|n| n.text())
         .collect();
     assert!(
-        locs.contains(&"https://register.example.org/r?a=1&b=<x>'/requests/ESC-1/"),
+        locs.contains(&"https://register.example.org/r/a=1&b=<x>'/requests/ESC-1/"),
         "{locs:?}"
     );
     assert_eq!(
         json["base_url"],
-        "https://register.example.org/r?a=1&b=<x>'"
+        "https://register.example.org/r/a=1&b=<x>'"
     );
 }
 

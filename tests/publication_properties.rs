@@ -1571,7 +1571,8 @@ impl Writer<'_> {
         } else {
             self.canaries.n += 1;
             let n = self.canaries.n;
-            let v = format!("{}.{:03}", 900 + n % 100, n % 1000);
+            // Three digits each, none a leading zero (the SC version rule).
+            let v = format!("{}.{}", 900 + n % 100, 100 + n % 900);
             self.canaries.note(false, v.clone());
             v
         };

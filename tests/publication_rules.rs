@@ -1867,3 +1867,239 @@ fn a_cached_rebuild_drops_a_link_to_an_attachment_withheld_since() {
     assert!(html.contains("LINK-OTHER-PUBLIC-ATTACHMENT"), "{html}");
     assert_nowhere(&after, &["public-notes-r1", "PUBLIC-ATTACHMENT-TITLE-R1"]);
 }
+
+// ---------------------------------------------------------------------------
+// Round 3: what a hostile or careless keeper tried after the rules above
+// (the attack report's findings F3, F5, F6, F8, F9, F10, F13).
+
+#[test]
+fn an_unresolved_merge_conflict_is_an_error_at_its_markers() {
+    let body = "## Issue\n\n<<<<<<< HEAD\n<!-- TLP:AMBER -->\nThe bypass in the firmware.\n\
+                <!-- /TLP -->\n=======\nThe bypass in the firmware (draft).\n>>>>>>> review\n";
+    let text = request("MC-1").body(body).text();
+    let site = Site::new();
+    site.write("requests/MC-1.md", &text);
+    let run = site.check();
+    run.expect_code(1);
+    let file = site.path("requests/MC-1.md");
+    for marker in ["<<<<<<< HEAD", ">>>>>>> review"] {
+        assert_error(
+            &run.stdout,
+            &file,
+            position(&text, marker),
+            &["an unresolved merge conflict"],
+            &["resolve the conflict"],
+        );
+    }
+    site.refused();
+}
+
+#[test]
+fn text_shown_in_another_order_than_written_is_refused() {
+    // `<bdo dir="rtl">1-DIH</bdo>` and U+202E before `1-DIH` both show
+    // `HID-1`, the id of a withheld request, to a reader.
+    let site = Site::new();
+    site.write(
+        "requests/HID-1.md",
+        request("HID-1").classification("TLP:AMBER").text(),
+    );
+    let text = request("RO-1")
+        .title("Follows \u{202e}1-DIH\u{202c} closely")
+        .text();
+    site.write("requests/RO-1.md", &text);
+    let run = site.check();
+    run.expect_code(1);
+    assert_error(
+        &run.stdout,
+        &site.path("requests/RO-1.md"),
+        position(&text, "\u{202e}"),
+        &["in `title` holds a direction override"],
+        &["remove it"],
+    );
+    site.refused();
+    // The element is dropped by the sanitiser, its text kept in order.
+    site.write(
+        "requests/RO-1.md",
+        request("RO-1")
+            .body("## Issue\n\nA <bdo dir=\"rtl\">ybhsA</bdo> B.\n")
+            .text(),
+    );
+    let files = site.built();
+    assert!(places(&files, &["<bdo", "dir=\"rtl\""]).is_empty());
+    assert!(!places(&files, &["ybhsA"]).is_empty());
+}
+
+#[test]
+fn a_declared_name_is_found_without_its_title_note_or_order() {
+    let cases = [
+        ("Dr Wilfred Ashby", "By Wilfred Ashby."),
+        ("Wilfred Ashby (CTO)", "By Wilfred Ashby."),
+        ("Ashby, Wilfred", "By Wilfred Ashby."),
+        ("Wilfred Ashby", "Minutes: Ashby, Wilfred; others."),
+        ("Siobhan O\u{2019}Brien", "By Siobhan O'Brien."),
+        ("Mary Smith-Jones", "By Mary Smith\u{2010}Jones."),
+        ("Wilfred Ashby.", "By Wilfred Ashby today."),
+        (
+            "Wilfred Ashby",
+            "By Wilfred.Ashby and Wilfred\u{3164} Ashby\u{3164}.",
+        ),
+    ];
+    for (name, prose) in cases {
+        let site = Site::new();
+        let body = format!("## Issue\n\n{prose}\n");
+        let text = request("NF-1")
+            .proposer(&format!("name = {}", toml_string(name)))
+            .body(&body)
+            .text();
+        site.write("requests/NF-1.md", &text);
+        let run = site.check();
+        run.expect_code(1);
+        assert!(
+            run.stdout
+                .contains("holds the name declared under [proposer]"),
+            "{name} / {prose}:\n{}",
+            run.stdout
+        );
+        assert_not_quoted(&run, &["wilfred", "ashby", "siobhan", "smith"]);
+        site.refused();
+    }
+}
+
+#[test]
+fn e_mail_addresses_and_numbers_in_more_forms_are_errors() {
+    for (prose, what) in [
+        (
+            "Write to jo.bloggs @ example.com today.",
+            "an e-mail address",
+        ),
+        (
+            "Write to jo.bloggs{at}example.com today.",
+            "an e-mail address",
+        ),
+        (
+            "Write to jo.bloggs at example dot com.",
+            "an e-mail address",
+        ),
+        ("Write to jo@ex\u{e4}mple.com today.", "an e-mail address"),
+        ("Write to jo\u{ff20}example.com today.", "an e-mail address"),
+        ("Call 07700 \u{2013} 900123 today.", "a telephone number"),
+        ("Call\u{a0}07700 900123 today.", "a telephone number"),
+        ("Call 07700_900123 today.", "a telephone number"),
+        (
+            "Call \u{ff10}\u{ff17}\u{ff17}\u{ff10}\u{ff10} 900123.",
+            "a telephone number",
+        ),
+    ] {
+        let site = Site::new();
+        let text = request("CF-1")
+            .body(&format!("## Issue\n\n{prose}\n"))
+            .text();
+        site.write("requests/CF-1.md", &text);
+        let run = site.check();
+        run.expect_code(1);
+        assert!(run.stdout.contains(what), "{prose}:\n{}", run.stdout);
+        site.refused();
+    }
+}
+
+#[test]
+fn links_written_as_a_browser_reads_them_are_judged_like_any_other() {
+    let site = Site::new();
+    site.write(
+        "requests/HID-1.md",
+        request("HID-1").classification("TLP:AMBER").text(),
+    );
+    let body = "## Issue\n\n[a](///rules.example.org/requests/%48ID-1/) \
+                [b](https://rules.example.org:/requests/%48ID-1/) \
+                [c](https://rules%2Eexample.org/requests/%48ID-1/) \
+                <a href=\"https:\\\\rules.example.org/requests/%48ID-1/\">d</a> \
+                [e](https://\u{ff52}ules.example.org/requests/%48ID-1/)\n";
+    site.write("requests/BL-1.md", request("BL-1").body(body).text());
+    let files = site.built();
+    let page = String::from_utf8_lossy(&files["requests/BL-1/index.html"]).into_owned();
+    for text in ["a", "b", "c", "d", "e"] {
+        assert_eq!(anchor_around(&page, text), None, "`{text}` stayed a link");
+    }
+    assert_nowhere(&files, &["%48ID", "HID-1"]);
+}
+
+#[test]
+fn a_base_url_with_a_password_or_a_bad_language_tag_is_refused() {
+    let settings = "title = \"Rules\"\nbase_url = \"https://staging:S3cret@rules.example.org\"\n\
+                    language = \"en\\\" data-x=\\\"y\"\n";
+    let site = Site::with_settings(settings);
+    site.write("requests/BU-1.md", request("BU-1").text());
+    let run = site.check();
+    run.expect_code(1);
+    let file = site.path("site.toml");
+    assert_error(
+        &run.stdout,
+        &file,
+        position(settings, "base_url"),
+        &["base_url holds a user name or password"],
+        &[],
+    );
+    assert_error(
+        &run.stdout,
+        &file,
+        position(settings, "language"),
+        &["language is not a language tag"],
+        &["en-GB"],
+    );
+    assert_not_quoted(&run, &["S3cret"]);
+    site.refused();
+    // The same address given on the command line: refused before anything
+    // is read, without repeating it.
+    let good = Site::new();
+    good.write("requests/BU-1.md", request("BU-1").text());
+    let run = common::run(
+        common::register()
+            .args(["build", "--now", NOW, "--base-url"])
+            .arg("https://staging:S3cret@preview.example.org")
+            .arg("--content")
+            .arg(good.content())
+            .arg("--output")
+            .arg(good.out()),
+    );
+    run.expect_code(2);
+    assert!(
+        run.stderr
+            .contains("--base-url holds a user name or password")
+    );
+    assert_not_quoted(&run, &["S3cret"]);
+    assert!(!good.out().exists());
+}
+
+#[test]
+fn records_the_build_would_not_read_are_errors() {
+    let site = Site::new();
+    site.write("requests/PB-1.md", request("PB-1").text());
+    let parked = request("HID-1").proposer("name = \"Gideon Marsh\"").text();
+    for rel in [
+        "drafts/HID-1.md",
+        "HID-2.md",
+        "requests/.HID-3.md",
+        "decisions/.HID-4.md",
+    ] {
+        site.write(rel, &parked);
+    }
+    site.write("requests/.DS_Store", "Finder's");
+    let run = site.check();
+    run.expect_code(1);
+    assert_eq!(count(&run.stdout, "error"), 4, "{}", run.stdout);
+    for (rel, message) in [
+        (
+            "drafts",
+            "the content folder holds site.toml, requests/ and decisions/ only",
+        ),
+        (
+            "HID-2.md",
+            "the content folder holds site.toml, requests/ and decisions/ only",
+        ),
+        ("requests/.HID-3.md", "a hidden record file is never read"),
+        ("decisions/.HID-4.md", "a hidden record file is never read"),
+    ] {
+        assert_error(&run.stdout, &site.path(rel), (1, 1), &[message], &[]);
+    }
+    site.refused();
+}
