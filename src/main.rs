@@ -66,20 +66,57 @@ enum Command {
         #[arg(long)]
         now: Option<String>,
     },
-    /// Write a new request file with the next free id, withheld (TLP:AMBER).
+    /// Start a new register: a site root with a commented site.toml, empty
+    /// requests/ and decisions/, .gitignore, netlify.toml and a CI workflow.
+    Init {
+        /// The site root to write (made if missing); its content/ must be
+        /// empty or absent.
+        #[arg(default_value = ".")]
+        dir: PathBuf,
+    },
+    /// Write a new record, withheld (TLP:AMBER) until a keeper changes it.
     New {
-        /// The kind of request.
+        #[command(subcommand)]
+        record: NewRecord,
+    },
+}
+
+/// What `register new` writes.
+#[derive(Subcommand)]
+enum NewRecord {
+    /// A new SC Modification Request with the next free id.
+    ScModification(NewRequest),
+    /// A new Use Case for Guidance on Device Refurbishment with the next
+    /// free id.
+    RefurbishmentUseCase(NewRequest),
+    /// The next decision on a request: interim, or final (with the
+    /// Modification Report's headings).
+    Decision {
+        /// The request's id.
+        request: String,
+        /// Which decision.
         #[arg(value_enum)]
-        kind: register::scaffold::Kind,
-        /// The proposed title.
-        title: String,
+        kind: register::scaffold::decision::DecisionKind,
         /// The content folder.
         #[arg(long, default_value = "content")]
         content: PathBuf,
-        /// The submission date and id year (YYYY-MM-DD); default SOURCE_DATE_EPOCH, else today.
+        /// The decision date (YYYY-MM-DD); default SOURCE_DATE_EPOCH, else today.
         #[arg(long)]
         now: Option<String>,
     },
+}
+
+/// The arguments of a new request.
+#[derive(clap::Args)]
+struct NewRequest {
+    /// The proposed title.
+    title: String,
+    /// The content folder.
+    #[arg(long, default_value = "content")]
+    content: PathBuf,
+    /// The submission date and id year (YYYY-MM-DD); default SOURCE_DATE_EPOCH, else today.
+    #[arg(long)]
+    now: Option<String>,
 }
 
 const CONTENT_ERRORS: u8 = 1;
@@ -123,12 +160,8 @@ fn main() -> ExitCode {
             withheld,
         } => check(content, format, withheld),
         Command::Serve { content, port, now } => serve(content, port, now),
-        Command::New {
-            kind,
-            title,
-            content,
-            now,
-        } => new(kind, &title, &content, now),
+        Command::Init { dir } => init(&dir),
+        Command::New { record } => new(record),
     }
 }
 
@@ -157,19 +190,67 @@ fn serve(content: PathBuf, port: u16, now: Option<String>) -> ExitCode {
     }
 }
 
-fn new(
-    kind: register::scaffold::Kind,
-    title: &str,
-    content: &std::path::Path,
-    now: Option<String>,
-) -> ExitCode {
+fn new(record: NewRecord) -> ExitCode {
+    use register::scaffold::{self, Kind};
+    let (now, made) = match record {
+        NewRecord::ScModification(r) => (r.now, (Kind::ScModification, r.title, r.content)),
+        NewRecord::RefurbishmentUseCase(r) => {
+            (r.now, (Kind::RefurbishmentUseCase, r.title, r.content))
+        }
+        NewRecord::Decision {
+            request,
+            kind,
+            content,
+            now,
+        } => {
+            let today = match build_date_or_exit(now.as_deref()) {
+                Ok(d) => d,
+                Err(code) => return code,
+            };
+            return wrote(scaffold::decision::create(&content, &request, kind, today));
+        }
+    };
     let today = match build_date_or_exit(now.as_deref()) {
         Ok(d) => d,
         Err(code) => return code,
     };
-    match register::scaffold::create(content, kind, title, today) {
+    let (kind, title, content) = made;
+    wrote(scaffold::create(&content, kind, &title, today))
+}
+
+/// Prints the path of a new file, or why it could not be written.
+fn wrote(result: Result<PathBuf, register::scaffold::ScaffoldError>) -> ExitCode {
+    match result {
         Ok(path) => {
             println!("{}", path.display());
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::from(USAGE_OR_IO)
+        }
+    }
+}
+
+fn init(dir: &std::path::Path) -> ExitCode {
+    match register::scaffold::site::init(dir) {
+        Ok(done) => {
+            for path in &done.written {
+                println!("wrote {}", path.display());
+            }
+            for path in &done.kept {
+                println!("kept  {} (it was there already)", path.display());
+            }
+            let cd = match dir == std::path::Path::new(".") {
+                true => String::new(),
+                false => format!("cd {} && ", dir.display()),
+            };
+            println!(
+                "\nNext: edit content/site.toml (title, base_url, owner), then\n  \
+                 {cd}register new sc-modification \"The proposed title\"\n  \
+                 register serve    # preview on http://127.0.0.1:1111\n  \
+                 register build    # the site, in public/"
+            );
             ExitCode::SUCCESS
         }
         Err(e) => {

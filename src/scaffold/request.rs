@@ -1,4 +1,4 @@
-//! `register new`: a new request file with every field of the format, ready
+//! `register new sc-modification|refurbishment-use-case`: a new request file with every field of the format, ready
 //! to fill in (section 3.1).
 //!
 //! The id is the next free one for its prefix and year: one more than the
@@ -6,11 +6,11 @@
 //! that record is public, withheld or broken. The file starts classified
 //! TLP:AMBER, so nothing of it is published until a keeper says it may be.
 
+use super::ScaffoldError;
 use crate::date::Date;
 use crate::vocabulary::{BUILT_IN_DEVICES, MITIGATION_PREFIXES, Reason};
 use regex::Regex;
 use std::fmt::Write as _;
-use std::io::Write as _;
 use std::path::{Path, PathBuf};
 use std::sync::LazyLock;
 
@@ -222,42 +222,34 @@ stage = "submitted"
 
 /// Writes a new request file for `kind` into `content/requests/` and
 /// returns its path. Never overwrites a file.
-pub fn create(content: &Path, kind: Kind, title: &str, date: Date) -> Result<PathBuf, String> {
+pub fn create(
+    content: &Path,
+    kind: Kind,
+    title: &str,
+    date: Date,
+) -> Result<PathBuf, ScaffoldError> {
     let title = title.trim();
     if title.is_empty() {
-        return Err("the title is empty: give the proposed title".to_string());
-    }
-    if title.contains(['\n', '\r']) {
-        return Err("the title must be one line".to_string());
-    }
-    if !content.is_dir() {
-        return Err(format!(
-            "content folder `{}` not found: run in the site's folder or pass --content DIR",
-            content.display()
+        return Err(ScaffoldError::Refused(
+            "the title is empty: give the proposed title".to_string(),
         ));
     }
+    if title.contains(['\n', '\r']) {
+        return Err(ScaffoldError::Refused(
+            "the title must be one line".to_string(),
+        ));
+    }
+    if !content.is_dir() {
+        return Err(super::no_content_folder(content));
+    }
     let requests = content.join("requests");
-    std::fs::create_dir_all(&requests)
-        .map_err(|e| format!("cannot create `{}`: {e}", requests.display()))?;
-    let used =
-        used_ids(&requests).map_err(|e| format!("cannot read `{}`: {e}", requests.display()))?;
+    let used = used_ids(&requests).map_err(|source| ScaffoldError::Io {
+        path: requests.clone(),
+        source,
+    })?;
     let id = next_id(used.iter().map(String::as_str), kind.prefix(), date.year());
     let path = requests.join(format!("{id}.md"));
-    let text = render(kind, &id, title, date);
-    let mut file = std::fs::OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .open(&path)
-        .map_err(|e| {
-            if e.kind() == std::io::ErrorKind::AlreadyExists {
-                format!("`{}` already exists: not overwritten", path.display())
-            } else {
-                format!("cannot create `{}`: {e}", path.display())
-            }
-        })?;
-    file.write_all(text.as_bytes())
-        .and_then(|()| file.sync_all())
-        .map_err(|e| format!("cannot write `{}`: {e}", path.display()))?;
+    super::write_new(&path, &render(kind, &id, title, date))?;
     Ok(path)
 }
 
