@@ -1081,7 +1081,7 @@ fn crlf_line_ends_build_fine_and_errors_give_the_right_line() {
         &run,
         "requests/CRLF-2.md",
         &format!("{stage_line}:9"),
-        "unknown variant",
+        "`bogus` is not a stage",
     );
     assert!(
         run.stderr

@@ -614,7 +614,7 @@ fn listing_mistakes_are_errors_at_the_listing() {
         &index,
         entry_of("untitled.txt"),
         &["`untitled.txt`", "has no `title`"],
-        &["add `title = "],
+        &["add title = \""],
     );
     assert_error(
         &run.stdout,
@@ -1147,7 +1147,7 @@ fn a_personal_value_of_the_wrong_type_is_not_quoted_in_the_message() {
         &run.stdout,
         &site.path("requests/PT-1.md"),
         position(&text, "+4416"),
-        &["invalid type"],
+        &["`phone` must be text in quotes", "a number"],
         &[],
     );
     assert_not_quoted(&run, &["1632960111", "1632", "960111"]);
@@ -1513,8 +1513,8 @@ fn lone_cr_line_ends_give_the_line_an_editor_shows() {
         &run.stdout,
         &index,
         position(&text, "\"bogus\""),
-        &["unknown variant `bogus`"],
-        &["use one of the values listed"],
+        &["`bogus` is not a stage"],
+        &["A stage is one of submitted, triage"],
     );
     assert_error(
         &run.stdout,

@@ -51,62 +51,62 @@ const EXPECTED: &[Expected] = &[
         "requests/04-missing-reasons.md",
         1,
         1,
-        "missing required field `reasons`",
+        "missing required key `reasons`",
     ),
     e(
         "requests/05-missing-fields.md",
         1,
         1,
-        "missing required field `id`",
+        "missing required key `id`",
     ),
     e(
         "requests/05-missing-fields.md",
         1,
         1,
-        "missing required field `type`",
+        "missing required key `type`",
     ),
     e(
         "requests/05-missing-fields.md",
         1,
         1,
-        "missing required field `title`",
+        "missing required key `title`",
     ),
     e(
         "requests/05-missing-fields.md",
         1,
         1,
-        "missing required field `classification`",
+        "missing required key `classification`",
     ),
     e(
         "requests/05-missing-fields.md",
         1,
         1,
-        "missing required field `submitted`",
+        "missing required key `submitted`",
     ),
     e(
         "requests/05-missing-fields.md",
         1,
         1,
-        "missing required field `proposer`",
+        "missing required key `proposer`",
     ),
     e(
         "requests/05-missing-fields.md",
         1,
         1,
-        "missing required field `history`",
+        "missing required key `history`",
     ),
-    e("requests/06-unknown-key.md", 4, 1, "unknown field `titel`"),
+    e("requests/06-unknown-key.md", 4, 1, "unknown key `titel`"),
     e(
         "requests/07-unknown-type.md",
         3,
         8,
-        "unknown variant `sc-modifcation`",
+        "`sc-modifcation` is not a request type",
     ),
     e(
         "requests/08-unknown-stage.md",
         20,
         9,
-        "unknown variant `review`",
+        "`review` is not a stage",
     ),
     e(
         "requests/09-unknown-classification.md",
@@ -158,13 +158,13 @@ const EXPECTED: &[Expected] = &[
         "decisions/APPROVED-INCOMPLETE-final.md",
         1,
         1,
-        "missing required field `sc_version`",
+        "missing required key `sc_version`",
     ),
     e(
         "decisions/APPROVED-INCOMPLETE-final.md",
         1,
         1,
-        "missing required field `implementation_date`",
+        "missing required key `implementation_date`",
     ),
     e(
         "decisions/FINAL-NOT-DECIDED-final.md",
@@ -188,37 +188,37 @@ const EXPECTED: &[Expected] = &[
         "decisions/missing-fields.md",
         1,
         1,
-        "missing required field `request`",
+        "missing required key `request`",
     ),
     e(
         "decisions/missing-fields.md",
         1,
         1,
-        "missing required field `classification`",
+        "missing required key `classification`",
     ),
     e(
         "decisions/missing-fields.md",
         1,
         1,
-        "missing required field `date`",
+        "missing required key `date`",
     ),
     e(
         "decisions/missing-fields.md",
         1,
         1,
-        "missing required field `kind`",
+        "missing required key `kind`",
     ),
     e(
         "decisions/missing-fields.md",
         1,
         1,
-        "missing required field `outcome`",
+        "missing required key `outcome`",
     ),
     e(
         "decisions/unknown-outcome.md",
         6,
         11,
-        "unknown variant `accepted`",
+        "`accepted` is not an outcome",
     ),
     e(
         "decisions/unknown-request.md",
@@ -343,7 +343,7 @@ fn sc_modification_without_reasons_is_an_error() {
         "requests/04-missing-reasons.md",
         1,
         1,
-        "missing required field `reasons`",
+        "missing required key `reasons`",
     );
     // A refurbishment use case needs no reasons: 13-decided-without-final.md
     // has none and is reported for its own error only.
@@ -366,7 +366,7 @@ fn request_without_required_fields_reports_each_missing_field() {
     ];
     let messages: Vec<String> = fields
         .iter()
-        .map(|f| format!("missing required field `{f}`"))
+        .map(|f| format!("missing required key `{f}`"))
         .collect();
     for m in &messages {
         assert_reported("requests/05-missing-fields.md", 1, 1, m);
@@ -382,14 +382,14 @@ fn decision_without_required_fields_reports_each_missing_field() {
             "decisions/missing-fields.md",
             1,
             1,
-            &format!("missing required field `{f}`"),
+            &format!("missing required key `{f}`"),
         );
     }
 }
 
 #[test]
 fn unknown_front_matter_key_is_an_error_but_keys_under_extra_are_allowed() {
-    assert_reported("requests/06-unknown-key.md", 4, 1, "unknown field `titel`");
+    assert_reported("requests/06-unknown-key.md", 4, 1, "unknown key `titel`");
     // 01-valid.md has free-form keys (and a nested table) under [extra].
     assert_only_errors("requests/01-valid.md", &[]);
 }
@@ -400,7 +400,7 @@ fn unknown_request_type_is_an_error() {
         "requests/07-unknown-type.md",
         3,
         8,
-        "unknown variant `sc-modifcation`",
+        "`sc-modifcation` is not a request type",
     );
 }
 
@@ -410,7 +410,7 @@ fn unknown_history_stage_is_an_error() {
         "requests/08-unknown-stage.md",
         20,
         9,
-        "unknown variant `review`",
+        "`review` is not a stage",
     );
 }
 
@@ -420,7 +420,7 @@ fn unknown_decision_outcome_is_an_error() {
         "decisions/unknown-outcome.md",
         6,
         11,
-        "unknown variant `accepted`",
+        "`accepted` is not an outcome",
     );
 }
 
@@ -499,13 +499,13 @@ fn approved_final_decision_needs_sc_version_and_implementation_date() {
         "decisions/APPROVED-INCOMPLETE-final.md",
         1,
         1,
-        "missing required field `sc_version`",
+        "missing required key `sc_version`",
     );
     assert_reported(
         "decisions/APPROVED-INCOMPLETE-final.md",
         1,
         1,
-        "missing required field `implementation_date`",
+        "missing required key `implementation_date`",
     );
 }
 
