@@ -48,14 +48,21 @@ pub struct Rendered {
     pub started: Instant,
 }
 
-/// The site's root: the folder that holds the content folder.
+/// The site's root: the folder that really holds the content folder.
+///
+/// The content path is resolved first (links followed, `..` and `.`
+/// taken as the file system takes them), so `--content content/requests/..`
+/// or a link to the content folder give the real root: a root taken from
+/// the path as written would look for the wrong `templates/` and
+/// `themes/`, and let `--output` overwrite the real ones.
 pub fn site_root(content: &Path) -> PathBuf {
     let abs = if content.is_absolute() {
         content.to_path_buf()
     } else {
         std::env::current_dir().unwrap_or_default().join(content)
     };
-    abs.parent().map(Path::to_path_buf).unwrap_or(abs)
+    let real = abs.canonicalize().unwrap_or(abs);
+    real.parent().map(Path::to_path_buf).unwrap_or(real)
 }
 
 /// What a build did, for its one-line summary.
@@ -167,15 +174,21 @@ fn prepare(
         return Err(BuildError::Content(checked.diagnostics));
     };
     let settings = checked.settings;
+    let screening = passed.screening();
     // The warnings stand with the errors the filter's screen may find.
-    let (register, summary) = public::filter(passed, options.today).map_err(|mut found| {
+    let with_warnings = |mut found: Vec<Diagnostic>| {
         found.extend(checked.diagnostics.iter().cloned());
         crate::diagnostic::sort(&mut found);
         BuildError::Content(found)
-    })?;
+    };
+    let (register, summary) = public::filter(passed, options.today).map_err(with_warnings)?;
     let t = phase("filter", t);
     let theme = theme::find(&site_root(&options.content), &settings.theme)
         .map_err(|e| BuildError::Theme(e.0))?;
+    let found = screening.theme_files(&theme_files(&theme));
+    if found.iter().any(Diagnostic::is_error) {
+        return Err(with_warnings(found));
+    }
     let templates = render::templates(&theme).map_err(|e| BuildError::Theme(e.0))?;
     phase("theme", t);
     Ok(Ready {
@@ -188,6 +201,24 @@ fn prepare(
         summary,
         started,
     })
+}
+
+/// The files a theme publishes as they are, for the screen: where each
+/// is, its path in the site, its bytes.
+fn theme_files(theme: &theme::Theme) -> Vec<crate::published::ThemeFile<'_>> {
+    theme
+        .statics
+        .iter()
+        .filter_map(|(name, source)| {
+            let (shown, bytes): (PathBuf, &[u8]) = match source {
+                theme::Source::Loaded(path, bytes) => (path.clone(), bytes),
+                theme::Source::Embedded(bytes) => (Path::new("static").join(name), bytes),
+                // Never a static file's (they are read with the theme).
+                theme::Source::Disk(_) => return None,
+            };
+            Some((shown, name.as_str(), bytes))
+        })
+        .collect()
 }
 
 impl Ready {

@@ -731,6 +731,21 @@ impl Checker<'_> {
                 );
                 continue;
             }
+            if let Some(why) = attachments::refused_name(name) {
+                // Not reported again as an unlisted file.
+                files.retain(|f| &f.name != name);
+                self.error(
+                    at,
+                    Message::new("")
+                        .quote(name)
+                        .text(" cannot be an attachment: it ")
+                        .text(why)
+                        .text(", which usually holds everything the record withholds"),
+                    "rename the file (e.g. `notes-v2.txt`) if it really is an attachment, or \
+                     remove it and its [[attachments]] entry",
+                );
+                continue;
+            }
             if found.iter().any(|a: &Attachment| &a.name == name) {
                 self.error(
                     at,
@@ -783,6 +798,7 @@ impl Checker<'_> {
                 classification,
                 size: file.stamp.len,
                 source: file.source,
+                checked: None,
             });
         }
         for file in &files {

@@ -22,6 +22,7 @@
 
 use crate::date::Date;
 use crate::diagnostic::{self, Diagnostic, Format, Message, RedactedDiagnostic};
+use crate::load::Stamp;
 use crate::pipeline::{self, BuildError, BuildOptions};
 use crate::render::{Contents, OutputFile};
 use std::collections::{BTreeMap, HashMap};
@@ -434,8 +435,13 @@ impl Drop for Server {
     }
 }
 
-/// Every watched file with its modification time and size.
-type Snapshot = BTreeMap<PathBuf, (Option<SystemTime>, u64)>;
+/// Every watched file with the metadata that changes when its content may
+/// have (see [`Stamp`]): size, modification and status-change times,
+/// inode and mode. The modification time alone misses an edit that keeps
+/// the size and sets the time back (`touch -d`, an editor or a tool that
+/// restores times); the status-change time cannot be set back, and a file
+/// replaced by renaming has a new inode.
+type Snapshot = BTreeMap<PathBuf, Stamp>;
 
 fn snapshot(roots: &[PathBuf]) -> Snapshot {
     let mut files = Snapshot::new();
@@ -448,9 +454,8 @@ fn snapshot(roots: &[PathBuf]) -> Snapshot {
             if entry.file_type().is_dir() {
                 continue;
             }
-            if let Ok(meta) = entry.metadata() {
-                files.insert(entry.into_path(), (meta.modified().ok(), meta.len()));
-            }
+            let stamp = entry.metadata().ok().as_ref().and_then(Stamp::of);
+            files.insert(entry.into_path(), stamp.unwrap_or_default());
         }
     }
     files
@@ -776,36 +781,20 @@ fn html_reply(status: u16, html: &[u8], generation: u64) -> Reply {
     }
 }
 
-/// A file of the site. An attachment is read from the content folder
-/// when asked for; if that fails, the browser is told so in the
-/// generator's words, and the terminal which file and why.
-fn file_reply(
-    shared: &Shared,
-    status: u16,
-    path: &str,
-    contents: &Contents,
-    generation: u64,
-) -> Reply {
-    let bytes = match contents {
-        Contents::Copy(source) => match std::fs::read(source) {
-            Ok(b) => std::borrow::Cow::Owned(b),
-            Err(e) => {
-                if shared.log {
-                    eprintln!("[{} UTC] cannot read {}: {e}", clock(), source.display());
-                }
-                return Reply::text(500, &format!("a file could not be read: {SEE_TERMINAL}\n"));
-            }
-        },
-        made => std::borrow::Cow::Borrowed(made.bytes().unwrap_or_default()),
-    };
+/// A file of the site, from the last good build's bytes in memory (an
+/// attachment's are the bytes its check read): nothing is read from the
+/// content folder when a page is asked for, so a file changed since (and
+/// maybe failing its checks) is never served.
+fn file_reply(status: u16, path: &str, contents: &Contents, generation: u64) -> Reply {
+    let bytes = contents.bytes();
     let content_type = content_type(path);
     if content_type.starts_with("text/html") {
-        return html_reply(status, &bytes, generation);
+        return html_reply(status, bytes, generation);
     }
     Reply {
         status,
         content_type,
-        body: bytes.into_owned(),
+        body: bytes.to_vec(),
         location: None,
     }
 }
@@ -884,7 +873,7 @@ fn respond(shared: &Shared, method: &tiny_http::Method, url: &str) -> Reply {
         rel.to_string()
     };
     if let Some(contents) = site.files.get(&key) {
-        return file_reply(shared, 200, &key, contents, generation);
+        return file_reply(200, &key, contents, generation);
     }
     if !rel.is_empty()
         && !rel.ends_with('/')
@@ -898,7 +887,7 @@ fn respond(shared: &Shared, method: &tiny_http::Method, url: &str) -> Reply {
         };
     }
     match site.files.get("404.html") {
-        Some(contents) => file_reply(shared, 404, "404.html", contents, generation),
+        Some(contents) => file_reply(404, "404.html", contents, generation),
         None => Reply::text(404, "not found\n"),
     }
 }
@@ -1417,6 +1406,27 @@ mod tests {
         // the option before it defaults to another value.
         assert_eq!(delay, 1000);
         assert_ne!(before, 1000);
+    }
+
+    /// An edit that keeps the size and sets the modification time back is
+    /// still seen: the status-change time moved.
+    #[test]
+    fn the_watcher_sees_an_edit_that_keeps_size_and_modification_time() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("PUB-1.md");
+        std::fs::write(&file, "classification = \"TLP:WHITE\"\n").unwrap();
+        let modified = std::fs::metadata(&file).unwrap().modified().unwrap();
+        let before = snapshot(&[dir.path().to_path_buf()]);
+        std::thread::sleep(Duration::from_millis(20));
+        std::fs::write(&file, "classification = \"TLP:AMBER\"\n").unwrap();
+        let f = std::fs::OpenOptions::new().write(true).open(&file).unwrap();
+        f.set_modified(modified).unwrap();
+        drop(f);
+        assert_eq!(
+            std::fs::metadata(&file).unwrap().modified().unwrap(),
+            modified
+        );
+        assert_ne!(snapshot(&[dir.path().to_path_buf()]), before);
     }
 
     #[test]
