@@ -84,10 +84,11 @@ fn is_empty_dir(dir: &Path) -> bool {
 /// swapping the output would move it away.
 #[derive(Debug, Clone)]
 pub struct Inputs {
-    /// The site root (the folder that holds the content folder): the
+    /// The site root (the folder that holds the content folder; and, when
+    /// it is reached through a link, the folder that holds the link): the
     /// output may lie inside it (the usual `public/`), but may not be it
     /// or contain it.
-    pub root: PathBuf,
+    pub roots: Vec<PathBuf>,
     /// Folders the output may not be, contain or lie inside, each with
     /// what it is, for the error message. They count whether or not they
     /// exist yet: a `templates/` made later must not be the output.
@@ -133,14 +134,16 @@ pub fn check_output_folder(output: &Path, inputs: &Inputs) -> Result<(), OutputE
             return Err(overlap_error(output, relation, &folder, what));
         }
     }
-    let root = absolute(&inputs.root);
-    if let Some(relation @ ("is" | "contains")) = overlap(&out, &root) {
-        return Err(overlap_error(
-            output,
-            relation,
-            &root,
-            "the site root (the folder that holds the content folder)",
-        ));
+    for root in &inputs.roots {
+        let root = absolute(root);
+        if let Some(relation @ ("is" | "contains")) = overlap(&out, &root) {
+            return Err(overlap_error(
+                output,
+                relation,
+                &root,
+                "the site root (the folder that holds the content folder)",
+            ));
+        }
     }
     if out.exists() && !out.is_dir() {
         return Err(OutputError(format!(

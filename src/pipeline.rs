@@ -56,13 +56,38 @@ pub struct Rendered {
 /// the path as written would look for the wrong `templates/` and
 /// `themes/`, and let `--output` overwrite the real ones.
 pub fn site_root(content: &Path) -> PathBuf {
-    let abs = if content.is_absolute() {
-        content.to_path_buf()
-    } else {
-        std::env::current_dir().unwrap_or_default().join(content)
-    };
-    let real = abs.canonicalize().unwrap_or(abs);
+    let real = resolved(content);
     real.parent().map(Path::to_path_buf).unwrap_or(real)
+}
+
+/// `path` made absolute, and resolved (canonical) when it exists.
+fn resolved(path: &Path) -> PathBuf {
+    let abs = if path.is_absolute() {
+        path.to_path_buf()
+    } else {
+        std::env::current_dir().unwrap_or_default().join(path)
+    };
+    abs.canonicalize().unwrap_or(abs)
+}
+
+/// The folders that may be taken for the site's root: the real one
+/// ([`site_root`]) and, when the content folder is reached through a link,
+/// the folder that holds the link (resolved), where a keeper may expect
+/// `templates/` and `themes/` too. A build's output may overlap neither's.
+fn site_roots(content: &Path) -> Vec<PathBuf> {
+    let mut roots = vec![site_root(content)];
+    let written = std::path::absolute(content).unwrap_or_else(|_| content.to_path_buf());
+    let last_is_a_name = matches!(
+        written.components().next_back(),
+        Some(std::path::Component::Normal(_))
+    );
+    if last_is_a_name && let Some(parent) = written.parent() {
+        let holder = resolved(parent);
+        if !roots.contains(&holder) {
+            roots.push(holder);
+        }
+    }
+    roots
 }
 
 /// What a build did, for its one-line summary.
@@ -308,24 +333,27 @@ fn render_in_memory(
 
 /// The folders a build reads, which its output may not overlap: the
 /// content folder, the site's `templates/` and `themes/`, and the theme
-/// named in site.toml (`themes/<theme>/`, which a link could put anywhere).
+/// named in site.toml (`themes/<theme>/`, which a link could put anywhere),
+/// beside each folder that may be taken for the site's root.
 fn inputs(content: &Path, theme: &str) -> output::Inputs {
-    let root = site_root(content);
-    let mut read = vec![
-        (content.to_path_buf(), "the content folder"),
-        (root.join("templates"), "the site's templates folder"),
-    ];
+    let roots = site_roots(content);
+    let mut read = vec![(content.to_path_buf(), "the content folder")];
     // A name that is not one folder is an error the theme lookup reports.
-    if let [std::path::Component::Normal(name)] =
-        *Path::new(theme).components().collect::<Vec<_>>().as_slice()
-    {
-        read.push((
-            root.join("themes").join(name),
-            "the theme folder named in site.toml",
-        ));
+    let theme = match *Path::new(theme).components().collect::<Vec<_>>().as_slice() {
+        [std::path::Component::Normal(name)] => Some(name),
+        _ => None,
+    };
+    for root in &roots {
+        read.push((root.join("templates"), "the site's templates folder"));
+        if let Some(name) = theme {
+            read.push((
+                root.join("themes").join(name),
+                "the theme folder named in site.toml",
+            ));
+        }
+        read.push((root.join("themes"), "the site's themes folder"));
     }
-    read.push((root.join("themes"), "the site's themes folder"));
-    output::Inputs { root, read }
+    output::Inputs { roots, read }
 }
 
 /// Refuses a site about to be swapped in when the build wrote a path that

@@ -104,15 +104,17 @@ pub fn find(site_root: &Path, name: &str) -> Result<Theme, ThemeError> {
     }
     let overrides = site_root.join("templates");
     if overrides.is_dir() {
-        collect(&overrides, &mut theme.templates, false)?;
+        // The site's own overrides may be a link (kept elsewhere, say):
+        // they are read as templates only, never published as they are.
+        collect_from(&overrides, &mut theme.templates, false, true)?;
         theme.folders.push(overrides);
     }
     Ok(theme)
 }
 
-/// Adds the files under `dir` (not hidden, not links) to `into`, by their
-/// path under it; with `load`, read now (static files). A `dir` that is
-/// itself a link is an error: its target could be any folder.
+/// Adds the files under a theme's `dir` (`static/` or `templates/`) to
+/// `into` (see [`collect_from`]). A `dir` that is itself a link is an
+/// error: its target could be any folder, the content folder included.
 fn collect(dir: &Path, into: &mut BTreeMap<String, Source>, load: bool) -> Result<(), ThemeError> {
     if std::fs::symlink_metadata(dir).is_ok_and(|m| m.file_type().is_symlink()) {
         return Err(ThemeError(format!(
@@ -121,9 +123,22 @@ fn collect(dir: &Path, into: &mut BTreeMap<String, Source>, load: bool) -> Resul
             dir.display()
         )));
     }
+    // Not followed even if it became a link since it was looked at.
+    collect_from(dir, into, load, false)
+}
+
+/// Adds the files under `dir` (not hidden, not links) to `into`, by their
+/// path under it; with `load`, read now (static files). `dir` itself is
+/// followed when it is a link only with `follow_root`.
+fn collect_from(
+    dir: &Path,
+    into: &mut BTreeMap<String, Source>,
+    load: bool,
+    follow_root: bool,
+) -> Result<(), ThemeError> {
     let walk = walkdir::WalkDir::new(dir)
         .follow_links(false)
-        .follow_root_links(false)
+        .follow_root_links(follow_root)
         .sort_by_file_name();
     for entry in walk.into_iter().flatten() {
         if !entry.file_type().is_file() {

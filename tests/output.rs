@@ -333,10 +333,11 @@ fn output_overlapping_a_linked_content_templates_or_theme_folder_is_refused() {
         std::fs::rename(at, target).unwrap();
         std::os::unix::fs::symlink(target, at).unwrap();
     };
-    // The templates and the content live elsewhere, linked into the site.
+    // The templates live elsewhere, linked into the site. (A linked
+    // content folder moves the site's root: see
+    // `a_linked_content_folder_gives_the_real_site_root`.)
     let elsewhere = site.beside("elsewhere");
     link(&elsewhere.join("templates"), &root.join("templates"));
-    link(&elsewhere.join("data/content"), &root.join("content"));
     // And so does the theme named in site.toml: `themes/` itself is a
     // real folder, so only the theme's own folder protects its target.
     let store = site.beside("theme-store");
@@ -355,14 +356,6 @@ fn output_overlapping_a_linked_content_templates_or_theme_folder_is_refused() {
 
     assert_refused(&site, &[elsewhere.join("templates/public")], "lies inside");
     assert_refused(&site, std::slice::from_ref(&elsewhere), "contains");
-    assert_refused(
-        &site,
-        &[
-            elsewhere.join("data"),
-            elsewhere.join("data/content/public"),
-        ],
-        "the content folder",
-    );
     assert_refused(
         &site,
         &[
@@ -473,22 +466,38 @@ fn build_fixture_at(content: &Path, out: &Path) -> std::collections::BTreeMap<St
 }
 
 /// A content folder reached through a link: the root is the folder that
-/// holds the real one, so its `templates/` cannot be the output.
+/// holds the real one, so its `templates/` cannot be the output (nor can
+/// the `templates/` beside the link, where a keeper may look for it), and
+/// its template overrides are the ones used.
 #[cfg(unix)]
 #[test]
 fn a_linked_content_folder_gives_the_real_site_root() {
-    let site = copy_fixture("status");
+    let site = copy_fixture("templates");
     let elsewhere = site.beside("elsewhere");
     std::fs::create_dir_all(&elsewhere).unwrap();
     let link = elsewhere.join("c");
     std::os::unix::fs::symlink(site.content(), &link).unwrap();
-    let before = tree(&site.root);
-    let run = build(&link, &site.root.join("templates"), NOW);
-    run.expect_code(2);
-    assert!(
-        run.stderr.contains("refusing") && run.stderr.contains("templates"),
-        "{}",
-        run.stderr
-    );
-    assert_same_tree(&before, &tree(&site.root), "the site after a refused build");
+    let before = tree(site.tmp.path());
+    for (output, what) in [
+        (site.root.join("templates"), "templates"),
+        (site.root.join("templates/public"), "templates"),
+        (elsewhere.join("templates"), "templates"),
+        (elsewhere.join("themes/default"), "themes"),
+        (site.root.clone(), "the content folder"),
+        (site.content().join("public"), "the content folder"),
+        (elsewhere.clone(), "contains"),
+    ] {
+        let run = build(&link, &output, NOW);
+        run.expect_code(2);
+        assert!(
+            run.stderr.contains("refusing") && run.stderr.contains(what),
+            "{}: {}",
+            output.display(),
+            run.stderr
+        );
+    }
+    assert_same_tree(&before, &tree(site.tmp.path()), "beside refused builds");
+    let plain = build_fixture_at(&site.content(), &site.beside("a"));
+    let linked = build_fixture_at(&link, &site.beside("b"));
+    assert_same_tree(&plain, &linked, "the site built through a linked content folder");
 }
