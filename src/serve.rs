@@ -1086,6 +1086,57 @@ mod tests {
         assert!(TcpListener::bind(addr).is_ok(), "the port is free again");
     }
 
+    /// While an edit to an attachment fails its checks, the last good
+    /// build is served from memory: its attachment's bytes as they were
+    /// checked, never the file as it is now, nor what a link put in its
+    /// place points at.
+    #[cfg(unix)]
+    #[test]
+    fn an_attachment_failing_its_checks_is_never_served_from_disk() {
+        let (_dir, content) = tiny_site();
+        let folder = content.join("requests/SCMR-2026-002");
+        std::fs::create_dir_all(&folder).unwrap();
+        let record = request("With notes")
+            .replace("SCMR-2026-001", "SCMR-2026-002")
+            .replace(
+                "[[history]]",
+                "[[attachments]]\nfile = \"notes.txt\"\ntitle = \"Notes\"\n\
+                 classification = \"TLP:CLEAR\"\n\n[[history]]",
+            );
+        std::fs::write(folder.join("index.md"), record).unwrap();
+        let notes = folder.join("notes.txt");
+        std::fs::write(&notes, "plain notes\n").unwrap();
+        let withheld = content.join("requests/HID-2026-009.md");
+        let hidden = request("Hidden").replace("SCMR-2026-001", "HID-2026-009");
+        std::fs::write(&withheld, hidden.replace("TLP:WHITE", "TLP:AMBER")).unwrap();
+        let server = Server::start(Options {
+            content,
+            port: 0,
+            today: Date::parse("2026-03-01").unwrap(),
+            log: false,
+        })
+        .unwrap();
+        let addr = server.addr();
+        let url = "/requests/SCMR-2026-002/notes.txt";
+        assert_eq!(get(addr, url).body, "plain notes\n");
+        std::fs::write(
+            &notes,
+            "plain\n<!-- TLP:RED -->\nRED SECRET\n<!-- /TLP -->\n",
+        )
+        .unwrap();
+        wait_for(addr, "a failed rebuild", |_, e| !e.is_empty());
+        let got = get(addr, url);
+        assert_eq!((got.status, got.body.as_str()), (200, "plain notes\n"));
+        std::fs::remove_file(&notes).unwrap();
+        std::os::unix::fs::symlink(&withheld, &notes).unwrap();
+        wait_for(addr, "a failed rebuild", |_, e| {
+            e.iter().any(|e| e.contains("symbolic links"))
+        });
+        let got = get(addr, url);
+        assert_eq!((got.status, got.body.as_str()), (200, "plain notes\n"));
+        server.stop();
+    }
+
     #[test]
     fn a_site_that_never_built_shows_its_errors() {
         let (_dir, content) = tiny_site();

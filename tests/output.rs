@@ -499,5 +499,9 @@ fn a_linked_content_folder_gives_the_real_site_root() {
     assert_same_tree(&before, &tree(site.tmp.path()), "beside refused builds");
     let plain = build_fixture_at(&site.content(), &site.beside("a"));
     let linked = build_fixture_at(&link, &site.beside("b"));
-    assert_same_tree(&plain, &linked, "the site built through a linked content folder");
+    assert_same_tree(
+        &plain,
+        &linked,
+        "the site built through a linked content folder",
+    );
 }
