@@ -7,18 +7,28 @@
 //! leftover copy of the record itself (`index.md.orig`, `index.md~`), which
 //! holds everything the record withholds, personal data included.
 //!
-//! A listed attachment is published as it is, byte for byte, so its text
-//! is checked like a body before it is: passage markers (which cannot work
-//! in a file published whole) and personal data. A binary file (a PDF, an
-//! image, an office document) cannot be read as text; only its printable
-//! runs are searched for the personal data records declare (which finds a
-//! PDF's author metadata, not compressed text), and classifying it CLEAR
-//! or WHITE is the keeper's statement that it may be published.
+//! A listed attachment is published as it is, byte for byte, so it is
+//! checked like a body before it is. Whether it is text is decided by its
+//! bytes, not its name: any file that is UTF-8 (or UTF-16 with a
+//! byte-order mark) is read as text, whatever its extension, and may hold
+//! no passage marker (which cannot work in a file published whole), no
+//! personal data, no contact detail and no withheld id. Any other file is
+//! binary: its printable runs (as ASCII, Windows-1252 and UTF-16) are
+//! searched for the personal data records declare and for withheld ids
+//! (which finds a PDF's author metadata, not compressed text), and
+//! classifying it CLEAR or WHITE is the keeper's statement that it may be
+//! published. Scripts are never published, nor is markup that holds one:
+//! served from the register's own site, they would act as the register.
+//!
+//! The bytes checked are the bytes published: they are kept, with the
+//! record, from the check to the output (see [`CheckedBytes`]).
 
 use crate::classification::Tlp;
 use crate::diagnostic::{Diagnostic, Message};
 use crate::load::FolderFile;
+use regex::Regex;
 use std::path::{Path, PathBuf};
+use std::sync::{Arc, LazyLock};
 
 /// A file a folder record lists, present in its folder.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -29,10 +39,14 @@ pub struct Attachment {
     pub title: String,
     /// Its own classification; `None` when unknown (and so withheld).
     pub classification: Option<Tlp>,
-    /// Where to copy it from.
+    /// Where it is in the content folder (read once, when it is checked).
     pub source: PathBuf,
-    /// Size in bytes.
+    /// Size in bytes, when the folder was listed.
     pub size: u64,
+    /// Its bytes as they were checked, for a public attachment of a public
+    /// request once it passed its checks: what is published, never the
+    /// file as it may be by the time the site is written.
+    pub checked: Option<CheckedBytes>,
 }
 
 impl Attachment {
@@ -49,16 +63,12 @@ pub const MAX_TEXT_BYTES: u64 = 16 * 1024 * 1024;
 /// size; a larger one is refused rather than published unchecked.
 pub const MAX_BINARY_BYTES: u64 = 256 * 1024 * 1024;
 
-/// Extensions of files read and checked as text.
+/// Extensions of files that must be text (UTF-8, or UTF-16 with a
+/// byte-order mark): one that is not is an error, not read as binary. Any
+/// other file is read as text too when its bytes are text.
 const TEXT_EXTENSIONS: &[&str] = &[
     "txt", "csv", "tsv", "md", "markdown", "json", "xml", "html", "htm", "xhtml", "svg", "yaml",
     "yml", "toml", "log", "ics", "vtt", "srt", "rtf", "eml",
-];
-/// Extensions of files that are not text: searched for printable runs.
-const BINARY_EXTENSIONS: &[&str] = &[
-    "pdf", "png", "jpg", "jpeg", "gif", "webp", "avif", "tif", "tiff", "bmp", "ico", "zip", "gz",
-    "7z", "docx", "xlsx", "pptx", "odt", "ods", "odp", "doc", "xls", "ppt", "mp3", "mp4", "wav",
-    "mov", "webm",
 ];
 
 /// True for names an editor or a merge leaves beside a file it works on:
@@ -128,9 +138,10 @@ pub fn unlisted(file: &FolderFile) -> Diagnostic {
     .with_help(help)
 }
 
-/// The passage markers in a text attachment, and anything that reads like
-/// one: each an error, since the file is published byte for byte.
-pub fn marker_problems(path: &Path, text: &str) -> Vec<Diagnostic> {
+/// The passage markers in a file published byte for byte (`what`: an
+/// attachment, a theme's static file), and anything that reads like one:
+/// each an error, since a marker cannot withhold part of a whole file.
+pub fn marker_problems(path: &Path, text: &str, what: &str) -> Vec<Diagnostic> {
     crate::passages::markers_in(text)
         .into_iter()
         .map(|found| {
@@ -139,16 +150,18 @@ pub fn marker_problems(path: &Path, text: &str) -> Vec<Diagnostic> {
                     crate::passages::look_alike_help(meant)
                 }
                 _ => Message::new(
-                    "remove the withheld passage from the file, or classify the attachment with \
-                     a colour that withholds it",
+                    "remove the withheld passage from the file, or (an attachment) classify it \
+                     with a colour that withholds it",
                 ),
             };
             Diagnostic::error(
                 path,
                 text,
                 found.offset,
-                "an attachment is published as it is, so it cannot hold a TLP passage marker \
-                 or anything that reads like one",
+                format!(
+                    "{what} is published as it is, so it cannot hold a TLP passage marker or \
+                     anything that reads like one"
+                ),
             )
             .with_help(help)
         })
@@ -156,74 +169,207 @@ pub fn marker_problems(path: &Path, text: &str) -> Vec<Diagnostic> {
 }
 
 /// What an attachment holds, for the checks on published text.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Content {
-    /// A text file, whole.
-    Text(String),
-    /// A binary file's printable runs, one per line: searched for the
-    /// declared personal data only.
-    Printable(String),
+///
+/// Whether a file is text is decided by its bytes, never by its name: a
+/// `.pdf` or `.dat` that is really UTF-8 text is read, and checked, as
+/// text, since that is what a reader who opens it sees.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Content {
+    /// The file's text, when its bytes are text: UTF-8 (a byte-order mark
+    /// dropped) or UTF-16 after a byte-order mark; line ends read as LF.
+    /// Checked like a body: markers, personal data, contacts, withheld ids.
+    pub text: Option<String>,
+    /// The printable runs of a file that is not UTF-8 (see
+    /// [`printable_runs`]), one per line: searched for the declared
+    /// personal data and withheld ids. A UTF-16 file has both: bytes that
+    /// only start like UTF-16 may hold single-byte text after the mark.
+    pub runs: Option<String>,
 }
 
-/// How a file is read for checking, by its name.
-enum Kind {
-    Text,
-    Binary,
-    Unknown,
+/// The bytes of an attachment exactly as they were checked: what a build
+/// writes and `register serve` serves, so nothing that changes the file
+/// between the check and the copy (an edit, a rename, a link put in its
+/// place) is ever published. Shared, not copied.
+#[derive(Clone, Default)]
+pub struct CheckedBytes(pub Arc<[u8]>);
+
+impl PartialEq for CheckedBytes {
+    fn eq(&self, other: &CheckedBytes) -> bool {
+        Arc::ptr_eq(&self.0, &other.0) || self.0 == other.0
+    }
 }
 
-fn kind(name: &str) -> Kind {
-    let ext = name
-        .rsplit_once('.')
+impl Eq for CheckedBytes {}
+
+impl std::fmt::Debug for CheckedBytes {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "CheckedBytes({} bytes)", self.0.len())
+    }
+}
+
+/// An attachment read for checking: its bytes and what they hold.
+#[derive(Debug, Clone)]
+pub struct Read {
+    /// The bytes, as checked.
+    pub bytes: CheckedBytes,
+    /// What they hold.
+    pub content: Content,
+}
+
+/// Extensions of files a browser runs as code when the site serves them
+/// (scripts, WebAssembly, compressed SVG that cannot be read for scripts):
+/// served from the register's own origin, they could act as the register.
+const ACTIVE_EXTENSIONS: &[&str] = &["js", "mjs", "cjs", "jsm", "wasm", "svgz"];
+/// Extensions of files a browser renders as markup, running any script
+/// they hold: they must be text, and hold no script.
+const MARKUP_EXTENSIONS: &[&str] = &[
+    "html", "htm", "xhtml", "xht", "shtml", "svg", "xml", "xsl", "xslt", "rss", "atom", "mht",
+    "mhtml",
+];
+
+fn extension(name: &str) -> String {
+    name.rsplit_once('.')
         .map(|(_, e)| e.to_ascii_lowercase())
-        .unwrap_or_default();
-    if TEXT_EXTENSIONS.contains(&ext.as_str()) {
-        Kind::Text
-    } else if BINARY_EXTENSIONS.contains(&ext.as_str()) {
-        Kind::Binary
+        .unwrap_or_default()
+}
+
+/// True for a file a browser reads as markup (decoding character
+/// references, `Wilfred&nbsp;Ashby`, and running scripts).
+pub fn is_markup(name: &str) -> bool {
+    MARKUP_EXTENSIONS.contains(&extension(name).as_str())
+}
+
+/// Why a file listed under `[[attachments]]` can never be one, by its
+/// name: an editor's or a merge's leftover, or a record (`*.md`). Such a
+/// file is usually a copy of the record, with everything it withholds.
+pub fn refused_name(name: &str) -> Option<&'static str> {
+    if looks_like_a_record(name) {
+        Some("is named like a record or a copy of one (`*.md`, `index.md.bak`)")
+    } else if is_leftover(name) {
+        Some(
+            "is named like an editor's or a merge's leftover (a backup, a merge remainder, a swap file)",
+        )
     } else {
-        Kind::Unknown
+        None
     }
 }
 
-/// Reads a listed attachment for checking: a text file as text (it must be
-/// UTF-8), a binary one as its printable runs; a file of no known kind is
-/// read as text when its bytes are text.
-pub fn read(a: &Attachment) -> Result<Content, Box<Diagnostic>> {
-    match kind(&a.name) {
-        Kind::Text => read_text(&a.source).map(Content::Text),
-        Kind::Binary => read_printable(&a.source).map(Content::Printable),
-        Kind::Unknown => {
-            let bytes = read_bytes(&a.source, MAX_BINARY_BYTES)?;
-            if is_text(&bytes) {
-                read_text(&a.source).map(Content::Text)
-            } else {
-                Ok(Content::Printable(printable_runs(&bytes)))
-            }
+/// Reads a listed, public attachment for checking: its bytes (a regular
+/// file, at most [`MAX_BINARY_BYTES`]), as text when they are text (at
+/// most [`MAX_TEXT_BYTES`]), else as their printable runs. Scripts are
+/// refused, and so is markup that is not text or holds a script.
+pub fn read(a: &Attachment) -> Result<Read, Box<Diagnostic>> {
+    let ext = extension(&a.name);
+    if ACTIVE_EXTENSIONS.contains(&ext.as_str()) {
+        return Err(Box::new(active_file(&a.source)));
+    }
+    let bytes = read_regular(&a.source, MAX_BINARY_BYTES)?;
+    let text = as_text(&bytes);
+    let content = match text {
+        Some((text, _)) if text.len() as u64 > MAX_TEXT_BYTES => {
+            return Err(Box::new(too_large_text(&a.source)));
         }
+        Some((text, utf16)) => Content {
+            runs: utf16.then(|| printable_runs(&bytes)),
+            text: Some(text),
+        },
+        None if is_markup(&a.name) || TEXT_EXTENSIONS.contains(&ext.as_str()) => {
+            return Err(Box::new(not_text(&a.source, &bytes)));
+        }
+        None => Content {
+            text: None,
+            runs: Some(printable_runs(&bytes)),
+        },
+    };
+    if is_markup(&a.name)
+        && let Some(text) = &content.text
+        && let Some(at) = active_markup(text)
+    {
+        return Err(Box::new(scripted_markup(&a.source, text, at)));
     }
+    Ok(Read {
+        bytes: CheckedBytes(Arc::from(bytes)),
+        content,
+    })
 }
 
-fn read_text(path: &Path) -> Result<String, Box<Diagnostic>> {
-    crate::load::read_text(
+fn active_file(path: &Path) -> Diagnostic {
+    Diagnostic::file_error(
         path,
-        MAX_TEXT_BYTES,
-        "a text attachment, which is checked before it is published",
-        "split it, or publish it in a format that is not text, e.g. PDF",
+        "a script (or a file a browser runs as code) cannot be published as an attachment: \
+         served from the register's own site, it would act as the register",
+    )
+    .with_help(
+        "publish it in an archive (`.zip`) or as text (`.txt`), or classify it with a colour \
+         that withholds it",
     )
 }
 
-fn read_printable(path: &Path) -> Result<String, Box<Diagnostic>> {
-    read_bytes(path, MAX_BINARY_BYTES).map(|b| printable_runs(&b))
+fn too_large_text(path: &Path) -> Diagnostic {
+    Diagnostic::file_error(
+        path,
+        format!(
+            "the file is text larger than {MAX_TEXT_BYTES} bytes, the limit for a text \
+             attachment, which is checked before it is published"
+        ),
+    )
+    .with_help("split it, or publish it in a format that is not text, e.g. PDF")
 }
 
-fn read_bytes(path: &Path, limit: u64) -> Result<Vec<u8>, Box<Diagnostic>> {
+/// The error for a file named as text or markup whose bytes are neither
+/// UTF-8 nor UTF-16: placed where the UTF-8 stops.
+fn not_text(path: &Path, bytes: &[u8]) -> Diagnostic {
+    let valid = std::str::from_utf8(bytes).map_or_else(|e| e.valid_up_to(), str::len);
+    let prefix = String::from_utf8_lossy(&bytes[..valid]);
+    Diagnostic::error(
+        path,
+        &prefix,
+        valid,
+        "the file is not valid UTF-8 (a binary file, or another encoding): a text or markup \
+         attachment is checked as text before it is published",
+    )
+    .with_help("save the file as UTF-8 text")
+}
+
+fn scripted_markup(path: &Path, text: &str, at: usize) -> Diagnostic {
+    Diagnostic::error(
+        path,
+        text,
+        at,
+        "the file holds a script (`<script>`, an `on...=` event handler or a `javascript:` \
+         address): served from the register's own site, it would run as the register",
+    )
+    .with_help(
+        "remove the script from the file, publish it as PDF or as an image, or classify it \
+         with a colour that withholds it",
+    )
+}
+
+/// Reads `path` when it is a regular file of at most `limit` bytes. The
+/// file opened must be the one looked at (same device and inode): a file
+/// replaced by a link between the listing and the read is never followed.
+fn read_regular(path: &Path, limit: u64) -> Result<Vec<u8>, Box<Diagnostic>> {
     use std::io::Read as _;
     let cannot =
         |e: std::io::Error| Box::new(Diagnostic::file_error(path, format!("cannot read: {e}")));
+    let looked = std::fs::symlink_metadata(path).map_err(cannot)?;
+    let file = std::fs::File::open(path).map_err(cannot)?;
+    let opened = file.metadata().map_err(cannot)?;
+    if !looked.file_type().is_file() || !same_file(&looked, &opened) {
+        return Err(Box::new(
+            Diagnostic::file_error(
+                path,
+                "the attachment is not a regular file, or was replaced while it was read",
+            )
+            .with_help(
+                "put the file itself in the record's folder (links are never followed), and \
+                 build again once it is no longer being changed",
+            ),
+        ));
+    }
     let mut bytes = Vec::new();
-    std::fs::File::open(path)
-        .and_then(|f| f.take(limit + 1).read_to_end(&mut bytes))
+    file.take(limit + 1)
+        .read_to_end(&mut bytes)
         .map_err(cannot)?;
     if bytes.len() as u64 > limit {
         return Err(Box::new(
@@ -237,42 +383,241 @@ fn read_bytes(path: &Path, limit: u64) -> Result<Vec<u8>, Box<Diagnostic>> {
     Ok(bytes)
 }
 
-/// True when bytes are UTF-8 text without NUL bytes.
-fn is_text(bytes: &[u8]) -> bool {
-    !bytes.contains(&0) && std::str::from_utf8(bytes).is_ok()
+/// True when two metadata are of the same regular file.
+#[cfg(unix)]
+fn same_file(a: &std::fs::Metadata, b: &std::fs::Metadata) -> bool {
+    use std::os::unix::fs::MetadataExt as _;
+    b.file_type().is_file() && a.dev() == b.dev() && a.ino() == b.ino()
 }
 
-/// The runs of four or more printable ASCII characters in binary bytes,
-/// read as single bytes and as UTF-16 in either byte order (how PDF
-/// metadata writes names), one run per line.
-pub fn printable_runs(bytes: &[u8]) -> String {
-    let printable = |b: u8| b == b' ' || b.is_ascii_graphic();
-    let mut runs: Vec<String> = Vec::new();
-    let mut seen = std::collections::HashSet::new();
-    let mut push_runs = |units: &mut dyn Iterator<Item = Option<u8>>| {
-        let mut run = String::new();
-        for unit in units.chain(std::iter::once(None)) {
-            match unit {
-                Some(b) if printable(b) => run.push(char::from(b)),
-                // Read from either byte, UTF-16 text comes out twice: once
-                // is enough.
-                _ if run.len() >= 4 && seen.insert(run.clone()) => {
-                    runs.push(std::mem::take(&mut run))
+/// True when two metadata are of the same regular file (as far as can be
+/// told here).
+#[cfg(not(unix))]
+fn same_file(a: &std::fs::Metadata, b: &std::fs::Metadata) -> bool {
+    b.file_type().is_file() && a.len() == b.len()
+}
+
+/// The text of `bytes` when they are text, and whether it was UTF-16:
+/// UTF-8 (a byte-order mark dropped), or UTF-16 in either byte order after
+/// a byte-order mark (a unit that is not a character read as U+FFFD).
+/// Line ends are read as LF, so positions match an editor's.
+pub fn as_text(bytes: &[u8]) -> Option<(String, bool)> {
+    let utf8 = bytes.strip_prefix(b"\xef\xbb\xbf").unwrap_or(bytes);
+    if let Ok(text) = std::str::from_utf8(utf8) {
+        return Some((line_ends(text), false));
+    }
+    let (big_endian, rest) = match bytes {
+        [0xfe, 0xff, rest @ ..] => (true, rest),
+        [0xff, 0xfe, rest @ ..] => (false, rest),
+        _ => return None,
+    };
+    let units = rest.chunks_exact(2).map(|p| {
+        let pair = [p[0], p[1]];
+        if big_endian {
+            u16::from_be_bytes(pair)
+        } else {
+            u16::from_le_bytes(pair)
+        }
+    });
+    let text: String = char::decode_utf16(units)
+        .map(|c| c.unwrap_or(char::REPLACEMENT_CHARACTER))
+        .collect();
+    Some((line_ends(&text), true))
+}
+
+/// `text` as the screen reads it for contact details: a PDF written as
+/// plain text (`%PDF-`, no binary bytes) keeps its cross-reference table
+/// of ten-digit offsets (`0000000009 00000 n`), which is no telephone
+/// number and never shown to a reader, blanked out (same length, so
+/// offsets stay). Anything else is `text` itself.
+pub fn without_pdf_offsets(text: &str) -> std::borrow::Cow<'_, str> {
+    static ENTRY: LazyLock<Regex> =
+        LazyLock::new(|| Regex::new(r"(?m)^[0-9]{10} [0-9]{5} [nf]").expect("valid pattern"));
+    if !text.starts_with("%PDF-") || !ENTRY.is_match(text) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    ENTRY.replace_all(text, "                  ")
+}
+
+fn line_ends(text: &str) -> String {
+    if text.contains('\r') {
+        text.replace("\r\n", "\n").replace('\r', "\n")
+    } else {
+        text.to_string()
+    }
+}
+
+/// Where markup holds something a browser runs: a `<script>` element
+/// (namespaced too, `<html:script>`), an event handler attribute
+/// (`onload=`), an animation that sets one, or a `javascript:` (or
+/// `vbscript:`) address, however spelt (character references, white space
+/// or control characters inside the scheme, any case). `None` for none.
+pub fn active_markup(text: &str) -> Option<usize> {
+    static TAGS: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(
+            r#"(?i)<\s*(?:[a-z0-9_.-]+:)?script\b|[\s/"'\x00]on[a-z]{2,}\s*=|attributename\s*=\s*["']?\s*on"#,
+        )
+        .expect("valid pattern")
+    });
+    let (read, from) = match crate::screen::as_read(text, true) {
+        Some((read, from)) => (read, Some(from)),
+        None => (text.to_string(), None),
+    };
+    let place = |at: usize| from.as_ref().and_then(|f| f.get(at).copied()).unwrap_or(at);
+    let tag = TAGS.find(&read).map(|m| place(m.start()));
+    let (squeezed, at) = squeezed(&read);
+    let scheme = ["javascript", "vbscript"]
+        .iter()
+        .flat_map(|s| squeezed.match_indices(s).map(|(i, s)| (i, i + s.len())))
+        // A colon, or a reference the reading above did not know (`&colon;`).
+        .filter(|&(_, end)| squeezed[end..].starts_with([':', '&']))
+        .map(|(i, _)| place(at[i]))
+        .min();
+    tag.into_iter().chain(scheme).min()
+}
+
+/// `text` in lower case without white space or control characters (which
+/// browsers drop inside an address's scheme), numeric character
+/// references decoded with or without their `;` (as browsers decode them
+/// in attributes), and for each byte the byte of `text` it came from.
+fn squeezed(text: &str) -> (String, Vec<usize>) {
+    let mut out = String::with_capacity(text.len());
+    let mut from = Vec::with_capacity(text.len());
+    let mut chars = text.char_indices().peekable();
+    while let Some((i, c)) = chars.next() {
+        let c = match numeric_reference(&text[i..]) {
+            Some((decoded, len)) => {
+                while chars.peek().is_some_and(|&(j, _)| j < i + len) {
+                    chars.next();
                 }
-                _ => run.clear(),
+                decoded
+            }
+            None => c,
+        };
+        if !c.is_whitespace() && !c.is_control() {
+            let c = c.to_ascii_lowercase();
+            out.push(c);
+            from.extend(std::iter::repeat_n(i, c.len_utf8()));
+        }
+    }
+    (out, from)
+}
+
+/// A numeric character reference at the start of `text` (`&#106;`,
+/// `&#x6a`), its `;` optional: the character and the bytes it takes.
+fn numeric_reference(text: &str) -> Option<(char, usize)> {
+    let rest = text.strip_prefix("&#")?;
+    let (hex, digits) = match rest.strip_prefix(['x', 'X']) {
+        Some(h) => (true, h),
+        None => (false, rest),
+    };
+    let len = digits
+        .bytes()
+        .take_while(|b| {
+            if hex {
+                b.is_ascii_hexdigit()
+            } else {
+                b.is_ascii_digit()
+            }
+        })
+        .count();
+    let code = u32::from_str_radix(digits.get(..len.min(8))?, if hex { 16 } else { 10 }).ok()?;
+    let semicolon = usize::from(digits[len..].starts_with(';'));
+    let taken = 2 + usize::from(hex) + len + semicolon;
+    Some((
+        char::from_u32(code).unwrap_or(char::REPLACEMENT_CHARACTER),
+        taken,
+    ))
+}
+
+/// The printable runs of binary bytes, one per line: runs of four or more
+/// printable ASCII characters read as single bytes; runs that hold a
+/// letter beyond ASCII read as Windows-1252 (which is Latin-1 for
+/// letters: `M\xfcller`, a PDF's `Zo\xeb`); and runs read as UTF-16 in
+/// either byte order and alignment (how PDF and office files write
+/// names), Latin-1 letters included. The declared names are searched for
+/// in these, so a name in a file's metadata is found in any of them.
+pub fn printable_runs(bytes: &[u8]) -> String {
+    let mut runs = Runs::default();
+    let ascii = bytes
+        .iter()
+        .map(|&b| Some(char::from(b)).filter(char::is_ascii));
+    runs.push_all(ascii, false);
+    // Its ASCII runs are the ASCII pass's: only the others are new.
+    runs.push_all(bytes.iter().map(|&b| Some(windows_1252(b))), true);
+    for offset in [0, 1] {
+        let pairs = bytes.get(offset..).unwrap_or_default().chunks_exact(2);
+        // UTF-16 of a Latin-1 character: a zero byte beside its byte.
+        let units = pairs.map(|p| match (p[0], p[1]) {
+            (0, b) | (b, 0) if b != 0 => Some(char::from(b)),
+            _ => None,
+        });
+        runs.push_all(units, false);
+    }
+    runs.out.join("\n")
+}
+
+/// The runs found so far, each once (read from either byte, UTF-16 text
+/// comes out twice).
+#[derive(Default)]
+struct Runs {
+    out: Vec<String>,
+    seen: std::collections::HashSet<String>,
+}
+
+impl Runs {
+    /// Adds the runs of four or more printable characters among `units`
+    /// (`None`, or a character that is not printable, ends a run); with
+    /// `only_wide`, only the runs that hold a character beyond ASCII.
+    fn push_all(&mut self, units: impl Iterator<Item = Option<char>>, only_wide: bool) {
+        let mut run = String::new();
+        let mut count = 0;
+        for unit in units.map(Some).chain(std::iter::once(None)) {
+            match unit.flatten().filter(|&c| is_printable(c)) {
+                Some(c) => {
+                    run.push(c);
+                    count += 1;
+                }
+                None => {
+                    let wide = !only_wide || !run.is_ascii();
+                    if count >= 4 && wide && self.seen.insert(run.clone()) {
+                        self.out.push(std::mem::take(&mut run));
+                    }
+                    run.clear();
+                    count = 0;
+                }
             }
         }
-    };
-    push_runs(&mut bytes.iter().map(|&b| Some(b)));
-    for offset in [0, 1] {
-        // UTF-16: an ASCII character is a zero byte beside its byte.
-        let pairs = bytes.get(offset..).unwrap_or_default().chunks_exact(2);
-        push_runs(&mut pairs.map(|p| match (p[0], p[1]) {
-            (0, b) | (b, 0) if b != 0 => Some(b),
-            _ => None,
-        }));
     }
-    runs.join("\n")
+}
+
+/// True for a character that can be part of a name or an id in a file's
+/// metadata: printable ASCII, a letter beyond it, a no-break space, and
+/// the typographic apostrophes, quotes and dashes names are written with.
+fn is_printable(c: char) -> bool {
+    c == ' '
+        || c.is_ascii_graphic()
+        || (!c.is_ascii()
+            && (c.is_alphabetic()
+                || matches!(
+                    c,
+                    '\u{a0}' | '\u{2018}'..='\u{201d}' | '\u{2013}' | '\u{2014}'
+                )))
+}
+
+/// A byte as Windows-1252 reads it (Latin-1, but for the printable
+/// characters it puts in 0x80-0x9F); `None`-like U+FFFD for the five
+/// bytes it leaves undefined.
+fn windows_1252(b: u8) -> char {
+    const HIGH: [char; 32] = [
+        '€', '\u{fffd}', '‚', 'ƒ', '„', '…', '†', '‡', 'ˆ', '‰', 'Š', '‹', 'Œ', '\u{fffd}', 'Ž',
+        '\u{fffd}', '\u{fffd}', '‘', '’', '“', '”', '•', '–', '—', '˜', '™', 'š', '›', 'œ',
+        '\u{fffd}', 'ž', 'Ÿ',
+    ];
+    match b {
+        0x80..=0x9f => HIGH[usize::from(b - 0x80)],
+        _ => char::from(b),
+    }
 }
 
 #[cfg(test)]
@@ -314,9 +659,68 @@ mod tests {
     }
 
     #[test]
-    fn text_is_sniffed_from_bytes() {
-        assert!(is_text("plain é\n".as_bytes()));
-        assert!(!is_text(b"a\x00b"));
-        assert!(!is_text(b"\xff\xfe"));
+    fn printable_runs_read_latin_1_and_windows_1252_names() {
+        let bytes = b"\x00\x01M\xfcller\x00\x02/Author (Zo\xeb Ashby)\x01Siobhan O\x92Brien\x03";
+        let runs = printable_runs(bytes);
+        assert!(runs.contains("Müller"), "{runs}");
+        assert!(runs.contains("/Author (Zoë Ashby)"), "{runs}");
+        assert!(runs.contains("Siobhan O’Brien"), "{runs}");
+        // UTF-16 with a Latin-1 letter: "Zoë" little-endian.
+        let runs = printable_runs(b"\x01\x02Z\x00o\x00\xeb\x00 \x00A\x00s\x00h\x00\x01\x03");
+        assert!(runs.contains("Zoë Ash"), "{runs}");
+    }
+
+    #[test]
+    fn text_is_decided_by_the_bytes() {
+        assert_eq!(
+            as_text("plain é\r\n".as_bytes()),
+            Some(("plain é\n".into(), false))
+        );
+        assert_eq!(
+            as_text(b"\xef\xbb\xbfa\x00b"),
+            Some(("a\u{0}b".into(), false))
+        );
+        let mut utf16 = vec![0xff, 0xfe];
+        utf16.extend(
+            "Call x@example.com"
+                .encode_utf16()
+                .flat_map(u16::to_le_bytes),
+        );
+        assert_eq!(as_text(&utf16), Some(("Call x@example.com".into(), true)));
+        let mut be = vec![0xfe, 0xff];
+        be.extend("Zoë".encode_utf16().flat_map(u16::to_be_bytes));
+        assert_eq!(as_text(&be), Some(("Zoë".into(), true)));
+        assert_eq!(as_text(b"M\xfcller"), None);
+        assert_eq!(as_text(b"%PDF\xe2\xe3\xcf\xd3"), None);
+    }
+
+    #[test]
+    fn scripts_in_markup_are_found_however_spelt() {
+        for text in [
+            "<svg><script>x()</script></svg>",
+            "<svg><SCRIPT >x()</SCRIPT></svg>",
+            "<x:script xmlns:x=\"http://www.w3.org/1999/xhtml\">",
+            "<svg onload=alert(1)>",
+            "<svg/onload=alert(1)>",
+            "<img src=x onerror = \"y\">",
+            "<a href=\"javascript:alert(1)\">",
+            "<a href=\"JaVa\tScRiPt:alert(1)\">",
+            "<a href=\"java&#x09;script&colon;alert(1)\">",
+            "<a href=\"&#106;avascript:x\">",
+            "<a href=\"&#106avascript&#58x\">",
+            "<a href=\"&#x6A;ava&#x0A;script:x\">",
+            "<set attributeName=\"onmouseover\" to=\"x()\"/>",
+        ] {
+            assert!(active_markup(text).is_some(), "{text}");
+        }
+        let at = active_markup("<p>fine</p>\n<script>").unwrap();
+        assert_eq!(at, 12);
+        for text in [
+            "<svg><text>Scripts are described on page 2.</text></svg>",
+            "<p>Based on evidence; JavaScript is not needed</p>",
+            "<p>Condition=1, json=2</p>",
+        ] {
+            assert_eq!(active_markup(text), None, "{text}");
+        }
     }
 }

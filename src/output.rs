@@ -13,7 +13,7 @@
 //! is replaced by a new one, so a hard-linked snapshot of the output
 //! (`cp -al`, `rsync --link-dest`) keeps its bytes.
 
-use crate::render::{Contents, OutputFile};
+use crate::render::OutputFile;
 use rayon::prelude::*;
 use std::borrow::Cow;
 use std::collections::HashSet;
@@ -68,8 +68,11 @@ fn absolute(path: &Path) -> PathBuf {
     out
 }
 
+/// True when `dir` holds our marker as a regular file of its own: a
+/// symbolic link named like the marker (to another site's marker, say)
+/// does not make a folder ours, or a build would delete the user's files.
 fn is_ours(dir: &Path) -> bool {
-    dir.join(MARKER).is_file()
+    std::fs::symlink_metadata(dir.join(MARKER)).is_ok_and(|m| m.file_type().is_file())
 }
 
 fn is_empty_dir(dir: &Path) -> bool {
@@ -81,10 +84,11 @@ fn is_empty_dir(dir: &Path) -> bool {
 /// swapping the output would move it away.
 #[derive(Debug, Clone)]
 pub struct Inputs {
-    /// The site root (the folder that holds the content folder): the
+    /// The site root (the folder that holds the content folder; and, when
+    /// it is reached through a link, the folder that holds the link): the
     /// output may lie inside it (the usual `public/`), but may not be it
     /// or contain it.
-    pub root: PathBuf,
+    pub roots: Vec<PathBuf>,
     /// Folders the output may not be, contain or lie inside, each with
     /// what it is, for the error message. They count whether or not they
     /// exist yet: a `templates/` made later must not be the output.
@@ -130,14 +134,16 @@ pub fn check_output_folder(output: &Path, inputs: &Inputs) -> Result<(), OutputE
             return Err(overlap_error(output, relation, &folder, what));
         }
     }
-    let root = absolute(&inputs.root);
-    if let Some(relation @ ("is" | "contains")) = overlap(&out, &root) {
-        return Err(overlap_error(
-            output,
-            relation,
-            &root,
-            "the site root (the folder that holds the content folder)",
-        ));
+    for root in &inputs.roots {
+        let root = absolute(root);
+        if let Some(relation @ ("is" | "contains")) = overlap(&out, &root) {
+            return Err(overlap_error(
+                output,
+                relation,
+                &root,
+                "the site root (the folder that holds the content folder)",
+            ));
+        }
     }
     if out.exists() && !out.is_dir() {
         return Err(OutputError(format!(
@@ -356,6 +362,65 @@ pub struct Staging {
     written: Mutex<Vec<String>>,
     /// Files whose new bytes differ from the published site's.
     changed: Mutex<Vec<String>>,
+    /// The lock on the output, held until the build ends (see [`BuildLock`]).
+    _lock: BuildLock,
+}
+
+/// An exclusive lock on one output folder, so two builds never write its
+/// spare or swap it at once (each would move the other's files about). It
+/// is a file beside the output, `.<name>.register-lock`, locked with the
+/// system's advisory file lock: the system releases it when the build
+/// ends, however it ends, so a killed build never leaves it stuck. The
+/// file itself stays; it holds the process id of the last build that took
+/// it, which a build that finds it locked names in its error.
+#[derive(Debug)]
+pub struct BuildLock {
+    _file: File,
+}
+
+impl BuildLock {
+    /// Takes the lock on `out` (an absolute path whose parent exists), or
+    /// says which build holds it.
+    pub fn take(out: &Path) -> Result<BuildLock, OutputError> {
+        let path = hidden_sibling(out, "lock");
+        let mut file = std::fs::OpenOptions::new()
+            .read(true)
+            .write(true)
+            .create(true)
+            .truncate(false)
+            .open(&path)
+            .map_err(io(format!("opening the lock file {}", path.display())))?;
+        match file.try_lock() {
+            Ok(()) => {}
+            Err(std::fs::TryLockError::WouldBlock) => {
+                let mut holder = String::new();
+                let _ = std::io::Read::read_to_string(&mut file, &mut holder);
+                return Err(busy(out, &path, holder.trim()));
+            }
+            Err(std::fs::TryLockError::Error(e)) => {
+                return Err(OutputError(format!("locking {}: {e}", path.display())));
+            }
+        }
+        // Ours now: say who holds it, for a build that finds it locked.
+        let _ = file.set_len(0);
+        let _ = writeln!(file, "{}", std::process::id());
+        Ok(BuildLock { _file: file })
+    }
+}
+
+/// The error for an output another build is writing.
+fn busy(out: &Path, lock: &Path, holder: &str) -> OutputError {
+    let who = if holder.is_empty() {
+        "another `register build`".to_string()
+    } else {
+        format!("another `register build` (process {holder})")
+    };
+    OutputError(format!(
+        "{who} is writing the site to `{}` (it holds `{}`): wait for it to finish and build \
+         again, or choose another --output folder",
+        out.display(),
+        lock.display()
+    ))
 }
 
 fn hidden_sibling(out: &Path, suffix: &str) -> PathBuf {
@@ -430,6 +495,7 @@ impl Staging {
             std::fs::create_dir_all(parent)
                 .map_err(io(format!("creating {}", parent.display())))?;
         }
+        let lock = BuildLock::take(&out)?;
         recover_interrupted_swap(&out, &swap)?;
         if spare.exists() && !is_ours(&spare) {
             return Err(OutputError(format!(
@@ -450,6 +516,9 @@ impl Staging {
             .filter_map(|l| l.strip_prefix(&out).ok().map(Path::to_path_buf))
             .collect();
         std::fs::create_dir_all(&spare).map_err(io(format!("creating {}", spare.display())))?;
+        // Private while it is written: a build that fails leaves it behind
+        // holding part of the new site (`commit` opens it up at the swap).
+        restrict(&spare);
         mark(&spare).map_err(io("writing the output marker"))?;
         Ok(Staging {
             out,
@@ -461,6 +530,7 @@ impl Staging {
             published_links,
             written: Mutex::new(Vec::new()),
             changed: Mutex::new(Vec::new()),
+            _lock: lock,
         })
     }
 
@@ -476,23 +546,14 @@ impl Staging {
         }
         let target = self.spare.join(&file.path);
         let was_there = self.existing.contains(&file.path);
-        let (result, changed) = match &file.contents {
-            Contents::Bytes(_) | Contents::Shared(_) => {
-                let bytes = file.contents.bytes().unwrap_or_default();
-                let result = if was_there && holds(&target, bytes) {
-                    Ok(())
-                } else {
-                    put_file(&target, was_there, &|f| f.write_all(bytes))
-                };
-                let unchanged =
-                    self.published.contains(&file.path) && holds(&self.out.join(&file.path), bytes);
-                (result, !unchanged)
-            }
-            Contents::Copy(source) => {
-                let copy = |f: &mut File| std::io::copy(&mut File::open(source)?, f).map(|_| ());
-                (put_file(&target, was_there, &copy), true)
-            }
+        let bytes = file.contents.bytes();
+        let result = if was_there && holds(&target, bytes) {
+            Ok(())
+        } else {
+            put_file(&target, was_there, &|f| f.write_all(bytes))
         };
+        let changed =
+            !(self.published.contains(&file.path) && holds(&self.out.join(&file.path), bytes));
         result.map_err(io(format!("output: writing {}", file.path)))?;
         lock(&self.written).push(file.path.clone());
         if changed {

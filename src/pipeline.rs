@@ -48,14 +48,46 @@ pub struct Rendered {
     pub started: Instant,
 }
 
-/// The site's root: the folder that holds the content folder.
+/// The site's root: the folder that really holds the content folder.
+///
+/// The content path is resolved first (links followed, `..` and `.`
+/// taken as the file system takes them), so `--content content/requests/..`
+/// or a link to the content folder give the real root: a root taken from
+/// the path as written would look for the wrong `templates/` and
+/// `themes/`, and let `--output` overwrite the real ones.
 pub fn site_root(content: &Path) -> PathBuf {
-    let abs = if content.is_absolute() {
-        content.to_path_buf()
+    let real = resolved(content);
+    real.parent().map(Path::to_path_buf).unwrap_or(real)
+}
+
+/// `path` made absolute, and resolved (canonical) when it exists.
+fn resolved(path: &Path) -> PathBuf {
+    let abs = if path.is_absolute() {
+        path.to_path_buf()
     } else {
-        std::env::current_dir().unwrap_or_default().join(content)
+        std::env::current_dir().unwrap_or_default().join(path)
     };
-    abs.parent().map(Path::to_path_buf).unwrap_or(abs)
+    abs.canonicalize().unwrap_or(abs)
+}
+
+/// The folders that may be taken for the site's root: the real one
+/// ([`site_root`]) and, when the content folder is reached through a link,
+/// the folder that holds the link (resolved), where a keeper may expect
+/// `templates/` and `themes/` too. A build's output may overlap neither's.
+fn site_roots(content: &Path) -> Vec<PathBuf> {
+    let mut roots = vec![site_root(content)];
+    let written = std::path::absolute(content).unwrap_or_else(|_| content.to_path_buf());
+    let last_is_a_name = matches!(
+        written.components().next_back(),
+        Some(std::path::Component::Normal(_))
+    );
+    if last_is_a_name && let Some(parent) = written.parent() {
+        let holder = resolved(parent);
+        if !roots.contains(&holder) {
+            roots.push(holder);
+        }
+    }
+    roots
 }
 
 /// What a build did, for its one-line summary.
@@ -167,15 +199,21 @@ fn prepare(
         return Err(BuildError::Content(checked.diagnostics));
     };
     let settings = checked.settings;
+    let screening = passed.screening();
     // The warnings stand with the errors the filter's screen may find.
-    let (register, summary) = public::filter(passed, options.today).map_err(|mut found| {
+    let with_warnings = |mut found: Vec<Diagnostic>| {
         found.extend(checked.diagnostics.iter().cloned());
         crate::diagnostic::sort(&mut found);
         BuildError::Content(found)
-    })?;
+    };
+    let (register, summary) = public::filter(passed, options.today).map_err(with_warnings)?;
     let t = phase("filter", t);
     let theme = theme::find(&site_root(&options.content), &settings.theme)
         .map_err(|e| BuildError::Theme(e.0))?;
+    let found = screening.theme_files(&theme_files(&theme));
+    if found.iter().any(Diagnostic::is_error) {
+        return Err(with_warnings(found));
+    }
     let templates = render::templates(&theme).map_err(|e| BuildError::Theme(e.0))?;
     phase("theme", t);
     Ok(Ready {
@@ -188,6 +226,24 @@ fn prepare(
         summary,
         started,
     })
+}
+
+/// The files a theme publishes as they are, for the screen: where each
+/// is, its path in the site, its bytes.
+fn theme_files(theme: &theme::Theme) -> Vec<crate::published::ThemeFile<'_>> {
+    theme
+        .statics
+        .iter()
+        .filter_map(|(name, source)| {
+            let (shown, bytes): (PathBuf, &[u8]) = match source {
+                theme::Source::Loaded(path, bytes) => (path.clone(), bytes),
+                theme::Source::Embedded(bytes) => (Path::new("static").join(name), bytes),
+                // Never a static file's (they are read with the theme).
+                theme::Source::Disk(_) => return None,
+            };
+            Some((shown, name.as_str(), bytes))
+        })
+        .collect()
 }
 
 impl Ready {
@@ -277,24 +333,27 @@ fn render_in_memory(
 
 /// The folders a build reads, which its output may not overlap: the
 /// content folder, the site's `templates/` and `themes/`, and the theme
-/// named in site.toml (`themes/<theme>/`, which a link could put anywhere).
+/// named in site.toml (`themes/<theme>/`, which a link could put anywhere),
+/// beside each folder that may be taken for the site's root.
 fn inputs(content: &Path, theme: &str) -> output::Inputs {
-    let root = site_root(content);
-    let mut read = vec![
-        (content.to_path_buf(), "the content folder"),
-        (root.join("templates"), "the site's templates folder"),
-    ];
+    let roots = site_roots(content);
+    let mut read = vec![(content.to_path_buf(), "the content folder")];
     // A name that is not one folder is an error the theme lookup reports.
-    if let [std::path::Component::Normal(name)] =
-        *Path::new(theme).components().collect::<Vec<_>>().as_slice()
-    {
-        read.push((
-            root.join("themes").join(name),
-            "the theme folder named in site.toml",
-        ));
+    let theme = match *Path::new(theme).components().collect::<Vec<_>>().as_slice() {
+        [std::path::Component::Normal(name)] => Some(name),
+        _ => None,
+    };
+    for root in &roots {
+        read.push((root.join("templates"), "the site's templates folder"));
+        if let Some(name) = theme {
+            read.push((
+                root.join("themes").join(name),
+                "the theme folder named in site.toml",
+            ));
+        }
+        read.push((root.join("themes"), "the site's themes folder"));
     }
-    read.push((root.join("themes"), "the site's themes folder"));
-    output::Inputs { root, read }
+    output::Inputs { roots, read }
 }
 
 /// Refuses a site about to be swapped in when the build wrote a path that

@@ -21,7 +21,7 @@
 //! - status is derived from public decisions only, so a withheld final
 //!   decision leaves a request `decided`.
 
-use crate::attachments::Attachment;
+use crate::attachments::{Attachment, CheckedBytes};
 use crate::classification::Tlp;
 use crate::date::Date;
 use crate::diagnostic::Diagnostic;
@@ -57,8 +57,8 @@ pub struct PublicAttachment {
     pub name: String,
     /// Its title.
     pub title: String,
-    /// Where to copy it from.
-    pub source: std::path::PathBuf,
+    /// Its bytes, exactly as they were checked: what is published.
+    pub bytes: CheckedBytes,
     /// Size in bytes.
     pub size: u64,
     _seal: Seal,
@@ -287,7 +287,8 @@ pub fn filter(
     let made: Vec<(PublicRequest, Vec<Diagnostic>)> = published
         .into_par_iter()
         .map(|(r, classification, decisions)| {
-            let (problems, body) = render(&screening, &bodies, &r.origin);
+            let (mut problems, body) = render(&screening, &bodies, &r.origin);
+            problems.extend(unchecked(&r));
             let public = public_request(&r, classification, decisions, body, &public_ids, today);
             (public, problems)
         })
@@ -312,6 +313,24 @@ pub fn filter(
         today,
     };
     Ok((register, summary))
+}
+
+/// An error for each public attachment of a public request whose bytes
+/// were not kept when it was checked: it is never published unchecked.
+/// (The check keeps them for every one it passes, so this only guards
+/// against a register built some other way.)
+fn unchecked(r: &Request) -> Vec<Diagnostic> {
+    r.attachments
+        .iter()
+        .filter(|a| attachment_is_public(a, true) && a.checked.is_none())
+        .map(|a| {
+            Diagnostic::file_error(
+                &a.source,
+                "the attachment was not checked, so it is not published",
+            )
+            .with_help("run the build again; report a bug if this stays")
+        })
+        .collect()
 }
 
 /// A public record's body rendered for its page and screened: what `check`
@@ -381,12 +400,16 @@ fn public_request(
             .attachments
             .iter()
             .filter(|a| attachment_is_public(a, true))
-            .map(|a| PublicAttachment {
-                name: a.name.clone(),
-                title: a.title.clone(),
-                source: a.source.clone(),
-                size: a.size,
-                _seal: Seal,
+            .filter_map(|a| {
+                // Every public attachment was checked (see `unchecked`).
+                let bytes = a.checked.clone()?;
+                Some(PublicAttachment {
+                    name: a.name.clone(),
+                    title: a.title.clone(),
+                    size: bytes.0.len() as u64,
+                    bytes,
+                    _seal: Seal,
+                })
             })
             .collect(),
         extra: r.extra.clone(),

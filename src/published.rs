@@ -238,6 +238,46 @@ impl Screening {
     }
 }
 
+/// A file a theme publishes as it is: where it is (for messages), its
+/// path in the site and its bytes.
+pub type ThemeFile<'a> = (PathBuf, &'a str, &'a [u8]);
+
+impl Screening {
+    /// Screens the files a theme publishes as they are (its `static/`
+    /// folder), as the site's own text is: each path in the site for
+    /// withheld ids and names (a stale `requests/<id>/` page), and each
+    /// text file (UTF-8, or UTF-16 with a byte-order mark) for passage
+    /// markers, withheld ids and the personal data records declare. Other
+    /// e-mail addresses and numbers are not looked for: a theme's scripts
+    /// and licences carry their authors' addresses.
+    pub fn theme_files(&self, files: &[ThemeFile<'_>]) -> Vec<Diagnostic> {
+        files
+            .par_iter()
+            .flat_map_iter(|(path, name, bytes)| {
+                let mut out = Vec::new();
+                for f in scan_as_read(&self.screen, name, Scope::DECLARED, false) {
+                    let place = Diagnostic::file_error(path, "");
+                    out.push(
+                        report(&self.screen, &f, path, None)
+                            .of_site_path()
+                            .place(place),
+                    );
+                }
+                if let Some((text, _)) = crate::attachments::as_text(bytes) {
+                    let what = "a theme's static file";
+                    out.extend(crate::attachments::marker_problems(path, &text, what));
+                    for f in whole_file_findings(&self.screen, path, &text, Scope::DECLARED) {
+                        let place = Diagnostic::error(path, &text, f.at(), "");
+                        out.push(report(&self.screen, &f, path, None).place(place));
+                    }
+                }
+                out.truncate(MAX_FINDINGS);
+                out
+            })
+            .collect()
+    }
+}
+
 /// The personal data every record declares, withheld records' included.
 fn declared_values(records: &Records<'_>) -> Vec<DeclaredValue> {
     records
@@ -383,40 +423,72 @@ fn attachment_findings(
     path: &Path,
     content: &Content,
 ) -> Vec<Diagnostic> {
-    match content {
-        Content::Text(text) => scan_as_read(screen, text, Scope::ALL, is_markup(path))
-            .iter()
-            .take(MAX_FINDINGS)
-            .map(|f| {
-                report(screen, f, &origin.path, None).place(Diagnostic::error(
-                    path,
-                    text,
-                    f.at(),
-                    "",
-                ))
-            })
-            .collect(),
-        Content::Printable(runs) => screen
-            .scan(runs, Scope::DECLARED)
-            .iter()
-            .take(MAX_FINDINGS)
-            .map(|f| {
-                report(screen, f, &origin.path, None)
-                    .inside_binary()
-                    .place(Diagnostic::file_error(path, ""))
-            })
-            .collect(),
+    let mut out = Vec::new();
+    if let Some(text) = &content.text {
+        let read = crate::attachments::without_pdf_offsets(text);
+        let found = whole_file_findings(screen, path, &read, Scope::ALL);
+        for f in found.into_iter().take(MAX_FINDINGS) {
+            let place = Diagnostic::error(path, text, f.at(), "");
+            out.push(report(screen, &f, &origin.path, None).place(place));
+        }
     }
+    if let Some(runs) = &content.runs {
+        let found = scan_as_read(screen, runs, Scope::DECLARED, false);
+        for f in found.into_iter().take(MAX_FINDINGS) {
+            let place = Diagnostic::file_error(path, "");
+            out.push(
+                report(screen, &f, &origin.path, None)
+                    .inside_binary()
+                    .place(place),
+            );
+        }
+    }
+    out
 }
 
-/// True for a file a browser reads as markup, decoding character
-/// references (`Wilfred&nbsp;Ashby`).
-fn is_markup(path: &Path) -> bool {
-    let ext = path
-        .extension()
-        .map(|e| e.to_string_lossy().to_ascii_lowercase())
+/// What the screen finds in a whole file's `text` as a reader sees it: for
+/// markup (by its name), with character references decoded and, read
+/// again, with its tags left out (`Wil<tspan>fred</tspan> Ashby` shows as
+/// one name). Offsets are in `text`.
+fn whole_file_findings(screen: &Screen, path: &Path, text: &str, scope: Scope) -> Vec<Finding> {
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy())
         .unwrap_or_default();
-    matches!(ext.as_str(), "html" | "htm" | "xhtml" | "svg" | "xml")
+    if !crate::attachments::is_markup(&name) {
+        return scan_as_read(screen, text, scope, false);
+    }
+    let mut found = scan_as_read(screen, text, scope, true);
+    let (shown, from) = without_tags(text);
+    for f in scan_as_read(screen, &shown, scope, true) {
+        let at = from.get(f.at()).copied().unwrap_or(0);
+        let f = f.moved_to(at);
+        if !found.contains(&f) {
+            found.push(f);
+        }
+    }
+    found.sort_by_key(Finding::at);
+    found
+}
+
+/// Markup's text with its tags (`<...>`) left out, and for each byte of
+/// it the byte of `text` it came from.
+fn without_tags(text: &str) -> (String, Vec<usize>) {
+    let mut shown = String::with_capacity(text.len());
+    let mut from = Vec::with_capacity(text.len());
+    let mut in_tag = false;
+    for (at, c) in text.char_indices() {
+        match c {
+            '<' => in_tag = true,
+            '>' if in_tag => in_tag = false,
+            _ if !in_tag => {
+                shown.push(c);
+                from.extend(std::iter::repeat_n(at, c.len_utf8()));
+            }
+            _ => {}
+        }
+    }
+    (shown, from)
 }
 
 /// What a finding is, in words, before it is placed in a file.
@@ -430,6 +502,12 @@ impl Report {
     fn place(self, mut at: Diagnostic) -> Diagnostic {
         at.message = self.message;
         at.with_help(self.help)
+    }
+
+    /// Said of a file's path in the site, not of its text.
+    fn of_site_path(mut self) -> Report {
+        self.message = self.message.text(" (in the file's path in the site)");
+        self
     }
 
     /// Said of a binary attachment, where only its printable bytes were read.

@@ -282,7 +282,7 @@ pub enum Finding {
 
 impl Finding {
     /// The same finding at another offset.
-    fn moved_to(self, to: usize) -> Finding {
+    pub fn moved_to(self, to: usize) -> Finding {
         match self {
             Finding::WithheldId { id, .. } => Finding::WithheldId { at: to, id },
             Finding::WithheldFile { name, .. } => Finding::WithheldFile { at: to, name },

@@ -22,6 +22,7 @@
 
 use crate::date::Date;
 use crate::diagnostic::{self, Diagnostic, Format, Message, RedactedDiagnostic};
+use crate::load::Stamp;
 use crate::pipeline::{self, BuildError, BuildOptions};
 use crate::render::{Contents, OutputFile};
 use std::collections::{BTreeMap, HashMap};
@@ -434,8 +435,13 @@ impl Drop for Server {
     }
 }
 
-/// Every watched file with its modification time and size.
-type Snapshot = BTreeMap<PathBuf, (Option<SystemTime>, u64)>;
+/// Every watched file with the metadata that changes when its content may
+/// have (see [`Stamp`]): size, modification and status-change times,
+/// inode and mode. The modification time alone misses an edit that keeps
+/// the size and sets the time back (`touch -d`, an editor or a tool that
+/// restores times); the status-change time cannot be set back, and a file
+/// replaced by renaming has a new inode.
+type Snapshot = BTreeMap<PathBuf, Stamp>;
 
 fn snapshot(roots: &[PathBuf]) -> Snapshot {
     let mut files = Snapshot::new();
@@ -448,9 +454,8 @@ fn snapshot(roots: &[PathBuf]) -> Snapshot {
             if entry.file_type().is_dir() {
                 continue;
             }
-            if let Ok(meta) = entry.metadata() {
-                files.insert(entry.into_path(), (meta.modified().ok(), meta.len()));
-            }
+            let stamp = entry.metadata().ok().as_ref().and_then(Stamp::of);
+            files.insert(entry.into_path(), stamp.unwrap_or_default());
         }
     }
     files
@@ -776,36 +781,20 @@ fn html_reply(status: u16, html: &[u8], generation: u64) -> Reply {
     }
 }
 
-/// A file of the site. An attachment is read from the content folder
-/// when asked for; if that fails, the browser is told so in the
-/// generator's words, and the terminal which file and why.
-fn file_reply(
-    shared: &Shared,
-    status: u16,
-    path: &str,
-    contents: &Contents,
-    generation: u64,
-) -> Reply {
-    let bytes = match contents {
-        Contents::Copy(source) => match std::fs::read(source) {
-            Ok(b) => std::borrow::Cow::Owned(b),
-            Err(e) => {
-                if shared.log {
-                    eprintln!("[{} UTC] cannot read {}: {e}", clock(), source.display());
-                }
-                return Reply::text(500, &format!("a file could not be read: {SEE_TERMINAL}\n"));
-            }
-        },
-        made => std::borrow::Cow::Borrowed(made.bytes().unwrap_or_default()),
-    };
+/// A file of the site, from the last good build's bytes in memory (an
+/// attachment's are the bytes its check read): nothing is read from the
+/// content folder when a page is asked for, so a file changed since (and
+/// maybe failing its checks) is never served.
+fn file_reply(status: u16, path: &str, contents: &Contents, generation: u64) -> Reply {
+    let bytes = contents.bytes();
     let content_type = content_type(path);
     if content_type.starts_with("text/html") {
-        return html_reply(status, &bytes, generation);
+        return html_reply(status, bytes, generation);
     }
     Reply {
         status,
         content_type,
-        body: bytes.into_owned(),
+        body: bytes.to_vec(),
         location: None,
     }
 }
@@ -884,7 +873,7 @@ fn respond(shared: &Shared, method: &tiny_http::Method, url: &str) -> Reply {
         rel.to_string()
     };
     if let Some(contents) = site.files.get(&key) {
-        return file_reply(shared, 200, &key, contents, generation);
+        return file_reply(200, &key, contents, generation);
     }
     if !rel.is_empty()
         && !rel.ends_with('/')
@@ -898,7 +887,7 @@ fn respond(shared: &Shared, method: &tiny_http::Method, url: &str) -> Reply {
         };
     }
     match site.files.get("404.html") {
-        Some(contents) => file_reply(shared, 404, "404.html", contents, generation),
+        Some(contents) => file_reply(404, "404.html", contents, generation),
         None => Reply::text(404, "not found\n"),
     }
 }
@@ -1095,6 +1084,57 @@ mod tests {
         assert!(matches!(busy, Err(StartError::PortBusy(p)) if p == addr.port()));
         server.stop();
         assert!(TcpListener::bind(addr).is_ok(), "the port is free again");
+    }
+
+    /// While an edit to an attachment fails its checks, the last good
+    /// build is served from memory: its attachment's bytes as they were
+    /// checked, never the file as it is now, nor what a link put in its
+    /// place points at.
+    #[cfg(unix)]
+    #[test]
+    fn an_attachment_failing_its_checks_is_never_served_from_disk() {
+        let (_dir, content) = tiny_site();
+        let folder = content.join("requests/SCMR-2026-002");
+        std::fs::create_dir_all(&folder).unwrap();
+        let record = request("With notes")
+            .replace("SCMR-2026-001", "SCMR-2026-002")
+            .replace(
+                "[[history]]",
+                "[[attachments]]\nfile = \"notes.txt\"\ntitle = \"Notes\"\n\
+                 classification = \"TLP:CLEAR\"\n\n[[history]]",
+            );
+        std::fs::write(folder.join("index.md"), record).unwrap();
+        let notes = folder.join("notes.txt");
+        std::fs::write(&notes, "plain notes\n").unwrap();
+        let withheld = content.join("requests/HID-2026-009.md");
+        let hidden = request("Hidden").replace("SCMR-2026-001", "HID-2026-009");
+        std::fs::write(&withheld, hidden.replace("TLP:WHITE", "TLP:AMBER")).unwrap();
+        let server = Server::start(Options {
+            content,
+            port: 0,
+            today: Date::parse("2026-03-01").unwrap(),
+            log: false,
+        })
+        .unwrap();
+        let addr = server.addr();
+        let url = "/requests/SCMR-2026-002/notes.txt";
+        assert_eq!(get(addr, url).body, "plain notes\n");
+        std::fs::write(
+            &notes,
+            "plain\n<!-- TLP:RED -->\nRED SECRET\n<!-- /TLP -->\n",
+        )
+        .unwrap();
+        wait_for(addr, "a failed rebuild", |_, e| !e.is_empty());
+        let got = get(addr, url);
+        assert_eq!((got.status, got.body.as_str()), (200, "plain notes\n"));
+        std::fs::remove_file(&notes).unwrap();
+        std::os::unix::fs::symlink(&withheld, &notes).unwrap();
+        wait_for(addr, "a failed rebuild", |_, e| {
+            e.iter().any(|e| e.contains("symbolic links"))
+        });
+        let got = get(addr, url);
+        assert_eq!((got.status, got.body.as_str()), (200, "plain notes\n"));
+        server.stop();
     }
 
     #[test]
@@ -1417,6 +1457,27 @@ mod tests {
         // the option before it defaults to another value.
         assert_eq!(delay, 1000);
         assert_ne!(before, 1000);
+    }
+
+    /// An edit that keeps the size and sets the modification time back is
+    /// still seen: the status-change time moved.
+    #[test]
+    fn the_watcher_sees_an_edit_that_keeps_size_and_modification_time() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("PUB-1.md");
+        std::fs::write(&file, "classification = \"TLP:WHITE\"\n").unwrap();
+        let modified = std::fs::metadata(&file).unwrap().modified().unwrap();
+        let before = snapshot(&[dir.path().to_path_buf()]);
+        std::thread::sleep(Duration::from_millis(20));
+        std::fs::write(&file, "classification = \"TLP:AMBER\"\n").unwrap();
+        let f = std::fs::OpenOptions::new().write(true).open(&file).unwrap();
+        f.set_modified(modified).unwrap();
+        drop(f);
+        assert_eq!(
+            std::fs::metadata(&file).unwrap().modified().unwrap(),
+            modified
+        );
+        assert_ne!(snapshot(&[dir.path().to_path_buf()]), before);
     }
 
     #[test]

@@ -3,19 +3,30 @@
 //! Order of precedence, per template name: the site's own `templates/`,
 //! then `themes/<theme>/templates/` beside the content folder, then (for
 //! the default theme only) the copy built into the binary.
+//!
+//! A theme's `static/` files are published as they are. They are read
+//! when the theme is found, and those bytes are screened (see
+//! `published::Screening::theme_files`) and published: never read again.
+//! A theme's `static/` or `templates/` folder that is a symbolic link is
+//! refused, since following it could publish any folder (the content
+//! folder, withheld records and all); links inside them are skipped.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 include!(concat!(env!("OUT_DIR"), "/default_theme.rs"));
 
 /// Where a theme file comes from.
 #[derive(Debug, Clone)]
 pub enum Source {
-    /// A file on disk.
+    /// A file on disk (a template, read when the templates are loaded).
     Disk(PathBuf),
     /// A file built into the binary.
     Embedded(&'static [u8]),
+    /// A file read from disk when the theme was found (a static file):
+    /// where it was, and its bytes, which are what is published.
+    Loaded(PathBuf, Arc<[u8]>),
 }
 
 impl Source {
@@ -24,6 +35,15 @@ impl Source {
         match self {
             Source::Disk(p) => std::fs::read(p),
             Source::Embedded(b) => Ok(b.to_vec()),
+            Source::Loaded(_, b) => Ok(b.to_vec()),
+        }
+    }
+
+    /// Where the file is, for messages: its path, or that it is built in.
+    pub fn describe(&self) -> String {
+        match self {
+            Source::Disk(p) | Source::Loaded(p, _) => format!("`{}`", p.display()),
+            Source::Embedded(_) => "built into the default theme".to_string(),
         }
     }
 }
@@ -63,8 +83,8 @@ pub fn find(site_root: &Path, name: &str) -> Result<Theme, ThemeError> {
     }
     let dir = site_root.join("themes").join(name);
     if dir.is_dir() {
-        collect(&dir.join("templates"), &mut theme.templates);
-        collect(&dir.join("static"), &mut theme.statics);
+        collect(&dir.join("templates"), &mut theme.templates, false)?;
+        collect(&dir.join("static"), &mut theme.statics, true)?;
         theme.folders.push(dir);
     } else if name == "default" {
         for (path, bytes) in DEFAULT_THEME {
@@ -84,27 +104,66 @@ pub fn find(site_root: &Path, name: &str) -> Result<Theme, ThemeError> {
     }
     let overrides = site_root.join("templates");
     if overrides.is_dir() {
-        collect(&overrides, &mut theme.templates);
+        // The site's own overrides may be a link (kept elsewhere, say):
+        // they are read as templates only, never published as they are.
+        collect_from(&overrides, &mut theme.templates, false, true)?;
         theme.folders.push(overrides);
     }
     Ok(theme)
 }
 
-fn collect(dir: &Path, into: &mut BTreeMap<String, Source>) {
-    for entry in walkdir::WalkDir::new(dir)
+/// Adds the files under a theme's `dir` (`static/` or `templates/`) to
+/// `into` (see [`collect_from`]). A `dir` that is itself a link is an
+/// error: its target could be any folder, the content folder included.
+fn collect(dir: &Path, into: &mut BTreeMap<String, Source>, load: bool) -> Result<(), ThemeError> {
+    if std::fs::symlink_metadata(dir).is_ok_and(|m| m.file_type().is_symlink()) {
+        return Err(ThemeError(format!(
+            "`{}` is a symbolic link, which is never followed: its files would be published \
+             or used as templates wherever it points. Replace the link with the folder itself",
+            dir.display()
+        )));
+    }
+    // Not followed even if it became a link since it was looked at.
+    collect_from(dir, into, load, false)
+}
+
+/// Adds the files under `dir` (not hidden, not links) to `into`, by their
+/// path under it; with `load`, read now (static files). `dir` itself is
+/// followed when it is a link only with `follow_root`.
+fn collect_from(
+    dir: &Path,
+    into: &mut BTreeMap<String, Source>,
+    load: bool,
+    follow_root: bool,
+) -> Result<(), ThemeError> {
+    let walk = walkdir::WalkDir::new(dir)
         .follow_links(false)
-        .sort_by_file_name()
-        .into_iter()
-        .flatten()
-    {
+        .follow_root_links(follow_root)
+        .sort_by_file_name();
+    for entry in walk.into_iter().flatten() {
         if !entry.file_type().is_file() {
             continue;
         }
-        if let Ok(rel) = entry.path().strip_prefix(dir) {
-            let rel = rel.to_string_lossy().replace('\\', "/");
-            if !rel.split('/').any(|part| part.starts_with('.')) {
-                into.insert(rel, Source::Disk(entry.path().to_path_buf()));
-            }
+        let Ok(rel) = entry.path().strip_prefix(dir) else {
+            continue;
+        };
+        let rel = rel.to_string_lossy().replace('\\', "/");
+        if rel.split('/').any(|part| part.starts_with('.')) {
+            continue;
         }
+        let path = entry.path().to_path_buf();
+        let source = if load {
+            let bytes = std::fs::read(&path).map_err(|e| {
+                ThemeError(format!(
+                    "cannot read the static file `{}`: {e}",
+                    path.display()
+                ))
+            })?;
+            Source::Loaded(path, Arc::from(bytes))
+        } else {
+            Source::Disk(path)
+        };
+        into.insert(rel, source);
     }
+    Ok(())
 }

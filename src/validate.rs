@@ -130,6 +130,12 @@ pub struct Passed {
 }
 
 impl Passed {
+    /// The screening the register passed, shared: for what a build
+    /// publishes besides the register (a theme's static files).
+    pub fn screening(&self) -> Arc<Screening> {
+        Arc::clone(&self.screening)
+    }
+
     /// The records, the screening and what each public body publishes.
     pub fn into_parts(self) -> (Register, Arc<Screening>, PublicBodies) {
         (self.register, self.screening, self.bodies)
@@ -443,7 +449,7 @@ fn read_file(mut file: SourceFile, stamp: Option<Stamp>, devices: &[String]) -> 
     let mut diagnostics = parsed.diagnostics;
     let front = parsed.texts;
     let found = match (parsed.record, parsed.unreadable) {
-        (Some(Record::Request(r)), _) => {
+        (Some(Record::Request(mut r)), _) => {
             let mut facts = TextFacts::of(&r.origin, front);
             facts.unlisted = folder
                 .iter()
@@ -452,7 +458,7 @@ fn read_file(mut file: SourceFile, stamp: Option<Stamp>, devices: &[String]) -> 
                 .map(|f| f.source.clone())
                 .collect();
             if public::request_is_public(&r) {
-                facts.attachments = read_attachments(&r, &mut diagnostics);
+                facts.attachments = read_attachments(&mut r, &mut diagnostics);
             }
             Found::Request(Arc::from(r), facts)
         }
@@ -477,16 +483,19 @@ fn read_file(mut file: SourceFile, stamp: Option<Stamp>, devices: &[String]) -> 
 }
 
 /// Reads a public request's public attachments for the checks on
-/// published text; a text attachment's passage markers are errors here,
-/// since it is published as it is.
-fn read_attachments(r: &Request, diagnostics: &mut Vec<Diagnostic>) -> Vec<(PathBuf, Content)> {
+/// published text, keeping each one's bytes with it (they are what is
+/// published); a text attachment's passage markers are errors here, since
+/// it is published as it is.
+fn read_attachments(r: &mut Request, diagnostics: &mut Vec<Diagnostic>) -> Vec<(PathBuf, Content)> {
     let mut read = Vec::new();
-    for a in r.attachments.iter().filter(|a| a.is_public()) {
+    for a in r.attachments.iter_mut().filter(|a| a.is_public()) {
         match attachments::read(a) {
-            Ok(content) => {
-                if let Content::Text(text) = &content {
-                    diagnostics.extend(attachments::marker_problems(&a.source, text));
+            Ok(attachments::Read { bytes, content }) => {
+                if let Some(text) = &content.text {
+                    let what = "an attachment";
+                    diagnostics.extend(attachments::marker_problems(&a.source, text, what));
                 }
+                a.checked = Some(bytes);
                 read.push((a.source.clone(), content));
             }
             Err(e) => diagnostics.push(*e),

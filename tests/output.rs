@@ -333,10 +333,11 @@ fn output_overlapping_a_linked_content_templates_or_theme_folder_is_refused() {
         std::fs::rename(at, target).unwrap();
         std::os::unix::fs::symlink(target, at).unwrap();
     };
-    // The templates and the content live elsewhere, linked into the site.
+    // The templates live elsewhere, linked into the site. (A linked
+    // content folder moves the site's root: see
+    // `a_linked_content_folder_gives_the_real_site_root`.)
     let elsewhere = site.beside("elsewhere");
     link(&elsewhere.join("templates"), &root.join("templates"));
-    link(&elsewhere.join("data/content"), &root.join("content"));
     // And so does the theme named in site.toml: `themes/` itself is a
     // real folder, so only the theme's own folder protects its target.
     let store = site.beside("theme-store");
@@ -358,18 +359,149 @@ fn output_overlapping_a_linked_content_templates_or_theme_folder_is_refused() {
     assert_refused(
         &site,
         &[
-            elsewhere.join("data"),
-            elsewhere.join("data/content/public"),
-        ],
-        "the content folder",
-    );
-    assert_refused(
-        &site,
-        &[
             store.clone(),
             store.join("linked"),
             store.join("linked/public"),
         ],
         "the theme folder named in site.toml",
+    );
+}
+
+/// A folder with a link named like the marker, pointing at another site's
+/// marker, is not ours: the build refuses it and deletes nothing.
+#[cfg(unix)]
+#[test]
+fn a_linked_marker_does_not_make_a_folder_ours() {
+    let tmp = tempfile::tempdir().unwrap();
+    let content = fixture_content("publication");
+    let public = tmp.path().join("public");
+    build(&content, &public, NOW).expect_code(0);
+    let victim = tmp.path().join("victim");
+    std::fs::create_dir_all(&victim).unwrap();
+    std::fs::write(victim.join("precious.txt"), "keep me\n").unwrap();
+    std::os::unix::fs::symlink(public.join(MARKER), victim.join(MARKER)).unwrap();
+    let before = tree(&victim);
+    let run = build(&content, &victim, NOW);
+    run.expect_code(2);
+    assert!(
+        run.stderr.contains("refusing to replace") && run.stderr.contains(MARKER),
+        "{}",
+        run.stderr
+    );
+    assert_same_tree(&before, &tree(&victim), "a folder with a linked marker");
+    assert!(victim.join("precious.txt").is_file());
+}
+
+/// A first build that fails while rendering leaves its spare folder behind,
+/// holding part of the new site: readable by its owner only.
+#[cfg(unix)]
+#[test]
+fn the_spare_a_failed_render_leaves_is_private() {
+    use std::os::unix::fs::PermissionsExt as _;
+    let site = copy_fixture("templates");
+    std::fs::write(
+        site.root.join("templates/request.html"),
+        "<p>{{ no_such_variable.anywhere }}</p>\n",
+    )
+    .unwrap();
+    let out = site.beside("public");
+    build(&site.content(), &out, NOW).expect_code(1);
+    assert!(!out.exists());
+    let spare = site.beside(".public.register-spare");
+    let mode = std::fs::metadata(&spare).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode, 0o700, "the spare left by a failed build is {mode:o}");
+}
+
+/// While one build holds the output's lock, another fails at once (exit 2)
+/// naming the build that holds it, and changes nothing.
+#[test]
+fn a_second_build_into_the_same_output_fails_naming_the_first() {
+    let tmp = tempfile::tempdir().unwrap();
+    let content = fixture_content("publication");
+    let out = tmp.path().join("public");
+    build(&content, &out, NOW).expect_code(0);
+    let before = tree(&out);
+    let lock = register::output::BuildLock::take(&out).expect("the lock is free");
+    let run = build(&content, &out, NOW);
+    run.expect_code(2);
+    let me = format!("process {}", std::process::id());
+    assert!(
+        run.stderr.contains("another `register build`")
+            && run.stderr.contains(&me)
+            && run.stderr.contains(".public.register-lock"),
+        "{}",
+        run.stderr
+    );
+    assert_same_tree(&before, &tree(&out), "the output while another build runs");
+    drop(lock);
+    build(&content, &out, NOW).expect_code(0);
+}
+
+/// `--content content/requests/..` names the content folder: the site root
+/// is the folder that really holds it, so the real `templates/` is
+/// protected from `--output` (and used), not a `templates/` inside
+/// `content/requests/`.
+#[test]
+fn a_content_path_through_dot_dot_gives_the_real_site_root() {
+    let site = copy_fixture("status");
+    let dotted = site.content().join("requests/..");
+    let before = tree(site.tmp.path());
+    for output in [site.root.join("templates"), site.root.join("themes/x")] {
+        let run = build(&dotted, &output, NOW);
+        run.expect_code(2);
+        assert!(run.stderr.contains("refusing"), "{}", run.stderr);
+    }
+    assert_same_tree(&before, &tree(site.tmp.path()), "beside refused builds");
+    // The site's own template overrides are used through that path too.
+    let with_templates = copy_fixture("templates");
+    let dotted = with_templates.content().join("requests/..");
+    let plain = build_fixture_at(&with_templates.content(), &with_templates.beside("a"));
+    let through = build_fixture_at(&dotted, &with_templates.beside("b"));
+    assert_same_tree(&plain, &through, "the site built through `requests/..`");
+}
+
+fn build_fixture_at(content: &Path, out: &Path) -> std::collections::BTreeMap<String, Vec<u8>> {
+    build(content, out, NOW).expect_code(0);
+    tree(out)
+}
+
+/// A content folder reached through a link: the root is the folder that
+/// holds the real one, so its `templates/` cannot be the output (nor can
+/// the `templates/` beside the link, where a keeper may look for it), and
+/// its template overrides are the ones used.
+#[cfg(unix)]
+#[test]
+fn a_linked_content_folder_gives_the_real_site_root() {
+    let site = copy_fixture("templates");
+    let elsewhere = site.beside("elsewhere");
+    std::fs::create_dir_all(&elsewhere).unwrap();
+    let link = elsewhere.join("c");
+    std::os::unix::fs::symlink(site.content(), &link).unwrap();
+    let before = tree(site.tmp.path());
+    for (output, what) in [
+        (site.root.join("templates"), "templates"),
+        (site.root.join("templates/public"), "templates"),
+        (elsewhere.join("templates"), "templates"),
+        (elsewhere.join("themes/default"), "themes"),
+        (site.root.clone(), "the content folder"),
+        (site.content().join("public"), "the content folder"),
+        (elsewhere.clone(), "contains"),
+    ] {
+        let run = build(&link, &output, NOW);
+        run.expect_code(2);
+        assert!(
+            run.stderr.contains("refusing") && run.stderr.contains(what),
+            "{}: {}",
+            output.display(),
+            run.stderr
+        );
+    }
+    assert_same_tree(&before, &tree(site.tmp.path()), "beside refused builds");
+    let plain = build_fixture_at(&site.content(), &site.beside("a"));
+    let linked = build_fixture_at(&link, &site.beside("b"));
+    assert_same_tree(
+        &plain,
+        &linked,
+        "the site built through a linked content folder",
     );
 }

@@ -888,6 +888,7 @@ fn passage_markers_in_front_matter_strings_are_errors_at_the_marker() {
         &["`extra.minutes[0]`", "holds a TLP passage marker"],
         VALUE_MARKER_HELP,
     );
+    // Six in the request, one in the decision.
     assert_eq!(count(&run.stdout, "error"), 7, "{}", run.stdout);
     site.refused();
 }
@@ -2102,4 +2103,287 @@ fn records_the_build_would_not_read_are_errors() {
         assert_error(&run.stdout, &site.path(rel), (1, 1), &[message], &[]);
     }
     site.refused();
+}
+
+// ---------------------------------------------------------------------------
+// Attachments are read by their bytes, and published as checked (section
+// 3.3): the hostile keeper's findings F4, F11 and F12.
+
+/// A withheld request `HID-1` whose proposer is `name`.
+fn withheld_with_name(name: &str) -> String {
+    request("HID-1")
+        .classification("TLP:AMBER")
+        .proposer(&format!("name = \"{name}\""))
+        .text()
+}
+
+#[test]
+fn an_attachment_is_text_by_its_bytes_whatever_its_name() {
+    let site = Site::new();
+    let names = ["notes.pdf", "notes.dat", "memo", "call.bin"];
+    let listings: Vec<String> = names
+        .iter()
+        .map(|n| listing(n, "Notes", "TLP:CLEAR"))
+        .collect();
+    let refs: Vec<&str> = listings.iter().map(String::as_str).collect();
+    site.write(
+        "requests/ATT-4/index.md",
+        folder_record("ATT-4", &refs).text(),
+    );
+    let text = "Call jo.bloggs@example.com\n<!-- TLP:RED -->\nred text\n<!-- /TLP -->\n";
+    site.write("requests/ATT-4/notes.pdf", text);
+    site.write("requests/ATT-4/notes.dat", format!("{text}\0"));
+    site.write("requests/ATT-4/memo", format!("\u{feff}{text}"));
+    site.write("requests/ATT-4/call.bin", utf16le(text));
+    let run = site.check();
+    run.expect_code(1);
+    for name in names {
+        let file = site.path(&format!("requests/ATT-4/{name}"));
+        assert_error(
+            &run.stdout,
+            &file,
+            (1, 6),
+            &["an e-mail address", "personal data"],
+            &["public_contacts"],
+        );
+        assert_error(
+            &run.stdout,
+            &file,
+            (2, 1),
+            &["published as it is", "cannot hold a TLP passage marker"],
+            &["remove the withheld passage"],
+        );
+    }
+    let build = site.refused();
+    assert_not_quoted(&build, &["jo.bloggs"]);
+}
+
+#[test]
+fn a_binary_attachment_is_read_as_latin_1_for_declared_names() {
+    let site = Site::new();
+    site.write("requests/HID-1.md", withheld_with_name("Zoë Müller"));
+    let record = folder_record(
+        "ATT-5",
+        &[
+            &listing("settings.cfg", "Settings", "TLP:CLEAR"),
+            &listing("scan.png", "Scan", "TLP:CLEAR"),
+            &listing("slides.pptx", "Slides", "TLP:CLEAR"),
+        ],
+    );
+    site.write("requests/ATT-5/index.md", record.text());
+    // One byte each: `ü` and `ë` in Latin-1 (and so in Windows-1252).
+    site.write(
+        "requests/ATT-5/settings.cfg",
+        b"owner: Zo\xeb M\xfcller\n\xff",
+    );
+    let mut png = b"\x89PNG\r\n\x1a\n\0\0\0\x1ctEXtAuthor\0".to_vec();
+    png.extend_from_slice(b"ZO\xcb M\xdcLLER\0\0IEND\xaeB`\x82");
+    site.write("requests/ATT-5/scan.png", png);
+    // UTF-16 without a byte-order mark, inside a binary file.
+    let mut slides = b"PK\x03\x04\x14\x00\x00\x00".to_vec();
+    slides.extend("by Zoë Müller".encode_utf16().flat_map(u16::to_le_bytes));
+    slides.extend_from_slice(b"\x01\x02");
+    site.write("requests/ATT-5/slides.pptx", slides);
+    let run = site.check();
+    run.expect_code(1);
+    let hid = site.path("requests/HID-1.md").display().to_string();
+    for name in ["settings.cfg", "scan.png", "slides.pptx"] {
+        assert_error(
+            &run.stdout,
+            &site.path(&format!("requests/ATT-5/{name}")),
+            (1, 1),
+            &[
+                &format!("name declared under [proposer] in `{hid}`"),
+                "in the file's bytes",
+            ],
+            &["remove it here"],
+        );
+    }
+    let build = site.refused();
+    assert_not_quoted(&build, &["zoë", "müller", "muller"]);
+}
+
+#[test]
+fn scripts_and_markup_that_runs_them_are_never_published() {
+    let site = Site::new();
+    let names = [
+        "app.js",
+        "module.mjs",
+        "code.wasm",
+        "diagram.svg",
+        "page.html",
+    ];
+    let mut listings: Vec<String> = names
+        .iter()
+        .map(|n| listing(n, "File", "TLP:CLEAR"))
+        .collect();
+    listings.push(listing("clean.svg", "Clean", "TLP:CLEAR"));
+    listings.push(listing("latin.xml", "Latin", "TLP:CLEAR"));
+    let refs: Vec<&str> = listings.iter().map(String::as_str).collect();
+    site.write(
+        "requests/ATT-6/index.md",
+        folder_record("ATT-6", &refs).text(),
+    );
+    site.write("requests/ATT-6/app.js", "fetch('/register.json')\n");
+    site.write("requests/ATT-6/module.mjs", "export default 1;\n");
+    site.write("requests/ATT-6/code.wasm", b"\0asm\x01\0\0\0");
+    let svg = "<svg xmlns=\"http://www.w3.org/2000/svg\">\n<rect/><g onload=\"x()\"/></svg>\n";
+    site.write("requests/ATT-6/diagram.svg", svg);
+    let html = "<p>See\n<a href=\"java&#x09;script&colon;x()\">this</a></p>\n";
+    site.write("requests/ATT-6/page.html", html);
+    site.write(
+        "requests/ATT-6/clean.svg",
+        "<svg xmlns=\"http://www.w3.org/2000/svg\"><text>A diagram</text></svg>\n",
+    );
+    site.write("requests/ATT-6/latin.xml", b"<x>caf\xe9</x>\n");
+    let run = site.check();
+    run.expect_code(1);
+    for name in ["app.js", "module.mjs", "code.wasm"] {
+        assert_error(
+            &run.stdout,
+            &site.path(&format!("requests/ATT-6/{name}")),
+            (1, 1),
+            &["a script", "cannot be published as an attachment"],
+            &["withholds it"],
+        );
+    }
+    let script_words: &[&str] = &["holds a script", "would run as the register"];
+    let at = svg.find(" onload").expect("handler");
+    assert_error(
+        &run.stdout,
+        &site.path("requests/ATT-6/diagram.svg"),
+        position_at(svg, at),
+        script_words,
+        &["remove the script"],
+    );
+    assert_error(
+        &run.stdout,
+        &site.path("requests/ATT-6/page.html"),
+        position(html, "java&"),
+        script_words,
+        &["remove the script"],
+    );
+    assert_error(
+        &run.stdout,
+        &site.path("requests/ATT-6/latin.xml"),
+        (1, 7),
+        &["not valid UTF-8"],
+        &["save the file as UTF-8"],
+    );
+    assert!(!run.stdout.contains("clean.svg"), "{}", run.stdout);
+    assert_eq!(count(&run.stdout, "error"), 6, "{}", run.stdout);
+    site.refused();
+}
+
+#[test]
+fn a_markup_attachment_is_screened_as_a_browser_shows_it() {
+    let site = Site::new();
+    site.write("requests/HID-1.md", withheld_with_name("Gideon Parr"));
+    let record = folder_record(
+        "ATT-7",
+        &[
+            &listing("notes.html", "Notes", "TLP:CLEAR"),
+            &listing("figure.svg", "Figure", "TLP:CLEAR"),
+        ],
+    );
+    site.write("requests/ATT-7/index.md", record.text());
+    let html = "<p>Minutes by Wil<b>fred</b> Ashby.</p>\n<p>See HID&#45;1.</p>\n";
+    site.write("requests/ATT-7/notes.html", html);
+    let svg = "<svg><text>Drawn by Gid<tspan>eon</tspan>&nbsp;Parr</text></svg>\n";
+    site.write("requests/ATT-7/figure.svg", svg);
+    let run = site.check();
+    run.expect_code(1);
+    let notes = site.path("requests/ATT-7/notes.html");
+    assert_error(
+        &run.stdout,
+        &notes,
+        position(html, "Wil<b>"),
+        &["name declared under [proposer] in this record"],
+        &["remove it here"],
+    );
+    assert_error(
+        &run.stdout,
+        &notes,
+        position(html, "HID&"),
+        &["names `HID-1`", "withheld"],
+        &["remove the mention"],
+    );
+    assert_error(
+        &run.stdout,
+        &site.path("requests/ATT-7/figure.svg"),
+        position(svg, "Gid<"),
+        &["name declared under [proposer]"],
+        &["remove it here"],
+    );
+    let build = site.refused();
+    assert_not_quoted(&build, &["wilfred", "gideon"]);
+}
+
+#[test]
+fn a_leftover_or_a_record_listed_as_an_attachment_is_refused() {
+    let site = Site::new();
+    let names = ["index.md.bak", "notes.md", "draft.orig", "old.rej"];
+    let listings = [
+        listing(names[0], "Backup", "TLP:CLEAR"),
+        listing(names[1], "Notes", "TLP:CLEAR"),
+        listing(names[2], "Draft", "TLP:AMBER"),
+        listing(names[3], "Old", "TLP:WHITE"),
+    ];
+    let refs: Vec<&str> = listings.iter().map(String::as_str).collect();
+    let text = folder_record("ATT-8", &refs).text();
+    site.write("requests/ATT-8/index.md", &text);
+    for name in names {
+        site.write(&format!("requests/ATT-8/{name}"), "CANARY-LEFTOVER copy\n");
+    }
+    let run = site.check();
+    run.expect_code(1);
+    let index = site.path("requests/ATT-8/index.md");
+    for name in names {
+        assert_error(
+            &run.stdout,
+            &index,
+            position(&text, &format!("\"{name}\"")),
+            &[&format!("`{name}` cannot be an attachment"), "withholds"],
+            &["rename the file", "remove it"],
+        );
+    }
+    // Reported once each, at the listing: not again as unlisted files.
+    assert_eq!(count(&run.stdout, "error"), names.len(), "{}", run.stdout);
+    site.refused();
+}
+
+/// The bytes a build writes for an attachment are the bytes its check
+/// read: a file changed after the check (or replaced by a link to a
+/// withheld record) between the check and the writing is not published.
+#[cfg(unix)]
+#[test]
+fn a_build_writes_the_attachment_bytes_it_checked() {
+    use register::{output, pipeline, public, render, theme, validate};
+    let site = Site::new();
+    site.write("requests/HID-1.md", withheld_with_name("Gideon Parr"));
+    let record = folder_record("ATT-9", &[&listing("n.txt", "Notes", "TLP:CLEAR")]);
+    site.write("requests/ATT-9/index.md", record.text());
+    site.write("requests/ATT-9/n.txt", "clean\n");
+    let mut checked = validate::check(&site.content());
+    let passed = checked.take_passed().expect("the content passes");
+    // After the check: dirty bytes, then a link to the withheld record.
+    let notes = site.path("requests/ATT-9/n.txt");
+    std::fs::write(&notes, "CANARY-DIRTY Gideon Parr 01632 960999\n").expect("write");
+    std::fs::remove_file(&notes).expect("remove");
+    std::os::unix::fs::symlink(site.path("requests/HID-1.md"), &notes).expect("link");
+    let today = register::date::Date::parse(NOW).expect("a date");
+    let (register, _) = public::filter(passed, today).expect("the filter");
+    let root = pipeline::site_root(&site.content());
+    let theme = theme::find(&root, &checked.settings.theme).expect("the theme");
+    let templates = render::templates(&theme).expect("the templates");
+    let inputs = output::Inputs {
+        roots: vec![root],
+        read: vec![(site.content(), "the content folder")],
+    };
+    let staging = output::Staging::prepare(&site.out(), &inputs, &[]).expect("staging");
+    render::render(&register, &checked.settings, &theme, &templates, &staging).expect("render");
+    staging.commit().expect("commit");
+    let written = std::fs::read(site.out().join("requests/ATT-9/n.txt")).expect("written");
+    assert_eq!(written, b"clean\n");
+    assert_nowhere(&tree(&site.out()), &["gideon", CANARY, "960999"]);
 }

@@ -82,6 +82,7 @@ fn attachment(
         classification,
         size: file.stamp.len,
         source: file.source,
+        checked: None,
     })
 }
 
@@ -103,6 +104,21 @@ fn folder_file(
                 .text(" cannot be published under this name: attachment names become URLs"),
             "rename the file with letters, digits, `.`, `-` and `_` only (not index.html), \
              e.g. `triage-notes.pdf`",
+        );
+        return None;
+    }
+    if let Some(why) = attachments::refused_name(name) {
+        // Not reported again as an unlisted file.
+        files.retain(|f| f.name != name);
+        r.error(
+            at,
+            Message::new("")
+                .quote(name)
+                .text(" cannot be an attachment: it ")
+                .text(why)
+                .text(", which usually holds everything the record withholds"),
+            "rename the file (e.g. `notes-v2.txt`) if it really is an attachment, or remove it \
+             and its [[attachments]] entry",
         );
         return None;
     }

@@ -17,30 +17,31 @@ use rayon::prelude::*;
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use serde::Serialize;
 use std::hash::{Hash, Hasher};
-use std::path::PathBuf;
 use std::sync::Arc;
 use std::sync::Mutex;
 use tera::{Context, Tera};
 use view::{ReportView, RequestView, Row};
 
-/// What goes into one output file.
+/// What goes into one output file: always bytes in memory. Nothing is
+/// copied from a file when the site is written or served: an attachment's
+/// bytes are the ones its check read, a theme's static file's the ones
+/// read (and screened) with the theme, so what is published is what was
+/// checked, whatever happens to the files meanwhile.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Contents {
     /// Bytes made by the build.
     Bytes(Vec<u8>),
-    /// A file copied as it is (static files, attachments).
-    Copy(PathBuf),
-    /// Bytes the preview server keeps from an earlier build and shares.
+    /// Bytes shared with what keeps them: an attachment's checked bytes, a
+    /// static file's, or a page the preview server keeps between builds.
     Shared(Arc<[u8]>),
 }
 
 impl Contents {
-    /// The bytes made by the build, or `None` for a file to copy.
-    pub fn bytes(&self) -> Option<&[u8]> {
+    /// The file's bytes.
+    pub fn bytes(&self) -> &[u8] {
         match self {
-            Contents::Bytes(b) => Some(b),
-            Contents::Shared(b) => Some(b),
-            Contents::Copy(_) => None,
+            Contents::Bytes(b) => b,
+            Contents::Shared(b) => b,
         }
     }
 }
@@ -82,15 +83,27 @@ impl MemorySink {
     }
 }
 
-/// Passes files on to a sink, noting the HTML pages for the sitemap.
+/// Passes files on to a sink, noting the HTML pages for the sitemap and
+/// every path, so that no file replaces another.
 struct Recorder<'a> {
     sink: &'a dyn Sink,
     pages: std::sync::Mutex<Vec<String>>,
+    paths: std::sync::Mutex<HashSet<String>>,
     count: std::sync::atomic::AtomicUsize,
 }
 
+/// The files made after the theme's static files: a static file may not
+/// have their paths either.
+const MADE_LAST: &[&str] = &["sitemap.xml", "robots.txt"];
+
 impl Recorder<'_> {
+    /// True when a file was put at `path`.
+    fn has(&self, path: &str) -> bool {
+        lock(&self.paths).contains(path)
+    }
+
     fn put(&self, file: OutputFile) -> Result<(), RenderError> {
+        lock(&self.paths).insert(file.path.clone());
         if file.path.ends_with("index.html") {
             self.pages
                 .lock()
@@ -101,6 +114,42 @@ impl Recorder<'_> {
             .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         self.sink.put(file)
     }
+}
+
+fn lock<T>(m: &std::sync::Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+/// Puts the theme's static files, as they were read with the theme; one at
+/// the path of a file the build makes is an error naming both, since one
+/// would silently replace the other.
+fn put_statics(out: &Recorder<'_>, theme: &Theme) -> Result<(), RenderError> {
+    for (name, source) in &theme.statics {
+        if out.has(name) || MADE_LAST.contains(&name.as_str()) {
+            return Err(RenderError(format!(
+                "the theme's static file `{name}` ({}) would replace the file the build makes at \
+                 `/{name}`: rename or remove the static file",
+                source.describe()
+            )));
+        }
+        let contents = match source {
+            crate::theme::Source::Embedded(b) => Contents::Bytes(b.to_vec()),
+            crate::theme::Source::Loaded(_, b) => Contents::Shared(Arc::clone(b)),
+            // Static files are read, and screened, with the theme: one
+            // that was not is never published.
+            crate::theme::Source::Disk(p) => {
+                return Err(RenderError(format!(
+                    "the static file `{}` was not read with the theme",
+                    p.display()
+                )));
+            }
+        };
+        out.put(OutputFile {
+            path: name.clone(),
+            contents,
+        })?;
+    }
+    Ok(())
 }
 
 /// A theme that could not be used.
@@ -269,7 +318,7 @@ impl Renderer<'_> {
             count: rows.len(),
         };
         let file = self.page(template, path, kind, title, |c| fill(c, table))?;
-        let html = file.contents.bytes().unwrap_or_default();
+        let html = file.contents.bytes();
         Ok(OutputFile {
             contents: Contents::Bytes(splice_rows(html, rows)),
             path: file.path,
@@ -501,6 +550,7 @@ fn render_with(
     let out = Recorder {
         sink,
         pages: Default::default(),
+        paths: Default::default(),
         count: Default::default(),
     };
     // Which requests are exactly as in the last build, field by field:
@@ -616,7 +666,7 @@ fn render_with(
             for a in &r.attachments {
                 out.put(OutputFile {
                     path: format!("requests/{}/{}", r.id, a.name),
-                    contents: Contents::Copy(a.source.clone()),
+                    contents: Contents::Shared(Arc::clone(&a.bytes.0)),
                 })?;
             }
             let request_path = || format!("requests/{}/index.html", r.id);
@@ -667,7 +717,7 @@ fn render_with(
             };
             let pages = if keep {
                 let share = |file: OutputFile| -> Result<Arc<[u8]>, RenderError> {
-                    let bytes: Arc<[u8]> = Arc::from(file.contents.bytes().unwrap_or_default());
+                    let bytes: Arc<[u8]> = Arc::from(file.contents.bytes());
                     out.put(OutputFile {
                         path: file.path,
                         contents: Contents::Shared(Arc::clone(&bytes)),
@@ -736,7 +786,7 @@ fn render_with(
             });
             let bytes = match old {
                 Some((_, page)) => Arc::clone(&page.bytes),
-                None => Arc::from(make()?.contents.bytes().unwrap_or_default()),
+                None => Arc::from(make()?.contents.bytes()),
             };
             kept.lock().unwrap_or_else(|e| e.into_inner()).push((
                 path.to_string(),
@@ -945,7 +995,7 @@ fn render_with(
         }
         let bytes = match kept {
             Some(bytes) => bytes,
-            None => Arc::from(make()?.contents.bytes().unwrap_or_default()),
+            None => Arc::from(make()?.contents.bytes()),
         };
         exports.push((path.to_string(), Arc::clone(&bytes)));
         out.put(OutputFile {
@@ -970,15 +1020,7 @@ fn render_with(
         Ok(export::search_index(units.iter().flat_map(|u| &u.search)))
     })?;
 
-    for (name, source) in &theme.statics {
-        out.put(OutputFile {
-            path: name.clone(),
-            contents: match source {
-                crate::theme::Source::Disk(p) => Contents::Copy(p.clone()),
-                crate::theme::Source::Embedded(b) => Contents::Bytes(b.to_vec()),
-            },
-        })?;
-    }
+    put_statics(&out, theme)?;
     let mut pages = std::mem::take(&mut *out.pages.lock().unwrap_or_else(|e| e.into_inner()));
     pages.sort();
     out.put(feed::sitemap(&pages, settings))?;

@@ -380,27 +380,23 @@ pub fn page_urls(files: &BTreeMap<String, Vec<u8>>) -> Vec<String> {
         .collect()
 }
 
-/// The names in `dir`, sorted, leaving out the hidden spare folder a build
-/// may keep beside its output (`.<output name>.register-spare`).
+/// The names in `dir`, sorted, leaving out the hidden spare folder and lock
+/// file a build keeps beside its output (`.<output name>.register-spare`,
+/// `.<output name>.register-lock`).
 pub fn names_beside_output(dir: &Path) -> Vec<String> {
     let mut names: Vec<String> = std::fs::read_dir(dir)
         .expect("read folder")
         .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
-        .filter(|n| !(n.starts_with('.') && n.ends_with(".register-spare")))
+        .filter(|n| {
+            !(n.starts_with('.')
+                && (n.ends_with(".register-spare") || n.ends_with(".register-lock")))
+        })
         .collect();
     names.sort();
     names
 }
 
-/// The bytes of one file of a site rendered in memory, reading copied files
-/// (attachments, static files) from their source.
+/// The bytes of one file of a site rendered in memory.
 pub fn contents_bytes(contents: register::render::Contents) -> Vec<u8> {
-    use register::render::Contents;
-    match contents {
-        Contents::Bytes(b) => b,
-        Contents::Shared(b) => b.to_vec(),
-        Contents::Copy(source) => {
-            std::fs::read(&source).unwrap_or_else(|e| panic!("read {}: {e}", source.display()))
-        }
-    }
+    contents.bytes().to_vec()
 }
