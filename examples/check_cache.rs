@@ -1,4 +1,4 @@
-//! Times `validate::check_cached` on a content folder, as `register serve`
+//! Times `check::check_cached` on a content folder, as `register serve`
 //! uses it: cold (empty cache), warm with nothing changed, then warm after
 //! appending a line to one request, RUNS times. Prints wall and CPU time
 //! (user + system, all threads): on a shared machine the CPU time says
@@ -8,7 +8,7 @@
 //!     cp -a BENCH/corpus-10000 /dev/shm/copy
 //!     cargo run --release --example check_cache -- /dev/shm/copy [RUNS]
 
-use register::validate::{CheckCache, check_cached};
+use register::check::{CheckCache, check_cached};
 use std::io::Write as _;
 use std::path::PathBuf;
 use std::time::Instant;

@@ -7,9 +7,9 @@ use clap::{Parser, Subcommand};
 /// mimalloc does the same work in a fraction of it.
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
-use register::date::Date;
+use register::build::{self, BuildError, BuildOptions};
 use register::diagnostic::{self, Format};
-use register::pipeline::{self, BuildError, BuildOptions};
+use register::model::date::Date;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -282,7 +282,7 @@ fn check(content: PathBuf, format: Format, list_withheld: bool) -> ExitCode {
         );
         return ExitCode::from(USAGE_OR_IO);
     }
-    let checked = register::validate::check(&content);
+    let checked = register::check::check(&content);
     let withheld = if list_withheld {
         checked.withheld.as_slice()
     } else {
@@ -303,11 +303,11 @@ fn check(content: PathBuf, format: Format, list_withheld: bool) -> ExitCode {
         }
         Format::Github => {
             emit(&diagnostic::format(&checked.diagnostics, format));
-            emit(&register::withheld::github(withheld));
+            emit(&register::check::withheld::github(withheld));
         }
         _ => {
             emit(&diagnostic::format(&checked.diagnostics, format));
-            emit(&register::withheld::human(withheld));
+            emit(&register::check::withheld::human(withheld));
         }
     }
     if format == Format::Human {
@@ -341,7 +341,7 @@ fn build(
     };
     if let Some(problem) = base_url
         .as_deref()
-        .and_then(register::site::base_url_problem)
+        .and_then(register::source::site::base_url_problem)
     {
         eprintln!("error: --base-url {problem}");
         return ExitCode::from(USAGE_OR_IO);
@@ -351,7 +351,7 @@ fn build(
         today,
         base_url,
     };
-    match pipeline::build_site(&options, &output) {
+    match build::build_site(&options, &output) {
         Ok(report) => {
             eprint!("{}", diagnostic::format(&report.warnings, Format::Human));
             let s = report.summary;

@@ -1,4 +1,4 @@
-//! `validate::check_cached`, the incremental check `register serve` runs
+//! `check::check_cached`, the incremental check `register serve` runs
 //! on every change: whatever its cache holds, it returns exactly what a
 //! fresh `check` returns for the folder as it is now (same records in the
 //! same order, same diagnostics, same count of files read), and it reads
@@ -12,7 +12,7 @@
 mod common;
 
 use common::{copy_dir, manifest_dir};
-use register::validate::{CheckCache, Checked, TRUST_AFTER, check, check_cached};
+use register::check::{CheckCache, Checked, TRUST_AFTER, check, check_cached};
 use std::fs;
 use std::path::{Path, PathBuf};
 use tempfile::TempDir;

@@ -27,7 +27,7 @@
 //! canary in a field the default theme does not print (`[extra]`) is
 //! *quiet*: nothing is asserted of it.
 //!
-//! Each folder is built in process (`pipeline::render_site`, all files in
+//! Each folder is built in process (`build::render_site`, all files in
 //! memory) and, for about one case in eight, with the real binary into a
 //! temporary folder too (whose files must then be the same bytes). Every
 //! byte of every output file and every output path is searched, raw and with
@@ -64,7 +64,7 @@ mod hazards;
 use hazards::{Carrier, Injection, Place};
 use proptest::prelude::*;
 use proptest::test_runner::{Config, TestCaseError, TestRunner};
-use register::date::Date;
+use register::model::date::Date;
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
 use support::{Files, Haystack, build_bin, build_in_process, leaks, tree, write};
@@ -2138,7 +2138,7 @@ fn stripped_bodies_keep_public_lines_only() {
             hazard: None,
         };
         let text = w.body(&blocks, &["Issue"], true);
-        let marked = register::passages::strip(&text);
+        let marked = register::publish::passages::strip(&text);
         if !marked.problems.is_empty() {
             return fail(format!("problems {:?} in\n{text}", marked.problems));
         }
@@ -2160,7 +2160,7 @@ fn stripped_bodies_keep_public_lines_only() {
             }
         }
         // Ordinary comments stay for the sanitiser; markers never do.
-        let markers = register::passages::markers_in(&marked.public);
+        let markers = register::publish::passages::markers_in(&marked.public);
         if !markers.is_empty() {
             return fail(format!("a marker survived in\n{}", marked.public));
         }
@@ -2188,12 +2188,12 @@ fn labels_in_any_case_with_or_without_prefix_are_read_as_their_colour() {
     let result = runner.run(&label(), |l| {
         for marker in [false, true] {
             let text = l.text(marker);
-            let tlp = register::classification::Tlp::parse(&text);
-            let expected = register::classification::Tlp::parse(COLOURS[l.colour]);
+            let tlp = register::model::classification::Tlp::parse(&text);
+            let expected = register::model::classification::Tlp::parse(COLOURS[l.colour]);
             if tlp.is_none() || tlp != expected {
                 return fail(format!("{text:?} read as {tlp:?}"));
             }
-            if register::classification::is_public_label(&text) != l.public() {
+            if register::model::classification::is_public_label(&text) != l.public() {
                 return fail(format!("{text:?}: wrong publication"));
             }
         }

@@ -1824,15 +1824,15 @@ fn check_withheld_lists_withheld_attachments_and_unlisted_files() {
 
 #[test]
 fn a_cached_rebuild_drops_a_link_to_an_attachment_withheld_since() {
-    use register::date::Date;
-    use register::pipeline::{BuildCache, BuildOptions, render_site, render_site_cached};
+    use register::build::{BuildCache, BuildOptions, render_site, render_site_cached};
+    use register::model::date::Date;
     let site = common::copy_fixture("publication-rules");
     let options = BuildOptions {
         content: site.content(),
         today: Date::parse(NOW).expect("a date"),
         base_url: None,
     };
-    let files = |rendered: register::pipeline::Rendered| -> Files {
+    let files = |rendered: register::build::Rendered| -> Files {
         rendered
             .files
             .into_iter()
@@ -2358,22 +2358,22 @@ fn a_leftover_or_a_record_listed_as_an_attachment_is_refused() {
 #[cfg(unix)]
 #[test]
 fn a_build_writes_the_attachment_bytes_it_checked() {
-    use register::{output, pipeline, public, render, theme, validate};
+    use register::{build, check, output, publish, render, source::theme};
     let site = Site::new();
     site.write("requests/HID-1.md", withheld_with_name("Gideon Parr"));
     let record = folder_record("ATT-9", &[&listing("n.txt", "Notes", "TLP:CLEAR")]);
     site.write("requests/ATT-9/index.md", record.text());
     site.write("requests/ATT-9/n.txt", "clean\n");
-    let mut checked = validate::check(&site.content());
+    let mut checked = check::check(&site.content());
     let passed = checked.take_passed().expect("the content passes");
     // After the check: dirty bytes, then a link to the withheld record.
     let notes = site.path("requests/ATT-9/n.txt");
     std::fs::write(&notes, "CANARY-DIRTY Gideon Parr 01632 960999\n").expect("write");
     std::fs::remove_file(&notes).expect("remove");
     std::os::unix::fs::symlink(site.path("requests/HID-1.md"), &notes).expect("link");
-    let today = register::date::Date::parse(NOW).expect("a date");
-    let (register, _) = public::filter(passed, today).expect("the filter");
-    let root = pipeline::site_root(&site.content());
+    let today = register::model::date::Date::parse(NOW).expect("a date");
+    let (register, _) = publish::filter(passed, today).expect("the filter");
+    let root = build::site_root(&site.content());
     let theme = theme::find(&root, &checked.settings.theme).expect("the theme");
     let templates = render::templates(&theme).expect("the templates");
     let inputs = output::Inputs {

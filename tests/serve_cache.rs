@@ -1,18 +1,18 @@
 //! `register serve` rebuilds from what it kept of the last build
-//! (`pipeline::render_site_cached`). After every kind of edit, the site it
+//! (`build::render_site_cached`). After every kind of edit, the site it
 //! serves must be byte for byte the site a full build makes, and an edit to
 //! one request must re-render only that request.
 
 mod common;
 
-use register::date::Date;
-use register::pipeline::{BuildCache, BuildOptions, render_site, render_site_cached};
+use register::build::{BuildCache, BuildOptions, render_site, render_site_cached};
+use register::model::date::Date;
 use std::collections::BTreeMap;
 use std::path::Path;
 
 type Files = BTreeMap<String, Vec<u8>>;
 
-fn files(rendered: register::pipeline::Rendered) -> Files {
+fn files(rendered: register::build::Rendered) -> Files {
     rendered
         .files
         .into_iter()

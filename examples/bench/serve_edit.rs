@@ -1,12 +1,12 @@
 //! The preview server's rebuild after a one-file edit, timed in process
 //! with the same function `register serve` calls on every change
-//! (`pipeline::render_site_cached`), so neither the HTTP server nor the
+//! (`build::render_site_cached`), so neither the HTTP server nor the
 //! polling interval is in the figure. Each edit follows a pause of 1.5 s,
 //! as edits do, and the allocator is set up as `register serve` sets it.
 
 use super::median;
-use register::date::Date;
-use register::pipeline::{self, BuildCache, BuildOptions};
+use register::build::{self, BuildCache, BuildOptions};
+use register::model::date::Date;
 use std::path::Path;
 use std::time::{Duration, Instant};
 
@@ -31,16 +31,16 @@ pub fn run(content: &Path, runs: usize) {
         base_url: None,
     };
     // Files changed within the last two seconds are never trusted by the
-    // cache (see validate::TRUST_AFTER): let the new corpus settle first.
+    // cache (see check::TRUST_AFTER): let the new corpus settle first.
     std::thread::sleep(Duration::from_millis(2100));
     let mut cache = BuildCache::default();
     let t = Instant::now();
-    let first = pipeline::render_site_cached(&options, &mut cache).expect("the corpus builds");
+    let first = build::render_site_cached(&options, &mut cache).expect("the corpus builds");
     let cold = t.elapsed().as_secs_f64();
     let files = first.files.len();
     drop(first);
     let t = Instant::now();
-    pipeline::render_site_cached(&options, &mut cache).expect("the corpus builds");
+    build::render_site_cached(&options, &mut cache).expect("the corpus builds");
     let unchanged = t.elapsed().as_secs_f64();
     let mut requests: Vec<_> = std::fs::read_dir(content.join("requests"))
         .expect("requests/")
@@ -64,7 +64,7 @@ pub fn run(content: &Path, runs: usize) {
         std::thread::sleep(PAUSE);
         std::fs::write(path, format!("{text}\nA sentence added by edit {k}.\n")).expect("edit");
         let t = Instant::now();
-        pipeline::render_site_cached(&options, &mut cache).expect("the edit builds");
+        build::render_site_cached(&options, &mut cache).expect("the edit builds");
         body.push(t.elapsed().as_secs_f64());
         rendered.push(cache.requests_rendered() as f64);
         let text = std::fs::read_to_string(path).expect("read a request");
@@ -72,7 +72,7 @@ pub fn run(content: &Path, runs: usize) {
         std::thread::sleep(PAUSE);
         std::fs::write(path, retitled).expect("edit");
         let t = Instant::now();
-        pipeline::render_site_cached(&options, &mut cache).expect("the edit builds");
+        build::render_site_cached(&options, &mut cache).expect("the edit builds");
         title.push(t.elapsed().as_secs_f64());
     }
     println!("corpus: {} ({files} files)", content.display());

@@ -2,8 +2,8 @@
 
 use super::view::{Row, report_url, request_url};
 use super::{Contents, OutputFile, RenderError};
-use crate::public::{PublicRegister, PublicRequest};
-use crate::site::Settings;
+use crate::publish::{PublicRegister, PublicRequest};
+use crate::source::site::Settings;
 use serde::Serialize;
 use std::collections::HashSet;
 
@@ -145,7 +145,7 @@ pub fn json<F: AsRef<[u8]>>(
 }
 
 fn json_decision<'a>(
-    d: &'a crate::public::PublicDecision,
+    d: &'a crate::publish::PublicDecision,
     base: &str,
     id: &str,
 ) -> JsonDecision<'a> {
@@ -156,7 +156,7 @@ fn json_decision<'a>(
         sc_version: d.sc_version.as_deref(),
         implementation_date: d.implementation_date.map(|x| x.to_string()),
         panel_notified: d.panel_notified.map(|x| x.to_string()),
-        report_url: (d.kind == crate::vocabulary::DecisionKind::Final)
+        report_url: (d.kind == crate::model::vocabulary::DecisionKind::Final)
             .then(|| format!("{base}{}", report_url(id))),
     }
 }

@@ -3,10 +3,10 @@
 
 use super::view::{report_url, request_url};
 use super::{Contents, OutputFile};
-use crate::date::Date;
-use crate::public::{PublicRegister, PublicRequest};
-use crate::site::Settings;
-use crate::vocabulary::{DecisionKind, Stage};
+use crate::model::date::Date;
+use crate::model::vocabulary::{DecisionKind, Stage};
+use crate::publish::{PublicRegister, PublicRequest};
+use crate::source::site::Settings;
 use std::fmt::Write as _;
 
 /// How many entries the feed keeps: readers want recent changes.

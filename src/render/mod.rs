@@ -7,12 +7,14 @@
 
 pub(crate) mod export;
 mod feed;
+pub mod links;
+pub mod markdown;
 pub mod view;
 
-use crate::public::PublicRegister;
-use crate::public::PublicRequest;
-use crate::site::Settings;
-use crate::theme::Theme;
+use crate::publish::PublicRegister;
+use crate::publish::PublicRequest;
+use crate::source::site::Settings;
+use crate::source::theme::Theme;
 use rayon::prelude::*;
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use serde::Serialize;
@@ -133,11 +135,11 @@ fn put_statics(out: &Recorder<'_>, theme: &Theme) -> Result<(), RenderError> {
             )));
         }
         let contents = match source {
-            crate::theme::Source::Embedded(b) => Contents::Bytes(b.to_vec()),
-            crate::theme::Source::Loaded(_, b) => Contents::Shared(Arc::clone(b)),
+            crate::source::theme::Source::Embedded(b) => Contents::Bytes(b.to_vec()),
+            crate::source::theme::Source::Loaded(_, b) => Contents::Shared(Arc::clone(b)),
             // Static files are read, and screened, with the theme: one
             // that was not is never published.
-            crate::theme::Source::Disk(p) => {
+            crate::source::theme::Source::Disk(p) => {
                 return Err(RenderError(format!(
                     "the static file `{}` was not read with the theme",
                     p.display()
@@ -217,7 +219,7 @@ pub fn templates(theme: &Theme) -> Result<Templates, RenderError> {
 /// Escapes `&`, `<`, `>`, `"` and `'` for HTML text and quoted attributes,
 /// writing the text between them in one piece.
 pub fn escape_html(text: &str, out: &mut dyn std::io::Write) -> std::io::Result<()> {
-    crate::markdown::html_escape_with(text, |run| out.write_all(run.as_bytes()))
+    crate::render::markdown::html_escape_with(text, |run| out.write_all(run.as_bytes()))
 }
 
 #[derive(Serialize)]
@@ -1054,7 +1056,7 @@ mod tests {
         let mut theme = Theme::default();
         theme.templates.insert(
             "t.html".into(),
-            crate::theme::Source::Embedded(b"<p title=\"{{ x }}\">{{ x }}</p>"),
+            crate::source::theme::Source::Embedded(b"<p title=\"{{ x }}\">{{ x }}</p>"),
         );
         let tera = templates(&theme).unwrap().tera;
         let mut c = Context::new();
@@ -1073,7 +1075,9 @@ mod tests {
         let mut theme = Theme::default();
         theme.templates.insert(
             "t.html".into(),
-            crate::theme::Source::Embedded(b"{% for k, v in m %}{{ k }}={{ v }};{% endfor %}"),
+            crate::source::theme::Source::Embedded(
+                b"{% for k, v in m %}{{ k }}={{ v }};{% endfor %}",
+            ),
         );
         let tera = templates(&theme).unwrap().tera;
         let table: toml::Table =

@@ -4,10 +4,10 @@
 //! Every view is made from `public` types only, so nothing here can reach a
 //! withheld record or personal data.
 
-use crate::markdown::{self, Section};
-use crate::public::{PublicDecision, PublicRegister, PublicRequest};
-use crate::status::Status;
-use crate::vocabulary::{DecisionKind, Outcome, RequestType};
+use crate::model::status::Status;
+use crate::model::vocabulary::{DecisionKind, Outcome, RequestType};
+use crate::publish::{PublicDecision, PublicRegister, PublicRequest};
+use crate::render::markdown::{self, Section};
 use rustc_hash::FxHashMap as HashMap;
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -395,7 +395,7 @@ impl RequestView {
 }
 
 fn timeline(r: &PublicRequest) -> Vec<TimelineEntry> {
-    let mut entries: Vec<(crate::date::Date, u8, TimelineEntry)> = Vec::new();
+    let mut entries: Vec<(crate::model::date::Date, u8, TimelineEntry)> = Vec::new();
     for h in &r.history {
         entries.push((
             h.date,
@@ -548,7 +548,7 @@ pub fn versions(
     register: &PublicRegister,
     rows: &HashMap<&str, &Row>,
 ) -> (Vec<VersionView>, String) {
-    let mut by_version: BTreeMap<(u32, u32), (String, crate::date::Date, Vec<Row>)> =
+    let mut by_version: BTreeMap<(u32, u32), (String, crate::model::date::Date, Vec<Row>)> =
         BTreeMap::new();
     for r in register.requests() {
         let Some(d) = r.final_decision() else {

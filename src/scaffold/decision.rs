@@ -3,7 +3,7 @@
 //! changes the label.
 
 use super::{ScaffoldError, write_new};
-use crate::date::Date;
+use crate::model::date::Date;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 

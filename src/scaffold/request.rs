@@ -7,8 +7,8 @@
 //! TLP:AMBER, so nothing of it is published until a keeper says it may be.
 
 use super::ScaffoldError;
-use crate::date::Date;
-use crate::vocabulary::{BUILT_IN_DEVICES, MITIGATION_PREFIXES, Reason};
+use crate::model::date::Date;
+use crate::model::vocabulary::{BUILT_IN_DEVICES, MITIGATION_PREFIXES, Reason};
 use regex::Regex;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
@@ -410,7 +410,7 @@ mod tests {
 
             let text = std::fs::read_to_string(&path).unwrap();
             std::fs::write(&path, fill(&text, kind)).unwrap();
-            let checked = crate::validate::check(&content);
+            let checked = crate::check::check(&content);
             let errors: Vec<_> = checked
                 .diagnostics
                 .iter()
@@ -425,14 +425,15 @@ mod tests {
             assert!(!r.classification.unwrap().is_public());
             let mut checked = checked;
             let passed = checked.take_passed().expect("no errors");
-            let (public, _) = crate::public::filter(passed, date("2026-03-14")).expect("no errors");
+            let (public, _) =
+                crate::publish::filter(passed, date("2026-03-14")).expect("no errors");
             assert!(public.requests().is_empty());
         }
     }
 
     /// Every diagnostic of a check: whether it is an error, its message.
     fn register_check(content: &Path) -> Vec<(bool, String)> {
-        crate::validate::check(content)
+        crate::check::check(content)
             .diagnostics
             .iter()
             .map(|d| (d.is_error(), d.message.to_string()))

@@ -20,7 +20,7 @@
 //! decision or passage), which must then appear nowhere.
 
 use super::*;
-use register::pipeline::BuildError;
+use register::build::BuildError;
 use std::path::Path;
 
 /// Where in a site a hazard goes. Text hazards go in the *host* request

@@ -10,8 +10,8 @@
 
 pub mod html_tags;
 
-use register::date::Date;
-use register::pipeline::{BuildError, BuildOptions, render_site};
+use register::build::{BuildError, BuildOptions, render_site};
+use register::model::date::Date;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 

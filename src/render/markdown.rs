@@ -3,14 +3,14 @@
 //!
 //! Bodies reach this module with withheld passages already removed (by the
 //! filter). Here, links to anything that is not published lose their link
-//! and keep their text (the rule is [`crate::links::LinkPolicy`]'s, for
+//! and keep their text (the rule is [`crate::render::links::LinkPolicy`]'s, for
 //! Markdown links and raw-HTML attributes alike), and any raw HTML or
 //! unusual URL sends the section through the `ammonia` sanitiser, so
 //! content can never script a reader's browser. The plain text a page
 //! gives the search index is read from the sanitised HTML, so the index
 //! holds what the page shows and nothing the sanitiser dropped.
 
-use crate::links::{LinkPolicy, Resolved};
+use crate::render::links::{LinkPolicy, Resolved};
 use pulldown_cmark::{Alignment, CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd, html};
 use std::sync::{Arc, Mutex};
 
@@ -73,7 +73,7 @@ pub fn parse_record_link(dest: &str) -> Result<RecordLink, NotARecordLink> {
         Some(_) => return Err(NotARecordLink),
         None => (rest, false),
     };
-    if !crate::record::ID_PATTERN.is_match(id) {
+    if !crate::source::record::ID_PATTERN.is_match(id) {
         return Err(NotARecordLink);
     }
     Ok(if report {
@@ -873,7 +873,7 @@ mod tests {
     use super::*;
 
     fn public_only() -> Arc<PageLinks> {
-        let target = crate::links::PublicTarget {
+        let target = crate::render::links::PublicTarget {
             id: "PUB-1".into(),
             report: false,
             attachments: vec![],

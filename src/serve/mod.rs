@@ -1,6 +1,6 @@
 //! `register serve`: a local preview that rebuilds on change (section 8).
 //!
-//! The site is rendered in memory with [`pipeline::render_site_cached`],
+//! The site is rendered in memory with [`build::render_site_cached`],
 //! which re-reads only the files that changed and re-renders only the pages
 //! an edit affects, and served on 127.0.0.1 with the headers the published
 //! site gets (netlify.toml). A background thread polls the modification
@@ -20,11 +20,11 @@
 //! each problem is and how to fix it, never a value quoted from the
 //! content. The terminal gets the whole report.
 
-use crate::date::Date;
+use crate::build::{self, BuildError, BuildOptions};
 use crate::diagnostic::{self, Diagnostic, Format, Message, RedactedDiagnostic};
-use crate::load::Stamp;
-use crate::pipeline::{self, BuildError, BuildOptions};
+use crate::model::date::Date;
 use crate::render::{Contents, OutputFile};
+use crate::source::folder::Stamp;
 use std::collections::{BTreeMap, HashMap};
 use std::fmt;
 use std::io::ErrorKind;
@@ -285,7 +285,7 @@ struct State {
 struct Shared {
     state: Mutex<State>,
     /// What the last build kept for the next; only the builder touches it.
-    cache: Mutex<pipeline::BuildCache>,
+    cache: Mutex<build::BuildCache>,
     build: BuildOptions,
     watched: Vec<PathBuf>,
     /// The `Host` headers answered: see [`allowed_hosts`].
@@ -328,14 +328,14 @@ impl Server {
         let addr = listener
             .local_addr()
             .map_err(|e| StartError::Io(format!("cannot listen: {e}")))?;
-        let root = pipeline::site_root(&options.content);
+        let root = build::site_root(&options.content);
         let shared = Arc::new(Shared {
             state: Mutex::new(State {
                 site: None,
                 generation: 0,
                 errors: Vec::new(),
             }),
-            cache: Mutex::new(pipeline::BuildCache::default()),
+            cache: Mutex::new(build::BuildCache::default()),
             build: BuildOptions {
                 content: options.content.clone(),
                 today: options.today,
@@ -496,7 +496,7 @@ fn clock() -> String {
 fn rebuild(shared: &Shared) {
     let started = Instant::now();
     let mut cache = shared.cache.lock().unwrap_or_else(|e| e.into_inner());
-    match pipeline::render_site_cached(&shared.build, &mut cache) {
+    match build::render_site_cached(&shared.build, &mut cache) {
         Ok(rendered) => {
             let count = rendered.files.len();
             let files = rendered
@@ -738,7 +738,7 @@ fn content_type(path: &str) -> &'static str {
 
 fn html_escape(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
-    crate::markdown::html_escape_into(s, &mut out);
+    crate::render::markdown::html_escape_into(s, &mut out);
     out
 }
 
@@ -1308,7 +1308,7 @@ mod tests {
         std::fs::write(content.join("requests/SCMR-2026-002.md"), CANARY_TOML).unwrap();
         // The terminal's report quotes every canary, so their absence
         // below is the redaction's doing.
-        let checked = crate::validate::check(&content);
+        let checked = crate::check::check(&content);
         let report = diagnostic::format(&checked.diagnostics, Format::Human);
         for canary in [
             "CANARY-CLASS-7f3a",

@@ -21,16 +21,18 @@
 //! - status is derived from public decisions only, so a withheld final
 //!   decision leaves a request `decided`.
 
-use crate::attachments::{Attachment, CheckedBytes};
-use crate::classification::Tlp;
-use crate::date::Date;
+pub mod passages;
+
+use crate::check::screening::Screening;
+use crate::check::{Passed, PublicBodies, Register};
 use crate::diagnostic::Diagnostic;
-use crate::markdown::RenderedBody;
-use crate::published::Screening;
-use crate::record::{Decision, Origin, Request};
-use crate::status::{self, Status};
-use crate::validate::{Passed, PublicBodies, Register};
-use crate::vocabulary::{DecisionKind, Outcome, Reason, RequestType, Stage};
+use crate::model::classification::Tlp;
+use crate::model::date::Date;
+use crate::model::status::{self, Status};
+use crate::model::vocabulary::{DecisionKind, Outcome, Reason, RequestType, Stage};
+use crate::render::markdown::RenderedBody;
+use crate::source::attachments::{Attachment, CheckedBytes};
+use crate::source::record::{Decision, Origin, Request};
 use rayon::prelude::*;
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use std::sync::Arc;

@@ -4,8 +4,8 @@ use super::fields::{At, Fields};
 use super::reading::Reading;
 use super::{Contact, HistoryEntry, ID_PATTERN, MAX_ID_LEN, Origin, Request, RequestSpans};
 use crate::diagnostic::Message;
-use crate::load::FolderFile;
-use crate::vocabulary::{BUILT_IN_DEVICES, MITIGATION_PREFIXES, RequestType, Stage};
+use crate::model::vocabulary::{BUILT_IN_DEVICES, MITIGATION_PREFIXES, RequestType, Stage};
+use crate::source::folder::FolderFile;
 use regex::Regex;
 use std::sync::LazyLock;
 
@@ -164,7 +164,7 @@ fn reasons(
     r: &mut Reading,
     f: &mut Fields,
     request_type: Option<RequestType>,
-) -> Vec<crate::vocabulary::Reason> {
+) -> Vec<crate::model::vocabulary::Reason> {
     let list = f.words(r, "reasons");
     let reasons: Vec<_> = list
         .iter()

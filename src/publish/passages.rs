@@ -14,8 +14,8 @@
 //! all (front-matter values, attachments published as they are): there,
 //! every marker, exact or not, is a problem ([`markers_in`]).
 
-use crate::classification::Tlp;
 use crate::diagnostic::Message;
+use crate::model::classification::Tlp;
 use regex::Regex;
 use std::sync::LazyLock;
 

@@ -15,14 +15,14 @@
 //! personal data they found (they may be read in a CI log): they say which
 //! declared value of which record it is.
 
-use crate::attachments::Content;
+use crate::check::screen::{DeclaredValue, Finding, Scope, Screen, scan_as_read};
 use crate::diagnostic::{Diagnostic, Message};
-use crate::links::{LinkPolicy, PublicTarget};
-use crate::markdown::{self, PageLinks, RenderedBody};
-use crate::record::Origin;
-use crate::screen::{DeclaredValue, Finding, Scope, Screen, scan_as_read};
-use crate::site::{Settings, SiteText};
-use crate::texts::{self, FieldText, FrontMatterText};
+use crate::render::links::{LinkPolicy, PublicTarget};
+use crate::render::markdown::{self, PageLinks, RenderedBody};
+use crate::source::attachments::Content;
+use crate::source::record::Origin;
+use crate::source::site::{Settings, SiteText};
+use crate::source::texts::{self, FieldText, FrontMatterText};
 use rayon::prelude::*;
 use rustc_hash::FxHashMap as HashMap;
 use std::path::{Path, PathBuf};
@@ -263,9 +263,11 @@ impl Screening {
                             .place(place),
                     );
                 }
-                if let Some((text, _)) = crate::attachments::as_text(bytes) {
+                if let Some((text, _)) = crate::source::attachments::as_text(bytes) {
                     let what = "a theme's static file";
-                    out.extend(crate::attachments::marker_problems(path, &text, what));
+                    out.extend(crate::source::attachments::marker_problems(
+                        path, &text, what,
+                    ));
                     for f in whole_file_findings(&self.screen, path, &text, Scope::DECLARED) {
                         let place = Diagnostic::error(path, &text, f.at(), "");
                         out.push(report(&self.screen, &f, path, None).place(place));
@@ -375,7 +377,7 @@ impl Written {
     fn of(text: &str) -> Written {
         // Read as the screen reads (invisible characters left out...),
         // with each byte's place in what is written.
-        let (read, from) = crate::screen::as_read(text, false)
+        let (read, from) = crate::check::screen::as_read(text, false)
             .unwrap_or_else(|| (text.to_string(), (0..text.len()).collect()));
         Written {
             ranges: markdown::text_ranges(text),
@@ -389,7 +391,7 @@ impl Written {
     /// in order, so the k-th time it shows it is most likely the k-th time
     /// it is written. `None` when it is not written as text.
     fn kth(&self, shown: &str, at: usize, needle: &str) -> Option<usize> {
-        let needle = crate::screen::normalised(needle).to_ascii_lowercase();
+        let needle = crate::check::screen::normalised(needle).to_ascii_lowercase();
         let k = shown[..at].to_ascii_lowercase().matches(&needle).count();
         let mut as_text = self
             .read
@@ -425,7 +427,7 @@ fn attachment_findings(
 ) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     if let Some(text) = &content.text {
-        let read = crate::attachments::without_pdf_offsets(text);
+        let read = crate::source::attachments::without_pdf_offsets(text);
         let found = whole_file_findings(screen, path, &read, Scope::ALL);
         for f in found.into_iter().take(MAX_FINDINGS) {
             let place = Diagnostic::error(path, text, f.at(), "");
@@ -455,7 +457,7 @@ fn whole_file_findings(screen: &Screen, path: &Path, text: &str, scope: Scope) -
         .file_name()
         .map(|n| n.to_string_lossy())
         .unwrap_or_default();
-    if !crate::attachments::is_markup(&name) {
+    if !crate::source::attachments::is_markup(&name) {
         return scan_as_read(screen, text, scope, false);
     }
     let mut found = scan_as_read(screen, text, scope, true);

@@ -78,7 +78,7 @@ pub fn as_read(text: &str, html: bool) -> Option<(String, Vec<usize>)> {
     let mut chars = text.char_indices().peekable();
     while let Some((at, c)) = chars.next() {
         let reference = (html && c == '&')
-            .then(|| crate::markdown::character_reference(&text[at..]))
+            .then(|| crate::render::markdown::character_reference(&text[at..]))
             .flatten();
         match reference {
             Some((decoded, len)) => {

@@ -11,19 +11,23 @@
 //! again every time, from what was kept. `check` is the same code with an
 //! empty cache.
 
-use crate::attachments::{self, Content};
+pub mod screen;
+pub mod screening;
+pub mod withheld;
+
+use crate::check::screening::{PublicBody, RecordText, Screening};
+use crate::check::withheld::{Kind as WithheldKind, Withheld};
 use crate::diagnostic::{self, Diagnostic, Message};
-use crate::links::{LinkPolicy, PublicTarget};
-use crate::load::{self, FolderFile, FoundFile, SourceFile, Stamp, nanos};
-use crate::markdown::{self, NotARecordLink, RecordLink};
-use crate::passages::{self, WithheldPassage};
-use crate::public;
-use crate::published::{PublicBody, RecordText, Screening};
-use crate::record::{self, Decision, Origin, Record, Request, Unreadable};
-use crate::site::Settings;
-use crate::texts::FrontMatterText;
-use crate::vocabulary::{DecisionKind, Stage};
-use crate::withheld::{Kind as WithheldKind, Withheld};
+use crate::model::vocabulary::{DecisionKind, Stage};
+use crate::publish;
+use crate::publish::passages::{self, WithheldPassage};
+use crate::render::links::{LinkPolicy, PublicTarget};
+use crate::render::markdown::{self, NotARecordLink, RecordLink};
+use crate::source::attachments::{self, Content};
+use crate::source::folder::{self, FolderFile, FoundFile, SourceFile, Stamp, nanos};
+use crate::source::record::{self, Decision, Origin, Record, Request, Unreadable};
+use crate::source::site::Settings;
+use crate::source::texts::FrontMatterText;
 use rayon::prelude::*;
 use std::collections::hash_map::Entry;
 // Keys are ids and paths from the content folder: a fast hash is enough.
@@ -293,7 +297,7 @@ pub fn check_cached_at(content: &Path, cache: &mut CheckCache, base_url: Option<
     let devices = &settings.devices;
     let known = &cache.files;
     // Every file is looked at (one `lstat`); only changed ones are read.
-    let listed = load::find_each(content, |file| {
+    let listed = folder::find_each(content, |file| {
         let kept = known.get(file.file.path.as_os_str());
         refresh(file, kept, devices, trust_before)
     });
@@ -431,7 +435,7 @@ fn refresh(
 fn read_file(mut file: SourceFile, stamp: Option<Stamp>, devices: &[String]) -> CachedFile {
     let path = file.path.clone();
     let folder = file.folder.clone();
-    file.text = match load::read_record(&file.path) {
+    file.text = match folder::read_record(&file.path) {
         Ok(text) => text,
         Err(e) => {
             // Read again next time: the error may be passing.
@@ -457,7 +461,7 @@ fn read_file(mut file: SourceFile, stamp: Option<Stamp>, devices: &[String]) -> 
                 .filter(|f| !r.attachments.iter().any(|a| a.name == f.name))
                 .map(|f| f.source.clone())
                 .collect();
-            if public::request_is_public(&r) {
+            if publish::request_is_public(&r) {
                 facts.attachments = read_attachments(&mut r, &mut diagnostics);
             }
             Found::Request(Arc::from(r), facts)
@@ -538,7 +542,7 @@ struct RecordTexts<'a> {
 
 impl RecordTexts<'_> {
     /// What each public record's body publishes, and its page.
-    fn public_bodies(&self, published: &crate::published::Records<'_>) -> PublicBodies {
+    fn public_bodies(&self, published: &crate::check::screening::Records<'_>) -> PublicBodies {
         let facts: HashMap<&Path, &TextFacts> = self
             .bodies()
             .into_iter()
@@ -568,16 +572,16 @@ impl RecordTexts<'_> {
     /// What each record would publish, marked public or not by the one
     /// publication rule, with the ids of the withheld requests and the
     /// link rule its pages will be rendered with.
-    fn published(&self, base_urls: &[&str]) -> crate::published::Records<'_> {
-        let mut records = crate::published::Records::default();
+    fn published(&self, base_urls: &[&str]) -> crate::check::screening::Records<'_> {
+        let mut records = crate::check::screening::Records::default();
         let mut targets: HashMap<&str, PublicTarget> = HashMap::default();
         for (r, f) in &self.requests {
-            let public = public::request_is_public(r);
+            let public = publish::request_is_public(r);
             if public {
                 let attachments = r
                     .attachments
                     .iter()
-                    .filter(|a| public::attachment_is_public(a, true));
+                    .filter(|a| publish::attachment_is_public(a, true));
                 targets.insert(
                     &r.id,
                     PublicTarget {
@@ -593,7 +597,7 @@ impl RecordTexts<'_> {
             let withheld_files = r
                 .attachments
                 .iter()
-                .filter(|a| !public::attachment_is_public(a, public));
+                .filter(|a| !publish::attachment_is_public(a, public));
             records
                 .withheld_files
                 .extend(withheld_files.map(|a| a.name.clone()));
@@ -602,7 +606,7 @@ impl RecordTexts<'_> {
                 .push(record(&r.origin, public, format!("/requests/{}/", r.id), f));
         }
         for (d, f) in &self.decisions {
-            let public = public::decision_is_public(d, targets.contains_key(d.request.as_str()));
+            let public = publish::decision_is_public(d, targets.contains_key(d.request.as_str()));
             let is_final = d.kind == DecisionKind::Final;
             if public
                 && is_final
@@ -631,7 +635,7 @@ impl RecordTexts<'_> {
         let public_ids: HashSet<&str> = self
             .requests
             .iter()
-            .filter(|(r, _)| public::request_is_public(r))
+            .filter(|(r, _)| publish::request_is_public(r))
             .map(|(r, _)| r.id.as_str())
             .collect();
         for (r, f) in &self.requests {
@@ -655,7 +659,7 @@ impl RecordTexts<'_> {
                 ));
             }
             for a in &r.attachments {
-                if !public::attachment_is_public(a, public) {
+                if !publish::attachment_is_public(a, public) {
                     let reason = match a.classification {
                         Some(c) if !c.is_public() => c.to_string(),
                         Some(_) => "its request is withheld".to_string(),
@@ -671,7 +675,7 @@ impl RecordTexts<'_> {
         }
         for (d, _) in &self.decisions {
             let request_public = public_ids.contains(d.request.as_str());
-            if !public::decision_is_public(d, request_public) {
+            if !publish::decision_is_public(d, request_public) {
                 let reason = match d.classification {
                     Some(c) if !c.is_public() => c.to_string(),
                     None => "no known classification".to_string(),

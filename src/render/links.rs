@@ -12,7 +12,7 @@
 //! The policy knows public targets only, so the renderer that holds it
 //! cannot tell a withheld id from a mistyped one, and needs not.
 
-use crate::markdown::{RecordLink, parse_record_link};
+use crate::render::markdown::{RecordLink, parse_record_link};
 use rustc_hash::FxHashMap as HashMap;
 use url::Url;
 

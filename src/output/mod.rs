@@ -13,6 +13,8 @@
 //! is replaced by a new one, so a hard-linked snapshot of the output
 //! (`cp -al`, `rsync --link-dest`) keeps its bytes.
 
+pub mod progress;
+
 use crate::render::OutputFile;
 use rayon::prelude::*;
 use std::borrow::Cow;

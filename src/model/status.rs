@@ -1,7 +1,7 @@
 //! A request's public status, derived and never typed by hand (section 3.3).
 
-use crate::date::Date;
-use crate::vocabulary::{Outcome, Stage};
+use crate::model::date::Date;
+use crate::model::vocabulary::{Outcome, Stage};
 use serde::Serialize;
 
 /// What a reader is told about where a request stands.

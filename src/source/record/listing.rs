@@ -3,9 +3,9 @@
 
 use super::fields::Fields;
 use super::reading::Reading;
-use crate::attachments::{self, Attachment};
 use crate::diagnostic::Message;
-use crate::load::FolderFile;
+use crate::source::attachments::{self, Attachment};
+use crate::source::folder::FolderFile;
 
 /// The keys of an attachment's listing.
 const KEYS: &[&str] = &["file", "title", "classification"];
@@ -96,7 +96,7 @@ fn folder_file(
     files: &mut Vec<FolderFile>,
     found: &[Attachment],
 ) -> Option<FolderFile> {
-    if !crate::load::is_safe_file_name(name) || name.eq_ignore_ascii_case("index.html") {
+    if !crate::source::folder::is_safe_file_name(name) || name.eq_ignore_ascii_case("index.html") {
         r.error(
             at,
             Message::new("")

@@ -3,9 +3,9 @@
 use super::fields::{At, Fields};
 use super::reading::Reading;
 use super::{Decision, Origin, VERSION_PATTERN};
-use crate::date::Date;
 use crate::diagnostic::Message;
-use crate::vocabulary::{DecisionKind, Outcome};
+use crate::model::date::Date;
+use crate::model::vocabulary::{DecisionKind, Outcome};
 
 /// Every key of a decision's front matter.
 pub const KEYS: &[&str] = &[

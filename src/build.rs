@@ -1,13 +1,13 @@
 //! The whole build, load to write, as one function the command line, the
 //! preview server and the tests share.
 
-use crate::date::Date;
+use crate::check;
 use crate::diagnostic::Diagnostic;
+use crate::model::date::Date;
 use crate::output;
-use crate::public::{self, FilterSummary};
+use crate::publish::{self, FilterSummary};
 use crate::render::{self, OutputFile};
-use crate::theme;
-use crate::validate;
+use crate::source::theme;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
@@ -107,8 +107,8 @@ pub struct Report {
 
 /// A register checked, filtered and ready to render, with its theme.
 struct Ready {
-    register: public::PublicRegister,
-    settings: crate::site::Settings,
+    register: publish::PublicRegister,
+    settings: crate::source::site::Settings,
     theme: theme::Theme,
     templates: render::Templates,
     warnings: Vec<Diagnostic>,
@@ -150,14 +150,14 @@ fn report_phase(name: &str, since: Instant) {
 /// files read and the pages rendered, so that a rebuild after an edit
 /// costs about what the edit changes, not the whole register.
 pub struct BuildCache {
-    check: validate::CheckCache,
+    check: check::CheckCache,
     render: render::RenderCache,
 }
 
 impl Default for BuildCache {
     fn default() -> BuildCache {
         BuildCache {
-            check: validate::CheckCache::kept(),
+            check: check::CheckCache::kept(),
             render: render::RenderCache::default(),
         }
     }
@@ -175,7 +175,7 @@ impl BuildCache {
 /// without one, every record is dropped as soon as it has been filtered.
 fn prepare(
     options: &BuildOptions,
-    cache: Option<&mut validate::CheckCache>,
+    cache: Option<&mut check::CheckCache>,
 ) -> Result<Ready, BuildError> {
     let started = Instant::now();
     if !options.content.is_dir() {
@@ -190,8 +190,8 @@ fn prepare(
     };
     let base_url = options.base_url.as_deref();
     let checked = match cache {
-        Some(cache) => validate::check_cached_at(&options.content, cache, base_url),
-        None => validate::check_cached_at(&options.content, &mut Default::default(), base_url),
+        Some(cache) => check::check_cached_at(&options.content, cache, base_url),
+        None => check::check_cached_at(&options.content, &mut Default::default(), base_url),
     };
     let t = phase("load and validate", started);
     let mut checked = checked;
@@ -206,7 +206,7 @@ fn prepare(
         crate::diagnostic::sort(&mut found);
         BuildError::Content(found)
     };
-    let (register, summary) = public::filter(passed, options.today).map_err(with_warnings)?;
+    let (register, summary) = publish::filter(passed, options.today).map_err(with_warnings)?;
     let t = phase("filter", t);
     let theme = theme::find(&site_root(&options.content), &settings.theme)
         .map_err(|e| BuildError::Theme(e.0))?;
@@ -230,7 +230,7 @@ fn prepare(
 
 /// The files a theme publishes as they are, for the screen: where each
 /// is, its path in the site, its bytes.
-fn theme_files(theme: &theme::Theme) -> Vec<crate::published::ThemeFile<'_>> {
+fn theme_files(theme: &theme::Theme) -> Vec<crate::check::screening::ThemeFile<'_>> {
     theme
         .statics
         .iter()
@@ -386,7 +386,7 @@ fn refuse_kept_and_written(
 pub fn build_site(options: &BuildOptions, output: &Path) -> Result<Report, BuildError> {
     // The theme's name, read ahead of the checks (which report any error
     // in site.toml), so that a bad --output is reported first (exit 2).
-    let theme = crate::site::Settings::load(&options.content, &mut Vec::new())
+    let theme = crate::source::site::Settings::load(&options.content, &mut Vec::new())
         .0
         .theme;
     output::check_output_folder(output, &inputs(&options.content, &theme))
@@ -395,7 +395,7 @@ pub fn build_site(options: &BuildOptions, output: &Path) -> Result<Report, Build
     let inputs = inputs(&options.content, &ready.settings.theme);
     let staging = output::Staging::prepare(output, &inputs, &ready.settings.output_keep)
         .map_err(|e| BuildError::Io(e.0))?;
-    let progress = crate::progress::Progress::start(ready.expected_files());
+    let progress = crate::output::progress::Progress::start(ready.expected_files());
     let report = ready.render(&progress.counting(&staging), None);
     progress.finish();
     let report = report?;

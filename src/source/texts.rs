@@ -10,9 +10,9 @@
 //! `[sponsor]`) are left out: they are never published, and they are what
 //! the rest of the text is searched for.
 
-use crate::classification::Tlp;
 use crate::diagnostic::{Diagnostic, Message};
-use crate::passages::{self, Comment};
+use crate::model::classification::Tlp;
+use crate::publish::passages::{self, Comment};
 use toml::Spanned;
 use toml::de::{DeTable, DeValue};
 

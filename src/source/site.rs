@@ -1,7 +1,7 @@
 //! `site.toml`: the register's name, address and local vocabulary.
 
 use crate::diagnostic::{Diagnostic, Message};
-use crate::texts::FieldText;
+use crate::source::texts::FieldText;
 use serde::{Deserialize, Serialize};
 use std::path::Path;
 
@@ -168,12 +168,12 @@ impl Settings {
                 return (Settings::default(), SiteText::default());
             }
         };
-        let Some(text) = crate::load::decode(&path, bytes, diagnostics) else {
+        let Some(text) = crate::source::folder::decode(&path, bytes, diagnostics) else {
             return (Settings::default(), SiteText::default());
         };
         let settings = Settings::read(&path, &text, diagnostics);
         let texts = match toml::de::DeTable::parse(&text) {
-            Ok(table) => crate::texts::walk(&table, 0)
+            Ok(table) => crate::source::texts::walk(&table, 0)
                 .texts
                 .into_iter()
                 .filter(|t| {

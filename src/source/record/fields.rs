@@ -5,8 +5,8 @@
 //! missing as well.
 
 use super::reading::Reading;
-use crate::date::Date;
 use crate::diagnostic::Message;
+use crate::model::date::Date;
 use std::borrow::Cow;
 use toml::Spanned;
 use toml::de::{DeTable, DeValue};

@@ -23,9 +23,9 @@
 //! The bytes checked are the bytes published: they are kept, with the
 //! record, from the check to the output (see [`CheckedBytes`]).
 
-use crate::classification::Tlp;
 use crate::diagnostic::{Diagnostic, Message};
-use crate::load::FolderFile;
+use crate::model::classification::Tlp;
+use crate::source::folder::FolderFile;
 use regex::Regex;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, LazyLock};
@@ -142,12 +142,12 @@ pub fn unlisted(file: &FolderFile) -> Diagnostic {
 /// attachment, a theme's static file), and anything that reads like one:
 /// each an error, since a marker cannot withhold part of a whole file.
 pub fn marker_problems(path: &Path, text: &str, what: &str) -> Vec<Diagnostic> {
-    crate::passages::markers_in(text)
+    crate::publish::passages::markers_in(text)
         .into_iter()
         .map(|found| {
             let help = match found.comment {
-                crate::passages::Comment::LookAlike(meant) => {
-                    crate::passages::look_alike_help(meant)
+                crate::publish::passages::Comment::LookAlike(meant) => {
+                    crate::publish::passages::look_alike_help(meant)
                 }
                 _ => Message::new(
                     "remove the withheld passage from the file, or (an attachment) classify it \
@@ -459,7 +459,7 @@ pub fn active_markup(text: &str) -> Option<usize> {
         )
         .expect("valid pattern")
     });
-    let (read, from) = match crate::screen::as_read(text, true) {
+    let (read, from) = match crate::check::screen::as_read(text, true) {
         Some((read, from)) => (read, Some(from)),
         None => (text.to_string(), None),
     };

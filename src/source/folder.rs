@@ -123,7 +123,7 @@ pub struct FoundFile {
 
 impl FoundFile {
     /// The file's metadata, links not followed (as `symlink_metadata`), so
-    /// that `validate::check_cached` can tell whether it changed.
+    /// that `check::check_cached` can tell whether it changed.
     pub fn metadata(&self) -> std::io::Result<Metadata> {
         match &self.entry {
             Some(entry) => entry.metadata(),
@@ -159,7 +159,7 @@ pub struct Listed<T> {
 /// file to `each` in parallel as soon as its folder is listed (both folders
 /// are listed at once, and the files of one are looked at while the other
 /// is still being listed), with the problems of the folders and files
-/// themselves. Results come sorted by path, requests first. `validate::check_cached` looks at every
+/// themselves. Results come sorted by path, requests first. `check::check_cached` looks at every
 /// file's metadata this way, to read only the files that changed.
 pub fn find_each<T: Send>(content: &Path, each: impl Fn(FoundFile) -> T + Sync) -> Listed<T> {
     let in_folder = |folder: &str, kind: RecordKind| {
@@ -391,7 +391,7 @@ fn load_folder_record(folder: &Path, loaded: &mut Found) {
             loaded.hidden.push(entry.path.clone());
             // Never published, never read; an editor's lock file is worth
             // a word, since the keeper may be editing the record right now.
-            if crate::attachments::is_editor_lock(&name) {
+            if crate::source::attachments::is_editor_lock(&name) {
                 loaded.diagnostics.push(
                     Diagnostic::file_error(
                         &entry.path,
@@ -460,7 +460,7 @@ pub fn is_safe_file_name(name: &str) -> bool {
 }
 
 /// Reads one record file found by [`find_each`]: size limit, UTF-8, BOM
-/// and line ends handled here, for `validate::check_cached`.
+/// and line ends handled here, for `check::check_cached`.
 pub fn read_record(path: &Path) -> Result<String, Box<Diagnostic>> {
     read_text(
         path,

@@ -6,7 +6,7 @@
 //!
 //! A theme's `static/` files are published as they are. They are read
 //! when the theme is found, and those bytes are screened (see
-//! `published::Screening::theme_files`) and published: never read again.
+//! `screening::Screening::theme_files`) and published: never read again.
 //! A theme's `static/` or `templates/` folder that is a symbolic link is
 //! refused, since following it could publish any folder (the content
 //! folder, withheld records and all); links inside them are skipped.

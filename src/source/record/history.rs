@@ -3,9 +3,9 @@
 use super::fields::{At, Fields};
 use super::reading::Reading;
 use super::{HistoryEntry, RequestSpans};
-use crate::date::Date;
 use crate::diagnostic::Message;
-use crate::vocabulary::Stage;
+use crate::model::date::Date;
+use crate::model::vocabulary::Stage;
 
 /// The keys of a history entry.
 const KEYS: &[&str] = &["date", "stage", "note"];

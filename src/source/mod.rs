@@ -1,0 +1,17 @@
+//! Step 1: reading the content folder into records, as its files say.
+//!
+//! [`folder`] lists the record files and the files beside them;
+//! [`frontmatter`] cuts a record at its `+++` lines; [`record`] reads its
+//! front matter key by key into a request or a decision; [`texts`] finds
+//! every string of the front matter that can reach an output;
+//! [`attachments`] reads the files a folder record lists; [`site`] reads
+//! `site.toml` and [`theme`] finds the templates and static files. Nothing
+//! here decides what is published: that is `publish`'s one job.
+
+pub mod attachments;
+pub mod folder;
+pub mod frontmatter;
+pub mod record;
+pub mod site;
+pub mod texts;
+pub mod theme;
