@@ -22,16 +22,7 @@ pub struct BuildOptions {
     pub base_url: Option<String>,
 }
 
-/// Why a build produced no site.
-#[derive(Debug)]
-pub enum BuildError {
-    /// The content has errors (exit 1): here they are, with the warnings.
-    Content(Vec<Diagnostic>),
-    /// The theme or its templates are broken (exit 1).
-    Theme(String),
-    /// Reading or writing failed (exit 2).
-    Io(String),
-}
+pub use crate::error::BuildError;
 
 /// A site rendered in memory, not yet written.
 #[derive(Debug)]
@@ -179,10 +170,7 @@ fn prepare(
 ) -> Result<Ready, BuildError> {
     let started = Instant::now();
     if !options.content.is_dir() {
-        return Err(BuildError::Io(format!(
-            "content folder `{}` not found: run in the site's folder or pass --content DIR",
-            options.content.display()
-        )));
+        return Err(BuildError::NoContent(options.content.clone()));
     }
     let phase = |name: &str, since: Instant| {
         report_phase(name, since);
@@ -208,13 +196,13 @@ fn prepare(
     };
     let (register, summary) = publish::filter(passed, options.today).map_err(with_warnings)?;
     let t = phase("filter", t);
-    let theme = theme::find(&site_root(&options.content), &settings.theme)
-        .map_err(|e| BuildError::Theme(e.0))?;
+    let theme =
+        theme::find(&site_root(&options.content), &settings.theme).map_err(BuildError::from)?;
     let found = screening.theme_files(&theme_files(&theme));
     if found.iter().any(Diagnostic::is_error) {
         return Err(with_warnings(found));
     }
-    let templates = render::templates(&theme).map_err(|e| BuildError::Theme(e.0))?;
+    let templates = render::templates(&theme).map_err(BuildError::from)?;
     phase("theme", t);
     Ok(Ready {
         register,
@@ -281,10 +269,7 @@ impl Ready {
                 sink,
             ),
         };
-        let files_written = rendered.map_err(|e| match e {
-            render::RenderError(m) if m.starts_with("output: ") => BuildError::Io(m),
-            render::RenderError(m) => BuildError::Theme(m),
-        })?;
+        let files_written = rendered?;
         report_phase("render and write", t);
         Ok(Report {
             warnings: self.warnings,
@@ -389,19 +374,17 @@ pub fn build_site(options: &BuildOptions, output: &Path) -> Result<Report, Build
     let theme = crate::source::site::Settings::load(&options.content, &mut Vec::new())
         .0
         .theme;
-    output::check_output_folder(output, &inputs(&options.content, &theme))
-        .map_err(|e| BuildError::Io(e.0))?;
+    output::check_output_folder(output, &inputs(&options.content, &theme))?;
     let ready = prepare(options, None)?;
     let inputs = inputs(&options.content, &ready.settings.theme);
-    let staging = output::Staging::prepare(output, &inputs, &ready.settings.output_keep)
-        .map_err(|e| BuildError::Io(e.0))?;
+    let staging = output::Staging::prepare(output, &inputs, &ready.settings.output_keep)?;
     let progress = crate::output::progress::Progress::start(ready.expected_files());
     let report = ready.render(&progress.counting(&staging), None);
     progress.finish();
     let report = report?;
     refuse_kept_and_written(&staging, options)?;
     let t = Instant::now();
-    staging.commit().map_err(|e| BuildError::Io(e.0))?;
+    staging.commit()?;
     report_phase("swap", t);
     Ok(report)
 }

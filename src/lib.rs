@@ -20,6 +20,7 @@
 pub mod build;
 pub mod check;
 pub mod diagnostic;
+pub mod error;
 pub mod model;
 pub mod output;
 pub mod publish;

@@ -9,6 +9,7 @@ use clap::{Parser, Subcommand};
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 use register::build::{self, BuildError, BuildOptions};
 use register::diagnostic::{self, Format};
+use register::error::{EXIT_CONTENT, EXIT_USAGE_OR_IO};
 use register::model::date::Date;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -119,14 +120,11 @@ struct NewRequest {
     now: Option<String>,
 }
 
-const CONTENT_ERRORS: u8 = 1;
-const USAGE_OR_IO: u8 = 2;
-
 /// The build date, or the exit code after saying why it is not one.
 fn build_date_or_exit(now: Option<&str>) -> Result<Date, ExitCode> {
     build_date(now).map_err(|e| {
         eprintln!("error: {e}");
-        ExitCode::from(USAGE_OR_IO)
+        ExitCode::from(EXIT_USAGE_OR_IO)
     })
 }
 
@@ -185,7 +183,7 @@ fn serve(content: PathBuf, port: u16, now: Option<String>) -> ExitCode {
         }
         Err(e) => {
             eprintln!("error: {e}");
-            ExitCode::from(USAGE_OR_IO)
+            ExitCode::from(EXIT_USAGE_OR_IO)
         }
     }
 }
@@ -227,7 +225,7 @@ fn wrote(result: Result<PathBuf, register::scaffold::ScaffoldError>) -> ExitCode
         }
         Err(e) => {
             eprintln!("error: {e}");
-            ExitCode::from(USAGE_OR_IO)
+            ExitCode::from(EXIT_USAGE_OR_IO)
         }
     }
 }
@@ -255,7 +253,7 @@ fn init(dir: &std::path::Path) -> ExitCode {
         }
         Err(e) => {
             eprintln!("error: {e}");
-            ExitCode::from(USAGE_OR_IO)
+            ExitCode::from(EXIT_USAGE_OR_IO)
         }
     }
 }
@@ -270,7 +268,7 @@ fn emit(text: &str) {
             std::process::exit(0);
         }
         eprintln!("error: writing the report: {e}");
-        std::process::exit(i32::from(USAGE_OR_IO));
+        std::process::exit(i32::from(EXIT_USAGE_OR_IO));
     }
 }
 
@@ -280,7 +278,7 @@ fn check(content: PathBuf, format: Format, list_withheld: bool) -> ExitCode {
             "error: content folder `{}` not found: pass --content DIR",
             content.display()
         );
-        return ExitCode::from(USAGE_OR_IO);
+        return ExitCode::from(EXIT_USAGE_OR_IO);
     }
     let checked = register::check::check(&content);
     let withheld = if list_withheld {
@@ -323,7 +321,7 @@ fn check(content: PathBuf, format: Format, list_withheld: bool) -> ExitCode {
         );
     }
     if errors > 0 {
-        ExitCode::from(CONTENT_ERRORS)
+        ExitCode::from(EXIT_CONTENT)
     } else {
         ExitCode::SUCCESS
     }
@@ -344,7 +342,7 @@ fn build(
         .and_then(register::source::site::base_url_problem)
     {
         eprintln!("error: --base-url {problem}");
-        return ExitCode::from(USAGE_OR_IO);
+        return ExitCode::from(EXIT_USAGE_OR_IO);
     }
     let options = BuildOptions {
         content,
@@ -376,18 +374,11 @@ fn build(
                 "error: {errors} content errors; `{}` was left as it was",
                 output.display()
             );
-            ExitCode::from(CONTENT_ERRORS)
+            ExitCode::from(EXIT_CONTENT)
         }
-        Err(BuildError::Theme(e)) => {
-            eprintln!(
-                "error: theme: {e}\n`{}` was left as it was",
-                output.display()
-            );
-            ExitCode::from(CONTENT_ERRORS)
-        }
-        Err(BuildError::Io(e)) => {
+        Err(e) => {
             eprintln!("error: {e}\n`{}` was left as it was", output.display());
-            ExitCode::from(USAGE_OR_IO)
+            ExitCode::from(e.exit_code())
         }
     }
 }

@@ -33,11 +33,20 @@ const MARKER_TEXT: &str =
 
 /// Why the site could not be written.
 #[derive(Debug)]
-pub struct OutputError(pub String);
+pub struct OutputError(String);
 
 impl std::fmt::Display for OutputError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for OutputError {}
+
+impl OutputError {
+    /// The error, in words that name the path and what failed.
+    pub fn new(message: impl Into<String>) -> Self {
+        OutputError(message.into())
     }
 }
 
@@ -691,9 +700,8 @@ impl Staging {
 }
 
 impl crate::render::Sink for Staging {
-    fn put(&self, file: OutputFile) -> Result<(), crate::render::RenderError> {
+    fn put(&self, file: OutputFile) -> Result<(), OutputError> {
         self.write(&file)
-            .map_err(|e| crate::render::RenderError(e.0))
     }
 }
 

@@ -4,7 +4,7 @@
 //! build has run for [`DELAY`], so quick builds, CI logs and pipes see
 //! nothing but the one-line summary.
 
-use crate::render::{OutputFile, RenderError, Sink};
+use crate::render::{OutputFile, Sink};
 use std::io::{IsTerminal as _, Write as _};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
@@ -73,7 +73,7 @@ pub struct Counting<'a> {
 }
 
 impl Sink for Counting<'_> {
-    fn put(&self, file: OutputFile) -> Result<(), RenderError> {
+    fn put(&self, file: OutputFile) -> Result<(), crate::output::OutputError> {
         self.done.fetch_add(1, Ordering::Relaxed);
         self.sink.put(file)
     }

@@ -217,20 +217,32 @@ pub fn csv_row(r: &PublicRequest, row: &Row) -> Result<Vec<u8>, RenderError> {
         row.url.clone(),
     ];
     w.write_record(cells.iter().map(|c| spreadsheet_safe(c)))
-        .map_err(|e| RenderError(format!("register.csv: {e}")))?;
-    w.into_inner()
-        .map_err(|e| RenderError(format!("register.csv: {e}")))
+        .map_err(|e| {
+            RenderError::Theme(crate::source::theme::ThemeError::new(format!(
+                "register.csv: {e}"
+            )))
+        })?;
+    w.into_inner().map_err(|e| {
+        RenderError::Theme(crate::source::theme::ThemeError::new(format!(
+            "register.csv: {e}"
+        )))
+    })
 }
 
 /// `/register.csv`: the header, then one row per public request from
 /// [`csv_row`], in register order.
 pub fn csv<'a>(rows: impl Iterator<Item = &'a [u8]>) -> Result<OutputFile, RenderError> {
     let mut w = csv::Writer::from_writer(Vec::new());
-    w.write_record(CSV_COLUMNS)
-        .map_err(|e| RenderError(format!("register.csv: {e}")))?;
-    let mut bytes = w
-        .into_inner()
-        .map_err(|e| RenderError(format!("register.csv: {e}")))?;
+    w.write_record(CSV_COLUMNS).map_err(|e| {
+        RenderError::Theme(crate::source::theme::ThemeError::new(format!(
+            "register.csv: {e}"
+        )))
+    })?;
+    let mut bytes = w.into_inner().map_err(|e| {
+        RenderError::Theme(crate::source::theme::ThemeError::new(format!(
+            "register.csv: {e}"
+        )))
+    })?;
     for row in rows {
         bytes.extend_from_slice(row);
     }

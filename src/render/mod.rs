@@ -11,10 +11,11 @@ pub mod links;
 pub mod markdown;
 pub mod view;
 
+use crate::output::OutputError;
 use crate::publish::PublicRegister;
 use crate::publish::PublicRequest;
 use crate::source::site::Settings;
-use crate::source::theme::Theme;
+use crate::source::theme::{Theme, ThemeError};
 use rayon::prelude::*;
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use serde::Serialize;
@@ -62,7 +63,7 @@ pub struct OutputFile {
 /// threads in no particular order.
 pub trait Sink: Sync {
     /// Takes one file of the site.
-    fn put(&self, file: OutputFile) -> Result<(), RenderError>;
+    fn put(&self, file: OutputFile) -> Result<(), OutputError>;
 }
 
 /// Keeps the site in memory.
@@ -70,7 +71,7 @@ pub trait Sink: Sync {
 pub struct MemorySink(std::sync::Mutex<Vec<OutputFile>>);
 
 impl Sink for MemorySink {
-    fn put(&self, file: OutputFile) -> Result<(), RenderError> {
+    fn put(&self, file: OutputFile) -> Result<(), OutputError> {
         self.0.lock().unwrap_or_else(|e| e.into_inner()).push(file);
         Ok(())
     }
@@ -114,7 +115,7 @@ impl Recorder<'_> {
         }
         self.count
             .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-        self.sink.put(file)
+        Ok(self.sink.put(file)?)
     }
 }
 
@@ -128,7 +129,7 @@ fn lock<T>(m: &std::sync::Mutex<T>) -> std::sync::MutexGuard<'_, T> {
 fn put_statics(out: &Recorder<'_>, theme: &Theme) -> Result<(), RenderError> {
     for (name, source) in &theme.statics {
         if out.has(name) || MADE_LAST.contains(&name.as_str()) {
-            return Err(RenderError(format!(
+            return Err(theme_error(format!(
                 "the theme's static file `{name}` ({}) would replace the file the build makes at \
                  `/{name}`: rename or remove the static file",
                 source.describe()
@@ -140,7 +141,7 @@ fn put_statics(out: &Recorder<'_>, theme: &Theme) -> Result<(), RenderError> {
             // Static files are read, and screened, with the theme: one
             // that was not is never published.
             crate::source::theme::Source::Disk(p) => {
-                return Err(RenderError(format!(
+                return Err(theme_error(format!(
                     "the static file `{}` was not read with the theme",
                     p.display()
                 )));
@@ -154,14 +155,44 @@ fn put_statics(out: &Recorder<'_>, theme: &Theme) -> Result<(), RenderError> {
     Ok(())
 }
 
-/// A theme that could not be used.
+/// Why a site could not be rendered: the theme (a template that does not
+/// load, compile or render; a static file that cannot be published) or
+/// the sink the files go to.
 #[derive(Debug)]
-pub struct RenderError(pub String);
+pub enum RenderError {
+    /// The theme or one of its templates: the keeper's to fix.
+    Theme(ThemeError),
+    /// Writing a file failed.
+    Output(OutputError),
+}
 
 impl std::fmt::Display for RenderError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.0)
+        match self {
+            RenderError::Theme(e) => e.fmt(f),
+            RenderError::Output(e) => e.fmt(f),
+        }
     }
+}
+
+impl std::error::Error for RenderError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            RenderError::Theme(e) => Some(e),
+            RenderError::Output(e) => Some(e),
+        }
+    }
+}
+
+impl From<OutputError> for RenderError {
+    fn from(e: OutputError) -> Self {
+        RenderError::Output(e)
+    }
+}
+
+/// A theme problem, in words.
+fn theme_error(message: String) -> RenderError {
+    RenderError::Theme(ThemeError::new(message))
 }
 
 fn tera_error(e: &tera::Error) -> RenderError {
@@ -178,7 +209,7 @@ fn tera_error(e: &tera::Error) -> RenderError {
         message.push_str(&s.to_string());
         source = s.source();
     }
-    RenderError(message)
+    theme_error(message)
 }
 
 /// A theme's templates, loaded, and a hash of their text: when the hash
@@ -201,9 +232,9 @@ pub fn templates(theme: &Theme) -> Result<Templates, RenderError> {
     for (name, source) in &theme.templates {
         let bytes = source
             .read()
-            .map_err(|e| RenderError(format!("template {name}: {e}")))?;
+            .map_err(|e| theme_error(format!("template {name}: {e}")))?;
         let text = String::from_utf8(bytes)
-            .map_err(|_| RenderError(format!("template {name} is not UTF-8")))?;
+            .map_err(|_| theme_error(format!("template {name} is not UTF-8")))?;
         sources.push((name.clone(), text));
     }
     let mut h = std::collections::hash_map::DefaultHasher::new();
@@ -291,7 +322,7 @@ impl Renderer<'_> {
         );
         fill(&mut ctx);
         let html = self.tera.render(template, &ctx).map_err(|e| {
-            RenderError(format!(
+            theme_error(format!(
                 "rendering {path} with {template}: {}",
                 tera_error(&e)
             ))
@@ -623,7 +654,7 @@ fn render_with(
             tera.render("_register_row.html", &c)
                 .map(Arc::from)
                 .map_err(|e| {
-                    RenderError(format!("rendering _register_row.html: {}", tera_error(&e)))
+                    theme_error(format!("rendering _register_row.html: {}", tera_error(&e)))
                 })
         })
         .collect::<Result<Vec<Arc<str>>, RenderError>>()?;

@@ -566,19 +566,19 @@ fn failure(content: &Path, error: BuildError) -> (Vec<RedactedDiagnostic>, Strin
             let report = diagnostic::format(&diagnostics, Format::Human);
             (diagnostics, report)
         }
-        BuildError::Theme(m) => (
+        BuildError::Theme(_) => (
             vec![other_failure(
                 "templates",
                 "the theme or one of its templates could not be used",
             )],
-            format!("error: theme: {m}\n"),
+            format!("error: {error}\n"),
         ),
-        BuildError::Io(m) => (
+        BuildError::Output(_) | BuildError::NoContent(_) => (
             vec![other_failure(
                 content,
                 "the content folder could not be read",
             )],
-            format!("error: {m}\n"),
+            format!("error: {error}\n"),
         ),
     };
     let mut errors: Vec<RedactedDiagnostic> = diagnostics
@@ -1364,7 +1364,9 @@ mod tests {
     fn theme_and_folder_failures_reach_the_browser_in_the_generators_words_only() {
         let tera = "rendering requests/CANARY-1/index.html with request.html: \
                     Value `CANARY-VALUE` is out of range for `u8`";
-        for error in [BuildError::Theme(tera.into()), BuildError::Io(tera.into())] {
+        let theme = BuildError::Theme(crate::source::theme::ThemeError::new(tera));
+        let output = BuildError::Output(crate::output::OutputError::new(tera));
+        for error in [theme, output] {
             let (errors, report) = failure(Path::new("content"), error);
             assert!(report.contains("CANARY-VALUE"), "the terminal gets it all");
             assert_eq!(errors.len(), 1);

@@ -59,15 +59,26 @@ pub struct Theme {
     pub folders: Vec<PathBuf>,
 }
 
-/// Errors finding a theme.
+/// Why a theme cannot be used: it is missing, one of its templates does
+/// not load, compile or render, or one of its static files cannot be
+/// published. The keeper's to fix (exit 1).
 #[derive(Debug)]
-pub struct ThemeError(pub String);
+pub struct ThemeError(String);
+
+impl ThemeError {
+    /// The error, in words that say what to fix.
+    pub fn new(message: impl Into<String>) -> Self {
+        ThemeError(message.into())
+    }
+}
 
 impl std::fmt::Display for ThemeError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(&self.0)
     }
 }
+
+impl std::error::Error for ThemeError {}
 
 /// Finds the theme `name` for the site whose root holds `content/`.
 pub fn find(site_root: &Path, name: &str) -> Result<Theme, ThemeError> {
@@ -77,7 +88,7 @@ pub fn find(site_root: &Path, name: &str) -> Result<Theme, ThemeError> {
             .bytes()
             .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
     {
-        return Err(ThemeError(format!(
+        return Err(ThemeError::new(format!(
             "theme `{name}` is not a folder name: use letters, digits, `-` and `_`"
         )));
     }
@@ -97,7 +108,7 @@ pub fn find(site_root: &Path, name: &str) -> Result<Theme, ThemeError> {
             }
         }
     } else {
-        return Err(ThemeError(format!(
+        return Err(ThemeError::new(format!(
             "theme `{name}` not found: expected a folder {}",
             dir.display()
         )));
@@ -117,7 +128,7 @@ pub fn find(site_root: &Path, name: &str) -> Result<Theme, ThemeError> {
 /// error: its target could be any folder, the content folder included.
 fn collect(dir: &Path, into: &mut BTreeMap<String, Source>, load: bool) -> Result<(), ThemeError> {
     if std::fs::symlink_metadata(dir).is_ok_and(|m| m.file_type().is_symlink()) {
-        return Err(ThemeError(format!(
+        return Err(ThemeError::new(format!(
             "`{}` is a symbolic link, which is never followed: its files would be published \
              or used as templates wherever it points. Replace the link with the folder itself",
             dir.display()
@@ -154,7 +165,7 @@ fn collect_from(
         let path = entry.path().to_path_buf();
         let source = if load {
             let bytes = std::fs::read(&path).map_err(|e| {
-                ThemeError(format!(
+                ThemeError::new(format!(
                     "cannot read the static file `{}`: {e}",
                     path.display()
                 ))
