@@ -233,73 +233,15 @@ pub fn filter(
         .filter(|r| request_is_public(r))
         .map(|r| r.id.clone())
         .collect();
+    let filtering = Filtering {
+        screening: &screening,
+        bodies: &bodies,
+        public_ids: &public_ids,
+        today,
+    };
     let mut found = Vec::new();
-    // Records are taken by value and dropped one by one: in `register
-    // build` each one's text is freed as soon as it has been filtered.
-    let mut published_decisions = Vec::new();
-    for d in all_decisions {
-        match d.classification {
-            Some(c) if decision_is_public(&d, public_ids.contains(d.request.as_str())) => {
-                published_decisions.push((d, c));
-            }
-            _ => summary.decisions_withheld += 1,
-        }
-    }
-    summary.decisions_published = published_decisions.len();
-    let made: Vec<(String, PublicDecision, Vec<Diagnostic>)> = published_decisions
-        .into_par_iter()
-        .map(|(d, classification)| {
-            let (problems, body) = render(&screening, &bodies, &d.origin);
-            let public = PublicDecision {
-                classification,
-                date: d.date,
-                kind: d.kind,
-                outcome: d.outcome,
-                sc_version: d.sc_version.clone(),
-                implementation_date: d.implementation_date,
-                panel_notified: d.panel_notified,
-                body,
-                extra: d.extra.clone(),
-                _seal: Seal,
-            };
-            (d.request.clone(), public, problems)
-        })
-        .collect();
-    let mut decisions: HashMap<String, Vec<PublicDecision>> = HashMap::default();
-    for (request, decision, problems) in made {
-        found.extend(problems);
-        decisions.entry(request).or_default().push(decision);
-    }
-    // First, which requests are published, one at a time (withheld ones
-    // are dropped here); then their public forms, in parallel.
-    let mut published: Vec<(Arc<Request>, Tlp, Vec<PublicDecision>)> =
-        Vec::with_capacity(public_ids.len());
-    for r in all_requests {
-        let Some(classification) = r.classification.filter(|_| request_is_public(&r)) else {
-            summary.requests_withheld += 1;
-            continue;
-        };
-        if published.last().is_some_and(|(p, _, _)| p.id == r.id) {
-            // A duplicate id is an error upstream; never publish either twice.
-            continue;
-        }
-        let decisions = decisions.remove(r.id.as_str()).unwrap_or_default();
-        published.push((r, classification, decisions));
-    }
-    let made: Vec<(PublicRequest, Vec<Diagnostic>)> = published
-        .into_par_iter()
-        .map(|(r, classification, decisions)| {
-            let (mut problems, body) = render(&screening, &bodies, &r.origin);
-            problems.extend(unchecked(&r));
-            let public = public_request(&r, classification, decisions, body, &public_ids, today);
-            (public, problems)
-        })
-        .collect();
-    let mut requests = Vec::with_capacity(made.len());
-    for (request, problems) in made {
-        found.extend(problems);
-        requests.push(request);
-    }
+    let decisions = filtering.public_decisions(all_decisions, &mut summary, &mut found);
+    let requests = filtering.public_requests(all_requests, decisions, &mut summary, &mut found);
     if found.iter().any(Diagnostic::is_error) {
         return Err(found);
     }
@@ -315,6 +257,151 @@ pub fn filter(
         today,
     };
     Ok((register, summary))
+}
+
+/// What the filter works with: the screen every public body passes as it
+/// is rendered, what each body publishes, the ids of the public requests
+/// and the build date.
+struct Filtering<'a> {
+    screening: &'a Screening,
+    bodies: &'a PublicBodies,
+    public_ids: &'a HashSet<String>,
+    today: Date,
+}
+
+impl Filtering<'_> {
+    /// The public decisions, rendered, by request id. Records are taken by
+    /// value and dropped one by one: in `register build` each one's text is
+    /// freed as soon as it has been filtered.
+    fn public_decisions(
+        &self,
+        all: Vec<Arc<Decision>>,
+        summary: &mut FilterSummary,
+        found: &mut Vec<Diagnostic>,
+    ) -> HashMap<String, Vec<PublicDecision>> {
+        let mut published = Vec::new();
+        for d in all {
+            match d.classification {
+                Some(c) if decision_is_public(&d, self.public_ids.contains(d.request.as_str())) => {
+                    published.push((d, c));
+                }
+                _ => summary.decisions_withheld += 1,
+            }
+        }
+        summary.decisions_published = published.len();
+        let made: Vec<(String, PublicDecision, Vec<Diagnostic>)> = published
+            .into_par_iter()
+            .map(|(d, classification)| {
+                let (problems, body) = render(self.screening, self.bodies, &d.origin);
+                (
+                    d.request.clone(),
+                    public_decision(&d, classification, body),
+                    problems,
+                )
+            })
+            .collect();
+        let mut decisions: HashMap<String, Vec<PublicDecision>> = HashMap::default();
+        for (request, decision, problems) in made {
+            found.extend(problems);
+            decisions.entry(request).or_default().push(decision);
+        }
+        decisions
+    }
+
+    /// The public requests, rendered, with their public `decisions`. First
+    /// which requests are published, one at a time (withheld ones are
+    /// dropped here); then their public forms, in parallel.
+    fn public_requests(
+        &self,
+        all: Vec<Arc<Request>>,
+        mut decisions: HashMap<String, Vec<PublicDecision>>,
+        summary: &mut FilterSummary,
+        found: &mut Vec<Diagnostic>,
+    ) -> Vec<PublicRequest> {
+        let mut published: Vec<(Arc<Request>, Tlp, Vec<PublicDecision>)> =
+            Vec::with_capacity(self.public_ids.len());
+        for r in all {
+            let Some(classification) = r.classification.filter(|_| request_is_public(&r)) else {
+                summary.requests_withheld += 1;
+                continue;
+            };
+            if published.last().is_some_and(|(p, _, _)| p.id == r.id) {
+                // A duplicate id is an error upstream; never publish either twice.
+                continue;
+            }
+            let decisions = decisions.remove(r.id.as_str()).unwrap_or_default();
+            published.push((r, classification, decisions));
+        }
+        let made: Vec<(PublicRequest, Vec<Diagnostic>)> = published
+            .into_par_iter()
+            .map(|(r, classification, decisions)| {
+                let (mut problems, body) = render(self.screening, self.bodies, &r.origin);
+                problems.extend(unchecked(&r));
+                let public = public_request(
+                    &r,
+                    classification,
+                    decisions,
+                    body,
+                    self.public_ids,
+                    self.today,
+                );
+                (public, problems)
+            })
+            .collect();
+        let mut requests = Vec::with_capacity(made.len());
+        for (request, problems) in made {
+            found.extend(problems);
+            requests.push(request);
+        }
+        requests
+    }
+}
+
+/// The public form of a public decision.
+fn public_decision(d: &Decision, classification: Tlp, body: Arc<RenderedBody>) -> PublicDecision {
+    PublicDecision {
+        classification,
+        date: d.date,
+        kind: d.kind,
+        outcome: d.outcome,
+        sc_version: d.sc_version.clone(),
+        implementation_date: d.implementation_date,
+        panel_notified: d.panel_notified,
+        body,
+        extra: d.extra.clone(),
+        _seal: Seal,
+    }
+}
+
+/// A public request's stages.
+fn public_history(r: &Request) -> Vec<PublicStage> {
+    r.history
+        .iter()
+        .map(|h| PublicStage {
+            date: h.date,
+            stage: h.stage,
+            note: h.note.clone(),
+        })
+        .collect()
+}
+
+/// A public request's public attachments, with the bytes their check read.
+fn public_attachments(r: &Request) -> Vec<PublicAttachment> {
+    r.attachments
+        .iter()
+        .filter(|a| attachment_is_public(a, true))
+        .filter_map(|a| {
+            // Every public attachment was checked (see `unchecked`).
+            let bytes = a.checked.clone()?;
+            Some(PublicAttachment {
+                name: a.name.clone(),
+                title: a.title.clone(),
+                size: bytes.0.len() as u64,
+                bytes,
+                _seal: Seal,
+            })
+        })
+        .collect()
 }
 
 /// An error for each public attachment of a public request whose bytes
@@ -373,15 +460,7 @@ fn public_request(
             .collect(),
         proposer_organisation: r.proposer.organisation.clone(),
         sponsor_sec_party: r.sponsor.as_ref().map(|s| s.organisation.clone()),
-        history: r
-            .history
-            .iter()
-            .map(|h| PublicStage {
-                date: h.date,
-                stage: h.stage,
-                note: h.note.clone(),
-            })
-            .collect(),
+        history: public_history(r),
         status: status::derive(latest, public_final, today),
         decisions,
         body,
@@ -398,22 +477,7 @@ fn public_request(
         requires_new_sc_reason: r.requires_new_sc_reason.clone(),
         urgent: r.urgent,
         urgent_reason: r.urgent_reason.clone(),
-        attachments: r
-            .attachments
-            .iter()
-            .filter(|a| attachment_is_public(a, true))
-            .filter_map(|a| {
-                // Every public attachment was checked (see `unchecked`).
-                let bytes = a.checked.clone()?;
-                Some(PublicAttachment {
-                    name: a.name.clone(),
-                    title: a.title.clone(),
-                    size: bytes.0.len() as u64,
-                    bytes,
-                    _seal: Seal,
-                })
-            })
-            .collect(),
+        attachments: public_attachments(r),
         extra: r.extra.clone(),
         _seal: Seal,
     }

@@ -31,9 +31,19 @@ pub fn xml_escape(text: &str) -> String {
     out
 }
 
+/// One event of a request the feed may announce, in the order events of
+/// one day are listed (stages, then decisions, each in their order).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Event {
+    /// Its `i`-th history entry (stage).
+    Stage(usize),
+    /// Its `i`-th public decision.
+    Decision(usize),
+}
+
 struct Entry {
     date: Date,
-    order: usize,
+    event: Event,
     id: String,
     title: String,
     url: String,
@@ -52,44 +62,62 @@ pub fn atom(register: &PublicRegister, settings: &Settings) -> OutputFile {
         .split('/')
         .next()
         .unwrap_or("register");
-    // Every event is listed cheaply first; only the newest (and any tied
-    // with the last of them) are written out as entries.
-    let mut events: Vec<(Date, usize, usize)> = Vec::new();
-    for (n, r) in register.requests().iter().enumerate() {
-        for (i, h) in r.history.iter().enumerate() {
-            events.push((h.date, i, n));
-        }
-        for (i, d) in r.decisions.iter().enumerate() {
-            events.push((d.date, 1000 + i, n));
-        }
-    }
-    events.sort_unstable_by(|a, b| b.0.cmp(&a.0).then(b.1.cmp(&a.1)));
-    if let Some(&(date, order, _)) = events.get(FEED_ENTRIES.saturating_sub(1)) {
-        let tied = events[FEED_ENTRIES..]
-            .iter()
-            .take_while(|e| e.0 == date && e.1 == order)
-            .count();
-        events.truncate(FEED_ENTRIES + tied);
-    }
-    let mut entries: Vec<Entry> = events
-        .iter()
-        .map(|&(_, order, n)| {
+    let mut entries: Vec<Entry> = newest_events(register)
+        .into_iter()
+        .map(|(_, event, n)| {
             let r = &register.requests()[n];
-            if order < 1000 {
-                stage_entry(r, order, base, authority)
-            } else {
-                decision_entry(r, order - 1000, base, authority)
+            match event {
+                Event::Stage(i) => stage_entry(r, i, base, authority),
+                Event::Decision(i) => decision_entry(r, i, base, authority),
             }
         })
         .collect();
     entries.sort_by(|a, b| {
         b.date
             .cmp(&a.date)
-            .then(b.order.cmp(&a.order))
+            .then(b.event.cmp(&a.event))
             .then(a.id.cmp(&b.id))
     });
     entries.truncate(FEED_ENTRIES);
     let updated = entries.first().map_or(register.today(), |e| e.date);
+    let mut x = feed_head(settings, updated);
+    for e in &entries {
+        write_entry(&mut x, e);
+    }
+    x.push_str("</feed>\n");
+    OutputFile {
+        path: "feed.xml".into(),
+        contents: Contents::Bytes(x.into_bytes()),
+    }
+}
+
+/// The newest events, `(date, event, request)`: every event is listed
+/// cheaply first; only the newest [`FEED_ENTRIES`] (and any tied with the
+/// last of them) are kept, to be written out as entries.
+fn newest_events(register: &PublicRegister) -> Vec<(Date, Event, usize)> {
+    let mut events: Vec<(Date, Event, usize)> = Vec::new();
+    for (n, r) in register.requests().iter().enumerate() {
+        for (i, h) in r.history.iter().enumerate() {
+            events.push((h.date, Event::Stage(i), n));
+        }
+        for (i, d) in r.decisions.iter().enumerate() {
+            events.push((d.date, Event::Decision(i), n));
+        }
+    }
+    events.sort_unstable_by(|a, b| b.0.cmp(&a.0).then(b.1.cmp(&a.1)));
+    if let Some(&(date, event, _)) = events.get(FEED_ENTRIES.saturating_sub(1)) {
+        let tied = events[FEED_ENTRIES..]
+            .iter()
+            .take_while(|e| e.0 == date && e.1 == event)
+            .count();
+        events.truncate(FEED_ENTRIES + tied);
+    }
+    events
+}
+
+/// The feed's opening: what the feed is, up to its first entry.
+fn feed_head(settings: &Settings, updated: Date) -> String {
+    let base = &settings.base_url;
     let mut x = String::new();
     let _ = writeln!(x, "<?xml version=\"1.0\" encoding=\"utf-8\"?>");
     let _ = writeln!(
@@ -124,20 +152,17 @@ pub fn atom(register: &PublicRegister, settings: &Settings) -> OutputFile {
     };
     let _ = writeln!(x, "  <author><name>{}</name></author>", xml_escape(owner));
     let _ = writeln!(x, "  <generator>register</generator>");
-    for e in &entries {
-        let _ = writeln!(x, "  <entry>");
-        let _ = writeln!(x, "    <id>{}</id>", xml_escape(&e.id));
-        let _ = writeln!(x, "    <title>{}</title>", xml_escape(&e.title));
-        let _ = writeln!(x, "    <link href=\"{}\"/>", xml_escape(&e.url));
-        let _ = writeln!(x, "    <updated>{}T00:00:00Z</updated>", e.date);
-        let _ = writeln!(x, "    <summary>{}</summary>", xml_escape(&e.summary));
-        let _ = writeln!(x, "  </entry>");
-    }
-    x.push_str("</feed>\n");
-    OutputFile {
-        path: "feed.xml".into(),
-        contents: Contents::Bytes(x.into_bytes()),
-    }
+    x
+}
+
+fn write_entry(x: &mut String, e: &Entry) {
+    let _ = writeln!(x, "  <entry>");
+    let _ = writeln!(x, "    <id>{}</id>", xml_escape(&e.id));
+    let _ = writeln!(x, "    <title>{}</title>", xml_escape(&e.title));
+    let _ = writeln!(x, "    <link href=\"{}\"/>", xml_escape(&e.url));
+    let _ = writeln!(x, "    <updated>{}T00:00:00Z</updated>", e.date);
+    let _ = writeln!(x, "    <summary>{}</summary>", xml_escape(&e.summary));
+    let _ = writeln!(x, "  </entry>");
 }
 
 /// The entry for a request's `i`-th stage.
@@ -161,7 +186,7 @@ fn stage_entry(r: &PublicRequest, i: usize, base: &str, authority: &str) -> Entr
     };
     Entry {
         date: h.date,
-        order: i,
+        event: Event::Stage(i),
         id: format!(
             "tag:{authority},{}:{}/stage/{}",
             r.submitted.year(),
@@ -180,7 +205,7 @@ fn decision_entry(r: &PublicRequest, i: usize, base: &str, authority: &str) -> E
     let is_final = d.kind == DecisionKind::Final;
     Entry {
         date: d.date,
-        order: 1000 + i,
+        event: Event::Decision(i),
         id: format!(
             "tag:{authority},{}:{}/decision/{}",
             r.submitted.year(),

@@ -280,84 +280,7 @@ impl RequestView {
     /// The page view of one public request (its body comes rendered and
     /// screened); `rows` are the shared rows.
     pub fn of(r: &PublicRequest, rows: &HashMap<&str, &Row>) -> RequestView {
-        let mut answers: [Option<String>; 3] = [None, None, None];
-        let mut further_sections = Vec::new();
-        for Section { heading, id, html } in r.body.sections.iter().cloned() {
-            match question_of(&heading) {
-                Some(i) if answers[i].is_none() => answers[i] = Some(html),
-                _ => further_sections.push(FurtherSection {
-                    heading: if heading.is_empty() {
-                        "Notes".to_string()
-                    } else {
-                        heading
-                    },
-                    id: if id == "section" {
-                        "notes".to_string()
-                    } else {
-                        id
-                    },
-                    html,
-                }),
-            }
-        }
-        let [a1, a2, a3] = answers;
-        let yes_no = |b: bool| if b { "Yes" } else { "No" };
-        let mut q4 = String::new();
-        if !r.affected_scs.is_empty() {
-            q4.push_str(&escaped_paragraph(&format!(
-                "Mitigations affected: {}.",
-                r.affected_scs.join(", ")
-            )));
-        }
-        if let Some(reason) = &r.affected_scs_reason {
-            q4.push_str(&escaped_paragraph(reason));
-        }
-        let questions = vec![
-            Question {
-                number: 1,
-                question: QUESTIONS[0],
-                answer: "",
-                answer_html: a1.unwrap_or_default(),
-            },
-            Question {
-                number: 2,
-                question: QUESTIONS[1],
-                answer: "",
-                answer_html: a2.unwrap_or_default(),
-            },
-            Question {
-                number: 3,
-                question: QUESTIONS[2],
-                answer: "",
-                answer_html: a3.unwrap_or_default(),
-            },
-            Question {
-                number: 4,
-                question: QUESTIONS[3],
-                answer: yes_no(!r.affected_scs.is_empty()),
-                answer_html: q4,
-            },
-            Question {
-                number: 5,
-                question: QUESTIONS[4],
-                answer: yes_no(r.requires_new_sc),
-                answer_html: r
-                    .requires_new_sc_reason
-                    .as_deref()
-                    .map(escaped_paragraph)
-                    .unwrap_or_default(),
-            },
-            Question {
-                number: 6,
-                question: QUESTIONS[5],
-                answer: yes_no(r.urgent),
-                answer_html: r
-                    .urgent_reason
-                    .as_deref()
-                    .map(escaped_paragraph)
-                    .unwrap_or_default(),
-            },
-        ];
+        let (answers, further_sections) = answers_and_sections(r);
         RequestView {
             classification: r.classification.to_string(),
             reasons: r
@@ -368,7 +291,7 @@ impl RequestView {
                     label: x.label(),
                 })
                 .collect(),
-            questions,
+            questions: questions(r, answers),
             affected_scs: r.affected_scs.clone(),
             proposer_organisation: r.proposer_organisation.clone(),
             sponsor_sec_party: opt(&r.sponsor_sec_party),
@@ -382,15 +305,87 @@ impl RequestView {
             attachments: r
                 .attachments
                 .iter()
-                .map(|a| AttachmentLink {
-                    name: a.name.clone(),
-                    title: a.title.clone(),
-                    url: format!("{}{}", request_url(&r.id), a.name),
-                    size: human_size(a.size),
-                })
+                .map(|a| attachment_link(r, a))
                 .collect(),
             extra: r.extra.clone(),
         }
+    }
+}
+
+/// The body's answers to questions 1 to 3 (the sections whose headings
+/// ask them, first of each), and its other sections.
+fn answers_and_sections(r: &PublicRequest) -> ([Option<String>; 3], Vec<FurtherSection>) {
+    let mut answers: [Option<String>; 3] = [None, None, None];
+    let mut further_sections = Vec::new();
+    for Section { heading, id, html } in r.body.sections.iter().cloned() {
+        match question_of(&heading) {
+            Some(i) if answers[i].is_none() => answers[i] = Some(html),
+            _ => further_sections.push(FurtherSection {
+                heading: if heading.is_empty() {
+                    "Notes".to_string()
+                } else {
+                    heading
+                },
+                id: if id == "section" {
+                    "notes".to_string()
+                } else {
+                    id
+                },
+                html,
+            }),
+        }
+    }
+    (answers, further_sections)
+}
+
+/// The six questions of the request template (Appendix 2), answered.
+fn questions(r: &PublicRequest, answers: [Option<String>; 3]) -> Vec<Question> {
+    let yes_no = |b: bool| if b { "Yes" } else { "No" };
+    let prose = |a: &Option<String>| a.as_deref().map(escaped_paragraph).unwrap_or_default();
+    let [a1, a2, a3] = answers;
+    let body = |n: u8, html: Option<String>| Question {
+        number: n + 1,
+        question: QUESTIONS[usize::from(n)],
+        answer: "",
+        answer_html: html.unwrap_or_default(),
+    };
+    let yes_no_question = |n: u8, yes: bool, html: String| Question {
+        number: n + 1,
+        question: QUESTIONS[usize::from(n)],
+        answer: yes_no(yes),
+        answer_html: html,
+    };
+    vec![
+        body(0, a1),
+        body(1, a2),
+        body(2, a3),
+        yes_no_question(3, !r.affected_scs.is_empty(), mitigations_answer(r)),
+        yes_no_question(4, r.requires_new_sc, prose(&r.requires_new_sc_reason)),
+        yes_no_question(5, r.urgent, prose(&r.urgent_reason)),
+    ]
+}
+
+/// Question 4's answer: the mitigations affected and why.
+fn mitigations_answer(r: &PublicRequest) -> String {
+    let mut q4 = String::new();
+    if !r.affected_scs.is_empty() {
+        q4.push_str(&escaped_paragraph(&format!(
+            "Mitigations affected: {}.",
+            r.affected_scs.join(", ")
+        )));
+    }
+    if let Some(reason) = &r.affected_scs_reason {
+        q4.push_str(&escaped_paragraph(reason));
+    }
+    q4
+}
+
+fn attachment_link(r: &PublicRequest, a: &crate::publish::PublicAttachment) -> AttachmentLink {
+    AttachmentLink {
+        name: a.name.clone(),
+        title: a.title.clone(),
+        url: format!("{}{}", request_url(&r.id), a.name),
+        size: human_size(a.size),
     }
 }
 
