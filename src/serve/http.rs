@@ -62,9 +62,14 @@ pub(super) fn answer_until_stopped(http: &tiny_http::Server, shared: &Shared, st
 /// A response before it is sent.
 #[derive(Debug)]
 struct Reply {
+    /// The HTTP status code.
     status: u16,
+    /// The `Content-Type` header.
     content_type: &'static str,
+    /// What is sent (the whole of it: HEAD gets it too, as tiny_http
+    /// leaves it out).
     body: Vec<u8>,
+    /// The `Location` header of a redirect.
     location: Option<String>,
 }
 

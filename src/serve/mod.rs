@@ -21,9 +21,10 @@
 //! each problem is and how to fix it, never a value quoted from the
 //! content. The terminal gets the whole report.
 //!
-//! One job per file: [`http`] answers requests, [`watch`] sees changes,
-//! [`rebuild`] builds and tells the terminal and the browser how it went;
-//! this file starts and stops them, around the [`State`] they share.
+//! One job per file: `http` answers requests, `watch` sees changes,
+//! `rebuild` builds and tells the terminal and the browser how it went,
+//! and `assets/` holds the script and style the pages load; this file
+//! starts and stops them, around the `State` they share.
 //!
 //! [`Diagnostic::redacted`]: crate::diagnostic::Diagnostic::redacted
 
@@ -89,6 +90,7 @@ impl fmt::Display for StartError {
 /// One built site, path to contents: every file is served from here, as
 /// the build that checked it made it, never read again from disk.
 struct Site {
+    /// A file's path in the site (`requests/X/index.html`) to its bytes.
     files: HashMap<String, Contents>,
 }
 
@@ -107,12 +109,15 @@ struct State {
 /// Everything the threads of one server hold in common: the state they
 /// serve and what the builder needs to build again.
 struct Shared {
+    /// What is served, replaced by each build.
     state: Mutex<State>,
     /// What the last build kept for the next; only the builder touches it.
     cache: Mutex<build::BuildCache>,
+    /// What each build is asked to do: always the same.
     build: BuildOptions,
     /// The `Host` headers answered: see [`http::allowed_hosts`].
     hosts: [String; 3],
+    /// Whether each build is reported on stderr (off in tests).
     log: bool,
 }
 
@@ -146,9 +151,13 @@ impl Shared {
 
 /// A running preview server.
 pub struct Server {
+    /// Where it listens: 127.0.0.1 and the port asked for (or picked).
     addr: SocketAddr,
+    /// Set to ask every thread to stop.
     stop: Arc<AtomicBool>,
+    /// The request threads and the watcher, joined on stopping.
     threads: Vec<JoinHandle<()>>,
+    /// The listener, until stopped: dropping the last reference closes it.
     http: Option<Arc<tiny_http::Server>>,
 }
 
