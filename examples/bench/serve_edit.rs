@@ -13,6 +13,19 @@ use std::time::{Duration, Instant};
 /// The pause before each edit.
 const PAUSE: Duration = Duration::from_millis(1500);
 
+/// mimalloc's `mi_option_purge_delay` (option 15): a copy of the one in
+/// src/main.rs, where a test checks the number.
+const MI_OPTION_PURGE_DELAY: libmimalloc_sys::mi_option_t = 15;
+
+/// Keeps the memory a rebuild frees for the next one, as `register serve`
+/// does (see `keep_freed_memory` in src/main.rs): without it, each timed
+/// rebuild would fault in and zero again what the last one gave back.
+fn keep_freed_memory() {
+    // SAFETY: sets one integer option of the allocator (this example's
+    // global allocator is mimalloc); no memory is touched.
+    unsafe { libmimalloc_sys::mi_option_set(MI_OPTION_PURGE_DELAY, -1) }
+}
+
 /// `min–max` of the timings.
 fn range(xs: &[f64]) -> String {
     let lo = xs.iter().copied().fold(f64::INFINITY, f64::min);
@@ -24,7 +37,7 @@ fn range(xs: &[f64]) -> String {
 /// added to the body, then a new title, which every list shows) and times
 /// each rebuild. Prints a Markdown table.
 pub fn run(content: &Path, runs: usize) {
-    register::serve::keep_freed_memory();
+    keep_freed_memory();
     let options = BuildOptions {
         content: content.to_path_buf(),
         today: Date::parse("2026-11-25").expect("a date"),

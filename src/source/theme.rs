@@ -55,8 +55,6 @@ pub struct Theme {
     pub templates: BTreeMap<String, Source>,
     /// Static file path (e.g. `style.css`) to its source.
     pub statics: BTreeMap<String, Source>,
-    /// Folders to watch for changes (for `serve`).
-    pub folders: Vec<PathBuf>,
 }
 
 /// Why a theme cannot be used: it is missing, one of its templates does
@@ -80,6 +78,26 @@ impl std::fmt::Display for ThemeError {
 
 impl std::error::Error for ThemeError {}
 
+/// The site's own templates, which override the theme's: `templates/`
+/// beside the content folder.
+fn overrides_folder(site_root: &Path) -> PathBuf {
+    site_root.join("templates")
+}
+
+/// Where the themes other than the built-in default are: `themes/` beside
+/// the content folder, one folder per theme.
+fn themes_folder(site_root: &Path) -> PathBuf {
+    site_root.join("themes")
+}
+
+/// The folders every theme of the site whose root holds `content/` is
+/// found in ([`find`] reads nothing else), whether they exist yet or not:
+/// the site's `templates/` and `themes/`. `serve` watches them, so that
+/// a template edited, a theme added or a folder created is rebuilt.
+pub fn folders(site_root: &Path) -> [PathBuf; 2] {
+    [overrides_folder(site_root), themes_folder(site_root)]
+}
+
 /// Finds the theme `name` for the site whose root holds `content/`.
 pub fn find(site_root: &Path, name: &str) -> Result<Theme, ThemeError> {
     let mut theme = Theme::default();
@@ -92,11 +110,10 @@ pub fn find(site_root: &Path, name: &str) -> Result<Theme, ThemeError> {
             "theme `{name}` is not a folder name: use letters, digits, `-` and `_`"
         )));
     }
-    let dir = site_root.join("themes").join(name);
+    let dir = themes_folder(site_root).join(name);
     if dir.is_dir() {
         collect(&dir.join("templates"), &mut theme.templates, false)?;
         collect(&dir.join("static"), &mut theme.statics, true)?;
-        theme.folders.push(dir);
     } else if name == "default" {
         for (path, bytes) in DEFAULT_THEME {
             if let Some(t) = path.strip_prefix("templates/") {
@@ -113,12 +130,11 @@ pub fn find(site_root: &Path, name: &str) -> Result<Theme, ThemeError> {
             dir.display()
         )));
     }
-    let overrides = site_root.join("templates");
+    let overrides = overrides_folder(site_root);
     if overrides.is_dir() {
         // The site's own overrides may be a link (kept elsewhere, say):
         // they are read as templates only, never published as they are.
         collect_from(&overrides, &mut theme.templates, false, true)?;
-        theme.folders.push(overrides);
     }
     Ok(theme)
 }
