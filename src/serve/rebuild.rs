@@ -17,12 +17,43 @@ const SEE_TERMINAL: &str =
 
 /// Builds the site; on success it is served from now on, on failure the
 /// last good build stays and the errors are reported.
+///
+/// A panic inside the build (a bug in the generator, never the keeper's
+/// fault) is caught here: the cache it may have left half-made is thrown
+/// away, the failure is reported like any other, and the watcher goes on,
+/// so the next save rebuilds from scratch instead of nothing ever again.
 pub(super) fn rebuild(shared: &Shared) {
     let started = Instant::now();
     let mut cache = shared.cache.lock().unwrap_or_else(|e| e.into_inner());
-    match build::render_site_cached(&shared.build, &mut cache) {
-        Ok(rendered) => built(shared, rendered, &cache, started),
-        Err(error) => failed(shared, error),
+    let attempt = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        build::render_site_cached(&shared.build, &mut cache)
+    }));
+    match attempt {
+        Ok(Ok(rendered)) => built(shared, rendered, &cache, started),
+        Ok(Err(error)) => failed(shared, error),
+        Err(_) => {
+            *cache = BuildCache::default();
+            drop(cache);
+            crashed(shared);
+        }
+    }
+}
+
+/// Reports a build that panicked: the last good site stays, the browser
+/// learns that the generator itself failed (no detail: a panic message may
+/// quote content), and the terminal asks for a bug report.
+fn crashed(shared: &Shared) {
+    let error = other_failure(
+        &shared.build.content,
+        "the generator failed unexpectedly while rebuilding (a bug in register, not in your content)",
+    );
+    shared.state().errors = vec![error.redacted()];
+    if shared.log {
+        eprintln!(
+            "[{}] error: the rebuild stopped on an internal error (a bug in register, \
+             reported above); the last good site is still served",
+            clock()
+        );
     }
 }
 
