@@ -10,7 +10,6 @@ use super::ScaffoldError;
 use crate::model::date::Date;
 use crate::model::vocabulary::{BUILT_IN_DEVICES, MITIGATION_PREFIXES, Reason};
 use regex::Regex;
-use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use std::sync::LazyLock;
 
@@ -120,104 +119,56 @@ fn comment_lines(text: &str) -> String {
     lines.join("\n")
 }
 
+/// The file a new request starts from, with `{name}` holes filled by
+/// [`render`]: kept as a file so that what a keeper receives can be read
+/// and edited as the keeper sees it.
+const REQUEST_TEMPLATE: &str = include_str!("request.md");
+
 /// The text of a new request file.
 pub fn render(kind: Kind, id: &str, title: &str, date: Date) -> String {
-    let reasons = comment_lines(&quoted_list(Reason::ALL.iter().map(|r| r.slug())));
     let reasons_rule = match kind {
         Kind::ScModification => "Required: at least one of:",
         Kind::RefurbishmentUseCase => "Optional for a use case; any of:",
     };
-    let mut t = String::new();
-    let _ = write!(
-        t,
-        r#"+++
-# A new request, written by `register new` on {date}.
-# Fill in the empty values, then run `register check`. The format is
-# described in docs/register-format.md, section 3.1.
+    let date = date.to_string();
+    let holes = [
+        ("{date}", date.as_str()),
+        ("{id}", id),
+        ("{slug}", kind.slug()),
+        ("{title}", &toml_string(title)),
+        ("{reasons_rule}", reasons_rule),
+        (
+            "{reasons}",
+            &comment_lines(&quoted_list(Reason::ALL.iter().map(|r| r.slug()))),
+        ),
+        ("{devices}", &quoted_list(BUILT_IN_DEVICES)),
+        ("{prefixes}", &MITIGATION_PREFIXES.join(", ")),
+    ];
+    fill(REQUEST_TEMPLATE, &holes)
+}
 
-# Unique id across the content folder, and the page's URL segment.
-id = "{id}"
-# "sc-modification" (SC Modification Request) or "refurbishment-use-case"
-# (Use Case for Guidance on Device Refurbishment).
-type = "{slug}"
-# The Proposed SC Modification Title or Proposed Use Case Title.
-title = {title}
-# TLP label (section 4). TLP:AMBER keeps this request WITHHELD: nothing of it
-# is published. It stays withheld until this is changed to "TLP:WHITE" (or
-# "TLP:CLEAR"): fail closed, and change it only once the request may be public.
-classification = "TLP:AMBER"
-# The date the SSC received the request (YYYY-MM-DD, unquoted).
-submitted = {date}
-# Sources of modification (section 5 of the methodology).
-# {reasons_rule}
-{reasons}
-reasons = []
-# Device kinds concerned: {devices},
-# or others listed in site.toml `devices`.
-devices = []
-# Question 4: the existing SCs (mitigations) affected, e.g. ["DEV 3.2"]: a
-# prefix ({prefixes}) and a reference. Empty means "No".
-affected_scs = []
-# Question 4's explanation: why each SC needs to change (not working, needs
-# clarification...).
-affected_scs_reason = ""
-# Question 5: does this require a new SC?
-requires_new_sc = false
-# Question 5's explanation.
-requires_new_sc_reason = ""
-# Question 6: is this an urgent business need? When true, urgent_reason is
-# required.
-urgent = false
-# Question 6's explanation.
-urgent_reason = ""
-# Ids of related requests, e.g. ["SCMR-2019-001"].
-related = []
-# true: never published, whatever the classification.
-draft = false
-
-# The Proposer. `organisation` (required) is published; name, phone and
-# email are personal data and are never published.
-[proposer]
-organisation = ""
-name = ""
-phone = ""
-email = ""
-
-# The SEC Party supporting the request, required before the request goes past
-# `submitted`. `sec_party` is published; name, phone and email are personal
-# data and are never published. Remove this table until a SEC Party supports
-# the request.
-[sponsor]
-sec_party = ""
-name = ""
-phone = ""
-email = ""
-
-# Dated stages, oldest first: submitted, triage, ncsc-review, refinement,
-# decided. Add an entry as the request reaches each stage.
-[[history]]
-date = {date}
-stage = "submitted"
-+++
-
-## Issue
-
-<!-- Question 1: what issue is the request looking to address? -->
-
-## Why it needs addressing
-
-<!-- Question 2: why does this issue need to be addressed? Why is doing nothing not an option? -->
-
-## Proposed solution
-
-<!-- Question 3: what is the proposed solution? -->
-"#,
-        slug = kind.slug(),
-        title = toml_string(title),
-        devices = quoted_list(BUILT_IN_DEVICES),
-        prefixes = MITIGATION_PREFIXES.join(", "),
-    );
-    t
+/// `template` with each `{name}` hole replaced by its value, in one pass:
+/// a value that happens to contain `{id}` (a title, say) is never filled
+/// again.
+pub(super) fn fill(template: &str, holes: &[(&str, &str)]) -> String {
+    let mut text = String::with_capacity(template.len() + 256);
+    let mut rest = template;
+    while let Some(open) = rest.find('{') {
+        text.push_str(&rest[..open]);
+        rest = &rest[open..];
+        match holes.iter().find(|(hole, _)| rest.starts_with(hole)) {
+            Some((hole, value)) => {
+                text.push_str(value);
+                rest = &rest[hole.len()..];
+            }
+            None => {
+                text.push('{');
+                rest = &rest[1..];
+            }
+        }
+    }
+    text.push_str(rest);
+    text
 }
 
 /// Writes a new request file for `kind` into `content/requests/` and
