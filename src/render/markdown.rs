@@ -353,70 +353,13 @@ pub fn render_sections_and_text(body: &str, links: &Arc<PageLinks>) -> (Vec<Sect
 /// The sections of `body`; with `texts`, what each publishes is added to
 /// them as well (see [`Texts`]).
 fn sections_of(body: &str, links: &Arc<PageLinks>, mut texts: Option<&mut Texts>) -> Vec<Section> {
-    let mut sections: Vec<(String, Vec<Event<'_>>)> = vec![(String::new(), Vec::new())];
-    let mut depth = 0usize;
-    let mut in_h2 = false;
-    let mut dropped_links: Vec<bool> = Vec::new();
+    let mut splitter = SectionSplitter::new(links);
     for event in Parser::new_ext(body, options()) {
-        match event {
-            Event::Start(Tag::Heading {
-                level: HeadingLevel::H2,
-                ..
-            }) if depth == 0 => {
-                sections.push((String::new(), Vec::new()));
-                in_h2 = true;
-                depth += 1;
-            }
-            Event::End(TagEnd::Heading(HeadingLevel::H2)) if in_h2 && depth == 1 => {
-                in_h2 = false;
-                depth -= 1;
-            }
-            _ if in_h2 => {
-                if let Event::Text(t) | Event::Code(t) = &event {
-                    let heading = &mut sections.last_mut().expect("one section").0;
-                    heading.push_str(t);
-                }
-            }
-            Event::Start(Tag::Link {
-                link_type,
-                dest_url,
-                title,
-                id,
-            }) => {
-                depth += 1;
-                let dest = links.resolve(&dest_url);
-                let events = &mut sections.last_mut().expect("one section").1;
-                match dest {
-                    Some(url) => {
-                        dropped_links.push(false);
-                        events.push(Event::Start(Tag::Link {
-                            link_type,
-                            dest_url: CowStr::from(url),
-                            title,
-                            id,
-                        }));
-                    }
-                    None => dropped_links.push(true),
-                }
-            }
-            Event::End(TagEnd::Link) => {
-                depth = depth.saturating_sub(1);
-                if !dropped_links.pop().unwrap_or(false) {
-                    sections.last_mut().expect("one section").1.push(event);
-                }
-            }
-            other => {
-                match &other {
-                    Event::Start(_) => depth += 1,
-                    Event::End(_) => depth = depth.saturating_sub(1),
-                    _ => {}
-                }
-                sections.last_mut().expect("one section").1.push(other);
-            }
-        }
+        splitter.take(event);
     }
     let mut used: Vec<String> = Vec::new();
-    sections
+    splitter
+        .sections
         .into_iter()
         .enumerate()
         .filter(|(i, (_, events))| *i > 0 || !events.is_empty())
@@ -433,6 +376,97 @@ fn sections_of(body: &str, links: &Arc<PageLinks>, mut texts: Option<&mut Texts>
             Section { heading, id, html }
         })
         .collect()
+}
+
+/// Cuts a body's Markdown events into `##` sections as they come: each
+/// section's heading text and the events under it, with every link's
+/// destination resolved (a link [`PageLinks`] refuses loses its start and
+/// end, keeping its text).
+struct SectionSplitter<'a, 'l> {
+    links: &'l PageLinks,
+    /// Heading text and events; the first has no heading (what comes
+    /// before the first `##`).
+    sections: Vec<(String, Vec<Event<'a>>)>,
+    /// How deep in open tags the next event is: a `##` counts only at the
+    /// top level.
+    depth: usize,
+    /// Inside a `##` heading, whose text goes to the heading, not events.
+    in_h2: bool,
+    /// For each open link, whether it was dropped.
+    dropped_links: Vec<bool>,
+}
+
+impl<'a, 'l> SectionSplitter<'a, 'l> {
+    fn new(links: &'l PageLinks) -> Self {
+        SectionSplitter {
+            links,
+            sections: vec![(String::new(), Vec::new())],
+            depth: 0,
+            in_h2: false,
+            dropped_links: Vec::new(),
+        }
+    }
+
+    /// The events of the section being made.
+    fn events(&mut self) -> &mut Vec<Event<'a>> {
+        &mut self.sections.last_mut().expect("one section").1
+    }
+
+    fn take(&mut self, event: Event<'a>) {
+        match event {
+            Event::Start(Tag::Heading {
+                level: HeadingLevel::H2,
+                ..
+            }) if self.depth == 0 => {
+                self.sections.push((String::new(), Vec::new()));
+                self.in_h2 = true;
+                self.depth += 1;
+            }
+            Event::End(TagEnd::Heading(HeadingLevel::H2)) if self.in_h2 && self.depth == 1 => {
+                self.in_h2 = false;
+                self.depth -= 1;
+            }
+            _ if self.in_h2 => {
+                if let Event::Text(t) | Event::Code(t) = &event {
+                    self.sections.last_mut().expect("one section").0.push_str(t);
+                }
+            }
+            Event::Start(Tag::Link {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) => {
+                self.depth += 1;
+                match self.links.resolve(&dest_url) {
+                    Some(url) => {
+                        self.dropped_links.push(false);
+                        self.events().push(Event::Start(Tag::Link {
+                            link_type,
+                            dest_url: CowStr::from(url),
+                            title,
+                            id,
+                        }));
+                    }
+                    None => self.dropped_links.push(true),
+                }
+            }
+            Event::End(TagEnd::Link) => {
+                self.depth = self.depth.saturating_sub(1);
+                if !self.dropped_links.pop().unwrap_or(false) {
+                    self.events().push(event);
+                }
+            }
+            other => {
+                match &other {
+                    Event::Start(_) => self.depth += 1,
+                    Event::End(_) => self.depth = self.depth.saturating_sub(1),
+                    _ => {}
+                }
+                self.events().push(other);
+            }
+        }
+    }
 }
 
 /// The text a section's HTML shows. Read from the HTML itself when the
