@@ -21,10 +21,11 @@ use crate::model::classification::Tlp;
 use crate::model::date::Date;
 use crate::model::vocabulary::{DecisionKind, Outcome, Reason, RequestType, Stage};
 use crate::source::attachments::Attachment;
-use crate::source::folder::{RecordKind, SourceFile};
+use crate::source::folder::{FolderFile, RecordKind, SourceFile};
 use crate::source::frontmatter;
 use crate::source::texts::{self, FrontMatterText};
 use regex::Regex;
+use std::ops::Range;
 use std::path::PathBuf;
 use std::sync::LazyLock;
 use toml::Spanned;
@@ -244,39 +245,65 @@ pub fn parse(file: SourceFile, extra_devices: &[String]) -> Parsed {
             };
         }
     };
-    let (toml_offset, body_offset) = (split.toml_offset, split.body_offset);
-    let toml_end = toml_offset + split.toml.len();
+    let toml = split.toml_offset..split.toml_offset + split.toml.len();
+    let body_offset = split.body_offset;
     let origin = Origin {
         path: file.path,
         text: file.text,
         body_offset,
-        toml_offset,
+        toml_offset: toml.start,
     };
-    let toml_text = &origin.text[toml_offset..toml_end];
-    let mut front = FrontMatterText::default();
-    let record = {
+    let (record, texts) = {
         let mut reading = Reading::new(&origin, &mut diagnostics);
-        match front_matter(&mut reading, toml_text) {
-            None => None,
-            Some(table) => {
-                front = texts::walk(&table, toml_offset);
-                front_matter_text(&mut reading, &table, &front);
-                let fields = Fields::new(table.get_ref(), toml_offset, toml_offset, "");
-                match file.kind {
-                    RecordKind::Request => {
-                        request::read(&mut reading, fields, file.folder, extra_devices)
-                            .map(|r| Record::Request(Box::new(r)))
-                    }
-                    RecordKind::Decision => {
-                        decision::read(&mut reading, fields).map(|d| Record::Decision(Box::new(d)))
-                    }
-                }
-            }
+        let toml_text = &origin.text[toml.clone()];
+        let table = front_matter(&mut reading, toml_text);
+        let kind = (file.kind, file.folder);
+        table.map_or((None, FrontMatterText::default()), |table| {
+            read_fields(&mut reading, table, toml.start, kind, extra_devices)
+        })
+    };
+    let (record, unreadable) = placed(record, origin, file.kind, toml);
+    Parsed {
+        record,
+        unreadable,
+        diagnostics,
+        texts,
+    }
+}
+
+/// A record's typed fields, read from its parsed front matter, and every
+/// string the front matter holds; no record when a field is unusable.
+fn read_fields(
+    reading: &mut Reading,
+    table: Spanned<DeTable<'_>>,
+    toml_offset: usize,
+    (kind, folder): (RecordKind, Option<Vec<FolderFile>>),
+    extra_devices: &[String],
+) -> (Option<Record>, FrontMatterText) {
+    let front = texts::walk(&table, toml_offset);
+    front_matter_text(reading, &table, &front);
+    let fields = Fields::new(table.get_ref(), toml_offset, toml_offset, "");
+    let record = match kind {
+        RecordKind::Request => request::read(reading, fields, folder, extra_devices)
+            .map(|r| Record::Request(Box::new(r))),
+        RecordKind::Decision => {
+            decision::read(reading, fields).map(|d| Record::Decision(Box::new(d)))
         }
     };
-    // The record gets its origin now that the checks are done with it:
-    // moved, not copied (it holds the whole file's text).
-    let (record, unreadable) = match record {
+    (record, front)
+}
+
+/// The record given its origin now that the checks are done with it
+/// (moved, not copied: it holds the whole file's text); or, when it could
+/// not be read, what is known of it: its file and, for a request, the id
+/// its front matter seems to give.
+fn placed(
+    record: Option<Record>,
+    origin: Origin,
+    kind: RecordKind,
+    toml: Range<usize>,
+) -> (Option<Record>, Option<Unreadable>) {
+    match record {
         Some(Record::Request(mut r)) => {
             r.origin = origin;
             (Some(Record::Request(r)), None)
@@ -286,18 +313,12 @@ pub fn parse(file: SourceFile, extra_devices: &[String]) -> Parsed {
             (Some(Record::Decision(d)), None)
         }
         None => {
-            let id = (file.kind == RecordKind::Request)
-                .then(|| ID_LINE.captures(toml_text))
+            let id = (kind == RecordKind::Request)
+                .then(|| ID_LINE.captures(&origin.text[toml]))
                 .flatten()
                 .map(|c| c[1].to_string());
             (None, Some(Unreadable { id, origin }))
         }
-    };
-    Parsed {
-        record,
-        unreadable,
-        diagnostics,
-        texts: front,
     }
 }
 
