@@ -28,3 +28,17 @@ pub mod render;
 pub mod scaffold;
 pub mod serve;
 pub mod source;
+
+/// The functions the fuzz targets in `fuzz/` drive, under one roof: not an
+/// API, only a stable place for them to reach the parsers, the screen and
+/// the renderer without every module being public.
+#[doc(hidden)]
+pub mod fuzzing {
+    pub use crate::check::screen::{DeclaredValue, Finding, Scope, Screen, scan_as_read};
+    pub use crate::publish::passages::strip;
+    pub use crate::render::links::{LinkPolicy, PublicTarget};
+    pub use crate::render::markdown::{PageLinks, record_links, render};
+    pub use crate::source::folder::{RecordKind, SourceFile};
+    pub use crate::source::frontmatter::split;
+    pub use crate::source::record::{Record, parse};
+}

@@ -4,7 +4,7 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use register::frontmatter::split;
+use register::fuzzing::split;
 
 fuzz_target!(|text: &str| {
     match split(text) {

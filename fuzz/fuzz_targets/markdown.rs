@@ -8,8 +8,8 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use register::links::{LinkPolicy, PublicTarget};
-use register::markdown::{PageLinks, record_links, render};
+use register::fuzzing::{LinkPolicy, PublicTarget};
+use register::fuzzing::{PageLinks, record_links, render};
 use std::sync::{Arc, LazyLock};
 
 static POLICY: LazyLock<Arc<LinkPolicy>> = LazyLock::new(|| {

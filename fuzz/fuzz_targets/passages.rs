@@ -13,7 +13,7 @@
 
 use libfuzzer_sys::fuzz_target;
 use regex::Regex;
-use register::passages::strip;
+use register::fuzzing::strip;
 use std::sync::LazyLock;
 
 /// A comment that mentions TLP, however written: such a line is never

@@ -5,8 +5,8 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use register::load::{RecordKind, SourceFile};
-use register::record::{Record, parse};
+use register::fuzzing::{RecordKind, SourceFile};
+use register::fuzzing::{Record, parse};
 use std::path::PathBuf;
 
 fuzz_target!(|data: &[u8]| {
@@ -41,7 +41,7 @@ fuzz_target!(|data: &[u8]| {
     for d in &diagnostics {
         assert!(d.line >= 1 && d.line <= lines, "line {} of {lines}", d.line);
         assert!(d.column >= 1);
-        assert!(!d.message.is_empty());
+        assert!(!d.message.as_str().is_empty());
     }
     match record {
         Some(Record::Request(r)) => {

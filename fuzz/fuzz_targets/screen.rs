@@ -8,7 +8,7 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use register::screen::{DeclaredValue, Finding, Scope, Screen, scan_as_read};
+use register::fuzzing::{DeclaredValue, Finding, Scope, Screen, scan_as_read};
 use std::path::PathBuf;
 use std::sync::LazyLock;
 
