@@ -180,23 +180,16 @@ fn response(reply: Reply) -> tiny_http::Response<std::io::Cursor<Vec<u8>>> {
     response
 }
 
-/// Decodes `%XX` escapes; `None` when they are malformed or not UTF-8.
+/// Decodes `%XX` escapes; `None` when they are malformed (a `%` not
+/// followed by two hexadecimal digits) or the result is not UTF-8.
 fn percent_decode(s: &str) -> Option<String> {
-    let b = s.as_bytes();
-    let mut out = Vec::with_capacity(b.len());
-    let mut i = 0;
-    while i < b.len() {
-        if b[i] == b'%' {
-            let hex = b.get(i + 1..i + 3)?;
-            let hex = std::str::from_utf8(hex).ok()?;
-            out.push(u8::from_str_radix(hex, 16).ok()?);
-            i += 3;
-        } else {
-            out.push(b[i]);
-            i += 1;
-        }
-    }
-    String::from_utf8(out).ok()
+    let well_formed = s.match_indices('%').all(|(i, _)| {
+        s.as_bytes()
+            .get(i + 1..i + 3)
+            .is_some_and(|hex| hex.iter().all(u8::is_ascii_hexdigit))
+    });
+    let decoded = percent_encoding::percent_decode_str(s).decode_utf8().ok()?;
+    well_formed.then(|| decoded.into_owned())
 }
 
 /// The Content-Type of a site file.
@@ -547,6 +540,7 @@ mod tests {
         assert_eq!(percent_decode("/a%20b").as_deref(), Some("/a b"));
         assert_eq!(percent_decode("/%2E%2e").as_deref(), Some("/.."));
         assert_eq!(percent_decode("/%2"), None);
+        assert_eq!(percent_decode("/%+1"), None);
         assert_eq!(percent_decode("/%ff"), None);
         assert_eq!(percent_decode("/%é1"), None);
     }
