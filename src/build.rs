@@ -172,17 +172,33 @@ fn prepare(
     if !options.content.is_dir() {
         return Err(BuildError::NoContent(options.content.clone()));
     }
-    let phase = |name: &str, since: Instant| {
-        report_phase(name, since);
-        Instant::now()
-    };
     let base_url = options.base_url.as_deref();
-    let checked = match cache {
+    let mut checked = match cache {
         Some(cache) => check::check_cached_at(&options.content, cache, base_url),
         None => check::check_cached_at(&options.content, &mut Default::default(), base_url),
     };
-    let t = phase("load and validate", started);
-    let mut checked = checked;
+    report_phase("load and validate", started);
+    add_dated_warnings(&mut checked, options.today);
+    ready(checked, options, started)
+}
+
+/// Adds a warning for each event dated after the build date (see
+/// [`check::future`]): the same in `check`, `build` and `serve`.
+fn add_dated_warnings(checked: &mut check::Checked, today: Date) {
+    let found = check::future::warnings(&checked.register, today);
+    if !found.is_empty() {
+        checked.diagnostics.extend(found);
+        crate::diagnostic::sort(&mut checked.diagnostics);
+    }
+}
+
+/// A checked register filtered, with its theme found and its templates
+/// compiled: what [`prepare`] and [`check_site`] share.
+fn ready(
+    mut checked: check::Checked,
+    options: &BuildOptions,
+    started: Instant,
+) -> Result<Ready, BuildError> {
     let Some(passed) = checked.take_passed() else {
         return Err(BuildError::Content(checked.diagnostics));
     };
@@ -194,8 +210,10 @@ fn prepare(
         crate::diagnostic::sort(&mut found);
         BuildError::Content(found)
     };
+    let t = Instant::now();
     let (register, summary) = publish::filter(passed, options.today).map_err(with_warnings)?;
-    let t = phase("filter", t);
+    report_phase("filter", t);
+    let t = Instant::now();
     let theme =
         theme::find(&site_root(&options.content), &settings.theme).map_err(BuildError::from)?;
     let found = screening.theme_files(&theme_files(&theme));
@@ -203,7 +221,7 @@ fn prepare(
         return Err(with_warnings(found));
     }
     let templates = render::templates(&theme).map_err(BuildError::from)?;
-    phase("theme", t);
+    report_phase("theme", t);
     Ok(Ready {
         register,
         settings,
@@ -214,6 +232,67 @@ fn prepare(
         summary,
         started,
     })
+}
+
+/// What `register check` found: every problem a build would report, the
+/// content's and the templates', and what a build would withhold.
+#[derive(Debug)]
+pub struct SiteCheck {
+    /// Every problem with the content, sorted by file and position.
+    pub diagnostics: Vec<Diagnostic>,
+    /// What a build would withhold, and why.
+    pub withheld: Vec<check::withheld::Withheld>,
+    /// Record files read.
+    pub files_read: usize,
+    /// Why a build would stop besides the content: the theme or one of its
+    /// templates, worded as the build words it.
+    pub failure: Option<BuildError>,
+}
+
+/// Checks `options.content` as a build would, all of it, writing nothing:
+/// loads and checks every record, filters the register, then compiles the
+/// templates (the site's overrides and the theme) and renders every page
+/// into a sink that drops them. So a broken template fails `check` with the
+/// error `build` would give. Content with errors is not rendered, but its
+/// templates are still compiled.
+pub fn check_site(options: &BuildOptions) -> SiteCheck {
+    let started = Instant::now();
+    let mut checked = check::check_cached_at(&options.content, &mut Default::default(), None);
+    add_dated_warnings(&mut checked, options.today);
+    let withheld = std::mem::take(&mut checked.withheld);
+    let files_read = checked.files_read;
+    if checked.has_errors() {
+        checked.screen_bodies();
+        let failure = compile_templates(&options.content, &checked.settings.theme).err();
+        return SiteCheck {
+            diagnostics: checked.diagnostics,
+            withheld,
+            files_read,
+            failure,
+        };
+    }
+    let warnings = checked.diagnostics.clone();
+    let rendered =
+        ready(checked, options, started).and_then(|ready| ready.render(&render::DiscardSink, None));
+    let (diagnostics, failure) = match rendered {
+        Ok(_) => (warnings, None),
+        Err(BuildError::Content(found)) => (found, None),
+        Err(e) => (warnings, Some(e)),
+    };
+    SiteCheck {
+        diagnostics,
+        withheld,
+        files_read,
+        failure,
+    }
+}
+
+/// Finds the theme and compiles its templates, for content that cannot be
+/// rendered: their errors are reported in the same run.
+fn compile_templates(content: &Path, theme_name: &str) -> Result<(), BuildError> {
+    let theme = theme::find(&site_root(content), theme_name)?;
+    render::templates(&theme)?;
+    Ok(())
 }
 
 /// The files a theme publishes as they are, for the screen: where each

@@ -73,6 +73,10 @@ enum Command {
         /// decisions, passages, attachments and unlisted files.
         #[arg(long)]
         withheld: bool,
+        /// The build date (YYYY-MM-DD) events are judged against; default
+        /// SOURCE_DATE_EPOCH, else today.
+        #[arg(long)]
+        now: Option<String>,
     },
     /// Preview the site on 127.0.0.1; rebuilds and reloads on change.
     Serve {
@@ -175,7 +179,8 @@ fn main() -> ExitCode {
             content,
             format,
             withheld,
-        } => check(content, format, withheld),
+            now,
+        } => check(content, format, withheld, now),
         Command::Serve { content, port, now } => serve(content, port, now),
         Command::Init { dir } => init(&dir),
         Command::New { record } => new(record),
@@ -291,7 +296,7 @@ fn emit(text: &str) {
     }
 }
 
-fn check(content: PathBuf, format: Format, list_withheld: bool) -> ExitCode {
+fn check(content: PathBuf, format: Format, list_withheld: bool, now: Option<String>) -> ExitCode {
     if !content.is_dir() {
         eprintln!(
             "error: content folder `{}` not found: pass --content DIR",
@@ -299,12 +304,41 @@ fn check(content: PathBuf, format: Format, list_withheld: bool) -> ExitCode {
         );
         return ExitCode::from(EXIT_USAGE_OR_IO);
     }
-    let checked = register::check::check(&content);
+    let today = match build_date_or_exit(now.as_deref()) {
+        Ok(d) => d,
+        Err(code) => return code,
+    };
+    let options = BuildOptions {
+        content,
+        today,
+        base_url: None,
+    };
+    let checked = build::check_site(&options);
     let withheld = if list_withheld {
         checked.withheld.as_slice()
     } else {
         &[]
     };
+    report_check(&checked, format, list_withheld, withheld);
+    let errors = checked.diagnostics.iter().filter(|d| d.is_error()).count();
+    if let Some(failure) = &checked.failure {
+        eprintln!("error: {failure}");
+        return ExitCode::from(failure.exit_code());
+    }
+    if errors > 0 {
+        ExitCode::from(EXIT_CONTENT)
+    } else {
+        ExitCode::SUCCESS
+    }
+}
+
+/// Prints what `check` found in `format`, and the one-line count.
+fn report_check(
+    checked: &build::SiteCheck,
+    format: Format,
+    list_withheld: bool,
+    withheld: &[register::check::withheld::Withheld],
+) {
     let errors = checked.diagnostics.iter().filter(|d| d.is_error()).count();
     match format {
         Format::Json if list_withheld => {
@@ -338,11 +372,6 @@ fn check(content: PathBuf, format: Format, list_withheld: bool) -> ExitCode {
             checked.files_read,
             checked.diagnostics.len() - errors
         );
-    }
-    if errors > 0 {
-        ExitCode::from(EXIT_CONTENT)
-    } else {
-        ExitCode::SUCCESS
     }
 }
 

@@ -21,7 +21,7 @@ mod templates;
 pub mod view;
 
 pub use cache::RenderCache;
-pub use sink::{Contents, MemorySink, OutputFile, Sink};
+pub use sink::{Contents, DiscardSink, MemorySink, OutputFile, Sink};
 pub use templates::{Templates, escape_html, templates};
 
 use crate::output::OutputError;

@@ -1,0 +1,194 @@
+//! What a keeper meets before a release (issue 12): events dated after the
+//! build date, templates that only a render finds broken, a site without
+//! its settings.
+
+mod common;
+
+use common::{build, copy_dir, manifest_dir, register, run};
+use std::path::Path;
+
+/// The sample register copied into a temporary site root.
+fn sample_copy() -> (tempfile::TempDir, std::path::PathBuf) {
+    let tmp = tempfile::tempdir().expect("temp dir");
+    let root = tmp.path().join("site");
+    copy_dir(&manifest_dir().join("content"), &root.join("content"));
+    (tmp, root)
+}
+
+/// `register check --content <content> --now <now>`.
+fn check_on(content: &Path, now: &str) -> common::Run {
+    run(register()
+        .arg("check")
+        .arg("--content")
+        .arg(content)
+        .arg("--now")
+        .arg(now))
+}
+
+#[test]
+fn a_stage_and_a_decision_after_the_build_date_are_warnings_at_their_dates() {
+    let content = manifest_dir().join("content");
+    let run = check_on(&content, "2026-09-01");
+    run.expect_code(0);
+    let out = &run.stdout;
+    let stage = "URC-2025-001.md:43:8: warning: the `decided` stage is dated 2026-09-09, \
+                 after the build date 2026-09-01";
+    assert!(out.contains(stage), "{out}");
+    let decision = "URC-2025-001-final.md:4:8: warning: the final decision is dated \
+                    2026-09-09, after the build date 2026-09-01";
+    assert!(out.contains(decision), "{out}");
+    assert!(out.contains("pass --now YYYY-MM-DD"), "{out}");
+    // The day itself is not in the future.
+    let on_the_day = check_on(&content, "2026-09-09");
+    assert!(
+        !on_the_day.stdout.contains("URC-2025-001"),
+        "{}",
+        on_the_day.stdout
+    );
+}
+
+#[test]
+fn a_build_warns_too_and_counts_only_what_stands_on_the_build_date() {
+    let content = manifest_dir().join("content");
+    let tmp = tempfile::tempdir().expect("temp dir");
+    let before = build(&content, &tmp.path().join("before"), "2026-09-01");
+    before.expect_code(0);
+    assert!(
+        before
+            .stderr
+            .contains("URC-2025-001.md:43:8: warning: the `decided` stage is dated 2026-09-09"),
+        "{}",
+        before.stderr
+    );
+    let status = |out: &str| {
+        let json = std::fs::read_to_string(tmp.path().join(out).join("register.json")).unwrap();
+        let doc: serde_json::Value = serde_json::from_str(&json).unwrap();
+        let r = doc["requests"].as_array().unwrap().iter();
+        let r = r.clone().find(|r| r["id"] == "URC-2025-001").cloned();
+        r.unwrap()["status"].as_str().unwrap().to_string()
+    };
+    assert_eq!(status("before"), "refinement");
+    build(&content, &tmp.path().join("after"), "2026-09-09").expect_code(0);
+    assert_eq!(status("after"), "scheduled");
+}
+
+#[test]
+fn check_fails_with_the_error_build_gives_for_a_broken_override_template() {
+    let (tmp, root) = sample_copy();
+    let templates = root.join("templates");
+    std::fs::create_dir_all(&templates).unwrap();
+    // Compiles, but fails as it renders: only a render finds it.
+    std::fs::write(
+        templates.join("request.html"),
+        "<p>{{ request.nothing_here.x }}</p>\n",
+    )
+    .unwrap();
+    let built = build(
+        &root.join("content"),
+        &tmp.path().join("public"),
+        "2026-11-25",
+    );
+    built.expect_code(1);
+    // Pages render in parallel: which request's page fails first may vary.
+    let error_of = |stderr: &str| {
+        let line = stderr.lines().find(|l| l.starts_with("error: "));
+        let line = line.expect("an error line").to_string();
+        line[line.find(" with ").expect("names the template")..].to_string()
+    };
+    let error = error_of(&built.stderr);
+    assert!(
+        error.contains("request.html: Field `nothing_here` is not defined"),
+        "{error}"
+    );
+    assert!(
+        built.stderr.contains("--> request.html:1:15"),
+        "{}",
+        built.stderr
+    );
+    let checked = check_on(&root.join("content"), "2026-11-25");
+    checked.expect_code(1);
+    assert_eq!(error_of(&checked.stderr), error, "{}", checked.stderr);
+    assert!(
+        checked.stderr.contains("--> request.html:1:15"),
+        "{}",
+        checked.stderr
+    );
+    assert!(!tmp.path().join("public").exists(), "neither wrote a site");
+}
+
+#[test]
+fn a_template_that_does_not_compile_fails_check_even_with_content_errors() {
+    let (_tmp, root) = sample_copy();
+    let templates = root.join("templates");
+    std::fs::create_dir_all(&templates).unwrap();
+    std::fs::write(templates.join("request.html"), "{% if %}\n").unwrap();
+    let site = root.join("content/site.toml");
+    let text = std::fs::read_to_string(&site).unwrap();
+    std::fs::write(
+        &site,
+        text.replace("language = \"en-GB\"", "language = \"x\""),
+    )
+    .unwrap();
+    let checked = check_on(&root.join("content"), "2026-11-25");
+    checked.expect_code(1);
+    assert!(
+        checked.stdout.contains("language is not a language tag"),
+        "{}",
+        checked.stdout
+    );
+    assert!(
+        checked.stderr.contains("request.html"),
+        "{}",
+        checked.stderr
+    );
+}
+
+#[test]
+fn a_missing_site_toml_is_a_warning_with_the_keys_to_type() {
+    let (tmp, root) = sample_copy();
+    let content = root.join("content");
+    let text = std::fs::read_to_string(content.join("site.toml")).unwrap();
+    let devices: String = text.lines().filter(|l| l.starts_with("devices")).collect();
+    std::fs::write(content.join("site.toml"), format!("{devices}\n")).unwrap();
+    let checked = check_on(&content, "2026-11-25");
+    checked.expect_code(0);
+    let warning = "site.toml:1:1: warning: site.toml has no base_url";
+    assert!(checked.stdout.contains(warning), "{}", checked.stdout);
+    assert!(
+        checked
+            .stdout
+            .contains("help: add the address the site is published at: base_url = \"https://"),
+        "{}",
+        checked.stdout
+    );
+    let built = build(&content, &tmp.path().join("public"), "2026-11-25");
+    built.expect_code(0);
+    assert!(built.stderr.contains(warning), "{}", built.stderr);
+    // Given on the command line, base_url is set.
+    let given = run(register()
+        .args([
+            "build",
+            "--now",
+            "2026-11-25",
+            "--base-url",
+            "https://r.example.org",
+        ])
+        .arg("--content")
+        .arg(&content)
+        .arg("--output")
+        .arg(tmp.path().join("given")));
+    given.expect_code(0);
+    assert!(!given.stderr.contains("no base_url"), "{}", given.stderr);
+
+    std::fs::remove_file(content.join("site.toml")).unwrap();
+    let checked = check_on(&content, "2026-11-25");
+    let missing = "site.toml:1:1: warning: there is no site.toml";
+    assert!(checked.stdout.contains(missing), "{}", checked.stdout);
+    assert!(
+        checked
+            .stdout
+            .contains("base_url = \"https://register.example.org\"")
+    );
+    let built = build(&content, &tmp.path().join("bare"), "2026-11-25");
+    assert!(built.stderr.contains(missing), "{}", built.stderr);
+}
