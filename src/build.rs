@@ -395,6 +395,48 @@ fn render_in_memory(
     })
 }
 
+/// The preview of everything for `register serve --withheld`: checks as
+/// a build does (an error stops it the same way), then renders withheld
+/// records, decisions, passages and attachments too, with their banners,
+/// into memory. Returns the files and, by page, the banner of what it
+/// shows withheld. Only the server can call it (it alone makes a
+/// [`LocalOnly`](crate::serve::LocalOnly)); `build_site` never does.
+pub fn render_withheld_preview(
+    options: &BuildOptions,
+    local: crate::serve::LocalOnly,
+) -> Result<(Rendered, std::collections::BTreeMap<String, String>), BuildError> {
+    let started = Instant::now();
+    if !options.content.is_dir() {
+        return Err(BuildError::NoContent(options.content.clone()));
+    }
+    let base_url = options.base_url.as_deref();
+    let mut checked = check::check_cached_at(&options.content, &mut Default::default(), base_url);
+    add_dated_warnings(&mut checked, options.today);
+    checked.screen_bodies();
+    let Some(passed) = checked.take_passed() else {
+        return Err(BuildError::Content(checked.diagnostics));
+    };
+    let settings = checked.settings;
+    let preview = publish::preview::preview(passed, &settings, options.today, local);
+    let theme = theme::find(&site_root(&options.content), &settings.theme)?;
+    let templates = render::templates(&theme)?;
+    let sink = render::MemorySink::default();
+    render::render_preview(&preview, &settings, &theme, &templates, &sink)?;
+    let summary = FilterSummary {
+        requests_published: preview.for_preview_render().requests().len(),
+        requests_withheld: preview.withheld(),
+        ..FilterSummary::default()
+    };
+    let rendered = Rendered {
+        files: sink.into_files(),
+        warnings: checked.diagnostics,
+        files_read: checked.files_read,
+        summary,
+        started,
+    };
+    Ok((rendered, preview.banners().clone()))
+}
+
 /// The folders a build reads, which its output may not overlap: the
 /// content folder, the site's `templates/` and `themes/`, and the theme
 /// named in site.toml (`themes/<theme>/`, which a link could put anywhere),

@@ -89,6 +89,12 @@ enum Command {
         /// The build date (YYYY-MM-DD); default SOURCE_DATE_EPOCH, else today.
         #[arg(long)]
         now: Option<String>,
+        /// Also show what a build withholds (records, decisions, passages,
+        /// attachments), each with a banner naming its classification;
+        /// every page noindex. On this machine only: `build` has no such
+        /// switch.
+        #[arg(long)]
+        withheld: bool,
     },
     /// Start a new register: a site root with a commented site.toml, empty
     /// requests/ and decisions/, .gitignore, netlify.toml and a CI workflow.
@@ -181,13 +187,18 @@ fn main() -> ExitCode {
             withheld,
             now,
         } => check(content, format, withheld, now),
-        Command::Serve { content, port, now } => serve(content, port, now),
+        Command::Serve {
+            content,
+            port,
+            now,
+            withheld,
+        } => serve(content, port, now, withheld),
         Command::Init { dir } => init(&dir),
         Command::New { record } => new(record),
     }
 }
 
-fn serve(content: PathBuf, port: u16, now: Option<String>) -> ExitCode {
+fn serve(content: PathBuf, port: u16, now: Option<String>, withheld: bool) -> ExitCode {
     keep_freed_memory();
     let today = match build_date_or_exit(now.as_deref()) {
         Ok(d) => d,
@@ -198,9 +209,15 @@ fn serve(content: PathBuf, port: u16, now: Option<String>) -> ExitCode {
         port,
         today,
         log: true,
+        withheld,
     };
     match register::serve::Server::start(options) {
         Ok(server) => {
+            if withheld {
+                eprintln!(
+                    "preview including withheld material: on this machine only, never publish it"
+                );
+            }
             eprintln!("serving {} (Ctrl-C to stop)", server.url());
             server.wait();
             ExitCode::SUCCESS

@@ -192,3 +192,12 @@ fn a_missing_site_toml_is_a_warning_with_the_keys_to_type() {
     let built = build(&content, &tmp.path().join("bare"), "2026-11-25");
     assert!(built.stderr.contains(missing), "{}", built.stderr);
 }
+
+#[test]
+fn build_has_no_withheld_switch() {
+    let refused = run(register().args(["build", "--withheld"]));
+    refused.expect_code(2);
+    assert!(refused.stderr.contains("--withheld"), "{}", refused.stderr);
+    let help = run(register().args(["serve", "--help"]));
+    assert!(help.stdout.contains("--withheld"), "{}", help.stdout);
+}

@@ -23,6 +23,7 @@
 //!   build date: a stage or decision dated later does not count yet.
 
 pub mod passages;
+pub mod preview;
 
 use crate::check::screening::Screening;
 use crate::check::{Passed, PublicBodies, Register};
