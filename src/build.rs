@@ -5,6 +5,7 @@ use crate::check;
 use crate::diagnostic::Diagnostic;
 use crate::model::date::Date;
 use crate::output;
+use crate::publish::manifest::{self, Manifest, PublicationDiff};
 use crate::publish::{self, FilterSummary};
 use crate::render::{self, OutputFile};
 use crate::source::theme;
@@ -94,6 +95,8 @@ pub struct Report {
     pub files_written: usize,
     /// When the build started.
     pub started: Instant,
+    /// What changed in the public view, when a previous manifest was given.
+    pub publication: Option<PublicationDiff>,
 }
 
 /// A register checked, filtered and ready to render, with its theme.
@@ -247,7 +250,13 @@ pub struct SiteCheck {
     /// Why a build would stop besides the content: the theme or one of its
     /// templates, worded as the build words it.
     pub failure: Option<BuildError>,
+    /// What a build would change in the public view, when a previous
+    /// manifest was given and the site could be rendered.
+    pub publication: Option<PublicationDiff>,
 }
+
+/// A previous build's manifest, and how to name it in the diff.
+pub type Baseline = (Manifest, String);
 
 /// Checks `options.content` as a build would, all of it, writing nothing:
 /// loads and checks every record, filters the register, then compiles the
@@ -255,7 +264,7 @@ pub struct SiteCheck {
 /// into a sink that drops them. So a broken template fails `check` with the
 /// error `build` would give. Content with errors is not rendered, but its
 /// templates are still compiled.
-pub fn check_site(options: &BuildOptions) -> SiteCheck {
+pub fn check_site(options: &BuildOptions, baseline: Option<&Baseline>) -> SiteCheck {
     let started = Instant::now();
     let mut checked = check::check_cached_at(&options.content, &mut Default::default(), None);
     add_dated_warnings(&mut checked, options.today);
@@ -269,21 +278,27 @@ pub fn check_site(options: &BuildOptions) -> SiteCheck {
             withheld,
             files_read,
             failure,
+            publication: None,
         };
     }
     let warnings = checked.diagnostics.clone();
-    let rendered =
-        ready(checked, options, started).and_then(|ready| ready.render(&render::DiscardSink, None));
-    let (diagnostics, failure) = match rendered {
-        Ok(_) => (warnings, None),
-        Err(BuildError::Content(found)) => (found, None),
-        Err(e) => (warnings, Some(e)),
+    let rendered = ready(checked, options, started).and_then(|ready| {
+        let made = Manifest::of(&ready.register);
+        ready.render(&render::DiscardSink, None).map(|_| made)
+    });
+    let (diagnostics, failure, made) = match rendered {
+        Ok(made) => (warnings, None, Some(made)),
+        Err(BuildError::Content(found)) => (found, None, None),
+        Err(e) => (warnings, Some(e), None),
     };
     SiteCheck {
         diagnostics,
         withheld,
         files_read,
         failure,
+        publication: made
+            .zip(baseline)
+            .map(|(new, (old, since))| manifest::diff(old, &new, since)),
     }
 }
 
@@ -356,6 +371,7 @@ impl Ready {
             summary: self.summary,
             files_written,
             started: self.started,
+            publication: None,
         })
     }
 }
@@ -490,6 +506,17 @@ fn refuse_kept_and_written(
 /// the previous site in `output` is left exactly as it was. The output is
 /// checked before anything is read, so a bad `--output` is reported first.
 pub fn build_site(options: &BuildOptions, output: &Path) -> Result<Report, BuildError> {
+    build_site_since(options, output, None)
+}
+
+/// [`build_site`], writing the manifest of what it publishes
+/// (`register-manifest.json`, see `publish::manifest`) with the site and,
+/// given a previous one, reporting what changes in the public view.
+pub fn build_site_since(
+    options: &BuildOptions,
+    output: &Path,
+    baseline: Option<&Baseline>,
+) -> Result<Report, BuildError> {
     // The theme's name, read ahead of the checks (which report any error
     // in site.toml), so that a bad --output is reported first (exit 2).
     let theme = crate::source::site::Settings::load(&options.content, &mut Vec::new())
@@ -500,9 +527,19 @@ pub fn build_site(options: &BuildOptions, output: &Path) -> Result<Report, Build
     let inputs = inputs(&options.content, &ready.settings.theme);
     let staging = output::Staging::prepare(output, &inputs, &ready.settings.output_keep)?;
     let progress = crate::output::progress::Progress::start(ready.expected_files());
+    let made = Manifest::of(&ready.register);
     let report = ready.render(&progress.counting(&staging), None);
     progress.finish();
-    let report = report?;
+    let mut report = report?;
+    render::Sink::put(
+        &staging,
+        render::OutputFile {
+            path: manifest::FILE.to_string(),
+            contents: render::Contents::Bytes(made.to_json()),
+        },
+    )?;
+    report.files_written += 1;
+    report.publication = baseline.map(|(old, since)| manifest::diff(old, &made, since));
     refuse_kept_and_written(&staging, options)?;
     let t = Instant::now();
     staging.commit()?;

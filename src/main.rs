@@ -26,11 +26,12 @@ fn keep_freed_memory() {
     unsafe { libmimalloc_sys::mi_option_set(MI_OPTION_PURGE_DELAY, -1) }
 }
 
-use register::build::{self, BuildError, BuildOptions};
+use register::build::{self, Baseline, BuildError, BuildOptions};
 use register::diagnostic::{self, Format};
 use register::error::{EXIT_CONTENT, EXIT_USAGE_OR_IO};
 use register::model::date::Date;
-use std::path::PathBuf;
+use register::publish::manifest::{self, Manifest, PublicationDiff};
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 #[derive(Parser)]
@@ -60,6 +61,15 @@ enum Command {
         /// Overrides base_url from site.toml.
         #[arg(long)]
         base_url: Option<String>,
+        /// A previous build's output folder (or a folder holding a copy of
+        /// the published site's register-manifest.json): list what this
+        /// build makes public, stops publishing and changes. Default: the
+        /// output folder, when a build wrote it.
+        #[arg(long, value_name = "DIR")]
+        since: Option<PathBuf>,
+        /// How to print the publication diff (on standard output).
+        #[arg(long, value_enum, default_value = "human")]
+        format: DiffFormat,
     },
     /// Check the content and report every problem; writes nothing.
     Check {
@@ -77,6 +87,11 @@ enum Command {
         /// SOURCE_DATE_EPOCH, else today.
         #[arg(long)]
         now: Option<String>,
+        /// A previous build's output folder: also list what a build would
+        /// make public, stop publishing and change. Default: `public`, when
+        /// a build wrote it.
+        #[arg(long, value_name = "DIR")]
+        since: Option<PathBuf>,
     },
     /// Preview the site on 127.0.0.1; rebuilds and reloads on change.
     Serve {
@@ -109,6 +124,16 @@ enum Command {
         #[command(subcommand)]
         record: NewRecord,
     },
+}
+
+/// How `build` prints the publication diff.
+#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum DiffFormat {
+    /// A heading and a line per change.
+    Human,
+    /// One JSON document: `since`, `becomes_public`, `stops_being_public`
+    /// and `changed`, each a list of `{kind, request, what}`.
+    Json,
 }
 
 /// What `register new` writes.
@@ -180,13 +205,16 @@ fn main() -> ExitCode {
             output,
             now,
             base_url,
-        } => build(content, output, now, base_url),
+            since,
+            format,
+        } => build(content, output, now, base_url, (since, format)),
         Command::Check {
             content,
             format,
             withheld,
             now,
-        } => check(content, format, withheld, now),
+            since,
+        } => check(content, format, withheld, now, since),
         Command::Serve {
             content,
             port,
@@ -299,6 +327,21 @@ fn init(dir: &std::path::Path) -> ExitCode {
     }
 }
 
+/// Prints the publication diff of a build, when there is one.
+fn print_diff(diff: Option<&PublicationDiff>, format: DiffFormat) {
+    let Some(diff) = diff else {
+        return;
+    };
+    match format {
+        DiffFormat::Human => emit(&diff.human()),
+        DiffFormat::Json => {
+            let mut json = serde_json::to_string_pretty(diff).unwrap_or_default();
+            json.push('\n');
+            emit(&json);
+        }
+    }
+}
+
 /// Writes a report to standard output. A reader that stops reading (`|
 /// head`) is no error: the rest is not wanted, so the program just ends.
 fn emit(text: &str) {
@@ -313,7 +356,43 @@ fn emit(text: &str) {
     }
 }
 
-fn check(content: PathBuf, format: Format, list_withheld: bool, now: Option<String>) -> ExitCode {
+/// The manifest to compare with: the one in `--since DIR` (which must
+/// hold one), else the one in `fallback` when a build left one there.
+fn baseline(since: Option<&Path>, fallback: &Path) -> Result<Option<Baseline>, ExitCode> {
+    let (dir, required) = match since {
+        Some(dir) => (dir, true),
+        None => (fallback, false),
+    };
+    let named = dir.join(manifest::FILE).display().to_string();
+    match Manifest::read(dir) {
+        Ok(Some(found)) => Ok(Some((found, named))),
+        Ok(None) if required => {
+            eprintln!(
+                "error: `{named}` not found: give --since the output folder of a previous build, \
+                 or a folder holding a copy of the published site's /{}",
+                manifest::FILE
+            );
+            Err(ExitCode::from(EXIT_USAGE_OR_IO))
+        }
+        Ok(None) => Ok(None),
+        Err(e) if required => {
+            eprintln!("error: {e}");
+            Err(ExitCode::from(EXIT_USAGE_OR_IO))
+        }
+        Err(e) => {
+            eprintln!("warning: {e}; no publication diff this time");
+            Ok(None)
+        }
+    }
+}
+
+fn check(
+    content: PathBuf,
+    format: Format,
+    list_withheld: bool,
+    now: Option<String>,
+    since: Option<PathBuf>,
+) -> ExitCode {
     if !content.is_dir() {
         eprintln!(
             "error: content folder `{}` not found: pass --content DIR",
@@ -330,7 +409,11 @@ fn check(content: PathBuf, format: Format, list_withheld: bool, now: Option<Stri
         today,
         base_url: None,
     };
-    let checked = build::check_site(&options);
+    let baseline = match baseline(since.as_deref(), Path::new("public")) {
+        Ok(b) => b,
+        Err(code) => return code,
+    };
+    let checked = build::check_site(&options, baseline.as_ref());
     let withheld = if list_withheld {
         checked.withheld.as_slice()
     } else {
@@ -358,13 +441,18 @@ fn report_check(
 ) {
     let errors = checked.diagnostics.iter().filter(|d| d.is_error()).count();
     match format {
-        Format::Json if list_withheld => {
-            let doc = serde_json::json!({
+        Format::Json if list_withheld || checked.publication.is_some() => {
+            let mut doc = serde_json::json!({
                 "errors": errors,
                 "warnings": checked.diagnostics.len() - errors,
                 "diagnostics": checked.diagnostics,
-                "withheld": withheld,
             });
+            if list_withheld {
+                doc["withheld"] = serde_json::json!(withheld);
+            }
+            if let Some(diff) = &checked.publication {
+                doc["publication"] = serde_json::json!(diff);
+            }
             let mut json = serde_json::to_string_pretty(&doc).unwrap_or_default();
             json.push('\n');
             emit(&json);
@@ -377,6 +465,11 @@ fn report_check(
             emit(&diagnostic::format(&checked.diagnostics, format));
             emit(&register::check::withheld::human(withheld));
         }
+    }
+    if format != Format::Json
+        && let Some(diff) = &checked.publication
+    {
+        emit(&diff.human());
     }
     if format == Format::Human {
         let listed = if list_withheld {
@@ -397,6 +490,7 @@ fn build(
     output: PathBuf,
     now: Option<String>,
     base_url: Option<String>,
+    (since, format): (Option<PathBuf>, DiffFormat),
 ) -> ExitCode {
     let today = match build_date_or_exit(now.as_deref()) {
         Ok(d) => d,
@@ -414,8 +508,13 @@ fn build(
         today,
         base_url,
     };
-    match build::build_site(&options, &output) {
+    let baseline = match baseline(since.as_deref(), &output) {
+        Ok(b) => b,
+        Err(code) => return code,
+    };
+    match build::build_site_since(&options, &output, baseline.as_ref()) {
         Ok(report) => {
+            print_diff(report.publication.as_ref(), format);
             eprint!("{}", diagnostic::format(&report.warnings, Format::Human));
             let s = report.summary;
             eprintln!(

@@ -201,3 +201,204 @@ fn build_has_no_withheld_switch() {
     let help = run(register().args(["serve", "--help"]));
     assert!(help.stdout.contains("--withheld"), "{}", help.stdout);
 }
+
+/// Builds `content` into `out` on the sample's date, exit 0.
+fn build_into(content: &Path, out: &Path) -> common::Run {
+    let run = build(content, out, "2026-11-25");
+    run.expect_code(0);
+    run
+}
+
+/// Rewrites one file of the content folder.
+fn edit(content: &Path, rel: &str, from: &str, to: &str) {
+    let path = content.join(rel);
+    let text = std::fs::read_to_string(&path).unwrap();
+    assert!(text.contains(from), "{rel} holds {from}");
+    std::fs::write(&path, text.replace(from, to)).unwrap();
+}
+
+/// `check --since <dir> --format json`'s publication diff.
+fn diff_since(content: &Path, since: &Path) -> serde_json::Value {
+    let run = run(register()
+        .args([
+            "check",
+            "--now",
+            "2026-11-25",
+            "--format",
+            "json",
+            "--content",
+        ])
+        .arg(content)
+        .arg("--since")
+        .arg(since));
+    run.expect_code(0);
+    let doc: serde_json::Value = serde_json::from_str(&run.stdout).expect("JSON");
+    doc["publication"].clone()
+}
+
+/// `kind` changes of request `id` in one list of a diff.
+fn listed(diff: &serde_json::Value, list: &str, kind: &str, id: &str) -> Vec<String> {
+    let items = diff[list]
+        .as_array()
+        .unwrap_or_else(|| panic!("{list}: {diff:#}"));
+    items
+        .iter()
+        .filter(|c| c["kind"] == kind && c["request"] == id)
+        .map(|c| c["what"].as_str().unwrap_or("").to_string())
+        .collect()
+}
+
+#[test]
+fn the_diff_lists_a_record_that_goes_from_amber_to_clear() {
+    let (tmp, root) = sample_copy();
+    let content = root.join("content");
+    let out = tmp.path().join("public");
+    build_into(&content, &out);
+    let manifest = std::fs::read_to_string(out.join("register-manifest.json")).unwrap();
+    for withheld in ["SCMR-2019-003", "SCMR-2023-006", "SCMR-2025-002"] {
+        assert!(!manifest.contains(withheld), "{withheld} in the manifest");
+    }
+    assert_eq!(
+        diff_since(&content, &out)["becomes_public"],
+        serde_json::json!([])
+    );
+    edit(
+        &content,
+        "requests/SCMR-2019-003.md",
+        "TLP:AMBER",
+        "TLP:CLEAR",
+    );
+    let diff = diff_since(&content, &out);
+    assert_eq!(
+        listed(&diff, "becomes_public", "request", "SCMR-2019-003"),
+        [""]
+    );
+    assert_eq!(
+        diff["stops_being_public"],
+        serde_json::json!([]),
+        "{diff:#}"
+    );
+    // The build compares with the output it replaces, by default.
+    let built = build_into(&content, &out);
+    assert!(
+        built
+            .stdout
+            .contains("becomes public (1):\n    request SCMR-2019-003\n"),
+        "{}",
+        built.stdout
+    );
+    let manifest = std::fs::read_to_string(out.join("register-manifest.json")).unwrap();
+    assert!(manifest.contains("\"SCMR-2019-003\""));
+}
+
+#[test]
+fn the_diff_lists_a_passage_that_is_unmarked() {
+    let (tmp, root) = sample_copy();
+    let content = root.join("content");
+    let out = tmp.path().join("public");
+    build_into(&content, &out);
+    let file = "requests/SCMR-2020-003.md";
+    edit(&content, file, "<!-- TLP:AMBER -->\n", "");
+    edit(&content, file, "<!-- /TLP -->\n", "");
+    let diff = diff_since(&content, &out);
+    let passages = listed(&diff, "becomes_public", "passage", "SCMR-2020-003");
+    assert_eq!(passages.len(), 1, "{diff:#}");
+    assert!(
+        passages[0].starts_with("On two models the compartment"),
+        "{passages:?}"
+    );
+    assert!(listed(&diff, "becomes_public", "request", "SCMR-2020-003").is_empty());
+    assert!(
+        listed(&diff, "changed", "request", "SCMR-2020-003").is_empty(),
+        "{diff:#}"
+    );
+    let human = run(register()
+        .args(["check", "--now", "2026-11-25", "--content"])
+        .arg(&content)
+        .arg("--since")
+        .arg(&out));
+    assert!(
+        human
+            .stdout
+            .contains("passage in SCMR-2020-003: \"On two models the compartment"),
+        "{}",
+        human.stdout
+    );
+}
+
+#[test]
+fn the_diff_lists_a_record_withdrawn_from_publication() {
+    let (tmp, root) = sample_copy();
+    let content = root.join("content");
+    let out = tmp.path().join("public");
+    build_into(&content, &out);
+    edit(
+        &content,
+        "requests/SCMR-2019-001.md",
+        "classification = \"WHITE\"",
+        "classification = \"TLP:AMBER\"",
+    );
+    let diff = diff_since(&content, &out);
+    assert_eq!(
+        listed(&diff, "stops_being_public", "request", "SCMR-2019-001"),
+        [""]
+    );
+    let decisions = listed(&diff, "stops_being_public", "decision", "SCMR-2019-001");
+    assert_eq!(decisions.len(), 1, "{diff:#}");
+    assert!(decisions[0].starts_with("final "), "{decisions:?}");
+    // Links to it elsewhere become plain text: passages of other records
+    // change, but no record, decision or attachment becomes public.
+    let becomes = diff["becomes_public"].as_array().unwrap();
+    assert!(becomes.iter().all(|c| c["kind"] == "passage"), "{diff:#}");
+    let changed = diff["changed"].as_array().unwrap();
+    assert!(
+        changed.iter().all(|c| c["request"] != "SCMR-2019-001"),
+        "{diff:#}"
+    );
+    let json = run(register()
+        .args([
+            "build",
+            "--now",
+            "2026-11-25",
+            "--format",
+            "json",
+            "--content",
+        ])
+        .arg(&content)
+        .arg("--output")
+        .arg(tmp.path().join("next"))
+        .arg("--since")
+        .arg(&out));
+    json.expect_code(0);
+    let doc: serde_json::Value = serde_json::from_str(&json.stdout).expect("JSON");
+    assert_eq!(
+        listed(&doc, "stops_being_public", "request", "SCMR-2019-001"),
+        [""]
+    );
+    let next = std::fs::read_to_string(tmp.path().join("next/register-manifest.json")).unwrap();
+    assert!(
+        !next.contains("SCMR-2019-001"),
+        "the withdrawn record left the manifest"
+    );
+}
+
+#[test]
+fn since_a_folder_without_a_manifest_is_refused_with_the_fix() {
+    let tmp = tempfile::tempdir().unwrap();
+    let run = run(register()
+        .args(["check", "--content"])
+        .arg(manifest_dir().join("content"))
+        .arg("--since")
+        .arg(tmp.path()));
+    run.expect_code(2);
+    assert!(
+        run.stderr.contains("register-manifest.json` not found"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr.contains("output folder of a previous build"),
+        "{}",
+        run.stderr
+    );
+}

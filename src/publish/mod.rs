@@ -22,6 +22,7 @@
 //!   decision leaves a request `decided`; and from what stands on the
 //!   build date: a stage or decision dated later does not count yet.
 
+pub mod manifest;
 pub mod passages;
 pub mod preview;
 

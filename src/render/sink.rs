@@ -90,7 +90,8 @@ pub(super) struct Recorder<'a> {
 
 /// The files made after the theme's static files: a static file may not
 /// have their paths either.
-pub(super) const MADE_LAST: &[&str] = &["sitemap.xml", "robots.txt"];
+/// (`register-manifest.json` is put by `build` beside the render.)
+pub(super) const MADE_LAST: &[&str] = &["sitemap.xml", "robots.txt", "register-manifest.json"];
 
 impl<'a> Recorder<'a> {
     /// A record of what goes to `sink`.
