@@ -402,3 +402,45 @@ fn since_a_folder_without_a_manifest_is_refused_with_the_fix() {
         run.stderr
     );
 }
+
+#[test]
+fn init_then_new_records_check_with_warnings_only_and_build() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path().join("reg");
+    run(register().arg("init").arg(&root)).expect_code(0);
+    let content = root.join("content");
+    let clean = check_on(&content, "2026-12-02");
+    clean.expect_code(0);
+    assert!(
+        clean.stderr.contains("0 errors, 0 warnings"),
+        "{}",
+        clean.stderr
+    );
+    let workflow = std::fs::read_to_string(root.join(".github/workflows/register.yml")).unwrap();
+    assert!(
+        workflow.contains("--since \"$RUNNER_TEMP/base\""),
+        "{workflow}"
+    );
+    let new = |args: &[&str]| {
+        let r = run(register()
+            .arg("new")
+            .args(args)
+            .arg("--content")
+            .arg(&content)
+            .args(["--now", "2026-12-02"]));
+        r.expect_code(0);
+    };
+    new(&["sc-modification", "A first request"]);
+    new(&["decision", "SCMR-2026-001", "final"]);
+    let drafted = check_on(&content, "2026-12-02");
+    drafted.expect_code(0);
+    assert!(drafted.stdout.contains("warning"), "{}", drafted.stdout);
+    assert!(!drafted.stdout.contains(": error:"), "{}", drafted.stdout);
+    let built = build(&content, &root.join("public"), "2026-12-02");
+    built.expect_code(0);
+    let manifest = std::fs::read_to_string(root.join("public/register-manifest.json")).unwrap();
+    assert!(
+        !manifest.contains("SCMR-2026-001"),
+        "a new record is withheld"
+    );
+}
