@@ -381,6 +381,16 @@ pub fn render_site(options: &BuildOptions) -> Result<Rendered, BuildError> {
     render_in_memory(options, None)
 }
 
+/// The manifest as a file of the site. A build writes it, and so does
+/// [`render_site`] (which must give the files a build writes); the preview
+/// server's [`render_site_cached`] does not: it serves no release.
+fn manifest_file(made: &Manifest) -> render::OutputFile {
+    render::OutputFile {
+        path: manifest::FILE.to_string(),
+        contents: render::Contents::Bytes(made.to_json()),
+    }
+}
+
 /// [`render_site`] for the preview server: re-reads only the record files
 /// that changed and re-renders only the pages an edit affects, keeping
 /// what it needs for the next time in `cache`.
@@ -400,7 +410,13 @@ fn render_in_memory(
         Some(cache) => {
             prepare(options, Some(&mut cache.check))?.render(&sink, Some(&mut cache.render))?
         }
-        None => prepare(options, None)?.render(&sink, None)?,
+        None => {
+            let ready = prepare(options, None)?;
+            let made = Manifest::of(&ready.register);
+            let report = ready.render(&sink, None)?;
+            render::Sink::put(&sink, manifest_file(&made))?;
+            report
+        }
     };
     Ok(Rendered {
         files: sink.into_files(),
@@ -531,13 +547,7 @@ pub fn build_site_since(
     let report = ready.render(&progress.counting(&staging), None);
     progress.finish();
     let mut report = report?;
-    render::Sink::put(
-        &staging,
-        render::OutputFile {
-            path: manifest::FILE.to_string(),
-            contents: render::Contents::Bytes(made.to_json()),
-        },
-    )?;
+    render::Sink::put(&staging, manifest_file(&made))?;
     report.files_written += 1;
     report.publication = baseline.map(|(old, since)| manifest::diff(old, &made, since));
     refuse_kept_and_written(&staging, options)?;

@@ -88,8 +88,8 @@ enum Command {
         #[arg(long)]
         now: Option<String>,
         /// A previous build's output folder: also list what a build would
-        /// make public, stop publishing and change. Default: `public`, when
-        /// a build wrote it.
+        /// make public, stop publishing and change. Default: `public`
+        /// beside the content folder, when a build wrote it.
         #[arg(long, value_name = "DIR")]
         since: Option<PathBuf>,
     },
@@ -409,7 +409,8 @@ fn check(
         today,
         base_url: None,
     };
-    let baseline = match baseline(since.as_deref(), Path::new("public")) {
+    let fallback = build::site_root(&options.content).join("public");
+    let baseline = match baseline(since.as_deref(), &fallback) {
         Ok(b) => b,
         Err(code) => return code,
     };
@@ -514,21 +515,7 @@ fn build(
     };
     match build::build_site_since(&options, &output, baseline.as_ref()) {
         Ok(report) => {
-            print_diff(report.publication.as_ref(), format);
-            eprint!("{}", diagnostic::format(&report.warnings, Format::Human));
-            let s = report.summary;
-            eprintln!(
-                "built {} on {today}: {} record files read; published {} requests and {} decisions, \
-                 withheld {} requests and {} decisions; {} files written in {:.2} s",
-                output.display(),
-                report.files_read,
-                s.requests_published,
-                s.decisions_published,
-                s.requests_withheld,
-                s.decisions_withheld,
-                report.files_written,
-                report.started.elapsed().as_secs_f64()
-            );
+            report_built(&report, &output, today, format);
             ExitCode::SUCCESS
         }
         Err(BuildError::Content(diagnostics)) => {
@@ -545,6 +532,26 @@ fn build(
             ExitCode::from(e.exit_code())
         }
     }
+}
+
+/// Prints a successful build's publication diff (standard output), its
+/// warnings and its one-line summary (standard error).
+fn report_built(report: &build::Report, output: &Path, today: Date, format: DiffFormat) {
+    print_diff(report.publication.as_ref(), format);
+    eprint!("{}", diagnostic::format(&report.warnings, Format::Human));
+    let s = report.summary;
+    eprintln!(
+        "built {} on {today}: {} record files read; published {} requests and {} decisions, \
+         withheld {} requests and {} decisions; {} files written in {:.2} s",
+        output.display(),
+        report.files_read,
+        s.requests_published,
+        s.decisions_published,
+        s.requests_withheld,
+        s.decisions_withheld,
+        report.files_written,
+        report.started.elapsed().as_secs_f64()
+    );
 }
 
 #[cfg(test)]
