@@ -551,3 +551,30 @@ fn serve_withheld_shows_withheld_material_with_banners_and_noindex_and_nothing_e
     }
     assert!(seen > 5, "the build wrote the site");
 }
+
+#[test]
+fn serve_withheld_marks_a_withheld_decision_and_attachment_of_the_sample() {
+    let content = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("content");
+    let preview = start_withheld(content.clone(), true);
+    let report = get(preview.addr(), "/reports/SCMR-2021-003/");
+    assert_eq!(report.status, 200);
+    assert!(
+        report.body.contains("WITHHELD: TLP:AMBER, not published"),
+        "{}",
+        report.body
+    );
+    let page = get(preview.addr(), "/requests/URC-2025-002/");
+    assert!(
+        page.body.contains("(WITHHELD: TLP:AMBER, not published)"),
+        "{}",
+        page.body
+    );
+    let file = "/requests/URC-2025-002/seal-inspection-log.txt";
+    assert_eq!(get(preview.addr(), file).status, 200);
+    preview.stop();
+    let plain = start_withheld(content, false);
+    assert_eq!(get(plain.addr(), file).status, 404);
+    let report = get(plain.addr(), "/reports/SCMR-2021-003/");
+    assert!(!report.body.contains("WITHHELD"), "{}", report.body);
+    plain.stop();
+}
