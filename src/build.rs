@@ -5,6 +5,7 @@ use crate::check;
 use crate::diagnostic::Diagnostic;
 use crate::model::date::Date;
 use crate::output;
+use crate::publish::manifest::{self, Manifest, PublicationDiff};
 use crate::publish::{self, FilterSummary};
 use crate::render::{self, OutputFile};
 use crate::source::theme;
@@ -94,6 +95,8 @@ pub struct Report {
     pub files_written: usize,
     /// When the build started.
     pub started: Instant,
+    /// What changed in the public view, when a previous manifest was given.
+    pub publication: Option<PublicationDiff>,
 }
 
 /// A register checked, filtered and ready to render, with its theme.
@@ -172,17 +175,33 @@ fn prepare(
     if !options.content.is_dir() {
         return Err(BuildError::NoContent(options.content.clone()));
     }
-    let phase = |name: &str, since: Instant| {
-        report_phase(name, since);
-        Instant::now()
-    };
     let base_url = options.base_url.as_deref();
-    let checked = match cache {
+    let mut checked = match cache {
         Some(cache) => check::check_cached_at(&options.content, cache, base_url),
         None => check::check_cached_at(&options.content, &mut Default::default(), base_url),
     };
-    let t = phase("load and validate", started);
-    let mut checked = checked;
+    report_phase("load and validate", started);
+    add_dated_warnings(&mut checked, options.today);
+    ready(checked, options, started)
+}
+
+/// Adds a warning for each event dated after the build date (see
+/// [`check::future`]): the same in `check`, `build` and `serve`.
+fn add_dated_warnings(checked: &mut check::Checked, today: Date) {
+    let found = check::future::warnings(&checked.register, today);
+    if !found.is_empty() {
+        checked.diagnostics.extend(found);
+        crate::diagnostic::sort(&mut checked.diagnostics);
+    }
+}
+
+/// A checked register filtered, with its theme found and its templates
+/// compiled: what [`prepare`] and [`check_site`] share.
+fn ready(
+    mut checked: check::Checked,
+    options: &BuildOptions,
+    started: Instant,
+) -> Result<Ready, BuildError> {
     let Some(passed) = checked.take_passed() else {
         return Err(BuildError::Content(checked.diagnostics));
     };
@@ -194,8 +213,10 @@ fn prepare(
         crate::diagnostic::sort(&mut found);
         BuildError::Content(found)
     };
+    let t = Instant::now();
     let (register, summary) = publish::filter(passed, options.today).map_err(with_warnings)?;
-    let t = phase("filter", t);
+    report_phase("filter", t);
+    let t = Instant::now();
     let theme =
         theme::find(&site_root(&options.content), &settings.theme).map_err(BuildError::from)?;
     let found = screening.theme_files(&theme_files(&theme));
@@ -203,7 +224,7 @@ fn prepare(
         return Err(with_warnings(found));
     }
     let templates = render::templates(&theme).map_err(BuildError::from)?;
-    phase("theme", t);
+    report_phase("theme", t);
     Ok(Ready {
         register,
         settings,
@@ -214,6 +235,79 @@ fn prepare(
         summary,
         started,
     })
+}
+
+/// What `register check` found: every problem a build would report, the
+/// content's and the templates', and what a build would withhold.
+#[derive(Debug)]
+pub struct SiteCheck {
+    /// Every problem with the content, sorted by file and position.
+    pub diagnostics: Vec<Diagnostic>,
+    /// What a build would withhold, and why.
+    pub withheld: Vec<check::withheld::Withheld>,
+    /// Record files read.
+    pub files_read: usize,
+    /// Why a build would stop besides the content: the theme or one of its
+    /// templates, worded as the build words it.
+    pub failure: Option<BuildError>,
+    /// What a build would change in the public view, when a previous
+    /// manifest was given and the site could be rendered.
+    pub publication: Option<PublicationDiff>,
+}
+
+/// A previous build's manifest, and how to name it in the diff.
+pub type Baseline = (Manifest, String);
+
+/// Checks `options.content` as a build would, all of it, writing nothing:
+/// loads and checks every record, filters the register, then compiles the
+/// templates (the site's overrides and the theme) and renders every page
+/// into a sink that drops them. So a broken template fails `check` with the
+/// error `build` would give. Content with errors is not rendered, but its
+/// templates are still compiled.
+pub fn check_site(options: &BuildOptions, baseline: Option<&Baseline>) -> SiteCheck {
+    let started = Instant::now();
+    let mut checked = check::check_cached_at(&options.content, &mut Default::default(), None);
+    add_dated_warnings(&mut checked, options.today);
+    let withheld = std::mem::take(&mut checked.withheld);
+    let files_read = checked.files_read;
+    if checked.has_errors() {
+        checked.screen_bodies();
+        let failure = compile_templates(&options.content, &checked.settings.theme).err();
+        return SiteCheck {
+            diagnostics: checked.diagnostics,
+            withheld,
+            files_read,
+            failure,
+            publication: None,
+        };
+    }
+    let warnings = checked.diagnostics.clone();
+    let rendered = ready(checked, options, started).and_then(|ready| {
+        let made = Manifest::of(&ready.register);
+        ready.render(&render::DiscardSink, None).map(|_| made)
+    });
+    let (diagnostics, failure, made) = match rendered {
+        Ok(made) => (warnings, None, Some(made)),
+        Err(BuildError::Content(found)) => (found, None, None),
+        Err(e) => (warnings, Some(e), None),
+    };
+    SiteCheck {
+        diagnostics,
+        withheld,
+        files_read,
+        failure,
+        publication: made
+            .zip(baseline)
+            .map(|(new, (old, since))| manifest::diff(old, &new, since)),
+    }
+}
+
+/// Finds the theme and compiles its templates, for content that cannot be
+/// rendered: their errors are reported in the same run.
+fn compile_templates(content: &Path, theme_name: &str) -> Result<(), BuildError> {
+    let theme = theme::find(&site_root(content), theme_name)?;
+    render::templates(&theme)?;
+    Ok(())
 }
 
 /// The files a theme publishes as they are, for the screen: where each
@@ -277,6 +371,7 @@ impl Ready {
             summary: self.summary,
             files_written,
             started: self.started,
+            publication: None,
         })
     }
 }
@@ -284,6 +379,16 @@ impl Ready {
 /// Loads, checks, filters and renders into memory; writes nothing.
 pub fn render_site(options: &BuildOptions) -> Result<Rendered, BuildError> {
     render_in_memory(options, None)
+}
+
+/// The manifest as a file of the site. A build writes it, and so does
+/// [`render_site`] (which must give the files a build writes); the preview
+/// server's [`render_site_cached`] does not: it serves no release.
+fn manifest_file(made: &Manifest) -> render::OutputFile {
+    render::OutputFile {
+        path: manifest::FILE.to_string(),
+        contents: render::Contents::Bytes(made.to_json()),
+    }
 }
 
 /// [`render_site`] for the preview server: re-reads only the record files
@@ -305,7 +410,13 @@ fn render_in_memory(
         Some(cache) => {
             prepare(options, Some(&mut cache.check))?.render(&sink, Some(&mut cache.render))?
         }
-        None => prepare(options, None)?.render(&sink, None)?,
+        None => {
+            let ready = prepare(options, None)?;
+            let made = Manifest::of(&ready.register);
+            let report = ready.render(&sink, None)?;
+            render::Sink::put(&sink, manifest_file(&made))?;
+            report
+        }
     };
     Ok(Rendered {
         files: sink.into_files(),
@@ -314,6 +425,48 @@ fn render_in_memory(
         summary: report.summary,
         started: report.started,
     })
+}
+
+/// The preview of everything for `register serve --withheld`: checks as
+/// a build does (an error stops it the same way), then renders withheld
+/// records, decisions, passages and attachments too, with their banners,
+/// into memory. Returns the files and, by page, the banner of what it
+/// shows withheld. Only the server can call it (it alone makes a
+/// [`LocalOnly`](crate::serve::LocalOnly)); `build_site` never does.
+pub fn render_withheld_preview(
+    options: &BuildOptions,
+    local: crate::serve::LocalOnly,
+) -> Result<(Rendered, std::collections::BTreeMap<String, String>), BuildError> {
+    let started = Instant::now();
+    if !options.content.is_dir() {
+        return Err(BuildError::NoContent(options.content.clone()));
+    }
+    let base_url = options.base_url.as_deref();
+    let mut checked = check::check_cached_at(&options.content, &mut Default::default(), base_url);
+    add_dated_warnings(&mut checked, options.today);
+    checked.screen_bodies();
+    let Some(passed) = checked.take_passed() else {
+        return Err(BuildError::Content(checked.diagnostics));
+    };
+    let settings = checked.settings;
+    let preview = publish::preview::preview(passed, &settings, options.today, local);
+    let theme = theme::find(&site_root(&options.content), &settings.theme)?;
+    let templates = render::templates(&theme)?;
+    let sink = render::MemorySink::default();
+    render::render_preview(&preview, &settings, &theme, &templates, &sink)?;
+    let summary = FilterSummary {
+        requests_published: preview.for_preview_render().requests().len(),
+        requests_withheld: preview.withheld(),
+        ..FilterSummary::default()
+    };
+    let rendered = Rendered {
+        files: sink.into_files(),
+        warnings: checked.diagnostics,
+        files_read: checked.files_read,
+        summary,
+        started,
+    };
+    Ok((rendered, preview.banners().clone()))
 }
 
 /// The folders a build reads, which its output may not overlap: the
@@ -369,6 +522,17 @@ fn refuse_kept_and_written(
 /// the previous site in `output` is left exactly as it was. The output is
 /// checked before anything is read, so a bad `--output` is reported first.
 pub fn build_site(options: &BuildOptions, output: &Path) -> Result<Report, BuildError> {
+    build_site_since(options, output, None)
+}
+
+/// [`build_site`], writing the manifest of what it publishes
+/// (`register-manifest.json`, see `publish::manifest`) with the site and,
+/// given a previous one, reporting what changes in the public view.
+pub fn build_site_since(
+    options: &BuildOptions,
+    output: &Path,
+    baseline: Option<&Baseline>,
+) -> Result<Report, BuildError> {
     // The theme's name, read ahead of the checks (which report any error
     // in site.toml), so that a bad --output is reported first (exit 2).
     let theme = crate::source::site::Settings::load(&options.content, &mut Vec::new())
@@ -379,9 +543,13 @@ pub fn build_site(options: &BuildOptions, output: &Path) -> Result<Report, Build
     let inputs = inputs(&options.content, &ready.settings.theme);
     let staging = output::Staging::prepare(output, &inputs, &ready.settings.output_keep)?;
     let progress = crate::output::progress::Progress::start(ready.expected_files());
+    let made = Manifest::of(&ready.register);
     let report = ready.render(&progress.counting(&staging), None);
     progress.finish();
-    let report = report?;
+    let mut report = report?;
+    render::Sink::put(&staging, manifest_file(&made))?;
+    report.files_written += 1;
+    report.publication = baseline.map(|(old, since)| manifest::diff(old, &made, since));
     refuse_kept_and_written(&staging, options)?;
     let t = Instant::now();
     staging.commit()?;

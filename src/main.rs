@@ -26,11 +26,12 @@ fn keep_freed_memory() {
     unsafe { libmimalloc_sys::mi_option_set(MI_OPTION_PURGE_DELAY, -1) }
 }
 
-use register::build::{self, BuildError, BuildOptions};
+use register::build::{self, Baseline, BuildError, BuildOptions};
 use register::diagnostic::{self, Format};
 use register::error::{EXIT_CONTENT, EXIT_USAGE_OR_IO};
 use register::model::date::Date;
-use std::path::PathBuf;
+use register::publish::manifest::{self, Manifest, PublicationDiff};
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 #[derive(Parser)]
@@ -60,6 +61,15 @@ enum Command {
         /// Overrides base_url from site.toml.
         #[arg(long)]
         base_url: Option<String>,
+        /// A previous build's output folder (or a folder holding a copy of
+        /// the published site's register-manifest.json): list what this
+        /// build makes public, stops publishing and changes. Default: the
+        /// output folder, when a build wrote it.
+        #[arg(long, value_name = "DIR")]
+        since: Option<PathBuf>,
+        /// How to print the publication diff (on standard output).
+        #[arg(long, value_enum, default_value = "human")]
+        format: DiffFormat,
     },
     /// Check the content and report every problem; writes nothing.
     Check {
@@ -73,6 +83,15 @@ enum Command {
         /// decisions, passages, attachments and unlisted files.
         #[arg(long)]
         withheld: bool,
+        /// The build date (YYYY-MM-DD) events are judged against; default
+        /// SOURCE_DATE_EPOCH, else today.
+        #[arg(long)]
+        now: Option<String>,
+        /// A previous build's output folder: also list what a build would
+        /// make public, stop publishing and change. Default: `public`
+        /// beside the content folder, when a build wrote it.
+        #[arg(long, value_name = "DIR")]
+        since: Option<PathBuf>,
     },
     /// Preview the site on 127.0.0.1; rebuilds and reloads on change.
     Serve {
@@ -85,6 +104,12 @@ enum Command {
         /// The build date (YYYY-MM-DD); default SOURCE_DATE_EPOCH, else today.
         #[arg(long)]
         now: Option<String>,
+        /// Also show what a build withholds (records, decisions, passages,
+        /// attachments), each with a banner naming its classification;
+        /// every page noindex. On this machine only: `build` has no such
+        /// switch.
+        #[arg(long)]
+        withheld: bool,
     },
     /// Start a new register: a site root with a commented site.toml, empty
     /// requests/ and decisions/, .gitignore, netlify.toml and a CI workflow.
@@ -99,6 +124,16 @@ enum Command {
         #[command(subcommand)]
         record: NewRecord,
     },
+}
+
+/// How `build` prints the publication diff.
+#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum DiffFormat {
+    /// A heading and a line per change.
+    Human,
+    /// One JSON document: `since`, `becomes_public`, `stops_being_public`
+    /// and `changed`, each a list of `{kind, request, what}`.
+    Json,
 }
 
 /// What `register new` writes.
@@ -170,19 +205,28 @@ fn main() -> ExitCode {
             output,
             now,
             base_url,
-        } => build(content, output, now, base_url),
+            since,
+            format,
+        } => build(content, output, now, base_url, (since, format)),
         Command::Check {
             content,
             format,
             withheld,
-        } => check(content, format, withheld),
-        Command::Serve { content, port, now } => serve(content, port, now),
+            now,
+            since,
+        } => check(content, format, withheld, now, since),
+        Command::Serve {
+            content,
+            port,
+            now,
+            withheld,
+        } => serve(content, port, now, withheld),
         Command::Init { dir } => init(&dir),
         Command::New { record } => new(record),
     }
 }
 
-fn serve(content: PathBuf, port: u16, now: Option<String>) -> ExitCode {
+fn serve(content: PathBuf, port: u16, now: Option<String>, withheld: bool) -> ExitCode {
     keep_freed_memory();
     let today = match build_date_or_exit(now.as_deref()) {
         Ok(d) => d,
@@ -193,9 +237,15 @@ fn serve(content: PathBuf, port: u16, now: Option<String>) -> ExitCode {
         port,
         today,
         log: true,
+        withheld,
     };
     match register::serve::Server::start(options) {
         Ok(server) => {
+            if withheld {
+                eprintln!(
+                    "preview including withheld material: on this machine only, never publish it"
+                );
+            }
             eprintln!("serving {} (Ctrl-C to stop)", server.url());
             server.wait();
             ExitCode::SUCCESS
@@ -277,6 +327,21 @@ fn init(dir: &std::path::Path) -> ExitCode {
     }
 }
 
+/// Prints the publication diff of a build, when there is one.
+fn print_diff(diff: Option<&PublicationDiff>, format: DiffFormat) {
+    let Some(diff) = diff else {
+        return;
+    };
+    match format {
+        DiffFormat::Human => emit(&diff.human()),
+        DiffFormat::Json => {
+            let mut json = serde_json::to_string_pretty(diff).unwrap_or_default();
+            json.push('\n');
+            emit(&json);
+        }
+    }
+}
+
 /// Writes a report to standard output. A reader that stops reading (`|
 /// head`) is no error: the rest is not wanted, so the program just ends.
 fn emit(text: &str) {
@@ -291,7 +356,43 @@ fn emit(text: &str) {
     }
 }
 
-fn check(content: PathBuf, format: Format, list_withheld: bool) -> ExitCode {
+/// The manifest to compare with: the one in `--since DIR` (which must
+/// hold one), else the one in `fallback` when a build left one there.
+fn baseline(since: Option<&Path>, fallback: &Path) -> Result<Option<Baseline>, ExitCode> {
+    let (dir, required) = match since {
+        Some(dir) => (dir, true),
+        None => (fallback, false),
+    };
+    let named = dir.join(manifest::FILE).display().to_string();
+    match Manifest::read(dir) {
+        Ok(Some(found)) => Ok(Some((found, named))),
+        Ok(None) if required => {
+            eprintln!(
+                "error: `{named}` not found: give --since the output folder of a previous build, \
+                 or a folder holding a copy of the published site's /{}",
+                manifest::FILE
+            );
+            Err(ExitCode::from(EXIT_USAGE_OR_IO))
+        }
+        Ok(None) => Ok(None),
+        Err(e) if required => {
+            eprintln!("error: {e}");
+            Err(ExitCode::from(EXIT_USAGE_OR_IO))
+        }
+        Err(e) => {
+            eprintln!("warning: {e}; no publication diff this time");
+            Ok(None)
+        }
+    }
+}
+
+fn check(
+    content: PathBuf,
+    format: Format,
+    list_withheld: bool,
+    now: Option<String>,
+    since: Option<PathBuf>,
+) -> ExitCode {
     if !content.is_dir() {
         eprintln!(
             "error: content folder `{}` not found: pass --content DIR",
@@ -299,21 +400,60 @@ fn check(content: PathBuf, format: Format, list_withheld: bool) -> ExitCode {
         );
         return ExitCode::from(EXIT_USAGE_OR_IO);
     }
-    let checked = register::check::check(&content);
+    let today = match build_date_or_exit(now.as_deref()) {
+        Ok(d) => d,
+        Err(code) => return code,
+    };
+    let options = BuildOptions {
+        content,
+        today,
+        base_url: None,
+    };
+    let fallback = build::site_root(&options.content).join("public");
+    let baseline = match baseline(since.as_deref(), &fallback) {
+        Ok(b) => b,
+        Err(code) => return code,
+    };
+    let checked = build::check_site(&options, baseline.as_ref());
     let withheld = if list_withheld {
         checked.withheld.as_slice()
     } else {
         &[]
     };
+    report_check(&checked, format, list_withheld, withheld);
+    let errors = checked.diagnostics.iter().filter(|d| d.is_error()).count();
+    if let Some(failure) = &checked.failure {
+        eprintln!("error: {failure}");
+        return ExitCode::from(failure.exit_code());
+    }
+    if errors > 0 {
+        ExitCode::from(EXIT_CONTENT)
+    } else {
+        ExitCode::SUCCESS
+    }
+}
+
+/// Prints what `check` found in `format`, and the one-line count.
+fn report_check(
+    checked: &build::SiteCheck,
+    format: Format,
+    list_withheld: bool,
+    withheld: &[register::check::withheld::Withheld],
+) {
     let errors = checked.diagnostics.iter().filter(|d| d.is_error()).count();
     match format {
-        Format::Json if list_withheld => {
-            let doc = serde_json::json!({
+        Format::Json if list_withheld || checked.publication.is_some() => {
+            let mut doc = serde_json::json!({
                 "errors": errors,
                 "warnings": checked.diagnostics.len() - errors,
                 "diagnostics": checked.diagnostics,
-                "withheld": withheld,
             });
+            if list_withheld {
+                doc["withheld"] = serde_json::json!(withheld);
+            }
+            if let Some(diff) = &checked.publication {
+                doc["publication"] = serde_json::json!(diff);
+            }
             let mut json = serde_json::to_string_pretty(&doc).unwrap_or_default();
             json.push('\n');
             emit(&json);
@@ -327,6 +467,11 @@ fn check(content: PathBuf, format: Format, list_withheld: bool) -> ExitCode {
             emit(&register::check::withheld::human(withheld));
         }
     }
+    if format != Format::Json
+        && let Some(diff) = &checked.publication
+    {
+        emit(&diff.human());
+    }
     if format == Format::Human {
         let listed = if list_withheld {
             format!("; {} things withheld, listed above", withheld.len())
@@ -339,11 +484,6 @@ fn check(content: PathBuf, format: Format, list_withheld: bool) -> ExitCode {
             checked.diagnostics.len() - errors
         );
     }
-    if errors > 0 {
-        ExitCode::from(EXIT_CONTENT)
-    } else {
-        ExitCode::SUCCESS
-    }
 }
 
 fn build(
@@ -351,6 +491,7 @@ fn build(
     output: PathBuf,
     now: Option<String>,
     base_url: Option<String>,
+    (since, format): (Option<PathBuf>, DiffFormat),
 ) -> ExitCode {
     let today = match build_date_or_exit(now.as_deref()) {
         Ok(d) => d,
@@ -368,22 +509,13 @@ fn build(
         today,
         base_url,
     };
-    match build::build_site(&options, &output) {
+    let baseline = match baseline(since.as_deref(), &output) {
+        Ok(b) => b,
+        Err(code) => return code,
+    };
+    match build::build_site_since(&options, &output, baseline.as_ref()) {
         Ok(report) => {
-            eprint!("{}", diagnostic::format(&report.warnings, Format::Human));
-            let s = report.summary;
-            eprintln!(
-                "built {} on {today}: {} record files read; published {} requests and {} decisions, \
-                 withheld {} requests and {} decisions; {} files written in {:.2} s",
-                output.display(),
-                report.files_read,
-                s.requests_published,
-                s.decisions_published,
-                s.requests_withheld,
-                s.decisions_withheld,
-                report.files_written,
-                report.started.elapsed().as_secs_f64()
-            );
+            report_built(&report, &output, today, format);
             ExitCode::SUCCESS
         }
         Err(BuildError::Content(diagnostics)) => {
@@ -400,6 +532,26 @@ fn build(
             ExitCode::from(e.exit_code())
         }
     }
+}
+
+/// Prints a successful build's publication diff (standard output), its
+/// warnings and its one-line summary (standard error).
+fn report_built(report: &build::Report, output: &Path, today: Date, format: DiffFormat) {
+    print_diff(report.publication.as_ref(), format);
+    eprint!("{}", diagnostic::format(&report.warnings, Format::Human));
+    let s = report.summary;
+    eprintln!(
+        "built {} on {today}: {} record files read; published {} requests and {} decisions, \
+         withheld {} requests and {} decisions; {} files written in {:.2} s",
+        output.display(),
+        report.files_read,
+        s.requests_published,
+        s.decisions_published,
+        s.requests_withheld,
+        s.decisions_withheld,
+        report.files_written,
+        report.started.elapsed().as_secs_f64()
+    );
 }
 
 #[cfg(test)]

@@ -13,6 +13,7 @@
 
 mod across;
 mod cache;
+pub mod future;
 mod record_texts;
 pub mod screen;
 pub mod screening;
@@ -199,6 +200,11 @@ fn settings_at(
     diagnostics: &mut Vec<Diagnostic>,
 ) -> (Settings, SiteText) {
     let (mut settings, site_text) = Settings::load(content, diagnostics);
+    diagnostics.extend(crate::source::site::unset(
+        content,
+        &site_text,
+        base_url.is_some(),
+    ));
     if let Some(url) = base_url {
         let configured = std::mem::replace(
             &mut settings.base_url,

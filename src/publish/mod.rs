@@ -19,9 +19,12 @@
 //!   `published`), so a page publishes exactly the text that was screened;
 //! - `related` keeps only public ids;
 //! - status is derived from public decisions only, so a withheld final
-//!   decision leaves a request `decided`.
+//!   decision leaves a request `decided`; and from what stands on the
+//!   build date: a stage or decision dated later does not count yet.
 
+pub mod manifest;
 pub mod passages;
+pub mod preview;
 
 use crate::check::screening::Screening;
 use crate::check::{Passed, PublicBodies, Register};
@@ -446,11 +449,18 @@ fn public_request(
     public_ids: &HashSet<String>,
     today: Date,
 ) -> PublicRequest {
+    // What stands on the build date: a stage or decision dated later has
+    // not happened yet (`check` warns about it).
     let public_final = decisions
         .iter()
-        .find(|d| d.kind == DecisionKind::Final)
+        .find(|d| d.kind == DecisionKind::Final && d.date <= today)
         .map(|d| (d.outcome, d.implementation_date));
-    let latest = r.history.last().map_or(Stage::Submitted, |h| h.stage);
+    let latest = r
+        .history
+        .iter()
+        .rev()
+        .find(|h| h.date <= today)
+        .map_or(Stage::Submitted, |h| h.stage);
     PublicRequest {
         related: r
             .related

@@ -21,11 +21,12 @@ mod templates;
 pub mod view;
 
 pub use cache::RenderCache;
-pub use sink::{Contents, MemorySink, OutputFile, Sink};
+pub use sink::{Contents, DiscardSink, MemorySink, OutputFile, Sink};
 pub use templates::{Templates, escape_html, templates};
 
 use crate::output::OutputError;
 use crate::publish::PublicRegister;
+use crate::publish::preview::PreviewRegister;
 use crate::source::site::Settings;
 use crate::source::theme::{Theme, ThemeError};
 use cache::Reuse;
@@ -126,6 +127,31 @@ pub fn render_cached(
     let files = made.files;
     cache.keep(key, register, made, rows);
     Ok(files)
+}
+
+/// Renders the preview of everything, withheld material included, into
+/// memory only (a [`MemorySink`], never a folder): for `register serve
+/// --withheld`. A build cannot get a [`PreviewRegister`]; see
+/// `publish::preview`.
+pub fn render_preview(
+    preview: &PreviewRegister,
+    settings: &Settings,
+    theme: &Theme,
+    templates: &Templates,
+    sink: &MemorySink,
+) -> Result<usize, RenderError> {
+    let register = preview.for_preview_render();
+    let mut reuse = Reuse::nothing(register);
+    let (made, _) = render_with(
+        register,
+        settings,
+        theme,
+        templates,
+        sink,
+        &mut reuse,
+        Mode::Preview,
+    )?;
+    Ok(made.files)
 }
 
 /// One render: the rows first (every list shows them), then the job.

@@ -67,6 +67,18 @@ impl MemorySink {
     }
 }
 
+/// Drops every file: `register check` renders the whole site as a build
+/// would, so that a template error is found before a release, and writes
+/// nothing.
+#[derive(Debug, Default)]
+pub struct DiscardSink;
+
+impl Sink for DiscardSink {
+    fn put(&self, _file: OutputFile) -> Result<(), OutputError> {
+        Ok(())
+    }
+}
+
 /// Passes files on to a sink, noting the HTML pages for the sitemap and
 /// every path, so that no file replaces another.
 pub(super) struct Recorder<'a> {
@@ -78,7 +90,8 @@ pub(super) struct Recorder<'a> {
 
 /// The files made after the theme's static files: a static file may not
 /// have their paths either.
-pub(super) const MADE_LAST: &[&str] = &["sitemap.xml", "robots.txt"];
+/// (`register-manifest.json` is put by `build` beside the render.)
+pub(super) const MADE_LAST: &[&str] = &["sitemap.xml", "robots.txt", "register-manifest.json"];
 
 impl<'a> Recorder<'a> {
     /// A record of what goes to `sink`.

@@ -125,7 +125,10 @@ const NETLIFY_TOML: &str = r#"# Netlify builds the register from this repository
 "#;
 
 const WORKFLOW: &str = r#"# Checks the register on every push and pull request, and builds it: a
-# content error fails the run with the file, line and column.
+# content error fails the run with the file, line and column. On a pull
+# request it also says what merging would change in the public view: what
+# becomes public, what stops being public and what changed, against the
+# register as the base branch builds it.
 name: register
 on: [push, pull_request]
 env:
@@ -136,8 +139,21 @@ jobs:
     runs-on: ubuntu-latest
     steps:
       - uses: actions/checkout@v4
+        with:
+          fetch-depth: 0
       - run: cargo install --locked --git "$REGISTER_GIT" register
       - run: register check --format github
       - run: register check --withheld
       - run: register build
+      # The base branch's site, built with the same build date, then the
+      # difference this pull request makes to what is published.
+      - name: What this pull request publishes
+        if: github.event_name == 'pull_request'
+        run: |
+          NOW=$(date -u +%F)
+          git worktree add ../base "origin/$GITHUB_BASE_REF"
+          (cd ../base && register build --now "$NOW" --output "$RUNNER_TEMP/base")
+          register check --now "$NOW" --since "$RUNNER_TEMP/base" | tee diff.txt
+          { echo '### What this pull request publishes'; echo '```'; \
+            sed -n '/^publication diff/,$p' diff.txt; echo '```'; } >> "$GITHUB_STEP_SUMMARY"
 "#;

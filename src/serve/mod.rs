@@ -33,6 +33,9 @@ mod rebuild;
 #[cfg(test)]
 mod tests;
 mod watch;
+mod withheld;
+
+pub use withheld::LocalOnly;
 
 use crate::build::{self, BuildOptions};
 use crate::diagnostic::RedactedDiagnostic;
@@ -64,6 +67,9 @@ pub struct Options {
     pub today: Date,
     /// Print a line per rebuild (and its errors) on stderr.
     pub log: bool,
+    /// Show withheld records, decisions, passages and attachments too,
+    /// each with a banner, every page `noindex` (`serve --withheld`).
+    pub withheld: bool,
 }
 
 /// Why the server could not start.
@@ -119,6 +125,8 @@ struct Shared {
     hosts: [String; 3],
     /// Whether each build is reported on stderr (off in tests).
     log: bool,
+    /// Whether withheld material is shown too (`--withheld`).
+    withheld: bool,
 }
 
 impl Shared {
@@ -139,6 +147,7 @@ impl Shared {
             },
             hosts: http::allowed_hosts(addr.port()),
             log: options.log,
+            withheld: options.withheld,
         }
     }
 

@@ -26,7 +26,10 @@ pub(super) fn rebuild(shared: &Shared) {
     let started = Instant::now();
     let mut cache = shared.cache.lock().unwrap_or_else(|e| e.into_inner());
     let attempt = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-        build::render_site_cached(&shared.build, &mut cache)
+        match shared.withheld {
+            true => preview_withheld(shared),
+            false => build::render_site_cached(&shared.build, &mut cache),
+        }
     }));
     match attempt {
         Ok(Ok(rendered)) => built(shared, rendered, &cache, started),
@@ -57,6 +60,15 @@ fn crashed(shared: &Shared) {
     }
 }
 
+/// The preview of everything, withheld material included, every page
+/// marked (see `withheld`). Never cached: each rebuild renders it whole.
+fn preview_withheld(shared: &Shared) -> Result<Rendered, BuildError> {
+    let local = super::withheld::LocalOnly::new();
+    let (mut rendered, banners) = build::render_withheld_preview(&shared.build, local)?;
+    rendered.files = super::withheld::mark_pages(rendered.files, &banners);
+    Ok(rendered)
+}
+
 /// Serves a successful build from now on, in place of the last one, and
 /// clears the errors: open pages see the new generation and reload.
 fn built(shared: &Shared, rendered: Rendered, cache: &BuildCache, started: Instant) {
@@ -75,6 +87,18 @@ fn built(shared: &Shared, rendered: Rendered, cache: &BuildCache, started: Insta
     };
     if shared.log {
         eprint!("{}", diagnostic::format(&rendered.warnings, Format::Human));
+        if shared.withheld {
+            let s = &rendered.summary;
+            eprintln!(
+                "[{} UTC] build {generation}: {count} files in {:.3} s; preview including \
+                 withheld material: {} requests shown, {} withheld things marked",
+                clock(),
+                started.elapsed().as_secs_f64(),
+                s.requests_published,
+                s.requests_withheld,
+            );
+            return;
+        }
         log_built(generation, count, started, cache, &rendered.summary);
     }
 }

@@ -114,6 +114,7 @@ fn serves_rebuilds_and_reports_errors() {
         port: 0,
         today: Date::parse("2026-03-01").unwrap(),
         log: false,
+        withheld: false,
     })
     .unwrap();
     let addr = server.addr();
@@ -191,6 +192,7 @@ fn serves_rebuilds_and_reports_errors() {
         port: addr.port(),
         today: Date::parse("2026-03-01").unwrap(),
         log: false,
+        withheld: false,
     });
     assert!(matches!(busy, Err(StartError::PortBusy(p)) if p == addr.port()));
     server.stop();
@@ -225,6 +227,7 @@ fn an_attachment_failing_its_checks_is_never_served_from_disk() {
         port: 0,
         today: Date::parse("2026-03-01").unwrap(),
         log: false,
+        withheld: false,
     })
     .unwrap();
     let addr = server.addr();
@@ -261,6 +264,7 @@ fn a_site_that_never_built_shows_its_errors() {
         port: 0,
         today: Date::parse("2026-03-01").unwrap(),
         log: false,
+        withheld: false,
     })
     .unwrap();
     let (generation, errors) = status(server.addr());
@@ -279,6 +283,7 @@ fn start(content: PathBuf) -> Server {
         port: 0,
         today: Date::parse("2026-03-01").unwrap(),
         log: false,
+        withheld: false,
     })
     .unwrap()
 }
@@ -447,4 +452,129 @@ fn a_browser_learns_where_each_error_is_and_its_fix_but_no_value_from_the_conten
         assert!(page.body.contains(&help_line), "{help_line}");
     }
     server.stop();
+}
+
+/// A withheld request and a public one with a withheld passage, each
+/// holding a word found nowhere else.
+fn site_with_withheld() -> (tempfile::TempDir, PathBuf) {
+    let (dir, content) = tiny_site();
+    let public = request("First title").replace(
+        "Something.\n",
+        "Something.\n\n<!-- TLP:AMBER -->\nCANARYPASSAGE details.\n<!-- /TLP -->\n",
+    );
+    std::fs::write(content.join("requests/SCMR-2026-001.md"), public).unwrap();
+    let withheld = request("CANARYTITLE of a withheld request")
+        .replace("SCMR-2026-001", "SCMR-2026-002")
+        .replace("TLP:WHITE", "TLP:AMBER");
+    std::fs::write(content.join("requests/SCMR-2026-002.md"), withheld).unwrap();
+    (dir, content)
+}
+
+fn start_withheld(content: PathBuf, withheld: bool) -> Server {
+    Server::start(Options {
+        content,
+        port: 0,
+        today: Date::parse("2026-03-01").unwrap(),
+        log: false,
+        withheld,
+    })
+    .unwrap()
+}
+
+#[test]
+fn serve_withheld_shows_withheld_material_with_banners_and_noindex_and_nothing_else_does() {
+    let (dir, content) = site_with_withheld();
+    let noindex = "<meta name=\"robots\" content=\"noindex\">";
+    let preview = start_withheld(content.clone(), true);
+    let page = get(preview.addr(), "/requests/SCMR-2026-002/");
+    assert_eq!(page.status, 200, "{}", page.body);
+    assert!(page.body.contains("CANARYTITLE"), "{}", page.body);
+    assert!(page.body.contains("WITHHELD: TLP:AMBER, not published"));
+    assert!(page.body.contains("Preview including withheld material"));
+    assert!(page.body.contains(noindex));
+    let public = get(preview.addr(), "/requests/SCMR-2026-001/");
+    assert!(public.body.contains("CANARYPASSAGE"), "{}", public.body);
+    assert!(
+        public
+            .body
+            .contains("WITHHELD: TLP:AMBER, not published; the passage follows")
+    );
+    for path in ["/", "/search/", "/versions/", "/no/such/page"] {
+        let got = get(preview.addr(), path);
+        assert!(got.body.contains(noindex), "{path}");
+        assert!(
+            got.body.contains("Preview including withheld material"),
+            "{path}"
+        );
+    }
+    assert!(get(preview.addr(), "/").body.contains("CANARYTITLE"));
+    assert!(
+        get(preview.addr(), "/robots.txt")
+            .body
+            .contains("Disallow: /")
+    );
+    preview.stop();
+
+    let plain = start_withheld(content.clone(), false);
+    for path in ["/", "/requests/SCMR-2026-002/", "/requests/SCMR-2026-001/"] {
+        let got = get(plain.addr(), path);
+        assert!(!got.body.contains("CANARY"), "{path}: {}", got.body);
+        assert!(!got.body.contains(noindex), "{path}");
+    }
+    assert_eq!(get(plain.addr(), "/requests/SCMR-2026-002/").status, 404);
+    plain.stop();
+
+    let out = dir.path().join("public");
+    let options = crate::build::BuildOptions {
+        content,
+        today: Date::parse("2026-03-01").unwrap(),
+        base_url: None,
+    };
+    crate::build::build_site(&options, &out).unwrap();
+    let mut seen = 0;
+    for entry in walkdir::WalkDir::new(&out) {
+        let entry = entry.unwrap();
+        if entry.file_type().is_file() {
+            seen += 1;
+            let bytes = std::fs::read(entry.path()).unwrap();
+            let text = String::from_utf8_lossy(&bytes);
+            for word in [
+                "CANARY",
+                "WITHHELD",
+                "SCMR-2026-002",
+                "noindex",
+                "Preview including",
+            ] {
+                assert!(!text.contains(word), "{word} in {}", entry.path().display());
+            }
+        }
+    }
+    assert!(seen > 5, "the build wrote the site");
+}
+
+#[test]
+fn serve_withheld_marks_a_withheld_decision_and_attachment_of_the_sample() {
+    let content = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("content");
+    let preview = start_withheld(content.clone(), true);
+    let report = get(preview.addr(), "/reports/SCMR-2021-003/");
+    assert_eq!(report.status, 200);
+    assert!(
+        report.body.contains("WITHHELD: TLP:AMBER, not published"),
+        "{}",
+        report.body
+    );
+    let page = get(preview.addr(), "/requests/URC-2025-002/");
+    assert!(
+        page.body.contains("(WITHHELD: TLP:AMBER, not published)"),
+        "{}",
+        page.body
+    );
+    let file = "/requests/URC-2025-002/seal-inspection-log.txt";
+    assert_eq!(get(preview.addr(), file).status, 200);
+    preview.stop();
+    let plain = start_withheld(content, false);
+    assert_eq!(get(plain.addr(), file).status, 404);
+    let report = get(plain.addr(), "/reports/SCMR-2021-003/");
+    assert!(!report.body.contains("WITHHELD"), "{}", report.body);
+    plain.stop();
 }

@@ -154,6 +154,45 @@ fn check_address(s: &Settings, path: &Path, text: &str, diagnostics: &mut Vec<Di
     }
 }
 
+/// What a keeper should type into a new `site.toml`.
+const SITE_TOML_FIX: &str = "write content/site.toml with at least:\n  \
+     title = \"CPA Security Characteristics: Modification Register\"\n  \
+     base_url = \"https://register.example.org\"\n  \
+     owner = \"SEC Security Sub-Committee\"\n  \
+     (`register init` in an empty folder writes one with every key commented)";
+
+/// A warning when `site.toml` is missing, or says no `base_url` and the
+/// build is given none: the site would be built, silently, for
+/// `http://localhost` ("Published by ." in every footer), which is never
+/// what a keeper means to publish. `site_text` is what
+/// [`Settings::load`] read (its path is empty when there was no file).
+pub fn unset(content: &Path, site_text: &SiteText, base_url_given: bool) -> Option<Diagnostic> {
+    let path = content.join("site.toml");
+    if !path.exists() {
+        let message = "there is no site.toml: the site is built as \"Modification Register\" \
+                       at http://localhost, with no owner";
+        return Some(
+            Diagnostic::file_error(&path, message)
+                .as_warning()
+                .with_help(SITE_TOML_FIX),
+        );
+    }
+    let says_base_url = toml::from_str::<toml::Table>(&site_text.text)
+        .map(|t| t.contains_key("base_url"))
+        // An unreadable file is an error of its own.
+        .unwrap_or(true);
+    if base_url_given || says_base_url || site_text.path.as_os_str().is_empty() {
+        return None;
+    }
+    let message = "site.toml has no base_url: every URL of the feed, the sitemap and the open \
+                   data would start with http://localhost";
+    Some(
+        Diagnostic::file_error(&path, message)
+            .as_warning()
+            .with_help("add the address the site is published at: base_url = \"https://register.example.org\" (or pass --base-url to build)"),
+    )
+}
+
 impl Settings {
     /// Reads `<content>/site.toml`; a missing file gives the defaults.
     pub fn load(content: &Path, diagnostics: &mut Vec<Diagnostic>) -> (Settings, SiteText) {

@@ -41,6 +41,7 @@ pub fn read(
         match entry(r, table) {
             Some((date, stage, note)) => {
                 in_order(r, &entries, i == 0, &date, &stage, submitted);
+                spans.history_dates.push(date.at);
                 entries.push(HistoryEntry {
                     date: date.value,
                     stage: stage.value,

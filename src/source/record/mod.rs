@@ -153,6 +153,9 @@ pub struct RequestSpans {
     pub related: Vec<usize>,
     /// Each history entry.
     pub history: Vec<usize>,
+    /// Each history entry's `date` value, for messages about the date
+    /// itself (one in the future of the build date).
+    pub history_dates: Vec<usize>,
     /// `history` as a whole.
     pub history_table: usize,
 }

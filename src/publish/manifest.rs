@@ -1,0 +1,414 @@
+//! What a build made public, as `register-manifest.json` beside the
+//! pages, and what changed in the public view from one build to the next.
+//!
+//! The manifest is made from the [`PublicRegister`] alone, so it can only
+//! list what the site publishes anyway: the ids of public requests, their
+//! public decisions and attachments, and the passages of their public
+//! bodies, each with a hash of what is shown (and a passage's first words,
+//! which the page shows too). A record never published is never in it, nor
+//! is a count of what was withheld. Being public, it is published with the
+//! site, so the previous release's manifest is at hand wherever the site is
+//! (`--since DIR`, or the output folder itself, before a build replaces it).
+//!
+//! Hashes are 64-bit FNV-1a, written as 16 hex digits: they tell whether
+//! something changed between two builds, and guard nothing.
+
+use super::{PublicDecision, PublicRegister, PublicRequest};
+use crate::render::markdown::{RenderedBody, html_text_into};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+/// The manifest's file name, at the top of the site.
+pub const FILE: &str = "register-manifest.json";
+/// The manifest format's version: a reader refuses a newer one.
+pub const VERSION: u32 = 1;
+/// How many characters of a passage the manifest and the diff quote.
+const EXCERPT: usize = 80;
+
+/// What one build made public.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Manifest {
+    /// [`VERSION`].
+    pub manifest_version: u32,
+    /// The build date.
+    pub build_date: String,
+    /// Public requests by id.
+    pub requests: BTreeMap<String, RecordEntry>,
+}
+
+/// One public request, or one public decision (which has no decisions or
+/// attachments of its own).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RecordEntry {
+    /// Hash of its public fields as `register.json` shows them.
+    pub fields: String,
+    /// Its body's passages: hash to the first words.
+    pub passages: BTreeMap<String, String>,
+    /// Its public decisions, by kind and date (`final 2026-03-11`).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub decisions: BTreeMap<String, RecordEntry>,
+    /// Its public attachments: name to hash of the bytes.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub attachments: BTreeMap<String, String>,
+}
+
+/// 64-bit FNV-1a of `bytes`, as 16 hex digits.
+fn hash(bytes: &[u8]) -> String {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for &b in bytes {
+        h ^= u64::from(b);
+        h = h.wrapping_mul(0x0000_0100_0000_01b3);
+    }
+    format!("{h:016x}")
+}
+
+impl Manifest {
+    /// The manifest of what `register` publishes.
+    pub fn of(register: &PublicRegister) -> Manifest {
+        Manifest {
+            manifest_version: VERSION,
+            build_date: register.today().to_string(),
+            requests: register
+                .requests()
+                .iter()
+                .map(|r| (r.id.clone(), request_entry(r)))
+                .collect(),
+        }
+    }
+
+    /// The manifest as its file holds it: sorted, pretty, one newline at
+    /// the end; the same bytes for the same public register.
+    pub fn to_json(&self) -> Vec<u8> {
+        let mut bytes = serde_json::to_vec_pretty(self).expect("plain data serialises");
+        bytes.push(b'\n');
+        bytes
+    }
+
+    /// The manifest in the site folder `dir`; `None` when it has none.
+    pub fn read(dir: &Path) -> Result<Option<Manifest>, ManifestError> {
+        let path = dir.join(FILE);
+        let text = match std::fs::read_to_string(&path) {
+            Ok(text) => text,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+            Err(e) => return Err(ManifestError::new(&path, format!("cannot be read: {e}"))),
+        };
+        let manifest: Manifest = serde_json::from_str(&text)
+            .map_err(|e| ManifestError::new(&path, format!("is not a manifest: {e}")))?;
+        if manifest.manifest_version > VERSION {
+            let message = format!(
+                "is version {} of the manifest; this register reads up to {VERSION}: upgrade it",
+                manifest.manifest_version
+            );
+            return Err(ManifestError::new(&path, message));
+        }
+        Ok(Some(manifest))
+    }
+}
+
+/// A manifest that could not be read, with where it is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ManifestError {
+    /// The manifest's path.
+    pub path: PathBuf,
+    /// What is wrong, and how to fix it.
+    pub message: String,
+}
+
+impl ManifestError {
+    fn new(path: &Path, message: String) -> ManifestError {
+        ManifestError {
+            path: path.to_path_buf(),
+            message,
+        }
+    }
+}
+
+impl fmt::Display for ManifestError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "`{}` {}", self.path.display(), self.message)
+    }
+}
+
+impl std::error::Error for ManifestError {}
+
+/// A public request's entry.
+fn request_entry(r: &PublicRequest) -> RecordEntry {
+    let mut decisions = BTreeMap::new();
+    for d in &r.decisions {
+        let mut key = format!("{} {}", d.kind.slug(), d.date);
+        let mut n = 1;
+        while decisions.contains_key(&key) {
+            n += 1;
+            key = format!("{} {} #{n}", d.kind.slug(), d.date);
+        }
+        decisions.insert(key, decision_entry(d));
+    }
+    // The address is left out: a deploy preview's is not a change.
+    let fields = crate::render::export::json_fragment(r, "");
+    RecordEntry {
+        fields: hash(&fields),
+        passages: passages(&r.body),
+        decisions,
+        attachments: r
+            .attachments
+            .iter()
+            .map(|a| (a.name.clone(), hash(&a.bytes.0)))
+            .collect(),
+    }
+}
+
+/// A public decision's entry.
+fn decision_entry(d: &PublicDecision) -> RecordEntry {
+    let fields = format!(
+        "{}\n{}\n{}\n{:?}\n{:?}\n{:?}\n{:?}",
+        d.classification,
+        d.outcome.slug(),
+        d.kind.slug(),
+        d.sc_version,
+        d.implementation_date.map(|x| x.to_string()),
+        d.panel_notified.map(|x| x.to_string()),
+        d.extra
+    );
+    RecordEntry {
+        fields: hash(fields.as_bytes()),
+        passages: passages(&d.body),
+        ..RecordEntry::default()
+    }
+}
+
+/// Where a block of HTML ends: a paragraph, a list item, a heading...
+static BLOCK_END: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+    regex::Regex::new(r"(?i)</(p|li|h[1-6]|pre|blockquote|dt|dd|tr|caption)>")
+        .expect("valid pattern")
+});
+
+/// A body's passages as its page shows them: each block of text of each
+/// section (a paragraph, a list item, a heading, a table row), hash to
+/// first words.
+fn passages(body: &RenderedBody) -> BTreeMap<String, String> {
+    let mut found = BTreeMap::new();
+    for section in &body.sections {
+        let blocks =
+            std::iter::once(section.heading.as_str()).chain(BLOCK_END.split(&section.html));
+        for line in blocks {
+            let mut text = String::new();
+            html_text_into(line, &mut text);
+            let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
+            if text.is_empty() {
+                continue;
+            }
+            let excerpt: String = text.chars().take(EXCERPT).collect();
+            found.insert(hash(text.as_bytes()), excerpt);
+        }
+    }
+    found
+}
+
+/// One thing whose publication changes.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Change {
+    /// `request`, `decision`, `attachment` or `passage`.
+    pub kind: &'static str,
+    /// The request it is or belongs to.
+    pub request: String,
+    /// The decision (`final 2026-03-11`), the attachment's name or the
+    /// passage's first words; empty for a request.
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub what: String,
+}
+
+/// What a build changes in the public view, against a previous one.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct PublicationDiff {
+    /// The manifest compared with.
+    pub since: String,
+    /// Public now, and not before.
+    pub becomes_public: Vec<Change>,
+    /// Public before, and not now.
+    pub stops_being_public: Vec<Change>,
+    /// Public in both, shown differently.
+    pub changed: Vec<Change>,
+}
+
+/// The diff of what `new` publishes against what `old` did.
+pub fn diff(old: &Manifest, new: &Manifest, since: &str) -> PublicationDiff {
+    let mut d = PublicationDiff {
+        since: since.to_string(),
+        ..PublicationDiff::default()
+    };
+    for (id, entry) in &new.requests {
+        match old.requests.get(id) {
+            None => whole(&mut d.becomes_public, id, entry),
+            Some(before) => d.record("request", id, String::new(), before, entry),
+        }
+    }
+    for (id, entry) in &old.requests {
+        if !new.requests.contains_key(id) {
+            whole(&mut d.stops_being_public, id, entry);
+        }
+    }
+    d
+}
+
+/// A request that appears or goes, with its decisions and attachments.
+fn whole(list: &mut Vec<Change>, id: &str, entry: &RecordEntry) {
+    let change = |kind, what: &String| Change {
+        kind,
+        request: id.to_string(),
+        what: what.clone(),
+    };
+    list.push(change("request", &String::new()));
+    list.extend(entry.decisions.keys().map(|k| change("decision", k)));
+    list.extend(entry.attachments.keys().map(|k| change("attachment", k)));
+}
+
+impl PublicationDiff {
+    /// Compares one record public in both builds, and (for a request) its
+    /// decisions and attachments.
+    fn record(
+        &mut self,
+        kind: &'static str,
+        id: &str,
+        what: String,
+        old: &RecordEntry,
+        new: &RecordEntry,
+    ) {
+        let change = |kind, what: &str| Change {
+            kind,
+            request: id.to_string(),
+            what: what.to_string(),
+        };
+        if old.fields != new.fields {
+            self.changed.push(change(kind, &what));
+        }
+        for (h, excerpt) in &new.passages {
+            if !old.passages.contains_key(h) {
+                self.becomes_public.push(change("passage", excerpt));
+            }
+        }
+        for (h, excerpt) in &old.passages {
+            if !new.passages.contains_key(h) {
+                self.stops_being_public.push(change("passage", excerpt));
+            }
+        }
+        self.members("decision", id, &old.decisions, &new.decisions);
+        self.members("attachment", id, &old.attachments, &new.attachments);
+    }
+
+    /// Compares a request's decisions or attachments, by key.
+    fn members<T: Member>(
+        &mut self,
+        kind: &'static str,
+        id: &str,
+        old: &BTreeMap<String, T>,
+        new: &BTreeMap<String, T>,
+    ) {
+        let change = |what: &String| Change {
+            kind,
+            request: id.to_string(),
+            what: what.clone(),
+        };
+        for (key, entry) in new {
+            match old.get(key) {
+                None => self.becomes_public.push(change(key)),
+                Some(before) => before.compare(self, kind, id, key, entry),
+            }
+        }
+        for key in old.keys().filter(|k| !new.contains_key(*k)) {
+            self.stops_being_public.push(change(key));
+        }
+    }
+
+    /// True when the public view is the same.
+    pub fn is_empty(&self) -> bool {
+        self.becomes_public.is_empty()
+            && self.stops_being_public.is_empty()
+            && self.changed.is_empty()
+    }
+
+    /// The diff for people: a heading, then one line per change.
+    pub fn human(&self) -> String {
+        let mut out = format!("publication diff against {}:\n", self.since);
+        if self.is_empty() {
+            out.push_str("  nothing changes in the public view\n");
+            return out;
+        }
+        for (heading, list) in [
+            ("becomes public", &self.becomes_public),
+            ("stops being public", &self.stops_being_public),
+            ("changed", &self.changed),
+        ] {
+            if list.is_empty() {
+                continue;
+            }
+            out.push_str(&format!("  {heading} ({}):\n", list.len()));
+            for c in list {
+                out.push_str(&format!("    {}\n", c.line()));
+            }
+        }
+        out
+    }
+}
+
+impl Change {
+    /// `request SCMR-2026-001`, `passage in SCMR-2026-001: "..."`.
+    fn line(&self) -> String {
+        match self.kind {
+            "request" => format!("request {}", self.request),
+            "passage" => format!("passage in {}: \"{}\"", self.request, self.what),
+            kind => format!("{kind} {} of {}", self.what, self.request),
+        }
+    }
+}
+
+/// A decision's entry or an attachment's hash, compared when both builds
+/// publish it.
+trait Member {
+    fn compare(&self, d: &mut PublicationDiff, kind: &'static str, id: &str, key: &str, new: &Self);
+}
+
+impl Member for RecordEntry {
+    fn compare(
+        &self,
+        d: &mut PublicationDiff,
+        kind: &'static str,
+        id: &str,
+        key: &str,
+        new: &Self,
+    ) {
+        d.record(kind, id, key.to_string(), self, new);
+    }
+}
+
+impl Member for String {
+    fn compare(
+        &self,
+        d: &mut PublicationDiff,
+        kind: &'static str,
+        id: &str,
+        key: &str,
+        new: &Self,
+    ) {
+        if self != new {
+            d.changed.push(Change {
+                kind,
+                request: id.to_string(),
+                what: key.to_string(),
+            });
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fnv1a_is_the_published_function() {
+        // The FNV-1a test vectors.
+        assert_eq!(hash(b""), "cbf29ce484222325");
+        assert_eq!(hash(b"a"), "af63dc4c8601ec8c");
+    }
+}
