@@ -25,12 +25,11 @@ const SEE_TERMINAL: &str =
 pub(super) fn rebuild(shared: &Shared) {
     let started = Instant::now();
     let mut cache = shared.cache.lock().unwrap_or_else(|e| e.into_inner());
-    let attempt = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-        match shared.withheld {
+    let attempt =
+        std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| match shared.withheld {
             true => preview_withheld(shared),
             false => build::render_site_cached(&shared.build, &mut cache),
-        }
-    }));
+        }));
     match attempt {
         Ok(Ok(rendered)) => built(shared, rendered, &cache, started),
         Ok(Err(error)) => failed(shared, error),
