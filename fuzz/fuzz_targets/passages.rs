@@ -23,7 +23,12 @@ fn mentions_tlp_in_a_comment(line: &str) -> bool {
     let mut rest = lower.as_str();
     while let Some(open) = rest.find("<!--") {
         let after = &rest[open + 4..];
-        let comment = after.find("-->").map_or(after, |close| &after[..close]);
+        // `<!-->` and `<!--->` are whole (empty) comments in HTML.
+        let comment = if after.starts_with('>') || after.starts_with("->") {
+            ""
+        } else {
+            after.find("-->").map_or(after, |close| &after[..close])
+        };
         if comment.contains("tlp") {
             return true;
         }
