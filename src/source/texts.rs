@@ -279,6 +279,20 @@ pub fn reserved_keys_in_extra(
         .collect()
 }
 
+/// A field's name for a message: as the format names it (`title`,
+/// `history[1].note`), but a place under `[extra]` only as such, since its
+/// keys are the keeper's own words (`[extra."Gideon Marsh 07700 900999"]`)
+/// and messages are read in CI logs and `register serve`'s status.
+pub fn field_words(field: &str) -> String {
+    if field == "extra" || field.starts_with("extra.") || field.starts_with("extra[") {
+        "a key or value of [extra]".to_string()
+    } else if field.bytes().all(|b| b.is_ascii_alphanumeric() || b"_-.[]".contains(&b)) {
+        format!("`{field}`")
+    } else {
+        "a value".to_string()
+    }
+}
+
 /// The passage markers, and things that look like them, in one
 /// front-matter string: each is an error, since a value is published
 /// whole and cannot hold a withheld passage.
@@ -292,9 +306,9 @@ pub fn marker_problems(
         .map(|found| {
             let at = locate_in_value(file_text, field.offset, &field.text, found.offset);
             let message = Message::new(format!(
-                "`{}` holds {}: a front-matter value is published whole, so it cannot hold a \
+                "{} holds {}: a front-matter value is published whole, so it cannot hold a \
                  withheld passage",
-                field.field,
+                field_words(&field.field),
                 match found.comment {
                     Comment::Open(_) | Comment::Close => "a TLP passage marker",
                     _ => "something that reads like a TLP passage marker",
