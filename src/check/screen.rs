@@ -313,17 +313,22 @@ fn people(value: &str) -> Vec<Vec<String>> {
             continue;
         };
         let second = segments.get(1).filter(|s| !s.is_empty() && !is_role(s));
-        match second {
+        let family_first = match second {
             // `Ashby, Wilfred`: family name first.
             Some(given) if first.len() == 1 => {
                 let mut person = given.clone();
                 person.extend(first.iter().cloned());
                 out.push(person);
+                true
             }
-            _ => out.push(first.clone()),
-        }
+            _ => {
+                out.push(first.clone());
+                false
+            }
+        };
         // Another part that is a name of its own: `Wilfred Ashby, Ann Other`.
-        for other in segments.iter().skip(1) {
+        let others = segments.iter().skip(if family_first { 2 } else { 1 });
+        for other in others {
             let named = other.len() >= 2
                 && !is_role(other)
                 && other
@@ -334,7 +339,8 @@ fn people(value: &str) -> Vec<Vec<String>> {
             }
         }
     }
-    out.retain(|p| !p.is_empty());
+    // A letter or two alone (`N/A`, `Wilfred Ashby & Co`) is nobody's name.
+    out.retain(|p| p.len() > 1 || p.first().is_some_and(|w| w.chars().count() > 2));
     // A value that is one word, or only titles: searched as it is written.
     if out.is_empty() {
         out.push(plain.split_whitespace().map(str::to_string).collect());
@@ -549,7 +555,8 @@ enum NameOf {
 #[derive(Debug)]
 pub struct Screen {
     /// The first word of every declared value searched for by name.
-    names: Option<FirstWords>,
+    /// Built once, on the first search (after every value is known).
+    names: std::sync::OnceLock<Option<FirstWords>>,
     /// For each first word (in lower case), the values it starts: a first
     /// word many values share (`Person`, a family name) is searched once.
     starts: rustc_hash::FxHashMap<String, Vec<Name>>,
@@ -688,7 +695,7 @@ impl Screen {
                     });
             }
         }
-        let names = first_words(starts.keys());
+        let names = std::sync::OnceLock::new();
         let withheld: HashSet<String> = withheld.iter().map(|id| id.to_ascii_uppercase()).collect();
         Screen {
             names,
@@ -759,7 +766,7 @@ impl Screen {
                     words: w,
                 });
         }
-        self.names = first_words(self.starts.keys());
+        self.names = std::sync::OnceLock::new();
         self
     }
 
@@ -773,7 +780,13 @@ impl Screen {
         let mut list: Vec<&str> = words.split(';').filter(|w| !w.is_empty()).collect();
         loop {
             let joined = list.join(" ");
-            let found = scan_as_read(self, &joined, Scope::ALL, false);
+            // Ids are whole words (a page that shows one was refused), so
+            // only names and contact details can form across neighbours.
+            let scope = Scope {
+                ids: false,
+                contacts: true,
+            };
+            let found = scan_as_read(self, &joined, scope, false);
             if found.is_empty() {
                 return list.join(";");
             }
@@ -802,7 +815,8 @@ impl Screen {
         if scope.ids && !self.withheld.is_empty() {
             self.withheld_ids(text, &mut found);
         }
-        if let Some(names) = &self.names {
+        let names = self.names.get_or_init(|| first_words(self.starts.keys()));
+        if let Some(names) = names {
             names.each(text, |start, key| {
                 for name in self.starts.get(key).into_iter().flatten() {
                     if let Some(f) = self.declared_at(text, start, name) {
