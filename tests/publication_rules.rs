@@ -2469,7 +2469,10 @@ fn n1_a_footnote_mark_glued_to_an_id_or_a_name_does_not_hide_it() {
 fn n2_declared_names_in_more_forms_are_found() {
     for (name, prose) in [
         ("Wilfred Ashby, CTO", "By Wilfred Ashby."),
-        ("Wilfred Ashby - Chief Technology Officer", "By Wilfred Ashby."),
+        (
+            "Wilfred Ashby - Chief Technology Officer",
+            "By Wilfred Ashby.",
+        ),
         ("Wilfred J. Ashby", "By Wilfred Ashby."),
         ("Wilfred Ashby", "By Wilfred J. Ashby."),
         ("Cllr Wilfred Ashby MBE", "By Wilfred Ashby."),
@@ -2504,7 +2507,10 @@ fn n2_declared_names_in_more_forms_are_found() {
     for (name, prose) in [
         ("Wilfred Ashby, CTO", "The CTO of Org Ltd agreed."),
         ("Mr and Mrs Wilfred Ashby", "Mr Smith and Mrs Jones agreed."),
-        ("Wilfred Ashby, Head of Security", "The Head of Security agreed."),
+        (
+            "Wilfred Ashby, Head of Security",
+            "The Head of Security agreed.",
+        ),
         ("Wilfred Ashby MBE", "An MBE was awarded."),
     ] {
         let site = Site::new();
@@ -2543,7 +2549,11 @@ fn n3_contact_details_in_more_forms_are_errors() {
     site.write("requests/CF-2.md", &text);
     let run = site.check();
     run.expect_code(1);
-    assert!(run.stdout.contains(PHONE) && run.stdout.contains(EMAIL), "{}", run.stdout);
+    assert!(
+        run.stdout.contains(PHONE) && run.stdout.contains(EMAIL),
+        "{}",
+        run.stdout
+    );
     assert_not_quoted(&run, &["900123", "jo.bloggs"]);
     site.refused();
     // Ordinary prose and tables of small numbers are not contact details.
@@ -2590,8 +2600,18 @@ fn n7_unicode_dashes_format_characters_and_apostrophes_do_not_hide_ids_or_names(
         scene_refused(&format!("See HID{dash}1 today."), NAMES_ID);
     }
     for glue in [
-        '\u{fff9}', '\u{fffa}', '\u{fffb}', '\u{58a}', '\u{60c}', '\u{589}', '\u{f0b}',
-        '\u{ab}', '\u{2192}', '\u{1f642}', '\u{110bd}', '\u{13430}',
+        '\u{fff9}',
+        '\u{fffa}',
+        '\u{fffb}',
+        '\u{58a}',
+        '\u{60c}',
+        '\u{589}',
+        '\u{f0b}',
+        '\u{ab}',
+        '\u{2192}',
+        '\u{1f642}',
+        '\u{110bd}',
+        '\u{13430}',
     ] {
         scene_refused(&format!("By Gideon{glue}Parr today."), HOLDS_NAME);
     }
@@ -2612,7 +2632,11 @@ fn n7_unicode_dashes_format_characters_and_apostrophes_do_not_hide_ids_or_names(
         site.write("requests/AP-1.md", &text);
         let run = site.check();
         run.expect_code(1);
-        assert!(run.stdout.contains(HOLDS_NAME), "{name} / {prose}:\n{}", run.stdout);
+        assert!(
+            run.stdout.contains(HOLDS_NAME),
+            "{name} / {prose}:\n{}",
+            run.stdout
+        );
         site.refused();
     }
 }
@@ -2684,7 +2708,8 @@ fn n12_percent_escapes_are_decoded_before_screening_and_refused_in_base_url() {
     ] {
         scene_refused(body, what);
     }
-    let settings = "title = \"Rules\"\nbase_url = \"https://rules.example.org/%48ID-1/Wilfred%20Ashby/\"\n";
+    let settings =
+        "title = \"Rules\"\nbase_url = \"https://rules.example.org/%48ID-1/Wilfred%20Ashby/\"\n";
     let site = Site::with_settings(settings);
     site.write("requests/HID-1.md", withheld_with_name("Gideon Parr"));
     site.write("requests/BU-2.md", request("BU-2").text());
@@ -2710,7 +2735,11 @@ fn n12_percent_escapes_are_decoded_before_screening_and_refused_in_base_url() {
             .arg(good.out()),
     );
     run.expect_code(2);
-    assert!(run.stderr.contains("--base-url may not hold `%` escapes"), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("--base-url may not hold `%` escapes"),
+        "{}",
+        run.stderr
+    );
     assert!(!good.out().exists());
 }
 
@@ -2728,7 +2757,8 @@ fn n13_messages_never_quote_extra_keys_or_output_keep_entries() {
         let run = common::check(&site.content(), format);
         run.expect_code(1);
         assert!(
-            run.stdout.contains("a key or value of [extra] holds a TLP passage marker"),
+            run.stdout
+                .contains("a key or value of [extra] holds a TLP passage marker"),
             "{}",
             run.stdout
         );

@@ -40,7 +40,8 @@ static EMAIL_AT: LazyLock<Regex> = LazyLock::new(|| {
 /// What an address written with `[at]` or `at …` must hold: most text
 /// has neither.
 static AT_CLUES: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)at\s*[\])}>]|\sdot\s|dot\s*[\])}>]|\w[._%+0-9]\w*\s+at\s+\w").expect("valid pattern")
+    Regex::new(r"(?i)at\s*[\])}>]|\sdot\s|dot\s*[\])}>]|\w[._%+0-9]\w*\s+at\s+\w")
+        .expect("valid pattern")
 });
 
 /// A value a record declares as personal data.
@@ -150,22 +151,74 @@ fn percent_escape(text: &str) -> Option<(char, usize)> {
 /// modifier letters, letter-like symbols, number forms) as a space.
 fn read_as(c: char) -> Option<char> {
     match c {
-        '\u{2d}' | '\u{58a}' | '\u{5be}' | '\u{1400}' | '\u{1806}' | '\u{2010}'..='\u{2015}'
-        | '\u{2043}' | '\u{2212}' | '\u{2e17}' | '\u{2e1a}' | '\u{2e3a}' | '\u{2e3b}'
-        | '\u{2e40}' | '\u{2e5d}' | '\u{301c}' | '\u{3030}' | '\u{30a0}' | '\u{fe31}'
-        | '\u{fe32}' | '\u{fe58}' | '\u{fe63}' | '\u{ff0d}' | '\u{10ead}' | '\u{2d7}'
-        | '\u{2796}' | '\u{fe6a}' => Some('-'),
+        '\u{2d}'
+        | '\u{58a}'
+        | '\u{5be}'
+        | '\u{1400}'
+        | '\u{1806}'
+        | '\u{2010}'..='\u{2015}'
+        | '\u{2043}'
+        | '\u{2212}'
+        | '\u{2e17}'
+        | '\u{2e1a}'
+        | '\u{2e3a}'
+        | '\u{2e3b}'
+        | '\u{2e40}'
+        | '\u{2e5d}'
+        | '\u{301c}'
+        | '\u{3030}'
+        | '\u{30a0}'
+        | '\u{fe31}'
+        | '\u{fe32}'
+        | '\u{fe58}'
+        | '\u{fe63}'
+        | '\u{ff0d}'
+        | '\u{10ead}'
+        | '\u{2d7}'
+        | '\u{2796}'
+        | '\u{fe6a}' => Some('-'),
         '\u{3002}' | '\u{ff61}' | '\u{fe12}' | '\u{ff0e}' => Some('.'),
-        '\u{aa}' | '\u{b2}' | '\u{b3}' | '\u{b9}' | '\u{ba}' | '\u{bc}'..='\u{be}'
-        | '\u{2b0}'..='\u{2ff}' | '\u{374}' | '\u{37a}' | '\u{559}' | '\u{55a}'
-        | '\u{10fc}' | '\u{1d2c}'..='\u{1d6a}' | '\u{1d78}' | '\u{1d9b}'..='\u{1dbf}'
-        | '\u{2070}'..='\u{209f}' | '\u{2100}'..='\u{2125}' | '\u{2127}'..='\u{2129}'
-        | '\u{212c}'..='\u{214f}' | '\u{2150}'..='\u{218f}' | '\u{2460}'..='\u{24ff}'
-        | '\u{2776}'..='\u{2793}' | '\u{2c7c}' | '\u{2c7d}' | '\u{2d6f}' | '\u{3192}'..='\u{319f}'
-        | '\u{3220}'..='\u{3247}' | '\u{3251}'..='\u{32ff}' | '\u{a69c}' | '\u{a69d}'
-        | '\u{a700}'..='\u{a721}' | '\u{a770}' | '\u{a788}'..='\u{a78c}' | '\u{a7f2}'..='\u{a7f4}'
-        | '\u{a7f8}' | '\u{a7f9}' | '\u{ab5c}'..='\u{ab5f}' | '\u{ab69}' | '\u{10780}'..='\u{107ba}'
-        | '\u{1f100}'..='\u{1f1ff}' | '\u{1f200}'..='\u{1f2ff}' => Some(' '),
+        '\u{aa}'
+        | '\u{b2}'
+        | '\u{b3}'
+        | '\u{b9}'
+        | '\u{ba}'
+        | '\u{bc}'..='\u{be}'
+        | '\u{2b0}'..='\u{2ff}'
+        | '\u{374}'
+        | '\u{37a}'
+        | '\u{559}'
+        | '\u{55a}'
+        | '\u{10fc}'
+        | '\u{1d2c}'..='\u{1d6a}'
+        | '\u{1d78}'
+        | '\u{1d9b}'..='\u{1dbf}'
+        | '\u{2070}'..='\u{209f}'
+        | '\u{2100}'..='\u{2125}'
+        | '\u{2127}'..='\u{2129}'
+        | '\u{212c}'..='\u{214f}'
+        | '\u{2150}'..='\u{218f}'
+        | '\u{2460}'..='\u{24ff}'
+        | '\u{2776}'..='\u{2793}'
+        | '\u{2c7c}'
+        | '\u{2c7d}'
+        | '\u{2d6f}'
+        | '\u{3192}'..='\u{319f}'
+        | '\u{3220}'..='\u{3247}'
+        | '\u{3251}'..='\u{32ff}'
+        | '\u{a69c}'
+        | '\u{a69d}'
+        | '\u{a700}'..='\u{a721}'
+        | '\u{a770}'
+        | '\u{a788}'..='\u{a78c}'
+        | '\u{a7f2}'..='\u{a7f4}'
+        | '\u{a7f8}'
+        | '\u{a7f9}'
+        | '\u{ab5c}'..='\u{ab5f}'
+        | '\u{ab69}'
+        | '\u{10780}'..='\u{107ba}'
+        | '\u{1f100}'..='\u{1f1ff}'
+        | '\u{1f200}'..='\u{1f2ff}' => Some(' '),
         _ => None,
     }
 }
@@ -237,34 +290,134 @@ fn is_separator(c: char) -> bool {
 /// Titles written before a name (`Dr Wilfred Ashby`, `Cllr …`): the
 /// person is as named without them.
 const HONORIFICS: &[&str] = &[
-    "dr", "mr", "mrs", "ms", "miss", "mx", "master", "prof", "professor", "sir", "dame", "lord",
-    "lady", "rev", "revd", "reverend", "fr", "father", "cllr", "councillor", "hon", "rt", "the",
-    "capt", "captain", "col", "colonel", "maj", "major", "lt", "sgt", "cdr", "gen", "judge",
-    "baron", "baroness", "rabbi", "imam", "pastor", "bishop", "canon", "mayor", "herr", "frau",
-    "mme", "mlle", "sr", "sra", "srta", "dott", "ing", "eng",
+    "dr",
+    "mr",
+    "mrs",
+    "ms",
+    "miss",
+    "mx",
+    "master",
+    "prof",
+    "professor",
+    "sir",
+    "dame",
+    "lord",
+    "lady",
+    "rev",
+    "revd",
+    "reverend",
+    "fr",
+    "father",
+    "cllr",
+    "councillor",
+    "hon",
+    "rt",
+    "the",
+    "capt",
+    "captain",
+    "col",
+    "colonel",
+    "maj",
+    "major",
+    "lt",
+    "sgt",
+    "cdr",
+    "gen",
+    "judge",
+    "baron",
+    "baroness",
+    "rabbi",
+    "imam",
+    "pastor",
+    "bishop",
+    "canon",
+    "mayor",
+    "herr",
+    "frau",
+    "mme",
+    "mlle",
+    "sr",
+    "sra",
+    "srta",
+    "dott",
+    "ing",
+    "eng",
 ];
 
 /// Letters and honours written after a name (`Wilfred Ashby MBE`, `…
 /// Jr.`): the person is as named without them.
 const POST_NOMINALS: &[&str] = &[
     "jr", "jnr", "sr", "snr", "ii", "iii", "iv", "esq", "mbe", "obe", "cbe", "kbe", "dbe", "gbe",
-    "frs", "freng", "phd", "dphil", "msc", "ma", "ba", "bsc", "beng", "meng", "mba", "llb",
-    "llm", "md", "qc", "kc", "mp", "msp", "jp", "dl", "fca", "aca", "acca", "fcca", "ceng",
-    "fiet", "miet", "fbcs", "mbcs", "cissp", "cisa", "cism", "rn", "bt", "frsa", "fcipd",
+    "frs", "freng", "phd", "dphil", "msc", "ma", "ba", "bsc", "beng", "meng", "mba", "llb", "llm",
+    "md", "qc", "kc", "mp", "msp", "jp", "dl", "fca", "aca", "acca", "fcca", "ceng", "fiet",
+    "miet", "fbcs", "mbcs", "cissp", "cisa", "cism", "rn", "bt", "frsa", "fcipd",
 ];
 
 /// Words that say what a person does, not who they are: a part of a
 /// declared name made only of them (`Wilfred Ashby, Chief Technology
 /// Officer`) is a role, not another person.
 const ROLE_WORDS: &[&str] = &[
-    "chief", "officer", "director", "head", "manager", "lead", "engineer", "consultant",
-    "analyst", "president", "partner", "secretary", "chair", "chairman", "chairwoman",
-    "ceo", "cto", "cfo", "coo", "ciso", "cio", "vp", "svp", "evp", "senior", "principal",
-    "executive", "technical", "technology", "security", "information", "operations",
-    "product", "programme", "program", "project", "compliance", "architect", "specialist",
-    "adviser", "advisor", "representative", "deputy", "assistant", "associate", "general",
-    "counsel", "group", "team", "member", "founder", "owner", "ltd", "limited", "plc", "inc",
-    "llp", "company", "energy", "supply", "services",
+    "chief",
+    "officer",
+    "director",
+    "head",
+    "manager",
+    "lead",
+    "engineer",
+    "consultant",
+    "analyst",
+    "president",
+    "partner",
+    "secretary",
+    "chair",
+    "chairman",
+    "chairwoman",
+    "ceo",
+    "cto",
+    "cfo",
+    "coo",
+    "ciso",
+    "cio",
+    "vp",
+    "svp",
+    "evp",
+    "senior",
+    "principal",
+    "executive",
+    "technical",
+    "technology",
+    "security",
+    "information",
+    "operations",
+    "product",
+    "programme",
+    "program",
+    "project",
+    "compliance",
+    "architect",
+    "specialist",
+    "adviser",
+    "advisor",
+    "representative",
+    "deputy",
+    "assistant",
+    "associate",
+    "general",
+    "counsel",
+    "group",
+    "team",
+    "member",
+    "founder",
+    "owner",
+    "ltd",
+    "limited",
+    "plc",
+    "inc",
+    "llp",
+    "company",
+    "energy",
+    "supply",
+    "services",
 ];
 
 /// The people a declared `name` names, each as the words of their name:
@@ -303,11 +456,7 @@ fn people(value: &str) -> Vec<Vec<String>> {
     for part in parts {
         // A spaced dash starts a role: `Wilfred Ashby - CTO`.
         let part = part.replace(" -- ", " - ");
-        let part = part
-            .split(" - ")
-            .next()
-            .unwrap_or_default()
-            .to_string();
+        let part = part.split(" - ").next().unwrap_or_default().to_string();
         let segments: Vec<Vec<String>> = part.split(',').map(tokens).collect();
         let Some(first) = segments.first() else {
             continue;
@@ -383,7 +532,9 @@ fn is_role(words: &[String]) -> bool {
         let w = w
             .trim_matches(|c: char| !c.is_alphanumeric())
             .to_ascii_lowercase();
-        ROLE_WORDS.contains(&w.as_str()) || POST_NOMINALS.contains(&w.as_str()) || w == "of"
+        ROLE_WORDS.contains(&w.as_str())
+            || POST_NOMINALS.contains(&w.as_str())
+            || w == "of"
             || w == "and"
     })
 }
@@ -700,7 +851,11 @@ impl Screen {
         Screen {
             names,
             starts,
-            withheld_hyphens: withheld.iter().map(|id| id.matches('-').count()).max().unwrap_or(0),
+            withheld_hyphens: withheld
+                .iter()
+                .map(|id| id.matches('-').count())
+                .max()
+                .unwrap_or(0),
             withheld_len: withheld.iter().map(String::len).max().unwrap_or(0),
             declared_contacts,
             public: HashSet::default(),
@@ -888,8 +1043,8 @@ impl Screen {
         }
         let end = follows(text, start, &name.words)?;
         let last = text[..end].chars().next_back()?;
-        let boundary = !text[end..].chars().next().is_some_and(|c| glues(last, c))
-            || !is_word_char(last);
+        let boundary =
+            !text[end..].chars().next().is_some_and(|c| glues(last, c)) || !is_word_char(last);
         boundary.then(|| match name.target {
             NameOf::Declared(value) => Finding::Declared { at: start, value },
             NameOf::File(i) => Finding::WithheldFile {
@@ -1094,7 +1249,10 @@ fn phone_number_in_run(text: &str, start: usize) -> (Option<(usize, usize)>, usi
     let total: usize = groups.iter().map(|g| g.digits).sum();
     let number = |digits: usize| (MIN_PHONE_DIGITS..=15).contains(&digits);
     if total <= 15 {
-        return ((number(total) && !followed).then_some((start, end)), run_end);
+        return (
+            (number(total) && !followed).then_some((start, end)),
+            run_end,
+        );
     }
     let mut before_slash = 0;
     for g in &groups {
@@ -1143,8 +1301,7 @@ fn is_phone_separator(c: char) -> bool {
             | '\u{a0}'
             | '\u{2009}'
             | '\u{202f}'
-            | '\u{2010}'..='\u{2015}'
-            | '\u{2212}'
+            | '\u{2010}'..='\u{2015}' | '\u{2212}'
     )
 }
 
@@ -1173,8 +1330,12 @@ fn hyphenated_words(text: &str) -> impl Iterator<Item = (usize, &str)> {
             // its own (`HID-1` in `HID-1é`); beside a mark or a letter of
             // another script it is.
             let (first, last) = (word.chars().next(), word.chars().next_back());
-            let glued = first.zip(text[..start].chars().next_back()).is_some_and(|(f, c)| glues(f, c))
-                || last.zip(text[end..].chars().next()).is_some_and(|(l, c)| glues(l, c));
+            let glued = first
+                .zip(text[..start].chars().next_back())
+                .is_some_and(|(f, c)| glues(f, c))
+                || last
+                    .zip(text[end..].chars().next())
+                    .is_some_and(|(l, c)| glues(l, c));
             if word.contains('-') && !glued {
                 return Some((start, word));
             }

@@ -219,9 +219,7 @@ impl Screening {
         body: &PublicBody,
     ) -> (Vec<Diagnostic>, Arc<RenderedBody>) {
         let text = body.text(origin);
-        let (rendered, shown) = body
-            .slot
-            .get(text, page, &self.links, self.keep);
+        let (rendered, shown) = body.slot.get(text, page, &self.links, self.keep);
         // The search index's words, screened as neighbours against this
         // screen (a kept rendering may predate a name declared since).
         let words = self.screen.index_words(&rendered.search_text);

@@ -259,7 +259,10 @@ fn shown_html_into(html: &str, out: &mut String) {
 /// the split text. Such joins are rare, and so are the lines copied.
 fn append_split_at_joins(out: &mut String, from: usize, joins: &[usize]) {
     let alnum_at = |j: usize| {
-        out[..j].chars().next_back().is_some_and(char::is_alphanumeric)
+        out[..j]
+            .chars()
+            .next_back()
+            .is_some_and(char::is_alphanumeric)
             && out[j..].chars().next().is_some_and(char::is_alphanumeric)
     };
     let joins: Vec<usize> = joins.iter().copied().filter(|&j| alnum_at(j)).collect();

@@ -286,7 +286,10 @@ pub fn reserved_keys_in_extra(
 pub fn field_words(field: &str) -> String {
     if field == "extra" || field.starts_with("extra.") || field.starts_with("extra[") {
         "a key or value of [extra]".to_string()
-    } else if field.bytes().all(|b| b.is_ascii_alphanumeric() || b"_-.[]".contains(&b)) {
+    } else if field
+        .bytes()
+        .all(|b| b.is_ascii_alphanumeric() || b"_-.[]".contains(&b))
+    {
         format!("`{field}`")
     } else {
         "a value".to_string()
