@@ -2756,9 +2756,13 @@ fn n13_messages_never_quote_extra_keys_or_output_keep_entries() {
     for format in ["human", "github"] {
         let run = common::check(&site.content(), format);
         run.expect_code(1);
+        // The key is the keeper's words: named by its place alone.
         assert!(
             run.stdout
-                .contains("a key or value of [extra] holds a TLP passage marker"),
+                .contains("`extra.\u{2026}.note` holds a TLP passage marker")
+                && run
+                    .stdout
+                    .contains("`extra.\u{2026}.x` holds a TLP passage marker"),
             "{}",
             run.stdout
         );
@@ -2770,7 +2774,7 @@ fn n13_messages_never_quote_extra_keys_or_output_keep_entries() {
         &run.stdout,
         &site.path("requests/MK-1.md"),
         position(&text, "<!-- TLP:RED"),
-        &["a key or value of [extra] holds a TLP passage marker"],
+        &["`extra.\u{2026}.note` holds a TLP passage marker"],
         &["remove the marker"],
     );
     assert_not_quoted(&site.refused(), &["gideon", "07700", "secretkeep"]);

@@ -238,13 +238,16 @@ impl Screening {
         // Placed one by one, so never more than are reported.
         findings.truncate(MAX_FINDINGS);
         let written = Written::of(text);
-        let out = findings
-            .iter()
-            .map(|f| {
-                let at = origin.body_offset + source_of(&written, body, &shown, f, &self.screen);
-                report(&self.screen, f, &origin.path, None).place(origin.error(at, ""))
-            })
-            .collect();
+        let mut out: Vec<Diagnostic> = Vec::with_capacity(findings.len());
+        for f in &findings {
+            let at = origin.body_offset + source_of(&written, body, &shown, f, &self.screen);
+            let d = report(&self.screen, f, &origin.path, None).place(origin.error(at, ""));
+            // A line the page shows joined and apart (see
+            // `markdown::append_split_at_joins`) is read twice: one report.
+            if !out.contains(&d) {
+                out.push(d);
+            }
+        }
         (out, rendered)
     }
 }
@@ -617,4 +620,12 @@ fn report(screen: &Screen, f: &Finding, file: &Path, field: Option<&str>) -> Rep
     }
 }
 
-use crate::source::texts::field_words;
+/// A field's name for a message: as the format names it, but a place
+/// under `[extra]` only as such, since its keys are the keeper's words.
+fn field_words(field: &str) -> String {
+    if field == "extra" || field.starts_with("extra.") || field.starts_with("extra[") {
+        "a key or value of [extra]".to_string()
+    } else {
+        format!("`{field}`")
+    }
+}

@@ -247,7 +247,12 @@ impl Path<'_> {
     fn shown(&self) -> String {
         match self {
             Path::Top(key) => (*key).to_string(),
-            Path::Key(parent, key) => format!("{}.{key}", parent.shown()),
+            // A key that is not a plain identifier is the keeper's own
+            // words (`[extra."Gideon Marsh 07700 900999"]`): never shown,
+            // since messages are read in CI logs and `register serve`'s
+            // status.
+            Path::Key(parent, key) if is_plain_key(key) => format!("{}.{key}", parent.shown()),
+            Path::Key(parent, _) => format!("{}.\u{2026}", parent.shown()),
             Path::Index(parent, i) => format!("{}[{i}]", parent.shown()),
         }
     }
@@ -279,21 +284,13 @@ pub fn reserved_keys_in_extra(
         .collect()
 }
 
-/// A field's name for a message: as the format names it (`title`,
-/// `history[1].note`), but a place under `[extra]` only as such, since its
-/// keys are the keeper's own words (`[extra."Gideon Marsh 07700 900999"]`)
-/// and messages are read in CI logs and `register serve`'s status.
-pub fn field_words(field: &str) -> String {
-    if field == "extra" || field.starts_with("extra.") || field.starts_with("extra[") {
-        "a key or value of [extra]".to_string()
-    } else if field
-        .bytes()
-        .all(|b| b.is_ascii_alphanumeric() || b"_-.[]".contains(&b))
-    {
-        format!("`{field}`")
-    } else {
-        "a value".to_string()
-    }
+/// True for a key a message may show: ASCII letters, digits, `_` and
+/// `-`, 40 at most.
+fn is_plain_key(key: &str) -> bool {
+    (1..=40).contains(&key.len())
+        && key
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
 }
 
 /// The passage markers, and things that look like them, in one
@@ -309,9 +306,9 @@ pub fn marker_problems(
         .map(|found| {
             let at = locate_in_value(file_text, field.offset, &field.text, found.offset);
             let message = Message::new(format!(
-                "{} holds {}: a front-matter value is published whole, so it cannot hold a \
+                "`{}` holds {}: a front-matter value is published whole, so it cannot hold a \
                  withheld passage",
-                field_words(&field.field),
+                field.field,
                 match found.comment {
                     Comment::Open(_) | Comment::Close => "a TLP passage marker",
                     _ => "something that reads like a TLP passage marker",
