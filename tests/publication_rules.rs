@@ -1409,7 +1409,15 @@ fn hidden_markup_reaches_neither_the_search_index_nor_the_page() {
         .iter()
         .find(|e| e["id"] == "RUL-2025-001")
         .expect("RUL-2025-001 is indexed");
-    let text = entry["text"].as_str().expect("text");
+    // The page's distinct words, as a list (rule 4: no two side by side
+    // in one string, where they could read as a name).
+    let words: Vec<&str> = entry["text"]
+        .as_array()
+        .expect("a list of words")
+        .iter()
+        .map(|w| w.as_str().expect("a word"))
+        .collect();
+    let text = words.join(" ");
     assert!(text.contains("PUBLIC-AFTER-HIDDEN-R1"), "{text}");
     let page = built.page("/requests/RUL-2025-001/");
     assert!(page.contains("PUBLIC-AFTER-HIDDEN-R1"));
@@ -2389,4 +2397,427 @@ fn a_build_writes_the_attachment_bytes_it_checked() {
     let written = std::fs::read(site.out().join("requests/ATT-9/n.txt")).expect("written");
     assert_eq!(written, b"clean\n");
     assert_nowhere(&tree(&site.out()), &["gideon", CANARY, "960999"]);
+}
+
+// ---------------------------------------------------------------------------
+// Rule 4, as a reader sees the text: the hostile keeper's second round
+// (N1-N18 of ATTACK-ROUND2), one test per finding.
+
+/// A site with a withheld `HID-1` whose proposer is `Gideon Parr`, and a
+/// public `PUB-1` whose proposer is `Wilfred Ashby` and whose body is
+/// `body`: the usual scene of a leak.
+fn scene(body: &str) -> (Site, String) {
+    let site = Site::new();
+    site.write("requests/HID-1.md", withheld_with_name("Gideon Parr"));
+    let text = request("PUB-1")
+        .proposer("name = \"Wilfred Ashby\"")
+        .body(&format!("## Issue\n\n{body}\n"))
+        .text();
+    site.write("requests/PUB-1.md", &text);
+    (site, text)
+}
+
+/// Asserts the scene with `body` is refused by `check` and `build` with a
+/// message holding `what`, quoting none of `secret`.
+fn scene_refused(body: &str, what: &str) -> Run {
+    let (site, _) = scene(body);
+    let run = site.check();
+    run.expect_code(1);
+    assert!(
+        run.stdout.contains(what),
+        "{body:?}: no `{what}` in:\n{}",
+        run.stdout
+    );
+    assert_not_quoted(&run, &["gideon", "wilfred", "ashby"]);
+    site.refused();
+    run
+}
+
+const NAMES_ID: &str = "names `HID-1`";
+const HOLDS_NAME: &str = "holds the name declared under [proposer]";
+
+#[test]
+fn n1_a_footnote_mark_glued_to_an_id_or_a_name_does_not_hide_it() {
+    for (body, what) in [
+        ("As in HID-1<sup>1</sup> and so on.", NAMES_ID),
+        ("As in HID-1*1* and so on.", NAMES_ID),
+        ("As noted in HID-1\u{b9} today.", NAMES_ID),
+        ("As noted in HID-1\u{2460} today.", NAMES_ID),
+        ("As noted in HID-1\u{2122} today.", NAMES_ID),
+        ("As noted in \u{2bc}HID-1\u{2bc} today.", NAMES_ID),
+        ("As noted in HID-1\u{5d0} today.", NAMES_ID),
+        ("By Gideon Parr\u{b2} today.", HOLDS_NAME),
+        ("By Gideon Parr<sup>2</sup> today.", HOLDS_NAME),
+        ("By Gideon Parr\u{1d43} today.", HOLDS_NAME),
+        ("By Gideon Parr\u{301} today.", HOLDS_NAME),
+    ] {
+        scene_refused(body, what);
+    }
+    // The error is placed where the id is written.
+    let (site, text) = scene("As in HID-1<sup>1</sup> and so on.");
+    let run = site.check();
+    assert_error(
+        &run.stdout,
+        &site.path("requests/PUB-1.md"),
+        position(&text, "HID-1<sup>"),
+        &[NAMES_ID, "withheld"],
+        &["remove the mention"],
+    );
+    // Words that only start like an id or a name are not them.
+    let (site, _) = scene("See HID-12, HID-1a, Parrot and Gideonite notes.");
+    site.built();
+}
+
+#[test]
+fn n2_declared_names_in_more_forms_are_found() {
+    for (name, prose) in [
+        ("Wilfred Ashby, CTO", "By Wilfred Ashby."),
+        (
+            "Wilfred Ashby - Chief Technology Officer",
+            "By Wilfred Ashby.",
+        ),
+        ("Wilfred J. Ashby", "By Wilfred Ashby."),
+        ("Wilfred Ashby", "By Wilfred J. Ashby."),
+        ("Cllr Wilfred Ashby MBE", "By Wilfred Ashby."),
+        ("Rev Wilfred Ashby PhD", "By Wilfred Ashby."),
+        ("Wilfred Ashby Jr.", "By Wilfred Ashby."),
+        ("Mr and Mrs Wilfred Ashby", "By Wilfred Ashby."),
+        ("Wilfred Ashby <wilfred@example.net>", "By Wilfred Ashby."),
+        ("Wilfred Ashby and Ann Other", "Spoke to Ann Other."),
+        ("Wilfred Ashby & Ann Other", "Spoke to Ann Other."),
+        ("Wilfred Ashby / Ann Other", "Spoke to Ann Other."),
+        ("Wilfred Ashby; Ann Other", "Spoke to Ann Other."),
+        ("Wilfred Ashby, Ann Other", "Spoke to Ann Other."),
+        ("Ashby, Wilfred (CTO)", "By Wilfred Ashby."),
+    ] {
+        let site = Site::new();
+        let text = request("NF-2")
+            .proposer(&format!("name = {}", toml_string(name)))
+            .body(&format!("## Issue\n\n{prose}\n"))
+            .text();
+        site.write("requests/NF-2.md", &text);
+        let run = site.check();
+        run.expect_code(1);
+        assert!(
+            run.stdout.contains(HOLDS_NAME),
+            "{name} / {prose}:\n{}",
+            run.stdout
+        );
+        assert_not_quoted(&run, &["wilfred", "ashby", "ann other"]);
+        site.refused();
+    }
+    // A role, a title or letters alone are not the person.
+    for (name, prose) in [
+        ("Wilfred Ashby, CTO", "The CTO of Org Ltd agreed."),
+        ("Mr and Mrs Wilfred Ashby", "Mr Smith and Mrs Jones agreed."),
+        (
+            "Wilfred Ashby, Head of Security",
+            "The Head of Security agreed.",
+        ),
+        ("Wilfred Ashby MBE", "An MBE was awarded."),
+    ] {
+        let site = Site::new();
+        let text = request("NF-3")
+            .proposer(&format!("name = {}", toml_string(name)))
+            .body(&format!("## Issue\n\n{prose}\n"))
+            .text();
+        site.write("requests/NF-3.md", &text);
+        site.built();
+    }
+}
+
+#[test]
+fn n3_contact_details_in_more_forms_are_errors() {
+    const EMAIL: &str = "an e-mail address";
+    const PHONE: &str = "a telephone number";
+    for (body, what) in [
+        ("Call 07700\n900123 today.", PHONE),
+        ("Call 07700\t900123 today.", PHONE),
+        ("Call 01632 960123 / 960124 today.", PHONE),
+        ("Ref 1 2 3 4 5 6 07700 900123 today.", PHONE),
+        ("Mail jo.bloggs\n@ example.com today.", EMAIL),
+        ("Mail jo.bloggs [at] example [dot] com today.", EMAIL),
+        ("Mail jo.bloggs (at) example (dot) com today.", EMAIL),
+        ("Mail jo.bloggs at example.com today.", EMAIL),
+        ("Mail jo.bloggs%40example.com today.", EMAIL),
+        ("Mail jo.bloggs@example\u{3002}com today.", EMAIL),
+    ] {
+        scene_refused(body, what);
+    }
+    // A history note with a line break in it.
+    let site = Site::new();
+    let text = request("CF-2")
+        .history("note = \"Call 07700\\n900123 or jo.bloggs\\n@ example.com\"")
+        .text();
+    site.write("requests/CF-2.md", &text);
+    let run = site.check();
+    run.expect_code(1);
+    assert!(
+        run.stdout.contains(PHONE) && run.stdout.contains(EMAIL),
+        "{}",
+        run.stdout
+    );
+    assert_not_quoted(&run, &["900123", "jo.bloggs"]);
+    site.refused();
+    // Ordinary prose and tables of small numbers are not contact details.
+    let (site, _) = scene(
+        "Look at example.com, e.g. at www.example.org.\n\n\
+         | a | b |\n|---|---|\n| 0 | 1 |\n| 0 | 2 |\n| 0 | 3 |\n| 0 | 4 |\n| 0 | 5 |\n| 0 | 6 |\n\n\
+         - 01\n- 02\n- 03\n- 04\n- 05\n- 06\n",
+    );
+    site.built();
+}
+
+#[test]
+fn n5_a_long_declared_name_does_not_switch_the_name_search_off() {
+    let (site, text) = scene("Body mentions Wilfred Ashby here.");
+    let blob = format!("{} Marsh", "Qz".repeat(750_000));
+    site.write(
+        "requests/HID-2.md",
+        withheld_with_name(&blob).replace("\"HID-1\"", "\"HID-2\""),
+    );
+    let started = std::time::Instant::now();
+    let run = site.check();
+    run.expect_code(1);
+    assert_error(
+        &run.stdout,
+        &site.path("requests/PUB-1.md"),
+        position(&text, "Wilfred Ashby here"),
+        &["holds the name declared under [proposer] in this record"],
+        &["remove it here"],
+    );
+    assert!(
+        started.elapsed() < std::time::Duration::from_secs(30),
+        "{:?}",
+        started.elapsed()
+    );
+    site.refused();
+}
+
+#[test]
+fn n7_unicode_dashes_format_characters_and_apostrophes_do_not_hide_ids_or_names() {
+    for dash in [
+        '\u{2010}', '\u{2011}', '\u{2012}', '\u{2013}', '\u{2014}', '\u{2212}', '\u{58a}',
+        '\u{5be}', '\u{2e3a}', '\u{30a0}', '\u{fe63}', '\u{ff0d}',
+    ] {
+        scene_refused(&format!("See HID{dash}1 today."), NAMES_ID);
+    }
+    for glue in [
+        '\u{fff9}',
+        '\u{fffa}',
+        '\u{fffb}',
+        '\u{58a}',
+        '\u{60c}',
+        '\u{589}',
+        '\u{f0b}',
+        '\u{ab}',
+        '\u{2192}',
+        '\u{1f642}',
+        '\u{110bd}',
+        '\u{13430}',
+    ] {
+        scene_refused(&format!("By Gideon{glue}Parr today."), HOLDS_NAME);
+    }
+    // Apostrophes, either way round.
+    for (name, prose) in [
+        ("Siobhan O\u{2bc}Brien", "By Siobhan O'Brien."),
+        ("Siobhan O\u{b4}Brien", "By Siobhan O\u{2019}Brien."),
+        ("Siobhan O'Brien", "By Siobhan O\u{2bc}Brien."),
+        ("Siobhan O'Brien", "By Siobhan O\u{a78c}Brien."),
+        ("Siobhan O'Brien", "By Siobhan O\u{55a}Brien."),
+        ("Siobhan O'Brien", "By Siobhan O\u{1fbd}Brien."),
+    ] {
+        let site = Site::new();
+        let text = request("AP-1")
+            .proposer(&format!("name = {}", toml_string(name)))
+            .body(&format!("## Issue\n\n{prose}\n"))
+            .text();
+        site.write("requests/AP-1.md", &text);
+        let run = site.check();
+        run.expect_code(1);
+        assert!(
+            run.stdout.contains(HOLDS_NAME),
+            "{name} / {prose}:\n{}",
+            run.stdout
+        );
+        site.refused();
+    }
+}
+
+#[test]
+fn n8_direction_marks_are_refused_and_bdi_is_not_published() {
+    for body in [
+        "See <bdi>\u{200f}1-DIH</bdi> now.",
+        "See <bdi>\u{61c}1-DIH</bdi> now.",
+        "Mail <bdi>\u{200f}example.com \u{200f}@\u{200f} jo.bloggs</bdi> now.",
+        "Call <bdi>\u{200e}900123 07700</bdi> now.",
+    ] {
+        scene_refused(body, "holds a direction override");
+    }
+    // `<bdi>` is dropped by the sanitiser, its text kept in order.
+    let (site, _) = scene("See <bdi>ybhsA</bdi> now.");
+    let files = site.built();
+    assert!(places(&files, &["<bdi"]).is_empty());
+    assert!(!places(&files, &["ybhsA"]).is_empty());
+}
+
+#[test]
+fn n11_the_search_index_never_puts_two_words_side_by_side() {
+    for (name, prose, pairs) in [
+        (
+            "Wilfred Ashby",
+            "Wilfred went to Ashby.",
+            [("ashby", "wilfred"), ("wilfred", "ashby")],
+        ),
+        (
+            "Zoe Abbott",
+            "Zoe Wanamaker acted; later abbott.",
+            [("zoe", "abbott"), ("abbott", "zoe")],
+        ),
+    ] {
+        let site = Site::new();
+        site.write(
+            "requests/SI-1.md",
+            request("SI-1")
+                .proposer(&format!("name = {}", toml_string(name)))
+                .body(&format!("## Issue\n\n{prose}\n"))
+                .text(),
+        );
+        let files = site.built();
+        let raw = String::from_utf8_lossy(&files["search-index.json"]).to_lowercase();
+        // Read as rule 4 reads any text: words apart by anything that is
+        // not a letter or a digit.
+        let words: Vec<&str> = raw
+            .split(|c: char| !c.is_alphanumeric())
+            .filter(|w| !w.is_empty())
+            .collect();
+        for (a, b) in pairs {
+            assert!(
+                !words.windows(2).any(|w| w[0] == a && w[1] == b),
+                "`{a} {b}` in search-index.json: {raw}"
+            );
+        }
+        let index: serde_json::Value = serde_json::from_str(&raw).expect("JSON");
+        assert!(index[0]["text"].is_array(), "{raw}");
+    }
+}
+
+#[test]
+fn n12_percent_escapes_are_decoded_before_screening_and_refused_in_base_url() {
+    for (body, what) in [
+        ("See HID%2D1 today.", NAMES_ID),
+        ("See %48ID-1 today.", NAMES_ID),
+        ("By Gideon%20Parr today.", HOLDS_NAME),
+    ] {
+        scene_refused(body, what);
+    }
+    let settings =
+        "title = \"Rules\"\nbase_url = \"https://rules.example.org/%48ID-1/Wilfred%20Ashby/\"\n";
+    let site = Site::with_settings(settings);
+    site.write("requests/HID-1.md", withheld_with_name("Gideon Parr"));
+    site.write("requests/BU-2.md", request("BU-2").text());
+    let run = site.check();
+    run.expect_code(1);
+    assert_error(
+        &run.stdout,
+        &site.path("site.toml"),
+        position(settings, "base_url"),
+        &["base_url may not hold `%` escapes"],
+        &[],
+    );
+    site.refused();
+    let good = Site::new();
+    good.write("requests/BU-2.md", request("BU-2").text());
+    let run = common::run(
+        common::register()
+            .args(["build", "--now", NOW, "--base-url"])
+            .arg("https://rules.example.org/%48%49%44-1/")
+            .arg("--content")
+            .arg(good.content())
+            .arg("--output")
+            .arg(good.out()),
+    );
+    run.expect_code(2);
+    assert!(
+        run.stderr.contains("--base-url may not hold `%` escapes"),
+        "{}",
+        run.stderr
+    );
+    assert!(!good.out().exists());
+}
+
+#[test]
+fn n13_messages_never_quote_extra_keys_or_output_keep_entries() {
+    let site = Site::with_settings(&format!(
+        "{SITE_TOML}output_keep = [\"../Gideon Marsh SECRETKEEP\"]\n\
+         [extra.\"Gideon Marsh 07700 900999\"]\nx = \"a <!-- TLP:RED --> b\"\n"
+    ));
+    let text = request("MK-1")
+        .after("[extra.\"Gideon Marsh 07700 900999\"]\nnote = \"see <!-- TLP:RED --> here\"")
+        .text();
+    site.write("requests/MK-1.md", &text);
+    for format in ["human", "github"] {
+        let run = common::check(&site.content(), format);
+        run.expect_code(1);
+        // The key is the keeper's words: named by its place alone.
+        assert!(
+            run.stdout
+                .contains("`extra.\u{2026}.note` holds a TLP passage marker")
+                && run
+                    .stdout
+                    .contains("`extra.\u{2026}.x` holds a TLP passage marker"),
+            "{}",
+            run.stdout
+        );
+        assert!(run.stdout.contains("output_keep entry 1"), "{}", run.stdout);
+        assert_not_quoted(&run, &["gideon", "07700", "secretkeep"]);
+    }
+    let run = site.check();
+    assert_error(
+        &run.stdout,
+        &site.path("requests/MK-1.md"),
+        position(&text, "<!-- TLP:RED"),
+        &["`extra.\u{2026}.note` holds a TLP passage marker"],
+        &["remove the marker"],
+    );
+    assert_not_quoted(&site.refused(), &["gideon", "07700", "secretkeep"]);
+}
+
+#[test]
+fn n16_a_direction_override_in_a_body_is_an_error_not_a_crash() {
+    for body in [
+        "See \u{202e}1-DIH\u{202c} here.",
+        "See \u{2066}x\u{2069} here.",
+        "See &#8238;1-DIH here.",
+        "See &#x202e;1-DIH here.",
+        "See <em>\u{202e}1-DIH</em> here.",
+    ] {
+        let run = scene_refused(body, "holds a direction override");
+        assert!(!run.stderr.contains("panicked"), "{}", run.stderr);
+    }
+    let (site, text) = scene("See \u{202e}1-DIH\u{202c} here.");
+    let run = site.check();
+    assert_error(
+        &run.stdout,
+        &site.path("requests/PUB-1.md"),
+        position(&text, "\u{202e}"),
+        &["holds a direction override"],
+        &["remove it"],
+    );
+}
+
+#[test]
+fn n18_long_hyphenated_words_and_digit_runs_are_screened_in_linear_time() {
+    for body in ["a-".repeat(80_000) + "a", "0 ".repeat(80_000)] {
+        let (site, _) = scene(&body);
+        let started = std::time::Instant::now();
+        let run = site.check();
+        let took = started.elapsed();
+        assert!(run.code == 0 || run.code == 1, "{}", run.stderr);
+        assert!(
+            took < std::time::Duration::from_secs(10),
+            "{} bytes took {took:?}",
+            body.len()
+        );
+    }
 }

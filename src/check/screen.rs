@@ -21,23 +21,28 @@ use std::path::PathBuf;
 use std::sync::LazyLock;
 use unicode_normalization::UnicodeNormalization;
 
-/// An e-mail address, international ones too (`jo@exämple.com`), with a
-/// space either side of the `@` at most.
+/// An e-mail address, international ones too (`jo@exämple.com`), with up
+/// to two blanks or a line break either side of the `@`.
 static EMAIL: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"[\w.%+-]+[ \t]?@[ \t]?[\w-]+(\.[\w-]+)*\.\w{2,}").expect("valid pattern")
+    Regex::new(r"[\w.%+-]+\s{0,2}@\s{0,2}[\w-]+(\.[\w-]+)*\.\w{2,}").expect("valid pattern")
 });
 /// An address written to dodge harvesters: `a.person [at] example.com`,
-/// `a.person{at}example.com`, `a.person at example dot com`.
+/// `a.person{at}example [dot] com`, `a.person at example dot com`, and
+/// `a.person at example.com` when the part before `at` reads as an
+/// address's (a dot, a digit, `_`, `%` or `+` inside: `jo.bloggs at`, not
+/// `look at`).
 static EMAIL_AT: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"(?i)[\w.%+-]+\s*[\[({<]\s*at\s*[\])}>]\s*[\w-]+(\.[\w-]+)*\.\w{2,}|[\w.%+-]+\s+at\s+[\w-]+(\s+dot\s+[\w-]+)+",
+        r"(?i)[\w.%+-]+\s*[\[({<]\s*at\s*[\])}>]\s*[\w-]+(?:(?:\s*[\[({<]\s*dot\s*[\])}>]\s*|\s+dot\s+|\.)[\w-]+)+|[\w.%+-]+\s+at\s+[\w-]+(?:(?:\s*[\[({<]\s*dot\s*[\])}>]\s*|\s+dot\s+)[\w-]+)+|\b\w[\w.%+-]*[._%+0-9][\w.%+-]*\w\s+at\s+[\w-]+(?:\.[\w-]+)*\.[a-z]{2,}\b",
     )
     .expect("valid pattern")
 });
-/// What an address written with `[at]` or `at … dot` must hold: most text
+/// What an address written with `[at]` or `at …` must hold: most text
 /// has neither.
-static AT_CLUES: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"(?i)at[\])}>]|\sdot\s").expect("valid pattern"));
+static AT_CLUES: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)at\s*[\])}>]|\sdot\s|dot\s*[\])}>]|\w[._%+0-9]\w*\s+at\s+\w")
+        .expect("valid pattern")
+});
 
 /// A value a record declares as personal data.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -55,32 +60,54 @@ pub struct DeclaredValue {
 /// `text` as a reader sees its characters, and for each byte of the result
 /// the byte of `text` it came from; `None` when that is `text` itself.
 /// Invisible characters (soft hyphen, zero-width spaces and joiners,
-/// direction marks, fillers) are left out, since `Wil\u{200b}fred` reads as
-/// `Wilfred`, and every character is read in its compatibility form
-/// (NFKD: full-width `Ｗ` is `W`, `ﬁ` is `fi`, `é` is `e` and an accent, as
-/// [`normalised`] writes declared values too). In HTML (`html`), character
-/// references are decoded as a browser would (`Wilfred&nbsp;Ashby`).
+/// direction marks, fillers, every format character) are left out, since
+/// `Wil\u{200b}fred` reads as `Wilfred`; every dash of Unicode reads as
+/// `-` (`HID\u{2011}1` is `HID-1`) and an ideographic full stop as `.`; a
+/// superscript, a circled or enclosed character, a modifier letter (`ʼ`)
+/// and a letter-like symbol (`™`) read as a space, since a reader sees
+/// `HID-1¹` as `HID-1` and a footnote mark; every other character is read
+/// in its compatibility form (NFKD: full-width `Ｗ` is `W`, `ﬁ` is `fi`,
+/// `é` is `e` and an accent, as [`normalised`] writes declared values
+/// too). `%`-escapes that make UTF-8 are decoded (`HID%2D1`, `jo%40x.org`:
+/// an address pasted as prose). In HTML (`html`), character references are
+/// decoded as a browser would (`Wilfred&nbsp;Ashby`).
 pub fn as_read(text: &str, html: bool) -> Option<(String, Vec<usize>)> {
     let references = html && memchr::memchr(b'&', text.as_bytes()).is_some();
-    if text.is_ascii() && !references {
+    let escapes = memchr::memchr(b'%', text.as_bytes()).is_some();
+    if text.is_ascii() && !references && !escapes {
         return None;
     }
     let mut out = String::with_capacity(text.len());
     let mut from = Vec::with_capacity(text.len());
     let mut push = |out: &mut String, c: char, at: usize| {
+        let mut one = |c: char| {
+            out.push(c);
+            from.extend(std::iter::repeat_n(at, c.len_utf8()));
+        };
+        if c.is_ascii() {
+            return one(c);
+        }
+        if is_invisible(c) {
+            return;
+        }
+        if let Some(read) = read_as(c) {
+            return one(read);
+        }
         for c in std::iter::once(c).nfkd() {
-            if !is_invisible(c) {
-                out.push(c);
-                from.extend(std::iter::repeat_n(at, c.len_utf8()));
+            if is_invisible(c) {
+                continue;
             }
+            one(read_as(c).unwrap_or(c));
         }
     };
     let mut chars = text.char_indices().peekable();
     while let Some((at, c)) = chars.next() {
-        let reference = (html && c == '&')
-            .then(|| crate::render::markdown::character_reference(&text[at..]))
-            .flatten();
-        match reference {
+        let decoded = match c {
+            '&' if html => crate::render::markdown::character_reference(&text[at..]),
+            '%' => percent_escape(&text[at..]),
+            _ => None,
+        };
+        match decoded {
             Some((decoded, len)) => {
                 push(&mut out, decoded, at);
                 while chars.peek().is_some_and(|&(i, _)| i < at + len) {
@@ -93,6 +120,109 @@ pub fn as_read(text: &str, html: bool) -> Option<(String, Vec<usize>)> {
     Some((out, from))
 }
 
+/// The character that `%`-escapes at the start of `text` make (`%48` is
+/// `H`, `%C3%A9` is `é`), and their length; `None` when they make none.
+fn percent_escape(text: &str) -> Option<(char, usize)> {
+    let bytes = text.as_bytes();
+    let hex = |i: usize| -> Option<u8> {
+        let h = char::from(*bytes.get(i + 1)?).to_digit(16)?;
+        let l = char::from(*bytes.get(i + 2)?).to_digit(16)?;
+        (bytes[i] == b'%').then_some((h * 16 + l) as u8)
+    };
+    let first = hex(0)?;
+    let len = match first {
+        0x00..=0x7f => 1,
+        0xc2..=0xdf => 2,
+        0xe0..=0xef => 3,
+        0xf0..=0xf4 => 4,
+        _ => return None,
+    };
+    let mut utf8 = vec![first];
+    for k in 1..len {
+        utf8.push(hex(3 * k)?);
+    }
+    let c = std::str::from_utf8(&utf8).ok()?.chars().next()?;
+    Some((c, 3 * len))
+}
+
+/// What a character reads as, when not as itself or its compatibility
+/// form: a dash as `-`, an ideographic full stop as `.`, a footnote-like
+/// mark (superscripts, subscripts, circled and enclosed characters,
+/// modifier letters, letter-like symbols, number forms) as a space.
+fn read_as(c: char) -> Option<char> {
+    match c {
+        '\u{2d}'
+        | '\u{58a}'
+        | '\u{5be}'
+        | '\u{1400}'
+        | '\u{1806}'
+        | '\u{2010}'..='\u{2015}'
+        | '\u{2043}'
+        | '\u{2212}'
+        | '\u{2e17}'
+        | '\u{2e1a}'
+        | '\u{2e3a}'
+        | '\u{2e3b}'
+        | '\u{2e40}'
+        | '\u{2e5d}'
+        | '\u{301c}'
+        | '\u{3030}'
+        | '\u{30a0}'
+        | '\u{fe31}'
+        | '\u{fe32}'
+        | '\u{fe58}'
+        | '\u{fe63}'
+        | '\u{ff0d}'
+        | '\u{10ead}'
+        | '\u{2d7}'
+        | '\u{2796}'
+        | '\u{fe6a}' => Some('-'),
+        '\u{3002}' | '\u{ff61}' | '\u{fe12}' | '\u{ff0e}' => Some('.'),
+        '\u{aa}'
+        | '\u{b2}'
+        | '\u{b3}'
+        | '\u{b9}'
+        | '\u{ba}'
+        | '\u{bc}'..='\u{be}'
+        | '\u{2b0}'..='\u{2ff}'
+        | '\u{374}'
+        | '\u{37a}'
+        | '\u{559}'
+        | '\u{55a}'
+        | '\u{10fc}'
+        | '\u{1d2c}'..='\u{1d6a}'
+        | '\u{1d78}'
+        | '\u{1d9b}'..='\u{1dbf}'
+        | '\u{2070}'..='\u{209f}'
+        | '\u{2100}'..='\u{2125}'
+        | '\u{2127}'..='\u{2129}'
+        | '\u{212c}'..='\u{214f}'
+        | '\u{2150}'..='\u{218f}'
+        | '\u{2460}'..='\u{24ff}'
+        | '\u{2776}'..='\u{2793}'
+        | '\u{2c7c}'
+        | '\u{2c7d}'
+        | '\u{2d6f}'
+        | '\u{3192}'..='\u{319f}'
+        | '\u{3220}'..='\u{3247}'
+        | '\u{3251}'..='\u{32ff}'
+        | '\u{a69c}'
+        | '\u{a69d}'
+        | '\u{a700}'..='\u{a721}'
+        | '\u{a770}'
+        | '\u{a788}'..='\u{a78c}'
+        | '\u{a7f2}'..='\u{a7f4}'
+        | '\u{a7f8}'
+        | '\u{a7f9}'
+        | '\u{ab5c}'..='\u{ab5f}'
+        | '\u{ab69}'
+        | '\u{10780}'..='\u{107ba}'
+        | '\u{1f100}'..='\u{1f1ff}'
+        | '\u{1f200}'..='\u{1f2ff}' => Some(' '),
+        _ => None,
+    }
+}
+
 /// A declared value as the screen compares it: in its compatibility form,
 /// without invisible characters, curly apostrophes read as `'` (see
 /// [`as_read`]).
@@ -103,13 +233,20 @@ pub fn normalised(value: &str) -> String {
 
 /// Characters that take no room on a page: soft hyphen, zero-width spaces
 /// and joiners, direction marks and embeddings, word joiners, fillers,
-/// variation selectors, tags.
+/// variation selectors, tags, interlinear annotation marks: every format
+/// character (category Cf) and every default-ignorable one of Unicode.
 fn is_invisible(c: char) -> bool {
     matches!(
         c,
         '\u{ad}'
             | '\u{34f}'
+            | '\u{600}'..='\u{605}'
             | '\u{61c}'
+            | '\u{6dd}'
+            | '\u{70f}'
+            | '\u{890}'
+            | '\u{891}'
+            | '\u{8e2}'
             | '\u{115f}'
             | '\u{1160}'
             | '\u{17b4}'
@@ -122,101 +259,315 @@ fn is_invisible(c: char) -> bool {
             | '\u{fe00}'..='\u{fe0f}'
             | '\u{feff}'
             | '\u{ffa0}'
+            | '\u{fff0}'..='\u{fffb}'
+            | '\u{110bd}'
+            | '\u{110cd}'
+            | '\u{13430}'..='\u{1345f}'
             | '\u{1bca0}'..='\u{1bca3}'
             | '\u{1d173}'..='\u{1d17a}'
             | '\u{e0000}'..='\u{e0fff}'
     )
 }
 
-/// What may stand between the words of a declared value in a text: white
-/// space, any ASCII punctuation (`Wilfred.Ashby`, `Ashby, Wilfred`,
-/// `O'Brien`), and the dashes, dots, bullets and blanks of Unicode that a
-/// reader passes over as they pass over a space.
-fn is_separator(c: char) -> bool {
-    c.is_whitespace()
-        || c.is_ascii_punctuation()
-        || matches!(
-            c,
-            '\u{a6}'
-                | '\u{b7}'
-                | '\u{2d1}'
-                | '\u{1806}'
-                | '\u{16eb}'
-                | '\u{2010}'..='\u{2027}'
-                | '\u{2030}'..='\u{205e}'
-                | '\u{2212}'
-                | '\u{2219}'
-                | '\u{22c5}'
-                | '\u{2800}'
-                | '\u{2e00}'..='\u{2e5d}'
-                | '\u{3000}'..='\u{3003}'
-                | '\u{301c}'
-                | '\u{30fb}'
-                | '\u{fe50}'..='\u{fe6b}'
-                | '\u{ff01}'..='\u{ff0f}'
-                | '\u{ff1a}'..='\u{ff20}'
-                | '\u{ff65}'
-        )
+/// Characters that show the text around them in another order than it is
+/// written: direction marks (an invisible right-to-left mark at the start
+/// of an isolate turns `1-HID` round), embeddings, overrides and isolates.
+pub fn is_reordering(c: char) -> bool {
+    matches!(
+        c,
+        '\u{200e}' | '\u{200f}' | '\u{61c}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}'
+    )
 }
 
-/// Titles written before a name (`Dr Wilfred Ashby`): the person is as
-/// named without them.
-const HONORIFICS: [&str; 12] = [
+/// What may stand between the words of a declared value in a text:
+/// anything that is not a letter or a digit (white space, punctuation,
+/// dashes, symbols, accents left over from a decomposed letter), since a
+/// reader passes over it as over a space.
+fn is_separator(c: char) -> bool {
+    !c.is_alphanumeric()
+}
+
+/// Titles written before a name (`Dr Wilfred Ashby`, `Cllr …`): the
+/// person is as named without them.
+const HONORIFICS: &[&str] = &[
     "dr",
     "mr",
     "mrs",
     "ms",
     "miss",
     "mx",
+    "master",
     "prof",
     "professor",
     "sir",
     "dame",
     "lord",
     "lady",
+    "rev",
+    "revd",
+    "reverend",
+    "fr",
+    "father",
+    "cllr",
+    "councillor",
+    "hon",
+    "rt",
+    "the",
+    "capt",
+    "captain",
+    "col",
+    "colonel",
+    "maj",
+    "major",
+    "lt",
+    "sgt",
+    "cdr",
+    "gen",
+    "judge",
+    "baron",
+    "baroness",
+    "rabbi",
+    "imam",
+    "pastor",
+    "bishop",
+    "canon",
+    "mayor",
+    "herr",
+    "frau",
+    "mme",
+    "mlle",
+    "sr",
+    "sra",
+    "srta",
+    "dott",
+    "ing",
+    "eng",
 ];
 
-/// The forms in which a declared name is searched for, as words: the name
-/// without a title or a bracketed note (`Dr Wilfred Ashby (CTO)` is
-/// `Wilfred Ashby`), in the order of the prose, and with the family name
-/// first, as lists write it (`Ashby, Wilfred`). A value written family
-/// name first (`Ashby, Wilfred`) gives the same two forms.
-fn name_forms(value: &str) -> Vec<Vec<String>> {
+/// Letters and honours written after a name (`Wilfred Ashby MBE`, `…
+/// Jr.`): the person is as named without them.
+const POST_NOMINALS: &[&str] = &[
+    "jr", "jnr", "sr", "snr", "ii", "iii", "iv", "esq", "mbe", "obe", "cbe", "kbe", "dbe", "gbe",
+    "frs", "freng", "phd", "dphil", "msc", "ma", "ba", "bsc", "beng", "meng", "mba", "llb", "llm",
+    "md", "qc", "kc", "mp", "msp", "jp", "dl", "fca", "aca", "acca", "fcca", "ceng", "fiet",
+    "miet", "fbcs", "mbcs", "cissp", "cisa", "cism", "rn", "bt", "frsa", "fcipd",
+];
+
+/// Words that say what a person does, not who they are: a part of a
+/// declared name made only of them (`Wilfred Ashby, Chief Technology
+/// Officer`) is a role, not another person.
+const ROLE_WORDS: &[&str] = &[
+    "chief",
+    "officer",
+    "director",
+    "head",
+    "manager",
+    "lead",
+    "engineer",
+    "consultant",
+    "analyst",
+    "president",
+    "partner",
+    "secretary",
+    "chair",
+    "chairman",
+    "chairwoman",
+    "ceo",
+    "cto",
+    "cfo",
+    "coo",
+    "ciso",
+    "cio",
+    "vp",
+    "svp",
+    "evp",
+    "senior",
+    "principal",
+    "executive",
+    "technical",
+    "technology",
+    "security",
+    "information",
+    "operations",
+    "product",
+    "programme",
+    "program",
+    "project",
+    "compliance",
+    "architect",
+    "specialist",
+    "adviser",
+    "advisor",
+    "representative",
+    "deputy",
+    "assistant",
+    "associate",
+    "general",
+    "counsel",
+    "group",
+    "team",
+    "member",
+    "founder",
+    "owner",
+    "ltd",
+    "limited",
+    "plc",
+    "inc",
+    "llp",
+    "company",
+    "energy",
+    "supply",
+    "services",
+];
+
+/// The people a declared `name` names, each as the words of their name:
+/// `Wilfred Ashby and Ann Other` (or `&`, `/`, `;`, `+`, a line break) is
+/// two people; a part after a comma or a spaced dash is a role or
+/// post-nominals (`Wilfred Ashby, CTO`, `… - CTO`), unless the value reads
+/// family name first (`Ashby, Wilfred`) or the part is a name of its own;
+/// a bracketed note (`(CTO)`) and an address (`<w@example.net>`) are left
+/// out, and so are titles before a name and letters after it.
+fn people(value: &str) -> Vec<Vec<String>> {
     let mut plain = String::with_capacity(value.len());
     let mut depth = 0usize;
     for c in normalised(value).chars() {
         match c {
-            '(' | '[' => depth += 1,
-            ')' | ']' => depth = depth.saturating_sub(1),
+            '(' | '[' | '<' | '{' => depth += 1,
+            ')' | ']' | '>' | '}' => depth = depth.saturating_sub(1),
             c if depth == 0 => plain.push(c),
             _ => {}
         }
     }
-    let ordered = match plain.split_once(',') {
-        Some((family, given)) if !given.trim().is_empty() => format!("{given} {family}"),
-        _ => plain,
+    // Several people: split where one ends.
+    let lowered = plain.replace(['&', '/', ';', '+', '\n', '|'], " and ");
+    let mut parts: Vec<String> = vec![String::new()];
+    for word in lowered.split_whitespace() {
+        if word.eq_ignore_ascii_case("and") || word.eq_ignore_ascii_case("und") {
+            parts.push(String::new());
+        } else {
+            let last = parts.last_mut().expect("one part at least");
+            if !last.is_empty() {
+                last.push(' ');
+            }
+            last.push_str(word);
+        }
+    }
+    let mut out = Vec::new();
+    for part in parts {
+        // A spaced dash starts a role: `Wilfred Ashby - CTO`.
+        let part = part.replace(" -- ", " - ");
+        let part = part.split(" - ").next().unwrap_or_default().to_string();
+        let segments: Vec<Vec<String>> = part.split(',').map(tokens).collect();
+        let Some(first) = segments.first() else {
+            continue;
+        };
+        let second = segments.get(1).filter(|s| !s.is_empty() && !is_role(s));
+        let family_first = match second {
+            // `Ashby, Wilfred`: family name first.
+            Some(given) if first.len() == 1 => {
+                let mut person = given.clone();
+                person.extend(first.iter().cloned());
+                out.push(person);
+                true
+            }
+            _ => {
+                out.push(first.clone());
+                false
+            }
+        };
+        // Another part that is a name of its own: `Wilfred Ashby, Ann Other`.
+        let others = segments.iter().skip(if family_first { 2 } else { 1 });
+        for other in others {
+            let named = other.len() >= 2
+                && !is_role(other)
+                && other
+                    .iter()
+                    .all(|w| w.chars().next().is_some_and(char::is_uppercase));
+            if named {
+                out.push(other.clone());
+            }
+        }
+    }
+    // A letter or two alone (`N/A`, `Wilfred Ashby & Co`) is nobody's name.
+    out.retain(|p| p.len() > 1 || p.first().is_some_and(|w| w.chars().count() > 2));
+    // A value that is one word, or only titles: searched as it is written.
+    if out.is_empty() {
+        out.push(plain.split_whitespace().map(str::to_string).collect());
+    }
+    out.retain(|p| !p.is_empty());
+    out
+}
+
+/// The words of one person's name without the titles before it and the
+/// letters after it; an address (`w@example.net`) is no part of it.
+fn tokens(part: &str) -> Vec<String> {
+    let mut tokens: Vec<String> = part
+        .split_whitespace()
+        .filter(|w| !w.contains('@'))
+        .map(str::to_string)
+        .collect();
+    let bare = |w: &str| {
+        w.trim_matches(|c: char| !c.is_alphanumeric())
+            .to_ascii_lowercase()
     };
-    let mut tokens: Vec<&str> = ordered.split_whitespace().collect();
-    let titled = |t: &[&str]| {
-        let first = t
-            .first()
-            .map(|w| w.trim_end_matches('.').to_ascii_lowercase());
-        t.len() > 1 && first.is_some_and(|w| HONORIFICS.contains(&w.as_str()))
-    };
-    while titled(&tokens) {
+    while tokens.len() > 1 && HONORIFICS.contains(&bare(&tokens[0]).as_str()) {
         tokens.remove(0);
     }
-    let mut forms = vec![words(&tokens.join(" "))];
-    if let Some((family, given)) = tokens.split_last().filter(|(_, given)| !given.is_empty()) {
-        forms.push(words(&format!("{family} {}", given.join(" "))));
+    while tokens.len() > 1
+        && POST_NOMINALS.contains(&bare(tokens.last().expect("a token")).as_str())
+    {
+        tokens.pop();
     }
+    tokens.retain(|w| w.chars().any(char::is_alphanumeric));
+    // A title alone (`Mr` of `Mr and Mrs Wilfred Ashby`) names nobody.
+    if tokens.len() == 1 && HONORIFICS.contains(&bare(&tokens[0]).as_str()) {
+        tokens.clear();
+    }
+    tokens
+}
+
+/// True when every word of `words` says what a person does.
+fn is_role(words: &[String]) -> bool {
+    words.iter().all(|w| {
+        let w = w
+            .trim_matches(|c: char| !c.is_alphanumeric())
+            .to_ascii_lowercase();
+        ROLE_WORDS.contains(&w.as_str())
+            || POST_NOMINALS.contains(&w.as_str())
+            || w == "of"
+            || w == "and"
+    })
+}
+
+/// The forms in which a declared name is searched for, as words: for each
+/// person it names (see [`people`]), the name in the order of the prose
+/// and with the family name first, as lists write it (`Ashby, Wilfred`);
+/// and for a name with middle names or initials (`Wilfred J. Ashby`), the
+/// given and family names alone, in both orders.
+fn name_forms(value: &str) -> Vec<Vec<String>> {
+    let mut forms = Vec::new();
+    for person in people(value) {
+        let words_of = |t: &[String]| words(&t.join(" "));
+        forms.push(words_of(&person));
+        if let Some((family, given)) = person.split_last().filter(|(_, g)| !g.is_empty()) {
+            let mut reversed = vec![family.clone()];
+            reversed.extend(given.iter().cloned());
+            forms.push(words_of(&reversed));
+            if given.len() > 1 {
+                forms.push(words_of(&[given[0].clone(), family.clone()]));
+                forms.push(words_of(&[family.clone(), given[0].clone()]));
+            }
+        }
+    }
+    forms.retain(|f| !f.is_empty());
+    forms.dedup();
     forms
 }
 
 /// Scans `text` as a reader sees it (see [`as_read`]), with offsets into
 /// `text` itself.
-/// Direction overrides, embeddings and isolates anywhere in the text are
-/// findings of their own (see [`Finding::Reordered`]).
+/// Direction marks, overrides, embeddings and isolates anywhere in the
+/// text are findings of their own (see [`Finding::Reordered`]).
 pub fn scan_as_read(screen: &Screen, text: &str, scope: Scope, markdown: bool) -> Vec<Finding> {
     let mut found = match as_read(text, markdown) {
         None => return screen.scan(text, scope),
@@ -229,9 +580,7 @@ pub fn scan_as_read(screen: &Screen, text: &str, scope: Scope, markdown: bool) -
             })
             .collect::<Vec<_>>(),
     };
-    let reordering = text
-        .char_indices()
-        .filter(|&(_, c)| matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}'));
+    let reordering = text.char_indices().filter(|&(_, c)| is_reordering(c));
     found.extend(reordering.map(|(at, _)| Finding::Reordered { at }));
     found.sort_by_key(Finding::at);
     found
@@ -357,12 +706,17 @@ enum NameOf {
 #[derive(Debug)]
 pub struct Screen {
     /// The first word of every declared value searched for by name.
-    names: Option<Regex>,
+    /// Built once, on the first search (after every value is known).
+    names: std::sync::OnceLock<Option<FirstWords>>,
     /// For each first word (in lower case), the values it starts: a first
     /// word many values share (`Person`, a family name) is searched once.
     starts: rustc_hash::FxHashMap<String, Vec<Name>>,
     /// Withheld ids in upper case, to look up every id-like word in.
     withheld: HashSet<String>,
+    /// The most hyphens and bytes a withheld id has: no longer part of a
+    /// hyphenated word is looked up.
+    withheld_hyphens: usize,
+    withheld_len: usize,
     declared: Vec<DeclaredValue>,
     allowed_emails: HashSet<String>,
     allowed_phones: HashSet<String>,
@@ -441,6 +795,24 @@ fn is_word_char(c: char) -> bool {
     c.is_alphanumeric()
 }
 
+/// True when `outer`, written right beside `inner` (the first or last
+/// character of an id or a name found), makes one word with it, so that
+/// what was found is only part of a longer word (`HID-12`, `Ashbyson`): a
+/// letter or digit of the same script, or an ASCII one. Anything else (a
+/// mark, a symbol, a letter of another script) is a boundary: `HID-1א`
+/// shows `HID-1`.
+fn glues(inner: char, outer: char) -> bool {
+    use unicode_script::{Script, UnicodeScript};
+    if !outer.is_alphanumeric() {
+        return false;
+    }
+    if outer.is_ascii_alphanumeric() {
+        return true;
+    }
+    let (a, b) = (inner.script(), outer.script());
+    a == b && !matches!(a, Script::Common | Script::Inherited | Script::Unknown)
+}
+
 impl Screen {
     /// A screen for `withheld` ids and `declared` values; `public_contacts`
     /// are e-mail addresses and telephone numbers that may be published.
@@ -474,14 +846,21 @@ impl Screen {
                     });
             }
         }
-        let names = first_words(starts.keys());
+        let names = std::sync::OnceLock::new();
+        let withheld: HashSet<String> = withheld.iter().map(|id| id.to_ascii_uppercase()).collect();
         Screen {
             names,
             starts,
+            withheld_hyphens: withheld
+                .iter()
+                .map(|id| id.matches('-').count())
+                .max()
+                .unwrap_or(0),
+            withheld_len: withheld.iter().map(String::len).max().unwrap_or(0),
             declared_contacts,
             public: HashSet::default(),
             withheld_files: Vec::new(),
-            withheld: withheld.iter().map(|id| id.to_ascii_uppercase()).collect(),
+            withheld,
             declared,
             allowed_emails: public_contacts
                 .iter()
@@ -542,8 +921,47 @@ impl Screen {
                     words: w,
                 });
         }
-        self.names = first_words(self.starts.keys());
+        self.names = std::sync::OnceLock::new();
         self
+    }
+
+    /// A page's distinct words for the search index (joined by `;`), without
+    /// any word that, read beside its neighbours, makes something the
+    /// screen finds (`Ashby Wilfred` from a page that says "Wilfred went to
+    /// Ashby", a number from two groups of digits): the page was screened
+    /// as it is, but its words sorted make other neighbours. Such a word
+    /// is only left out of the index; the page still shows it.
+    pub fn index_words(&self, words: &str) -> String {
+        let mut list: Vec<&str> = words.split(';').filter(|w| !w.is_empty()).collect();
+        loop {
+            let joined = list.join(" ");
+            // Ids are whole words (a page that shows one was refused), so
+            // only names and contact details can form across neighbours.
+            let scope = Scope {
+                ids: false,
+                contacts: true,
+            };
+            let found = scan_as_read(self, &joined, scope, false);
+            if found.is_empty() {
+                return list.join(";");
+            }
+            let mut starts = Vec::with_capacity(list.len());
+            let mut at = 0;
+            for w in &list {
+                starts.push(at);
+                at += w.len() + 1;
+            }
+            let mut drop = vec![false; list.len()];
+            for f in &found {
+                let i = starts.partition_point(|&s| s <= f.at()).saturating_sub(1);
+                drop[i] = true;
+            }
+            let mut i = 0;
+            list.retain(|_| {
+                i += 1;
+                !drop[i - 1]
+            });
+        }
     }
 
     /// Everything the screen finds in `text`, in order.
@@ -552,15 +970,15 @@ impl Screen {
         if scope.ids && !self.withheld.is_empty() {
             self.withheld_ids(text, &mut found);
         }
-        if let Some(names) = &self.names {
-            for m in names.find_iter(text) {
-                let starts = self.starts.get(&m.as_str().to_ascii_lowercase());
-                for name in starts.into_iter().flatten() {
-                    if let Some(f) = self.declared_at(text, m.start(), name) {
+        let names = self.names.get_or_init(|| first_words(self.starts.keys()));
+        if let Some(names) = names {
+            names.each(text, |start, key| {
+                for name in self.starts.get(key).into_iter().flatten() {
+                    if let Some(f) = self.declared_at(text, start, name) {
                         found.push(f);
                     }
                 }
-            }
+            });
         }
         self.contacts(text, &mut found);
         if !scope.contacts {
@@ -581,10 +999,17 @@ impl Screen {
             }
             // Every run of the word's parts that holds a hyphen: from the
             // start or a hyphen, to a hyphen or the end.
+            // Only parts as long as a withheld id at most: linear in the
+            // word, however many hyphens it has (`a-a-a-…`).
             let froms = std::iter::once(0).chain(word.match_indices('-').map(|(i, _)| i + 1));
             for from in froms {
                 let tos = word[from..].match_indices('-').map(|(i, _)| from + i);
-                for to in tos.skip(1).chain(std::iter::once(word.len())) {
+                let tos = tos
+                    .skip(1)
+                    .chain(std::iter::once(word.len()))
+                    .take(self.withheld_hyphens)
+                    .take_while(|&to| to - from <= self.withheld_len);
+                for to in tos {
                     let part = &word[from..to];
                     if part.contains('-') && self.is_withheld(part) {
                         found.push(Finding::WithheldId {
@@ -608,12 +1033,18 @@ impl Screen {
     /// A declared value whose first word may start at `start`, when its
     /// words follow one another there and it stands as whole words.
     fn declared_at(&self, text: &str, start: usize, name: &Name) -> Option<Finding> {
-        if text[..start].chars().next_back().is_some_and(is_word_char) {
+        let first = text[start..].chars().next()?;
+        if text[..start]
+            .chars()
+            .next_back()
+            .is_some_and(|c| glues(first, c))
+        {
             return None;
         }
         let end = follows(text, start, &name.words)?;
-        let boundary = !text[end..].chars().next().is_some_and(is_word_char)
-            || text[start..end].ends_with(|c: char| !is_word_char(c));
+        let last = text[..end].chars().next_back()?;
+        let boundary =
+            !text[end..].chars().next().is_some_and(|c| glues(last, c)) || !is_word_char(last);
         boundary.then(|| match name.target {
             NameOf::Declared(value) => Finding::Declared { at: start, value },
             NameOf::File(i) => Finding::WithheldFile {
@@ -668,21 +1099,59 @@ impl Screen {
 }
 
 /// One search for every first word, in any ASCII case, longest first (so
-/// `Anna` is found where `Ann` and `Anna` both start there). A regular
-/// expression: its engine searches a large alternation in one pass.
-fn first_words<'a>(words: impl Iterator<Item = &'a String>) -> Option<Regex> {
-    let mut words: Vec<&String> = words.collect();
+/// `Anna` is found where `Ann` and `Anna` both start there): an
+/// Aho-Corasick automaton, which reads each text once whatever the number
+/// of words and is built for any words at all; should it still not be
+/// built, each word is searched for on its own, never not at all.
+#[derive(Debug)]
+enum FirstWords {
+    Automaton(aho_corasick::AhoCorasick, Vec<String>),
+    EachAlone(Vec<String>),
+}
+
+impl FirstWords {
+    /// Calls `found` with the offset and the (lower-case) word of every
+    /// place a first word starts in `text`.
+    fn each(&self, text: &str, mut found: impl FnMut(usize, &str)) {
+        match self {
+            FirstWords::Automaton(automaton, words) => {
+                for m in automaton.find_iter(text) {
+                    found(m.start(), &words[m.pattern().as_usize()]);
+                }
+            }
+            FirstWords::EachAlone(words) => {
+                let lower = text.to_ascii_lowercase();
+                for w in words {
+                    for at in memchr::memmem::find_iter(lower.as_bytes(), w.as_bytes()) {
+                        found(at, w);
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn first_words<'a>(words: impl Iterator<Item = &'a String>) -> Option<FirstWords> {
+    let mut words: Vec<String> = words.map(|w| w.to_ascii_lowercase()).collect();
     if words.is_empty() {
         return None;
     }
     words.sort_by(|a, b| b.len().cmp(&a.len()).then(a.cmp(b)));
-    let alternation: Vec<String> = words.iter().map(|w| regex::escape(w)).collect();
-    let pattern = format!("(?i-u:{})", alternation.join("|"));
-    regex::RegexBuilder::new(&pattern)
-        .size_limit(64 << 20)
-        .dfa_size_limit(64 << 20)
-        .build()
-        .ok()
+    words.dedup();
+    // A DFA is quickest to search, but its construction grows with the
+    // words' length times the alphabet: for long words (a pasted blob in
+    // a `name`), a contiguous NFA, built in time linear in their length.
+    let bytes: usize = words.iter().map(String::len).sum();
+    let kind = (bytes > 20_000).then_some(aho_corasick::AhoCorasickKind::ContiguousNFA);
+    let automaton = aho_corasick::AhoCorasick::builder()
+        .ascii_case_insensitive(true)
+        .match_kind(aho_corasick::MatchKind::LeftmostLongest)
+        .kind(kind)
+        .build(&words);
+    Some(match automaton {
+        Ok(a) => FirstWords::Automaton(a, words),
+        Err(_) => FirstWords::EachAlone(words),
+    })
 }
 
 /// Where the telephone numbers of `text` are: runs of at least
@@ -713,41 +1182,126 @@ fn phone_numbers(text: &str) -> impl Iterator<Item = (usize, usize)> + '_ {
             if !starts_number || glued {
                 continue;
             }
-            if let Some(end) = phone_number_end(text, start) {
-                i = end;
-                return Some((start, end));
+            // The whole run is read once, and the search goes on after it:
+            // linear however many digits and separators it has.
+            let (number, run_end) = phone_number_in_run(text, start);
+            i = i.max(run_end);
+            if number.is_some() {
+                return number;
             }
         }
         None
     })
 }
 
-/// Where the telephone number that starts at `start` ends, when the digits
-/// from there make one.
-fn phone_number_end(text: &str, start: usize) -> Option<usize> {
-    let (mut end, mut digits, mut run) = (start, 0, 0);
+/// One group of digits of a run that may be a telephone number.
+struct DigitGroup {
+    start: usize,
+    end: usize,
+    digits: usize,
+    /// A `/` stands before it: `01632 960123 / 960124` is a number and its
+    /// second line.
+    after_slash: bool,
+}
+
+/// The telephone number in the run of digits and separators that starts
+/// at `start`, and where the run ends. The run is a number when it has
+/// [`MIN_PHONE_DIGITS`] to 15 digits; a longer run holds one when its
+/// part before a `/` has (`01632 960123 / 960124`), or its end from a
+/// group that starts with `0` (`ref 1 2 3 07700 900123`).
+fn phone_number_in_run(text: &str, start: usize) -> (Option<(usize, usize)>, usize) {
+    let mut groups: Vec<DigitGroup> = Vec::new();
+    let (mut gap, mut line_ends, mut slash) = (0usize, 0usize, false);
+    let mut run_end = start + 1;
     for (j, c) in text[start..].char_indices() {
+        let at = start + j;
         if c.is_ascii_digit() {
-            (digits, end, run) = (digits + 1, start + j + c.len_utf8(), 0);
-        } else if j == 0 || (is_phone_separator(c) && run < 3) {
-            run += 1;
+            match groups.last_mut() {
+                Some(g) if g.end == at => {
+                    g.end = at + 1;
+                    g.digits += 1;
+                }
+                _ => groups.push(DigitGroup {
+                    start: if groups.is_empty() { start } else { at },
+                    end: at + 1,
+                    digits: 1,
+                    after_slash: slash,
+                }),
+            }
+            (gap, line_ends, slash) = (0, 0, false);
+            run_end = at + 1;
+        } else if j == 0 || (is_phone_separator(c) && gap < 3 && !(c == '\n' && line_ends > 0)) {
+            gap += 1;
+            line_ends += usize::from(c == '\n');
+            slash |= c == '/';
         } else {
             break;
         }
     }
+    let Some(last) = groups.last() else {
+        return (None, run_end);
+    };
+    let end = last.end;
     let followed = text[end..]
         .chars()
         .next()
         .is_some_and(char::is_alphanumeric);
-    ((MIN_PHONE_DIGITS..=15).contains(&digits) && !followed).then_some(end)
+    let total: usize = groups.iter().map(|g| g.digits).sum();
+    let number = |digits: usize| (MIN_PHONE_DIGITS..=15).contains(&digits);
+    if total <= 15 {
+        return (
+            (number(total) && !followed).then_some((start, end)),
+            run_end,
+        );
+    }
+    let mut before_slash = 0;
+    for g in &groups {
+        if g.after_slash && before_slash > 0 {
+            if number(before_slash) {
+                let until = groups
+                    .iter()
+                    .rev()
+                    .find(|h| h.end <= g.start)
+                    .map_or(end, |h| h.end);
+                return (Some((start, until)), run_end);
+            }
+            break;
+        }
+        before_slash += g.digits;
+    }
+    let mut rest = total;
+    for g in &groups {
+        if rest <= 15 {
+            let leading_zero = text.as_bytes()[g.start] == b'0';
+            return (
+                (number(rest) && leading_zero && !followed).then_some((g.start, end)),
+                run_end,
+            );
+        }
+        rest -= g.digits;
+    }
+    (None, run_end)
 }
 
-/// What may stand between the digits of a telephone number.
+/// What may stand between the digits of a telephone number: blanks (a
+/// line break once: a soft line break shows as a space), dots, dashes,
+/// slashes, underscores, brackets.
 fn is_phone_separator(c: char) -> bool {
     matches!(
         c,
-        ' ' | '.' | '-' | '/' | '(' | ')' | '_' | '\u{a0}' | '\u{2009}' | '\u{202f}' | '\u{2010}'
-            ..='\u{2015}' | '\u{2212}'
+        ' ' | '\t'
+            | '\n'
+            | '\r'
+            | '.'
+            | '-'
+            | '/'
+            | '('
+            | ')'
+            | '_'
+            | '\u{a0}'
+            | '\u{2009}'
+            | '\u{202f}'
+            | '\u{2010}'..='\u{2015}' | '\u{2212}'
     )
 }
 
@@ -772,9 +1326,16 @@ fn hyphenated_words(text: &str) -> impl Iterator<Item = (usize, &str)> {
             from = end.max(hyphen + 1);
             let word = text[start..end].trim_matches('-');
             let start = start + (end - start - text[start..end].trim_start_matches('-').len());
-            // A word glued to a non-ASCII letter is not an id on its own.
-            let glued = text[..start].chars().next_back().is_some_and(is_word_char)
-                || text[end..].chars().next().is_some_and(is_word_char);
+            // A word glued to a letter of its own script is not an id on
+            // its own (`HID-1` in `HID-1é`); beside a mark or a letter of
+            // another script it is.
+            let (first, last) = (word.chars().next(), word.chars().next_back());
+            let glued = first
+                .zip(text[..start].chars().next_back())
+                .is_some_and(|(f, c)| glues(f, c))
+                || last
+                    .zip(text[end..].chars().next())
+                    .is_some_and(|(l, c)| glues(l, c));
             if word.contains('-') && !glued {
                 return Some((start, word));
             }
@@ -786,12 +1347,30 @@ fn hyphenated_words(text: &str) -> impl Iterator<Item = (usize, &str)> {
 /// Where the declared value's `words` end when they follow `from` in
 /// `text`, each after any run of whitespace, `-` or `_`.
 fn follows(text: &str, mut from: usize, words: &[String]) -> Option<usize> {
-    for word in words {
+    let skip = |from: usize| {
         let rest = &text[from..];
-        let skipped = rest.len() - rest.trim_start_matches(is_separator).len();
-        from += skipped;
-        let candidate = text.get(from..from + word.len())?;
-        if !candidate.eq_ignore_ascii_case(word) {
+        from + rest.len() - rest.trim_start_matches(is_separator).len()
+    };
+    let matches = |from: usize, word: &str| {
+        text.get(from..from + word.len())
+            .is_some_and(|c| c.eq_ignore_ascii_case(word))
+    };
+    for (i, word) in words.iter().enumerate() {
+        from = skip(from);
+        // Between two words, up to three initials (`Wilfred J. Ashby`,
+        // `Wilfred J R Ashby`) stand for middle names.
+        let mut initials = 0;
+        while i > 0 && !matches(from, word) && initials < 3 {
+            let mut chars = text[from..].chars();
+            let single = chars.next().is_some_and(char::is_alphabetic)
+                && !chars.next().is_some_and(char::is_alphanumeric);
+            if !single {
+                return None;
+            }
+            from = skip(from + text[from..].chars().next().map_or(1, char::len_utf8));
+            initials += 1;
+        }
+        if !matches(from, word) {
             return None;
         }
         from += word.len();

@@ -220,6 +220,17 @@ impl Screening {
     ) -> (Vec<Diagnostic>, Arc<RenderedBody>) {
         let text = body.text(origin);
         let (rendered, shown) = body.slot.get(text, page, &self.links, self.keep);
+        // The search index's words, screened as neighbours against this
+        // screen (a kept rendering may predate a name declared since).
+        let words = self.screen.index_words(&rendered.search_text);
+        let rendered = if words == rendered.search_text {
+            rendered
+        } else {
+            Arc::new(RenderedBody {
+                search_text: words,
+                ..(*rendered).clone()
+            })
+        };
         let mut findings = scan_as_read(&self.screen, &shown, Scope::ALL, false);
         if findings.is_empty() {
             return (Vec::new(), rendered);
@@ -227,13 +238,16 @@ impl Screening {
         // Placed one by one, so never more than are reported.
         findings.truncate(MAX_FINDINGS);
         let written = Written::of(text);
-        let out = findings
-            .iter()
-            .map(|f| {
-                let at = origin.body_offset + source_of(&written, body, &shown, f, &self.screen);
-                report(&self.screen, f, &origin.path, None).place(origin.error(at, ""))
-            })
-            .collect();
+        let mut out: Vec<Diagnostic> = Vec::with_capacity(findings.len());
+        for f in &findings {
+            let at = origin.body_offset + source_of(&written, body, &shown, f, &self.screen);
+            let d = report(&self.screen, f, &origin.path, None).place(origin.error(at, ""));
+            // A line the page shows joined and apart (see
+            // `markdown::append_split_at_joins`) is read twice: one report.
+            if !out.contains(&d) {
+                out.push(d);
+            }
+        }
         (out, rendered)
     }
 }
@@ -342,8 +356,15 @@ fn source_of(
             screen.first_word(*value),
         ),
         Finding::Reordered { at } => {
+            // Invisible, so not in what the screen reads: the k-th time it
+            // is written, or (written as a character reference) the start.
             let c = shown[*at..].chars().next().unwrap_or(' ');
-            (c.to_string(), c.to_string())
+            let k = shown[..*at].matches(c).count();
+            let raw = written.raw.match_indices(c).map(|(i, _)| i);
+            let at = raw
+                .filter(|&i| written.ranges.iter().any(|r| r.contains(&i)))
+                .nth(k);
+            return at.map_or(0, |at| body.written_offset(at));
         }
         Finding::Email { at } | Finding::Phone { at } => {
             let word = shown[*at..]
@@ -365,6 +386,8 @@ fn source_of(
 
 /// A body as written, prepared once for placing every finding of it.
 struct Written {
+    /// The body as written.
+    raw: String,
     /// The ranges of the body that are text (not link destinations).
     ranges: Vec<std::ops::Range<usize>>,
     /// The body read as the screen reads it, in lower case.
@@ -380,6 +403,7 @@ impl Written {
         let (read, from) = crate::check::screen::as_read(text, false)
             .unwrap_or_else(|| (text.to_string(), (0..text.len()).collect()));
         Written {
+            raw: text.to_string(),
             ranges: markdown::text_ranges(text),
             read: read.to_ascii_lowercase(),
             from,
@@ -392,11 +416,14 @@ impl Written {
     /// it is written. `None` when it is not written as text.
     fn kth(&self, shown: &str, at: usize, needle: &str) -> Option<usize> {
         let needle = crate::check::screen::normalised(needle).to_ascii_lowercase();
+        if needle.is_empty() {
+            return None;
+        }
         let k = shown[..at].to_ascii_lowercase().matches(&needle).count();
         let mut as_text = self
             .read
             .match_indices(&needle)
-            .map(|(i, _)| self.from[i])
+            .filter_map(|(i, _)| self.from.get(i).copied())
             .filter(|&i| self.ranges.iter().any(|r| r.contains(&i)));
         let mut last = None;
         for (n, i) in as_text.by_ref().enumerate() {

@@ -292,25 +292,46 @@ impl Keep {
     /// into (`requests/X/notes.pdf`), which would keep that folder's name,
     /// maybe a record's, published after the build stops writing there.
     fn clashes(&self, written: &[String]) -> Vec<String> {
+        // An entry is quoted only when it is a plain path (messages are
+        // read in CI logs and `register serve`'s status); the generated
+        // path it meets is public.
         self.paths
             .iter()
             .filter_map(|k| {
+                let n = plain_path_words(k);
                 if let Some(w) = written.iter().filter(|w| paths_overlap(k, w)).min() {
                     let relation = if k == w { "is" } else { "overlaps" };
                     return Some(format!(
-                        "output_keep entry `{k}` {relation} `{w}`, which the build writes: a \
+                        "output_keep entry {n} {relation} `{w}`, which the build writes: a \
                          kept file may not replace a generated one, nor be replaced by one"
                     ));
                 }
                 let (top, _) = k.split_once('/')?;
                 let w = written.iter().filter(|w| paths_overlap(top, w)).min()?;
                 Some(format!(
-                    "output_keep entry `{k}` lies in `{top}/`, a folder the build writes into \
+                    "output_keep entry {n} lies in `{top}/`, a folder the build writes into \
                      (`{w}`): a kept file there would keep its folder's name, maybe a record's, \
                      published after the build stops writing it"
                 ))
             })
             .collect()
+    }
+}
+
+/// An `output_keep` entry as a message names it: quoted when it is a plain
+/// path (ASCII letters, digits, `.`, `_` and `-`, short parts), else
+/// not at all, since it is the keeper's own words.
+fn plain_path_words(path: &str) -> String {
+    let plain = path.split('/').all(|part| {
+        (1..=40).contains(&part.len())
+            && part
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b"._-".contains(&b))
+    });
+    if plain {
+        format!("`{path}`")
+    } else {
+        "(not quoted: it is not a plain path)".to_string()
     }
 }
 

@@ -261,13 +261,17 @@ pub struct SearchDoc<'a> {
     url: String,
     status: &'static str,
     kind: &'static str,
-    text: String,
+    /// The page's distinct words, one string each: a list, not a text, so
+    /// that no two of them read as one phrase (a name) that the page does
+    /// not show. Named `text` for the theme's search (`search.js`).
+    #[serde(rename = "text")]
+    words: Vec<&'a str>,
 }
 
 impl<'a> SearchDoc<'a> {
     /// The document of a request's page (`report: false`) or its report,
     /// from the plain text the page's rendering collected.
-    pub fn of(r: &'a PublicRequest, report: bool, plain_text: &str) -> SearchDoc<'a> {
+    pub fn of(r: &'a PublicRequest, report: bool, plain_text: &'a str) -> SearchDoc<'a> {
         SearchDoc {
             id: &r.id,
             title: &r.title,
@@ -282,7 +286,7 @@ impl<'a> SearchDoc<'a> {
             } else {
                 r.request_type.label()
             },
-            text: plain_text.to_string(),
+            words: plain_text.split(';').filter(|w| !w.is_empty()).collect(),
         }
     }
 }
@@ -357,9 +361,10 @@ pub fn distinct_words<'t>(text: &'t str) -> String {
     }
     let mut words: Vec<&str> = seen.into_iter().collect();
     words.sort_unstable();
-    // Joined by `;`, which the client's search splits on but no search for
-    // a name crosses: sorted words side by side never make a name that the
-    // page (screened as it is) does not show.
+    // Joined by `;` (which no word holds) to be kept as one string; the
+    // search index publishes them as a list (see [`SearchDoc`]), from which
+    // the screening has left out any word that makes a name or a number
+    // with its neighbour (see `Screen::index_words`).
     let mut out = String::with_capacity(words.iter().map(|w| w.len() + 1).sum());
     for (i, w) in words.iter().enumerate() {
         if i > 0 {

@@ -225,6 +225,8 @@ fn shown_html_into(html: &str, out: &mut String) {
     let mut attributes = String::new();
     let bytes = html.as_bytes();
     let mut from = 0;
+    let text_start = out.len();
+    let mut joins = Vec::new();
     while let Some(found) = memchr::memchr(b'<', &bytes[from..]) {
         let at = from + found;
         decode_references_into(&html[from..at], out);
@@ -239,12 +241,49 @@ fn shown_html_into(html: &str, out: &mut String) {
         // A block ends a line; inline markup joins what it splits.
         if is_block_tag(tag.as_bytes()) {
             out.push('\n');
+        } else {
+            joins.push(out.len());
         }
         from = at + tag.len().max(1);
     }
     decode_references_into(&html[from..], out);
     out.push('\n');
+    append_split_at_joins(out, text_start, &joins);
     out.push_str(&attributes);
+}
+
+/// Appends again the lines of `out` (from `from`) in which inline markup
+/// joins two letters or digits, with a space at each such join: a reader
+/// sees `HID-1<sup>1</sup>` as `HID-1` and a footnote mark, and
+/// `Wil<em>fred</em>` as `Wilfred`, so the screen reads both the joined and
+/// the split text. Such joins are rare, and so are the lines copied.
+fn append_split_at_joins(out: &mut String, from: usize, joins: &[usize]) {
+    let alnum_at = |j: usize| {
+        out[..j]
+            .chars()
+            .next_back()
+            .is_some_and(char::is_alphanumeric)
+            && out[j..].chars().next().is_some_and(char::is_alphanumeric)
+    };
+    let joins: Vec<usize> = joins.iter().copied().filter(|&j| alnum_at(j)).collect();
+    let mut copies = String::new();
+    let mut i = 0;
+    while i < joins.len() {
+        let j = joins[i];
+        let line_start = out[from..j].rfind('\n').map_or(from, |p| from + p + 1);
+        let line_end = out[j..].find('\n').map_or(out.len(), |p| j + p);
+        let mut prev = line_start;
+        copies.push('\n');
+        while i < joins.len() && joins[i] <= line_end {
+            copies.push_str(&out[prev..joins[i]]);
+            copies.push(' ');
+            prev = joins[i];
+            i += 1;
+        }
+        copies.push_str(&out[prev..line_end]);
+        copies.push('\n');
+    }
+    out.push_str(&copies);
 }
 
 /// True for a tag (`<p>`, `</td>`) that ends a line of text as it is read.
@@ -485,6 +524,8 @@ fn shown_into(
         shown_html_into(html, out);
         return out.push('\n');
     }
+    let text_start = out.len();
+    let mut joins = Vec::new();
     let mut attributes = String::new();
     let mut attribute = |value: &str| {
         attributes.push_str(&percent_decoded(value));
@@ -492,13 +533,22 @@ fn shown_into(
     };
     for e in events {
         match e {
-            Event::Text(t) | Event::Code(t) => out.push_str(t),
+            Event::Text(t) => out.push_str(t),
+            Event::Code(t) => {
+                joins.push(out.len());
+                out.push_str(t);
+                joins.push(out.len());
+            }
             Event::SoftBreak | Event::HardBreak => out.push('\n'),
-            // A block ends a line; inline markup joins what it splits.
-            Event::End(end) if ends_block(end) => out.push('\n'),
+            // A block ends a line, and is a blank line apart from the next
+            // (a telephone number runs over one line break, as a soft
+            // break shows as a space, but not from one cell to the next);
+            // inline markup joins what it splits.
+            Event::End(end) if ends_block(end) => out.push_str("\n\n"),
             Event::Start(Tag::Link {
                 dest_url, title, ..
             }) => {
+                joins.push(out.len());
                 attribute(dest_url);
                 attribute(title);
             }
@@ -506,12 +556,15 @@ fn shown_into(
                 attribute(info)
             }
             Event::Start(Tag::FootnoteDefinition(label)) | Event::FootnoteReference(label) => {
+                joins.push(out.len());
                 attribute(label);
             }
+            Event::Start(_) | Event::End(_) => joins.push(out.len()),
             _ => {}
         }
     }
     out.push('\n');
+    append_split_at_joins(out, text_start, &joins);
     out.push_str(&attributes);
 }
 
@@ -705,7 +758,9 @@ fn sanitiser(links: &Arc<PageLinks>) -> ammonia::Builder<'static> {
         .link_rel(Some("noopener noreferrer"))
         // `<bdo dir="rtl">1-DIH</bdo>` shows `HID-1`: text the screen
         // could not read as a reader does.
-        .rm_tags(["img", "bdo"])
+        // `<bdi>` likewise: its direction is its first strong character's,
+        // and an invisible right-to-left mark turns `1-HID` round.
+        .rm_tags(["img", "bdo", "bdi"])
         .attribute_filter(move |_element, attribute, value| {
             if is_url_attribute(attribute) {
                 links.resolve(value).map(std::borrow::Cow::Owned)

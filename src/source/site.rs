@@ -70,7 +70,9 @@ fn default_theme() -> String {
 fn check_output_keep(paths: &[String], file: &Path, diagnostics: &mut Vec<Diagnostic>) {
     for (i, path) in paths.iter().enumerate() {
         if let Some(problem) = crate::output::keep_path_problem(path) {
-            let message = format!("output_keep entry {} (`{path}`) {problem}", i + 1);
+            // By its place in the list, never its words: messages are read
+            // in CI logs and `register serve`'s status.
+            let message = format!("output_keep entry {} {problem}", i + 1);
             diagnostics.push(Diagnostic::file_error(file, message).with_help(
                 "list paths inside the output folder, e.g. `CNAME` or `downloads/big.zip`",
             ));
@@ -118,6 +120,12 @@ pub fn base_url_problem(url: &str) -> Option<&'static str> {
     }
     if parsed.query().is_some() || parsed.fragment().is_some() {
         return Some("may not hold `?` or `#`: write the address of the site's home page");
+    }
+    if url.contains('%') {
+        return Some(
+            "may not hold `%` escapes, which a browser shows decoded (`%48ID-1` is `HID-1`) and \
+             which would be published in every URL: write the address as it is shown",
+        );
     }
     None
 }

@@ -247,7 +247,12 @@ impl Path<'_> {
     fn shown(&self) -> String {
         match self {
             Path::Top(key) => (*key).to_string(),
-            Path::Key(parent, key) => format!("{}.{key}", parent.shown()),
+            // A key that is not a plain identifier is the keeper's own
+            // words (`[extra."Gideon Marsh 07700 900999"]`): never shown,
+            // since messages are read in CI logs and `register serve`'s
+            // status.
+            Path::Key(parent, key) if is_plain_key(key) => format!("{}.{key}", parent.shown()),
+            Path::Key(parent, _) => format!("{}.\u{2026}", parent.shown()),
             Path::Index(parent, i) => format!("{}[{i}]", parent.shown()),
         }
     }
@@ -277,6 +282,15 @@ pub fn reserved_keys_in_extra(
         .filter(|(k, _)| RESERVED_KEYS.contains(&k.get_ref().as_ref()))
         .map(|(k, _)| (toml_offset + k.span().start, k.get_ref().to_string()))
         .collect()
+}
+
+/// True for a key a message may show: ASCII letters, digits, `_` and
+/// `-`, 40 at most.
+fn is_plain_key(key: &str) -> bool {
+    (1..=40).contains(&key.len())
+        && key
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
 }
 
 /// The passage markers, and things that look like them, in one

@@ -84,7 +84,14 @@
         idField: "url",
         fields: ["id", "title", "text"],
         storeFields: ["id", "title", "url", "status", "kind"],
-        searchOptions: { boost: { id: 4, title: 2 } }
+        searchOptions: { boost: { id: 4, title: 2 } },
+        // `text` is a list of the page's distinct words (never joined by
+        // the generator, so that no two of them read as a name): one
+        // word a token.
+        extractField: function (doc, field) {
+          var value = doc[field];
+          return Array.isArray(value) ? value.join(" ") : value;
+        }
       });
       index.addAll(docs);
       var q = fromAddress();
