@@ -2387,3 +2387,239 @@ fn a_build_writes_the_attachment_bytes_it_checked() {
     assert_eq!(written, b"clean\n");
     assert_nowhere(&tree(&site.out()), &["gideon", CANARY, "960999"]);
 }
+
+// ---------------------------------------------------------------------------
+// Attack round 2: attachments, files and folders.
+
+/// A public folder record `ATT-9` that lists each of `files` (name, bytes)
+/// as CLEAR, and a withheld request `HID-9` that declares Gideon Marsh.
+fn site_with_attachments(files: &[(&str, Vec<u8>)]) -> Site {
+    let site = Site::new();
+    let listings: Vec<String> = files
+        .iter()
+        .map(|(name, _)| listing(name, "Notes", "TLP:CLEAR"))
+        .collect();
+    let listings: Vec<&str> = listings.iter().map(String::as_str).collect();
+    site.write(
+        "requests/ATT-9/index.md",
+        folder_record("ATT-9", &listings).text(),
+    );
+    for (name, bytes) in files {
+        site.write(&format!("requests/ATT-9/{name}"), bytes);
+    }
+    site.write(
+        "requests/HID-9.md",
+        request("HID-9")
+            .classification("TLP:AMBER")
+            .proposer("name = \"Gideon Marsh\"")
+            .text(),
+    );
+    site
+}
+
+/// Asserts the report has an error for each of `names` (attachments of
+/// `ATT-9`) whose message holds `message`.
+fn assert_each_refused(site: &Site, run: &Run, names: &[&str], message: &str) {
+    let all = reported(&run.stdout);
+    for name in names {
+        let path = site.path(&format!("requests/ATT-9/{name}"));
+        let place = format!("{}:", path.display());
+        assert!(
+            all.iter().any(|r| r.severity == "error"
+                && r.place.starts_with(&place)
+                && r.message.contains(message)),
+            "no error `{message}` for {name}:\n{}",
+            run.stdout
+        );
+    }
+}
+
+/// Markup is read as a browser shows it (N9): every HTML5 named reference,
+/// with or without its `;`, and CDATA sections as text. What the screen
+/// cannot read in the reader's order is refused: declared entities,
+/// direction overrides, CSS that writes or reorders text, SVG text placed
+/// out of order.
+#[test]
+fn markup_attachments_are_read_as_a_browser_shows_them() {
+    let found: &[(&str, &str)] = &[
+        ("nosemi.html", "<p>By Wilfred&nbspAshby</p>\n"),
+        ("named.html", "<p>By Wilfred&NonBreakingSpace;Ashby</p>\n"),
+        ("tab.html", "<p>By Wilfred&Tab;Ashby</p>\n"),
+        ("mail.html", "<p>Mail jo.bloggs&#64example.com</p>\n"),
+        (
+            "cdata.svg",
+            "<svg xmlns=\"http://www.w3.org/2000/svg\"><text y=\"20\">HID<![CDATA[-9]]> by</text></svg>\n",
+        ),
+        (
+            "cdata-name.svg",
+            "<svg xmlns=\"http://www.w3.org/2000/svg\"><text y=\"20\">Gideon <![CDATA[Marsh]]></text></svg>\n",
+        ),
+        ("title.html", "<p title=\"Gideon&NewLine;Marsh\">x</p>\n"),
+    ];
+    let refused: &[(&str, &str, &str)] = &[
+        ("bdo.html", "<p>See <bdo dir=\"rtl\">9-DIH</bdo></p>\n", "direction"),
+        ("dir.html", "<p dir=\"rtl\">9-DIH</p>\n", "direction"),
+        (
+            "bidi.svg",
+            "<svg xmlns=\"http://www.w3.org/2000/svg\"><text direction=\"rtl\" unicode-bidi=\"bidi-override\">9-DIH</text></svg>\n",
+            "direction",
+        ),
+        (
+            "entity.svg",
+            "<!DOCTYPE svg [<!ENTITY h \"HID\">]><svg xmlns=\"http://www.w3.org/2000/svg\"><text>&h;-9</text></svg>\n",
+            "declares its own entities",
+        ),
+        (
+            "content.html",
+            "<html><style>p::after{content:\"\\48 ID-9\"}</style><p>x</p></html>\n",
+            "stylesheet",
+        ),
+        (
+            "tspan.svg",
+            "<svg xmlns=\"http://www.w3.org/2000/svg\"><text y=\"40\"><tspan x=\"62\">-9</tspan><tspan x=\"0\">HID</tspan></text></svg>\n",
+            "out of its written order",
+        ),
+        (
+            "xslt.xml",
+            "<?xml-stylesheet type=\"text/xsl\" href=\"t.xsl\"?><r>9-DIH</r>\n",
+            "stylesheet",
+        ),
+    ];
+    let mut files: Vec<(&str, Vec<u8>)> = found
+        .iter()
+        .map(|(n, t)| (*n, t.as_bytes().to_vec()))
+        .collect();
+    files.extend(refused.iter().map(|(n, t, _)| (*n, t.as_bytes().to_vec())));
+    let site = site_with_attachments(&files);
+    let run = site.check();
+    run.expect_code(1);
+    for (name, _) in found {
+        let path = site.path(&format!("requests/ATT-9/{name}"));
+        assert!(
+            run.stdout.contains(&format!("{}:1:", path.display())),
+            "{name} passed:\n{}",
+            run.stdout
+        );
+    }
+    for (name, _, message) in refused {
+        assert_each_refused(&site, &run, &[name], message);
+    }
+    assert_not_quoted(&run, &["wilfred", "gideon", "bloggs"]);
+    site.refused();
+}
+
+/// Ordinary markup still passes: multi-line SVG text, links to the web
+/// and to mail, `dir="ltr"`, plain CSS.
+#[test]
+fn ordinary_markup_attachments_are_published() {
+    let svg = "<svg xmlns=\"http://www.w3.org/2000/svg\"><style>text{fill:#333;font:12px serif}</style>\
+               <text x=\"10\" y=\"20\">Line one</text><text x=\"10\" y=\"40\">Line two &amp; more</text>\
+               <a href=\"https://example.org/a:b\"><text x=\"10\" y=\"60\"><tspan x=\"10\" dy=\"1.2em\">x</tspan></text></a></svg>\n";
+    let html = "<html dir=\"ltr\"><p style=\"border: 1px solid\">See <a href=\"mailto:?subject=SCMR\">the SSC</a> \
+                and <a href=\"notes.pdf#page:2\">notes</a> &copy; 2025</p></html>\n";
+    let site = site_with_attachments(&[
+        ("plain.svg", svg.as_bytes().to_vec()),
+        ("plain.html", html.as_bytes().to_vec()),
+    ]);
+    let files = site.built();
+    assert!(files.contains_key("requests/ATT-9/plain.svg"));
+    assert!(files.contains_key("requests/ATT-9/plain.html"));
+}
+
+/// Scripts in markup are found however they are written (N15): any
+/// namespace prefix, references a browser decodes in attribute values,
+/// `srcdoc`, and addresses with a scheme other than http, https, mailto.
+#[test]
+fn scripts_in_markup_attachments_are_found_however_written() {
+    let cases: &[(&str, &str)] = &[
+        (
+            "prefixed.svg",
+            "<svg xmlns=\"http://www.w3.org/2000/svg\" xmlns:é=\"http://www.w3.org/2000/svg\"><é:script>alert(1)</é:script></svg>\n",
+        ),
+        (
+            "srcdoc.html",
+            "<iframe srcdoc=\"&LT;script&GT;alert(1)&LT;/script&GT;\"></iframe>\n",
+        ),
+        ("tab.html", "<a href=\"java&Tab;script:alert(1)\">click</a>\n"),
+        ("data.html", "<a href=\"data:text/html,&lt;b&gt;x\">click</a>\n"),
+        (
+            "foreign.svg",
+            "<svg xmlns=\"http://www.w3.org/2000/svg\"><foreignObject><p>x</p></foreignObject></svg>\n",
+        ),
+        ("handler.html", "<p\nOnPointerOver=\"x()\">x</p>\n"),
+    ];
+    let site = site_with_attachments(
+        &cases
+            .iter()
+            .map(|(n, t)| (*n, t.as_bytes().to_vec()))
+            .collect::<Vec<_>>(),
+    );
+    let run = site.check();
+    run.expect_code(1);
+    let names: Vec<&str> = cases.iter().map(|(n, _)| *n).collect();
+    assert_each_refused(&site, &run, &names, "script");
+    site.refused();
+}
+
+/// A record in a hidden folder (`requests/.archive/`, `content/.drafts/`)
+/// is never read, so its personal data would not be searched for (N6):
+/// an error naming the folder. A hidden folder of notes without records
+/// (`.github/`) is left alone.
+#[test]
+fn a_record_in_a_hidden_folder_is_an_error_naming_the_folder() {
+    for folder in ["requests/.archive", ".drafts", "requests/ATT-1/.old"] {
+        let site = Site::new();
+        site.write(
+            "requests/ATT-1/index.md",
+            request("ATT-1")
+                .proposer(WILFRED)
+                .body("Spoke to Gideon Marsh.\n")
+                .text(),
+        );
+        site.write(
+            &format!("{folder}/HID-9.md"),
+            request("HID-9")
+                .classification("TLP:AMBER")
+                .proposer("name = \"Gideon Marsh\"")
+                .text(),
+        );
+        site.write(".github/README.md", "# Notes\n\nNothing here.\n");
+        let run = site.check();
+        run.expect_code(1);
+        assert_error(
+            &run.stdout,
+            &site.path(folder),
+            (1, 1),
+            &["hidden folder that holds a record file", "never read"],
+            &["move the record out of the hidden folder"],
+        );
+        assert_not_quoted(&run, &["gideon", "marsh"]);
+        site.refused();
+    }
+    // Notes alone in hidden folders pass.
+    let site = Site::new();
+    site.write("requests/ATT-1.md", request("ATT-1").text());
+    site.write(".github/README.md", "# Notes\n");
+    site.write("requests/.notes/todo.md", "- review ATT-1\n");
+    site.built();
+}
+
+/// Two devices of `site.toml` that differ only in case would share one
+/// page, `/devices/<lower case>/`, listing only one's requests: an error.
+#[test]
+fn devices_that_differ_only_in_case_are_an_error() {
+    for devices in ["[\"IHD\", \"ihd\"]", "[\"esme\"]"] {
+        let site = Site::with_settings(&format!("{SITE_TOML}devices = {devices}\n"));
+        site.write("requests/ATT-1.md", request("ATT-1").text());
+        let run = site.check();
+        run.expect_code(1);
+        assert!(
+            reported(&run.stdout)
+                .iter()
+                .any(|r| r.message.contains("only in case") && r.place.contains("site.toml")),
+            "{}",
+            run.stdout
+        );
+        site.refused();
+    }
+}

@@ -460,37 +460,24 @@ fn whole_file_findings(screen: &Screen, path: &Path, text: &str, scope: Scope) -
     if !crate::source::attachments::is_markup(&name) {
         return scan_as_read(screen, text, scope, false);
     }
-    let mut found = scan_as_read(screen, text, scope, true);
-    let (shown, from) = without_tags(text);
-    for f in scan_as_read(screen, &shown, scope, true) {
-        let at = from.get(f.at()).copied().unwrap_or(0);
-        let f = f.moved_to(at);
-        if !found.contains(&f) {
-            found.push(f);
+    // As written with every character reference decoded (attribute
+    // values are shown too: a title, a tooltip), and as shown: tags left
+    // out, CDATA read as text (see `markup::shown`).
+    let mut found = Vec::new();
+    for (read, from) in [
+        crate::source::markup::decoded(text),
+        crate::source::markup::shown(text),
+    ] {
+        for f in scan_as_read(screen, &read, scope, false) {
+            let at = from.get(f.at()).copied().unwrap_or(0);
+            let f = f.moved_to(at);
+            if !found.contains(&f) {
+                found.push(f);
+            }
         }
     }
     found.sort_by_key(Finding::at);
     found
-}
-
-/// Markup's text with its tags (`<...>`) left out, and for each byte of
-/// it the byte of `text` it came from.
-fn without_tags(text: &str) -> (String, Vec<usize>) {
-    let mut shown = String::with_capacity(text.len());
-    let mut from = Vec::with_capacity(text.len());
-    let mut in_tag = false;
-    for (at, c) in text.char_indices() {
-        match c {
-            '<' => in_tag = true,
-            '>' if in_tag => in_tag = false,
-            _ if !in_tag => {
-                shown.push(c);
-                from.extend(std::iter::repeat_n(at, c.len_utf8()));
-            }
-            _ => {}
-        }
-    }
-    (shown, from)
 }
 
 /// What a finding is, in words, before it is placed in a file.

@@ -283,9 +283,15 @@ pub fn read(a: &Attachment) -> Result<Read, Box<Diagnostic>> {
     };
     if is_markup(&a.name)
         && let Some(text) = &content.text
-        && let Some(at) = active_markup(text)
     {
-        return Err(Box::new(scripted_markup(&a.source, text, at)));
+        if let Some(at) = active_markup(text) {
+            return Err(Box::new(scripted_markup(&a.source, text, at)));
+        }
+        if let Some((at, why)) = crate::source::markup::refused(text) {
+            return Err(Box::new(
+                Diagnostic::error(&a.source, text, at, why.message()).with_help(why.help()),
+            ));
+        }
     }
     Ok(Read {
         bytes: CheckedBytes(Arc::from(bytes)),
@@ -455,14 +461,12 @@ fn line_ends(text: &str) -> String {
 pub fn active_markup(text: &str) -> Option<usize> {
     static TAGS: LazyLock<Regex> = LazyLock::new(|| {
         Regex::new(
-            r#"(?i)<\s*(?:[a-z0-9_.-]+:)?script\b|[\s/"'\x00]on[a-z]{2,}\s*=|attributename\s*=\s*["']?\s*on"#,
+            r#"(?i)<\s*(?:[^\s<>/:]+:)?script\b|[\s/"'\x00]on[a-z]{2,}\s*=|attributename\s*=\s*["']?\s*on"#,
         )
         .expect("valid pattern")
     });
-    let (read, from) = match crate::check::screen::as_read(text, true) {
-        Some((read, from)) => (read, Some(from)),
-        None => (text.to_string(), None),
-    };
+    let (read, from) = crate::source::markup::decoded(text);
+    let from = Some(from);
     let place = |at: usize| from.as_ref().and_then(|f| f.get(at).copied()).unwrap_or(at);
     let tag = TAGS.find(&read).map(|m| place(m.start()));
     let (squeezed, at) = squeezed(&read);
@@ -485,49 +489,27 @@ fn squeezed(text: &str) -> (String, Vec<usize>) {
     let mut from = Vec::with_capacity(text.len());
     let mut chars = text.char_indices().peekable();
     while let Some((i, c)) = chars.next() {
-        let c = match numeric_reference(&text[i..]) {
+        let decoded = (c == '&')
+            .then(|| crate::source::markup::reference_at(&text[i..]))
+            .flatten();
+        let decoded = match decoded {
             Some((decoded, len)) => {
                 while chars.peek().is_some_and(|&(j, _)| j < i + len) {
                     chars.next();
                 }
                 decoded
             }
-            None => c,
+            None => c.to_string(),
         };
-        if !c.is_whitespace() && !c.is_control() {
-            let c = c.to_ascii_lowercase();
-            out.push(c);
-            from.extend(std::iter::repeat_n(i, c.len_utf8()));
+        for c in decoded.chars() {
+            if !c.is_whitespace() && !c.is_control() {
+                let c = c.to_ascii_lowercase();
+                out.push(c);
+                from.extend(std::iter::repeat_n(i, c.len_utf8()));
+            }
         }
     }
     (out, from)
-}
-
-/// A numeric character reference at the start of `text` (`&#106;`,
-/// `&#x6a`), its `;` optional: the character and the bytes it takes.
-fn numeric_reference(text: &str) -> Option<(char, usize)> {
-    let rest = text.strip_prefix("&#")?;
-    let (hex, digits) = match rest.strip_prefix(['x', 'X']) {
-        Some(h) => (true, h),
-        None => (false, rest),
-    };
-    let len = digits
-        .bytes()
-        .take_while(|b| {
-            if hex {
-                b.is_ascii_hexdigit()
-            } else {
-                b.is_ascii_digit()
-            }
-        })
-        .count();
-    let code = u32::from_str_radix(digits.get(..len.min(8))?, if hex { 16 } else { 10 }).ok()?;
-    let semicolon = usize::from(digits[len..].starts_with(';'));
-    let taken = 2 + usize::from(hex) + len + semicolon;
-    Some((
-        char::from_u32(code).unwrap_or(char::REPLACEMENT_CHARACTER),
-        taken,
-    ))
 }
 
 /// The printable runs of binary bytes, one per line: runs of four or more

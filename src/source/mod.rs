@@ -11,6 +11,7 @@
 pub mod attachments;
 pub mod folder;
 pub mod frontmatter;
+pub mod markup;
 pub mod record;
 pub mod site;
 pub mod texts;
