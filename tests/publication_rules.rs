@@ -2623,3 +2623,108 @@ fn devices_that_differ_only_in_case_are_an_error() {
         site.refused();
     }
 }
+
+/// `data` compressed as a PDF's FlateDecode stream (zlib).
+fn zlib(data: &[u8]) -> Vec<u8> {
+    miniz_oxide::deflate::compress_to_vec_zlib(data, 6)
+}
+
+/// A binary attachment's text is read in every encoding a file writes
+/// names in (N4): UTF-8 (XMP metadata), PDF hex and literal strings,
+/// UTF-16 beyond Latin-1, UTF-32, single-byte text (a Latin-1 vCard,
+/// whose contact details are searched for too), and a PDF's streams
+/// compressed with FlateDecode. Parts it cannot read (another
+/// compression) are refused unless the keeper says they were checked.
+#[test]
+fn binary_attachments_are_read_in_every_encoding_they_write_text_in() {
+    let hex = |text: &[u8]| -> String { text.iter().map(|b| format!("{b:02X}")).collect() };
+    let utf16be = |text: &str| -> Vec<u8> {
+        let mut v = vec![0xfe, 0xff];
+        v.extend(text.encode_utf16().flat_map(u16::to_be_bytes));
+        v
+    };
+    let mut xmp = b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj<</Type/Metadata/Subtype/XML>>stream\n".to_vec();
+    xmp.extend("<dc:creator><rdf:li>Zoë Marsh</rdf:li></dc:creator>".as_bytes());
+    xmp.extend(b"\nendstream\n");
+    let hex_pdf = format!(
+        "%PDF-1.7\n%\u{e2}\n1 0 obj<</Author <{}> /Subject <{}>>>\nendobj\n",
+        hex(&utf16be("Wilfred Ashby")),
+        hex(b"HID-9")
+    );
+    let mut czech = b"%PDF-1.7\n\x00\x01".to_vec();
+    czech.extend(utf16be("Tomáš Dvořák"));
+    czech.extend(b"\x00\x02");
+    let mut utf32 = vec![0xff, 0xfe, 0, 0];
+    for c in "Meeting with Gideon Marsh about HID-9.\n".chars() {
+        utf32.extend(u32::from(c).to_le_bytes());
+    }
+    let vcard = b"BEGIN:VCARD\nFN:Jos\xe9 Garc\xeda\nTEL:07700 900123\nEND:VCARD\n".to_vec();
+    let stream = zlib(b"BT /F1 12 Tf [(Gid) -20 (eon) -400 (Marsh)] TJ ET");
+    let mut flate = format!(
+        "%PDF-1.7\n%\u{e2}\n2 0 obj<</Length {} /Filter /FlateDecode>>stream\n",
+        stream.len()
+    )
+    .into_bytes();
+    flate.extend(&stream);
+    flate.extend(b"\nendstream\nendobj\n");
+    let lzw = b"%PDF-1.4\n%\xe2\n3 0 obj<</Filter/LZWDecode/Length 3>>stream\nabc\nendstream\n".to_vec();
+    let site = site_with_attachments(&[
+        ("xmp.pdf", xmp),
+        ("hex.pdf", hex_pdf.into_bytes()),
+        ("czech.pdf", czech),
+        ("notes.dat", utf32),
+        ("contact.vcf", vcard),
+        ("flate.pdf", flate),
+        ("lzw.pdf", lzw.clone()),
+    ]);
+    // The names the files hold, declared by records.
+    site.write(
+        "requests/HID-8.md",
+        request("HID-8")
+            .classification("TLP:AMBER")
+            .proposer("name = \"Zoë Marsh\"")
+            .table("[sponsor]\nsec_party = \"Org\"\nname = \"Tomáš Dvořák\"")
+            .text(),
+    );
+    let run = site.check();
+    run.expect_code(1);
+    for name in [
+        "xmp.pdf",
+        "hex.pdf",
+        "czech.pdf",
+        "notes.dat",
+        "contact.vcf",
+        "flate.pdf",
+    ] {
+        let path = site.path(&format!("requests/ATT-9/{name}"));
+        assert!(
+            reported(&run.stdout).iter().any(|r| r.severity == "error"
+                && r.place.starts_with(&format!("{}:", path.display()))
+                && (r.message.contains("declared under")
+                    || r.message.contains("withheld")
+                    || r.message.contains("telephone"))),
+            "{name} passed:\n{}",
+            run.stdout
+        );
+    }
+    assert_each_refused(&site, &run, &["lzw.pdf"], "cannot read (a PDF stream compressed with LZWDecode)");
+    assert_not_quoted(&run, &["wilfred", "gideon", "dvořák", "zoë", "900123"]);
+    site.refused();
+
+    // The keeper's statement that a person checked what cannot be read.
+    let site = site_with_attachments(&[]);
+    site.write(
+        "requests/ATT-9/index.md",
+        folder_record(
+            "ATT-9",
+            &[&format!(
+                "{}\nchecked_by_keeper = true",
+                listing("lzw.pdf", "Notes", "TLP:CLEAR")
+            )],
+        )
+        .text(),
+    );
+    site.write("requests/ATT-9/lzw.pdf", &lzw);
+    let files = site.built();
+    assert_eq!(files.get("requests/ATT-9/lzw.pdf"), Some(&lzw));
+}

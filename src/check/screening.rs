@@ -434,6 +434,19 @@ fn attachment_findings(
             out.push(report(screen, &f, &origin.path, None).place(place));
         }
     }
+    if let Some(strings) = &content.strings {
+        // A PDF's strings, an office document's text: read like a body.
+        let read = without_pdf_offsets_in_strings(strings);
+        let found = scan_as_read(screen, &read, Scope::ALL, false);
+        for f in found.into_iter().take(MAX_FINDINGS) {
+            let place = Diagnostic::file_error(path, "");
+            out.push(
+                report(screen, &f, &origin.path, None)
+                    .inside_binary()
+                    .place(place),
+            );
+        }
+    }
     if let Some(runs) = &content.runs {
         let found = scan_as_read(screen, runs, Scope::DECLARED, false);
         for f in found.into_iter().take(MAX_FINDINGS) {
@@ -446,6 +459,15 @@ fn attachment_findings(
         }
     }
     out
+}
+
+/// A binary file's strings without the ten-digit offsets of a PDF's
+/// cross-reference table, which are no telephone numbers.
+fn without_pdf_offsets_in_strings(strings: &str) -> std::borrow::Cow<'_, str> {
+    static ENTRY: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+        regex::Regex::new(r"[0-9]{10} [0-9]{5} [nf]").expect("valid pattern")
+    });
+    ENTRY.replace_all(strings, "                  ")
 }
 
 /// What the screen finds in a whole file's `text` as a reader sees it: for

@@ -9,6 +9,7 @@
 //! here decides what is published: that is `publish`'s one job.
 
 pub mod attachments;
+pub mod binary;
 pub mod folder;
 pub mod frontmatter;
 pub mod markup;
