@@ -2728,3 +2728,100 @@ fn binary_attachments_are_read_in_every_encoding_they_write_text_in() {
     let files = site.built();
     assert_eq!(files.get("requests/ATT-9/lzw.pdf"), Some(&lzw));
 }
+
+/// A withheld record that cannot be read in full (a required key missing,
+/// a warning only) still takes part in the rules across records (N14):
+/// a second final decision and a duplicate id are errors. And it is
+/// counted and listed as withheld (N20), and a request without its `id`
+/// line keeps the id of its file name out of published text.
+#[test]
+fn incomplete_withheld_records_take_part_in_the_rules_across_records() {
+    let decided = request("PUB-1")
+        .table("[sponsor]\nsec_party = \"Supplier\"")
+        .history("\n[[history]]\ndate = 2025-02-01\nstage = \"decided\"");
+    let final_decision = "+++\nrequest = \"PUB-1\"\nclassification = \"TLP:CLEAR\"\ndate = 2025-02-01\n\
+                          kind = \"final\"\noutcome = \"approved\"\nsc_version = \"1.3\"\n\
+                          implementation_date = 2025-03-01\n+++\n\nReport.\n";
+    // A second final decision, withheld and without its date.
+    let site = Site::new();
+    site.write("requests/PUB-1.md", decided.text());
+    site.write("decisions/PUB-1-final.md", final_decision);
+    common::build(&site.content(), &site.out(), NOW).expect_code(0);
+    std::fs::remove_dir_all(site.out()).unwrap();
+    site.write(
+        "decisions/PUB-1-final-b.md",
+        "+++\nrequest = \"PUB-1\"\nclassification = \"TLP:AMBER\"\nkind = \"final\"\n\
+         outcome = \"withdrawn\"\n+++\n\nActually withdrawn.\n",
+    );
+    let run = site.check();
+    run.expect_code(1);
+    assert_error(
+        &run.stdout,
+        &site.path("decisions/PUB-1-final-b.md"),
+        (2, 12),
+        &["already has a final decision"],
+        &["at most one final decision"],
+    );
+    assert_not_quoted(&run, &["withdrawn"]);
+    site.refused();
+
+    // A withheld copy of a public request's id, without its title.
+    let site = Site::new();
+    site.write("requests/PUB-1.md", request("PUB-1").text());
+    let copy = request("PUB-1")
+        .classification("TLP:AMBER")
+        .text()
+        .replace("title = \"Title of PUB-1\"\n", "");
+    site.write("requests/PUB-1-copy.md", &copy);
+    let run = site.check();
+    run.expect_code(1);
+    assert_error(
+        &run.stdout,
+        &site.path("requests/PUB-1-copy.md"),
+        (2, 7),
+        &["duplicate id"],
+        &["ids are unique"],
+    );
+
+    // Counted and listed, with the reason; its file name's id withheld.
+    let site = Site::new();
+    site.write(
+        "requests/PUB-1.md",
+        request("PUB-1").body("Compare HID-7 here.\n").text(),
+    );
+    let no_title = request("HID-6")
+        .classification("TLP:AMBER")
+        .text()
+        .replace("title = \"Title of HID-6\"\n", "");
+    site.write("requests/HID-6.md", &no_title);
+    let no_id = request("HID-7")
+        .classification("TLP:AMBER")
+        .text()
+        .replace("id = \"HID-7\"\n", "");
+    site.write("requests/HID-7.md", &no_id);
+    let run = site.check();
+    run.expect_code(1);
+    assert!(
+        run.stdout.contains("HID-7") && run.stdout.contains("a request that is withheld"),
+        "{}",
+        run.stdout
+    );
+    site.write("requests/PUB-1.md", request("PUB-1").text());
+    let listed = check_withheld(&site.content(), "human");
+    for file in ["requests/HID-6.md", "requests/HID-7.md"] {
+        assert!(
+            listed.stdout.lines().any(|l| l.starts_with(&site.path(file).display().to_string())
+                && l.contains("withheld request")
+                && l.contains("incomplete")),
+            "{file} is not listed:\n{}",
+            listed.stdout
+        );
+    }
+    let build = common::build(&site.content(), &site.out(), NOW);
+    build.expect_code(0);
+    assert!(
+        build.stderr.contains("withheld 2 requests"),
+        "{}",
+        build.stderr
+    );
+}
