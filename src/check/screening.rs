@@ -272,6 +272,43 @@ impl Screening {
                         let place = Diagnostic::error(path, &text, f.at(), "");
                         out.push(report(&self.screen, &f, path, None).place(place));
                     }
+                } else {
+                    // A binary (an image, a font): its text in any encoding
+                    // (a PNG's `tEXt Author`), as a binary attachment's.
+                    let binary = crate::source::binary::read(bytes);
+                    for text in [&binary.runs, &binary.strings] {
+                        for f in scan_as_read(&self.screen, text, Scope::DECLARED, false) {
+                            let place = Diagnostic::file_error(path, "");
+                            out.push(
+                                report(&self.screen, &f, path, None)
+                                    .inside_binary()
+                                    .place(place),
+                            );
+                        }
+                    }
+                }
+                out.truncate(MAX_FINDINGS);
+                out
+            })
+            .collect()
+    }
+}
+
+impl Screening {
+    /// Screens the templates a site is rendered with from disk (the
+    /// site's `templates/` overrides, a theme's `templates/`): their
+    /// literal text is published on every page they make, so it is
+    /// screened as a text attachment is, passage markers, contact details
+    /// and all. `files`: where each is, and its text.
+    pub fn templates(&self, files: &[(PathBuf, String)]) -> Vec<Diagnostic> {
+        files
+            .par_iter()
+            .flat_map_iter(|(path, text)| {
+                let mut out =
+                    crate::source::attachments::marker_problems(path, text, "a template");
+                for f in whole_file_findings(&self.screen, path, text, Scope::ALL) {
+                    let place = Diagnostic::error(path, text, f.at(), "");
+                    out.push(report(&self.screen, &f, path, None).place(place));
                 }
                 out.truncate(MAX_FINDINGS);
                 out
