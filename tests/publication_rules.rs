@@ -2825,3 +2825,30 @@ fn incomplete_withheld_records_take_part_in_the_rules_across_records() {
         build.stderr
     );
 }
+
+/// An `href` of raw HTML is read with its character references decoded,
+/// as the sanitiser reads it: `&#64;NOPE-1` is the link `@NOPE-1`, an
+/// unknown id (N19).
+#[test]
+fn a_record_link_spelt_with_character_references_is_resolved() {
+    let site = Site::new();
+    site.write(
+        "requests/PUB-1.md",
+        request("PUB-1")
+            .body("See <a href=\"&#64;NOPE-1\">x</a> and <a href='&commat;NOPE-2'>y</a>.\n")
+            .text(),
+    );
+    let run = site.check();
+    run.expect_code(1);
+    let file = site.path("requests/PUB-1.md");
+    let text = std::fs::read_to_string(&file).unwrap();
+    for (id, needle) in [("NOPE-1", "&#64;NOPE-1"), ("NOPE-2", "&commat;NOPE-2")] {
+        assert_error(
+            &run.stdout,
+            &file,
+            position(&text, needle),
+            &["unknown request id", id],
+            &["use the id of a request"],
+        );
+    }
+}
