@@ -2852,3 +2852,37 @@ fn a_record_link_spelt_with_character_references_is_resolved() {
         );
     }
 }
+
+/// A withheld attachment's name is searched for as a file name, its
+/// extension after a `.`: prose that says "its triage notes (PDF)" is no
+/// mention of `triage-notes.pdf` (a false positive of round 2), while
+/// the name written as a file name still is.
+#[test]
+fn prose_that_reads_like_a_withheld_file_name_is_no_mention_of_it() {
+    let write = |body: &str| {
+        let site = Site::new();
+        site.write(
+            "requests/HID-5/index.md",
+            folder_record("HID-5", &[&listing("triage-notes.pdf", "N", "TLP:AMBER")])
+                .classification("TLP:AMBER")
+                .text(),
+        );
+        site.write("requests/HID-5/triage-notes.pdf", "%PDF-1.4 secret\n");
+        site.write("requests/PUB-1.md", request("PUB-1").body(body).text());
+        site
+    };
+    write("The SSC published its triage notes (PDF) today.\n").built();
+    for body in [
+        "See triage-notes.pdf today.\n",
+        "See Triage Notes.PDF today.\n",
+    ] {
+        let site = write(body);
+        let run = site.check();
+        run.expect_code(1);
+        assert!(
+            run.stdout.contains("names an attachment that is not published"),
+            "{body}: {}",
+            run.stdout
+        );
+    }
+}
