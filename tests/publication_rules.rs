@@ -2457,7 +2457,11 @@ fn markup_attachments_are_read_as_a_browser_shows_them() {
         ("title.html", "<p title=\"Gideon&NewLine;Marsh\">x</p>\n"),
     ];
     let refused: &[(&str, &str, &str)] = &[
-        ("bdo.html", "<p>See <bdo dir=\"rtl\">9-DIH</bdo></p>\n", "direction"),
+        (
+            "bdo.html",
+            "<p>See <bdo dir=\"rtl\">9-DIH</bdo></p>\n",
+            "direction",
+        ),
         ("dir.html", "<p dir=\"rtl\">9-DIH</p>\n", "direction"),
         (
             "bidi.svg",
@@ -2540,8 +2544,14 @@ fn scripts_in_markup_attachments_are_found_however_written() {
             "srcdoc.html",
             "<iframe srcdoc=\"&LT;script&GT;alert(1)&LT;/script&GT;\"></iframe>\n",
         ),
-        ("tab.html", "<a href=\"java&Tab;script:alert(1)\">click</a>\n"),
-        ("data.html", "<a href=\"data:text/html,&lt;b&gt;x\">click</a>\n"),
+        (
+            "tab.html",
+            "<a href=\"java&Tab;script:alert(1)\">click</a>\n",
+        ),
+        (
+            "data.html",
+            "<a href=\"data:text/html,&lt;b&gt;x\">click</a>\n",
+        ),
         (
             "foreign.svg",
             "<svg xmlns=\"http://www.w3.org/2000/svg\"><foreignObject><p>x</p></foreignObject></svg>\n",
@@ -2643,7 +2653,8 @@ fn binary_attachments_are_read_in_every_encoding_they_write_text_in() {
         v.extend(text.encode_utf16().flat_map(u16::to_be_bytes));
         v
     };
-    let mut xmp = b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj<</Type/Metadata/Subtype/XML>>stream\n".to_vec();
+    let mut xmp =
+        b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj<</Type/Metadata/Subtype/XML>>stream\n".to_vec();
     xmp.extend("<dc:creator><rdf:li>Zoë Marsh</rdf:li></dc:creator>".as_bytes());
     xmp.extend(b"\nendstream\n");
     let hex_pdf = format!(
@@ -2667,7 +2678,8 @@ fn binary_attachments_are_read_in_every_encoding_they_write_text_in() {
     .into_bytes();
     flate.extend(&stream);
     flate.extend(b"\nendstream\nendobj\n");
-    let lzw = b"%PDF-1.4\n%\xe2\n3 0 obj<</Filter/LZWDecode/Length 3>>stream\nabc\nendstream\n".to_vec();
+    let lzw =
+        b"%PDF-1.4\n%\xe2\n3 0 obj<</Filter/LZWDecode/Length 3>>stream\nabc\nendstream\n".to_vec();
     let site = site_with_attachments(&[
         ("xmp.pdf", xmp),
         ("hex.pdf", hex_pdf.into_bytes()),
@@ -2707,7 +2719,12 @@ fn binary_attachments_are_read_in_every_encoding_they_write_text_in() {
             run.stdout
         );
     }
-    assert_each_refused(&site, &run, &["lzw.pdf"], "cannot read (a PDF stream compressed with LZWDecode)");
+    assert_each_refused(
+        &site,
+        &run,
+        &["lzw.pdf"],
+        "cannot read (a PDF stream compressed with LZWDecode)",
+    );
     assert_not_quoted(&run, &["wilfred", "gideon", "dvořák", "zoë", "900123"]);
     site.refused();
 
@@ -2810,9 +2827,12 @@ fn incomplete_withheld_records_take_part_in_the_rules_across_records() {
     let listed = check_withheld(&site.content(), "human");
     for file in ["requests/HID-6.md", "requests/HID-7.md"] {
         assert!(
-            listed.stdout.lines().any(|l| l.starts_with(&site.path(file).display().to_string())
-                && l.contains("withheld request")
-                && l.contains("incomplete")),
+            listed
+                .stdout
+                .lines()
+                .any(|l| l.starts_with(&site.path(file).display().to_string())
+                    && l.contains("withheld request")
+                    && l.contains("incomplete")),
             "{file} is not listed:\n{}",
             listed.stdout
         );
@@ -2880,7 +2900,8 @@ fn prose_that_reads_like_a_withheld_file_name_is_no_mention_of_it() {
         let run = site.check();
         run.expect_code(1);
         assert!(
-            run.stdout.contains("names an attachment that is not published"),
+            run.stdout
+                .contains("names an attachment that is not published"),
             "{body}: {}",
             run.stdout
         );

@@ -143,15 +143,19 @@ fn incomplete_records(
             let first = finals
                 .get(request.as_str())
                 .map(|d| d.origin.path.clone())
-                .or_else(|| broken_finals.get(request.as_str()).map(|f| f.origin.path.clone()));
+                .or_else(|| {
+                    broken_finals
+                        .get(request.as_str())
+                        .map(|f| f.origin.path.clone())
+                });
             match first {
                 Some(first) => diagnostics.push(
                     u.origin
                         .error(
                             *at,
-                            Message::new("")
-                                .quote(request)
-                                .text(" already has a final decision; this one (incomplete) is a second"),
+                            Message::new("").quote(request).text(
+                                " already has a final decision; this one (incomplete) is a second",
+                            ),
                         )
                         .with_help(format!(
                             "a request has at most one final decision: `{}` is the other; \

@@ -304,8 +304,7 @@ impl Screening {
         files
             .par_iter()
             .flat_map_iter(|(path, text)| {
-                let mut out =
-                    crate::source::attachments::marker_problems(path, text, "a template");
+                let mut out = crate::source::attachments::marker_problems(path, text, "a template");
                 for f in whole_file_findings(&self.screen, path, text, Scope::ALL) {
                     let place = Diagnostic::error(path, text, f.at(), "");
                     out.push(report(&self.screen, &f, path, None).place(place));

@@ -139,7 +139,10 @@ fn raw_record_hrefs(raw: &str) -> Vec<(usize, String)> {
     RAW_HREF_ANY
         .captures_iter(raw)
         .filter_map(|caps| {
-            let m = caps.get(1).or_else(|| caps.get(2)).or_else(|| caps.get(3))?;
+            let m = caps
+                .get(1)
+                .or_else(|| caps.get(2))
+                .or_else(|| caps.get(3))?;
             let decoded = crate::source::markup::decoded(m.as_str()).0;
             let dest = decoded.trim();
             dest.starts_with('@').then(|| (m.start(), dest.to_string()))

@@ -112,15 +112,19 @@ pub fn all_runs(bytes: &[u8]) -> String {
     // UTF-16, both byte orders and alignments, any script of the BMP.
     for big_endian in [false, true] {
         for offset in [0, 1] {
-            let units = bytes.get(offset..).unwrap_or_default().chunks_exact(2).map(|p| {
-                let pair = [p[0], p[1]];
-                let unit = if big_endian {
-                    u16::from_be_bytes(pair)
-                } else {
-                    u16::from_le_bytes(pair)
-                };
-                char::from_u32(u32::from(unit))
-            });
+            let units = bytes
+                .get(offset..)
+                .unwrap_or_default()
+                .chunks_exact(2)
+                .map(|p| {
+                    let pair = [p[0], p[1]];
+                    let unit = if big_endian {
+                        u16::from_be_bytes(pair)
+                    } else {
+                        u16::from_le_bytes(pair)
+                    };
+                    char::from_u32(u32::from(unit))
+                });
             for run in script_runs(units, false) {
                 add(run, &mut runs);
             }
@@ -129,15 +133,19 @@ pub fn all_runs(bytes: &[u8]) -> String {
     // UTF-32, both byte orders, four alignments.
     for big_endian in [false, true] {
         for offset in 0..4 {
-            let units = bytes.get(offset..).unwrap_or_default().chunks_exact(4).map(|q| {
-                let q = [q[0], q[1], q[2], q[3]];
-                let unit = if big_endian {
-                    u32::from_be_bytes(q)
-                } else {
-                    u32::from_le_bytes(q)
-                };
-                char::from_u32(unit)
-            });
+            let units = bytes
+                .get(offset..)
+                .unwrap_or_default()
+                .chunks_exact(4)
+                .map(|q| {
+                    let q = [q[0], q[1], q[2], q[3]];
+                    let unit = if big_endian {
+                        u32::from_be_bytes(q)
+                    } else {
+                        u32::from_le_bytes(q)
+                    };
+                    char::from_u32(unit)
+                });
             for run in script_runs(units, true) {
                 add(run, &mut runs);
             }
@@ -228,8 +236,7 @@ fn pdf(bytes: &[u8], out: &mut Binary, inflated_total: &mut usize) {
         let mut data_start = start_kw + 6;
         if bytes[data_start..].starts_with(b"\r\n") {
             data_start += 2;
-        } else if bytes[data_start..].starts_with(b"\n") || bytes[data_start..].starts_with(b"\r")
-        {
+        } else if bytes[data_start..].starts_with(b"\n") || bytes[data_start..].starts_with(b"\r") {
             data_start += 1;
         } else {
             outside.extend_from_slice(&bytes[at..data_start]);
@@ -242,10 +249,13 @@ fn pdf(bytes: &[u8], out: &mut Binary, inflated_total: &mut usize) {
         let data_end = data_start + len;
         outside.extend_from_slice(&bytes[at..start_kw]);
         // The stream's dictionary: back to its `obj` (or the last 4 KiB).
-        let dict_from = memchr::memmem::rfind(&bytes[at.max(start_kw.saturating_sub(4096))..start_kw], b"obj")
-            .map_or(start_kw.saturating_sub(4096).max(at), |o| {
-                at.max(start_kw.saturating_sub(4096)) + o
-            });
+        let dict_from = memchr::memmem::rfind(
+            &bytes[at.max(start_kw.saturating_sub(4096))..start_kw],
+            b"obj",
+        )
+        .map_or(start_kw.saturating_sub(4096).max(at), |o| {
+            at.max(start_kw.saturating_sub(4096)) + o
+        });
         let dict = String::from_utf8_lossy(&bytes[dict_from..start_kw]);
         let data = trim_eol(&bytes[data_start..data_end]);
         match stream_data(&dict, data, inflated_total) {
@@ -291,9 +301,7 @@ fn stream_data(
             "FlateDecode" | "Fl" => {
                 let limit = MAX_INFLATED.saturating_sub(*inflated_total);
                 data = miniz_oxide::inflate::decompress_to_vec_zlib_with_limit(&data, limit)
-                    .or_else(|_| {
-                        miniz_oxide::inflate::decompress_to_vec_with_limit(&data, limit)
-                    })
+                    .or_else(|_| miniz_oxide::inflate::decompress_to_vec_with_limit(&data, limit))
                     .map_err(|_| {
                         "a PDF stream compressed with FlateDecode that does not inflate, or \
                          inflates to too much"
@@ -510,7 +518,9 @@ fn pdf_text(raw: &[u8]) -> String {
 // ZIP (office documents) and PNG.
 
 fn u16_at(b: &[u8], at: usize) -> Option<usize> {
-    Some(usize::from(u16::from_le_bytes(b.get(at..at + 2)?.try_into().ok()?)))
+    Some(usize::from(u16::from_le_bytes(
+        b.get(at..at + 2)?.try_into().ok()?,
+    )))
 }
 
 fn u32_at(b: &[u8], at: usize) -> Option<usize> {
@@ -541,7 +551,8 @@ fn zip(bytes: &[u8], out: &mut Binary, inflated_total: &mut usize) {
             let extra_len = u16_at(bytes, at + 30)?;
             let comment_len = u16_at(bytes, at + 32)?;
             let local = u32_at(bytes, at + 42)?;
-            let name = String::from_utf8_lossy(bytes.get(at + 46..at + 46 + name_len)?).into_owned();
+            let name =
+                String::from_utf8_lossy(bytes.get(at + 46..at + 46 + name_len)?).into_owned();
             let next = at + 46 + name_len + extra_len + comment_len;
             let data_at = local + 30 + u16_at(bytes, local + 26)? + u16_at(bytes, local + 28)?;
             let data = bytes.get(data_at..data_at.checked_add(size)?)?;
@@ -588,12 +599,12 @@ fn zip(bytes: &[u8], out: &mut Binary, inflated_total: &mut usize) {
 /// a ZIP inside is opened too.
 fn add_inflated(content: &[u8], name: &str, out: &mut Binary, inflated_total: &mut usize) {
     if let Ok(text) = std::str::from_utf8(content) {
-        let (shown, _) = if name.ends_with(".xml") || name.ends_with(".rels") || text.starts_with("<?xml")
-        {
-            super::markup::shown(text)
-        } else {
-            (text.to_string(), Vec::new())
-        };
+        let (shown, _) =
+            if name.ends_with(".xml") || name.ends_with(".rels") || text.starts_with("<?xml") {
+                super::markup::shown(text)
+            } else {
+                (text.to_string(), Vec::new())
+            };
         let _ = write!(out.strings, "\n{shown}");
         let _ = write!(out.runs, "\n{}", super::markup::decoded(text).0);
     } else {
@@ -640,7 +651,9 @@ fn safe_name(name: &str) -> String {
 fn png(bytes: &[u8], out: &mut Binary, inflated_total: &mut usize) {
     let mut at = 8;
     while let (Some(len), Some(kind)) = (
-        bytes.get(at..at + 4).map(|b| u32::from_be_bytes([b[0], b[1], b[2], b[3]]) as usize),
+        bytes
+            .get(at..at + 4)
+            .map(|b| u32::from_be_bytes([b[0], b[1], b[2], b[3]]) as usize),
         bytes.get(at + 4..at + 8),
     ) {
         let Some(data) = bytes.get(at + 8..(at + 8).saturating_add(len)) else {
@@ -694,7 +707,11 @@ mod tests {
     #[test]
     fn runs_read_utf8_utf16_beyond_latin1_and_utf32() {
         let mut bytes = b"\x00\x01<rdf:li>Zo\xc3\xab Ashby</rdf:li>\x00\xff".to_vec();
-        bytes.extend("\u{feff}Tomáš Dvořák".encode_utf16().flat_map(u16::to_be_bytes));
+        bytes.extend(
+            "\u{feff}Tomáš Dvořák"
+                .encode_utf16()
+                .flat_map(u16::to_be_bytes),
+        );
         bytes.extend([0xff, 0x01]);
         bytes.extend("Иван Петров".encode_utf16().flat_map(u16::to_le_bytes));
         bytes.extend([0x01, 0xff, 0x03]);
@@ -703,7 +720,12 @@ mod tests {
         }
         bytes.extend([0xff, 0xfe, 0xfd, 0xfc]);
         let b = read(&bytes);
-        for want in ["Zoë Ashby", "Tomáš Dvořák", "Иван Петров", "Gideon Marsh HID-1"] {
+        for want in [
+            "Zoë Ashby",
+            "Tomáš Dvořák",
+            "Иван Петров",
+            "Gideon Marsh HID-1",
+        ] {
             assert!(b.runs.contains(want), "{want} in {}", b.runs);
         }
     }
@@ -715,7 +737,9 @@ mod tests {
             .flat_map(u16::to_be_bytes)
             .map(|b| format!("{b:02X}"))
             .collect();
-        let content = deflate(b"BT /F1 12 Tf [(Wil) -20 (fred) -300 (Ash) 10 (by)] TJ (call 01632 960111) Tj ET");
+        let content = deflate(
+            b"BT /F1 12 Tf [(Wil) -20 (fred) -300 (Ash) 10 (by)] TJ (call 01632 960111) Tj ET",
+        );
         let mut pdf = format!(
             "%PDF-1.7\n1 0 obj<</Author <{author}> /Subject <4849442D31> /Title (Caf\\351 \\(x\\))>>endobj\n\
              2 0 obj<</Length {} /Filter /FlateDecode>>stream\n",
@@ -726,7 +750,13 @@ mod tests {
         pdf.extend(b"\nendstream\nendobj\n");
         let b = read(&pdf);
         assert_eq!(b.unreadable, None);
-        for want in ["Wilfred Ashby", "HID-1", "Café (x)", "Wilfred Ashby", "call 01632 960111"] {
+        for want in [
+            "Wilfred Ashby",
+            "HID-1",
+            "Café (x)",
+            "Wilfred Ashby",
+            "call 01632 960111",
+        ] {
             assert!(b.strings.contains(want), "{want} in {}", b.strings);
         }
         let lzw = b"%PDF-1.4\n3 0 obj<</Filter/LZWDecode/Length 3>>stream\nabc\nendstream\n";

@@ -337,7 +337,9 @@ fn starts_with_front_matter(path: &Path) -> bool {
         return true;
     };
     let n = file.read(&mut head).unwrap_or(0);
-    let head = head[..n].strip_prefix(b"\xef\xbb\xbf").unwrap_or(&head[..n]);
+    let head = head[..n]
+        .strip_prefix(b"\xef\xbb\xbf")
+        .unwrap_or(&head[..n]);
     head.starts_with(b"+++")
 }
 

@@ -144,8 +144,8 @@ pub fn shown(text: &str) -> (String, Vec<usize>) {
             let end = inner.find("]]>").unwrap_or(inner.len());
             push_from(&mut out, &mut from, &inner[..end], at + 9);
             at += 9 + (end + 3).min(inner.len());
-        } else if rest.starts_with("<!--") {
-            at += rest[4..].find("-->").map_or(rest.len(), |e| e + 7);
+        } else if let Some(comment) = rest.strip_prefix("<!--") {
+            at += comment.find("-->").map_or(rest.len(), |e| e + 7);
         } else {
             // A tag, a declaration or a processing instruction: to its `>`
             // outside quotes (a `>` in an attribute value does not end it).
@@ -206,8 +206,8 @@ fn tags(text: &str) -> Vec<Tag> {
     while let Some(i) = memchr::memchr(b'<', &bytes[at..]) {
         at += i;
         let rest = &text[at..];
-        if rest.starts_with("<!--") {
-            at += rest[4..].find("-->").map_or(rest.len(), |e| e + 7);
+        if let Some(comment) = rest.strip_prefix("<!--") {
+            at += comment.find("-->").map_or(rest.len(), |e| e + 7);
             continue;
         }
         if let Some(inner) = rest.strip_prefix("<![CDATA[") {
@@ -469,9 +469,8 @@ fn running(tags: &[Tag]) -> Vec<(usize, Refusal)> {
                 let v = local(&v);
                 v.starts_with("on") || v == "href" || v == "src"
             };
-            if handler || sets_handler || name == "srcdoc" {
-                out.push((t.at, Refusal::Script));
-            } else if URL_ATTRIBUTES.contains(&name.as_str()) && !safe_address(value) {
+            let runs_address = URL_ATTRIBUTES.contains(&name.as_str()) && !safe_address(value);
+            if handler || sets_handler || name == "srcdoc" || runs_address {
                 out.push((t.at, Refusal::Script));
             }
         }
@@ -483,27 +482,28 @@ fn running(tags: &[Tag]) -> Vec<(usize, Refusal)> {
 /// `http:`, `https:`, `mailto:` (white space and control characters,
 /// which browsers drop inside a scheme, dropped first).
 fn safe_address(value: &str) -> bool {
-    value
-        .split([';', ','])
-        .all(|v| {
-            let squeezed: String = v
-                .chars()
-                .filter(|c| !c.is_whitespace() && !c.is_control() && !is_invisible(*c))
-                .collect::<String>()
-                .to_lowercase();
-            match squeezed.find(':') {
-                None => true,
-                Some(colon) => {
-                    let scheme = &squeezed[..colon];
-                    let is_scheme = scheme.chars().next().is_some_and(|c| c.is_ascii_alphabetic())
-                        && scheme
-                            .chars()
-                            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'));
-                    // `a/b:c`, `?x=y:z`, `#p:1` are paths, not schemes.
-                    !is_scheme || matches!(scheme, "http" | "https" | "mailto")
-                }
+    value.split([';', ',']).all(|v| {
+        let squeezed: String = v
+            .chars()
+            .filter(|c| !c.is_whitespace() && !c.is_control() && !is_invisible(*c))
+            .collect::<String>()
+            .to_lowercase();
+        match squeezed.find(':') {
+            None => true,
+            Some(colon) => {
+                let scheme = &squeezed[..colon];
+                let is_scheme = scheme
+                    .chars()
+                    .next()
+                    .is_some_and(|c| c.is_ascii_alphabetic())
+                    && scheme
+                        .chars()
+                        .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'));
+                // `a/b:c`, `?x=y:z`, `#p:1` are paths, not schemes.
+                !is_scheme || matches!(scheme, "http" | "https" | "mailto")
             }
-        })
+        }
+    })
 }
 
 /// Characters browsers may drop from an address.
@@ -519,7 +519,10 @@ fn positions(tags: &[Tag]) -> Vec<(usize, Refusal)> {
     // The last absolute position of text, (x, y).
     let mut last: Option<(f64, f64)> = None;
     for t in tags {
-        if !matches!(t.name.as_str(), "text" | "tspan" | "textpath" | "tref" | "altglyph") {
+        if !matches!(
+            t.name.as_str(),
+            "text" | "tspan" | "textpath" | "tref" | "altglyph"
+        ) {
             continue;
         }
         if matches!(t.name.as_str(), "textpath" | "tref" | "altglyph") {
@@ -549,9 +552,9 @@ fn positions(tags: &[Tag]) -> Vec<(usize, Refusal)> {
             refused = true;
         }
         if t.get("transform").is_some() || t.get("text-anchor").is_some() {
-            refused |= t
-                .get("transform")
-                .is_some_and(|v| v.contains("scale") || v.contains("matrix") || v.contains("rotate"));
+            refused |= t.get("transform").is_some_and(|v| {
+                v.contains("scale") || v.contains("matrix") || v.contains("rotate")
+            });
         }
         let x = numbers("x").and_then(|l| l.first().copied());
         let y = numbers("y").and_then(|l| l.first().copied());
@@ -581,7 +584,10 @@ mod tests {
     #[test]
     fn references_are_decoded_as_a_browser_would() {
         assert_eq!(decoded("Wilfred&nbspAshby").0, "Wilfred\u{a0}Ashby");
-        assert_eq!(decoded("Wilfred&NonBreakingSpace;Ashby").0, "Wilfred\u{a0}Ashby");
+        assert_eq!(
+            decoded("Wilfred&NonBreakingSpace;Ashby").0,
+            "Wilfred\u{a0}Ashby"
+        );
         assert_eq!(decoded("Wilfred&Tab;Ashby").0, "Wilfred\tAshby");
         assert_eq!(decoded("jo&#64example.com").0, "jo@example.com");
         assert_eq!(decoded("&LT;script&GT;").0, "<script>");
@@ -591,7 +597,8 @@ mod tests {
 
     #[test]
     fn shown_text_reads_cdata_and_leaves_tags_out() {
-        let (s, _) = shown("<text>HID<![CDATA[-1]]> by Wil<tspan>fred</tspan> <!-- x -->A&nbsp;B</text>");
+        let (s, _) =
+            shown("<text>HID<![CDATA[-1]]> by Wil<tspan>fred</tspan> <!-- x -->A&nbsp;B</text>");
         assert_eq!(s, "HID-1 by Wilfred A\u{a0}B");
     }
 
@@ -625,22 +632,43 @@ mod tests {
     #[test]
     fn text_shown_out_of_order_is_refused() {
         for (text, why) in [
-            ("<!DOCTYPE svg [<!ENTITY h \"HID\">]><svg/>", Refusal::Entity),
-            ("<p>See <bdo dir=\"rtl\">1-DIH</bdo></p>", Refusal::Direction),
+            (
+                "<!DOCTYPE svg [<!ENTITY h \"HID\">]><svg/>",
+                Refusal::Entity,
+            ),
+            (
+                "<p>See <bdo dir=\"rtl\">1-DIH</bdo></p>",
+                Refusal::Direction,
+            ),
             ("<p dir=rtl>x</p>", Refusal::Direction),
             (
                 "<svg><text direction=\"rtl\" unicode-bidi=\"bidi-override\">1-DIH</text></svg>",
                 Refusal::Direction,
             ),
-            ("<style>p::after{content:\"x\"}</style>", Refusal::Stylesheet),
-            ("<p style=\"unicode-bidi:bidi-override\">x</p>", Refusal::Direction),
-            ("<div style=\"display:flex;flex-direction:row-reverse\">", Refusal::Stylesheet),
+            (
+                "<style>p::after{content:\"x\"}</style>",
+                Refusal::Stylesheet,
+            ),
+            (
+                "<p style=\"unicode-bidi:bidi-override\">x</p>",
+                Refusal::Direction,
+            ),
+            (
+                "<div style=\"display:flex;flex-direction:row-reverse\">",
+                Refusal::Stylesheet,
+            ),
             (
                 "<svg><text y=\"9\"><tspan x=\"62\">-1</tspan><tspan x=\"0\">HID</tspan></text></svg>",
                 Refusal::Position,
             ),
-            ("<svg><text x=\"30 20 10\">abc</text></svg>", Refusal::Position),
-            ("<?xml-stylesheet href=\"a.xsl\" type=\"text/xsl\"?><r/>", Refusal::Stylesheet),
+            (
+                "<svg><text x=\"30 20 10\">abc</text></svg>",
+                Refusal::Position,
+            ),
+            (
+                "<?xml-stylesheet href=\"a.xsl\" type=\"text/xsl\"?><r/>",
+                Refusal::Stylesheet,
+            ),
         ] {
             assert_eq!(refused(text).map(|r| r.1), Some(why), "{text}");
         }
