@@ -219,7 +219,8 @@ fn ready(
     let t = Instant::now();
     let theme =
         theme::find(&site_root(&options.content), &settings.theme).map_err(BuildError::from)?;
-    let found = screening.theme_files(&theme_files(&theme));
+    let mut found = screening.theme_files(&theme_files(&theme));
+    found.extend(screening.templates(&template_texts(&theme)));
     if found.iter().any(Diagnostic::is_error) {
         return Err(with_warnings(found));
     }
@@ -308,6 +309,23 @@ fn compile_templates(content: &Path, theme_name: &str) -> Result<(), BuildError>
     let theme = theme::find(&site_root(content), theme_name)?;
     render::templates(&theme)?;
     Ok(())
+}
+
+/// The templates read from disk (the site's overrides, a theme's), with
+/// their text, for the screen. One that cannot be read is left to the
+/// loading of the templates, which reports it.
+fn template_texts(theme: &theme::Theme) -> Vec<(PathBuf, String)> {
+    theme
+        .templates
+        .values()
+        .filter_map(|source| match source {
+            theme::Source::Disk(path) => {
+                let text = std::fs::read_to_string(path).ok()?;
+                Some((path.clone(), text))
+            }
+            _ => None,
+        })
+        .collect()
 }
 
 /// The files a theme publishes as they are, for the screen: where each

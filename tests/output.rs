@@ -505,3 +505,32 @@ fn a_linked_content_folder_gives_the_real_site_root() {
         "the site built through a linked content folder",
     );
 }
+
+/// A symbolic link planted where the build's lock file goes is never
+/// written through: the file it points to keeps its bytes, and the build
+/// refuses, naming the lock file (attack round 2, N17).
+#[cfg(unix)]
+#[test]
+fn a_linked_lock_file_is_refused_and_its_target_left_alone() {
+    let tmp = tempfile::tempdir().unwrap();
+    let content = fixture_content("publication");
+    let out = tmp.path().join("public");
+    let victim = tmp.path().join("victim.txt");
+    std::fs::write(&victim, "precious data\n").unwrap();
+    std::os::unix::fs::symlink(&victim, tmp.path().join(".public.register-lock")).unwrap();
+    let run = build(&content, &out, NOW);
+    run.expect_code(2);
+    assert!(
+        run.stderr.contains(".public.register-lock") && run.stderr.contains("not a regular file"),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(std::fs::read_to_string(&victim).unwrap(), "precious data\n");
+    assert!(!out.exists(), "nothing is written");
+    // A lock that is a folder is refused too, and left alone.
+    std::fs::remove_file(tmp.path().join(".public.register-lock")).unwrap();
+    std::fs::create_dir(tmp.path().join(".public.register-lock")).unwrap();
+    build(&content, &out, NOW).expect_code(2);
+    std::fs::remove_dir(tmp.path().join(".public.register-lock")).unwrap();
+    build(&content, &out, NOW).expect_code(0);
+}

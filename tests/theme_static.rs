@@ -193,3 +193,52 @@ fn a_clean_theme_copy_builds_and_publishes_its_static_files_as_they_are() {
     let css = std::fs::read(site.theme().join("static/style.css")).expect("read");
     assert_eq!(files["style.css"], css);
 }
+
+/// The literal text of templates read from disk (the site's `templates/`
+/// overrides, a theme's own) is published on every page they make, so it
+/// is screened like a text attachment; a theme's binary static files are
+/// read like binary attachments (N10). The copied default theme passes.
+#[test]
+fn template_overrides_and_binary_static_files_are_screened() {
+    let site = Site::new();
+    let out = site.path("public");
+    build(&site.path("content"), &out, NOW).expect_code(0);
+    std::fs::remove_dir_all(&out).unwrap();
+
+    let page = std::fs::read_to_string(site.theme().join("templates/404.html")).unwrap();
+    let at = page.rfind("{% endblock").expect("a block");
+    let footer = "<p>Contact Gideon Parr on 07700 900123 about HID-1 <!-- TLP:RED --> red <!-- /TLP --></p>\n";
+    site.write(
+        "templates/404.html",
+        &format!("{}{footer}{}", &page[..at], &page[at..]),
+    );
+    let run = site.refused();
+    let template = site.path("templates/404.html").display().to_string();
+    for message in [
+        "declared under [proposer]",
+        "telephone number",
+        "a request that is withheld",
+        "TLP passage marker",
+    ] {
+        assert!(
+            run.stderr
+                .lines()
+                .any(|l| l.starts_with(&template) && l.contains(message)),
+            "no `{message}` for the template:\n{}",
+            run.stderr
+        );
+    }
+    assert!(!run.stderr.contains("Gideon"), "{}", run.stderr);
+    std::fs::remove_file(site.path("templates/404.html")).unwrap();
+
+    let mut png = b"\x89PNG\r\n\x1a\n\x00\x00\x00\x1btEXtAuthor\x00".to_vec();
+    png.extend("Gideon Parr".encode_utf16().flat_map(u16::to_le_bytes));
+    png.extend(b"\x00\xff\xfe");
+    std::fs::write(site.theme().join("static/logo.png"), &png).unwrap();
+    let run = site.refused();
+    assert!(
+        run.stderr.contains("logo.png") && run.stderr.contains("in the file's bytes"),
+        "{}",
+        run.stderr
+    );
+}

@@ -26,6 +26,7 @@ pub(super) fn check_across(
     let by_id = unique_ids(register, diagnostics);
     let broken_ids: HashSet<&str> = unreadable.iter().filter_map(|u| u.id.as_deref()).collect();
     let finals = final_decisions(register, &by_id, &broken_ids, diagnostics);
+    incomplete_records(unreadable, &by_id, &finals, diagnostics);
     let known = Known {
         requests: &by_id,
         broken: &broken_ids,
@@ -100,6 +101,74 @@ fn final_decisions<'r>(
         }
     }
     finals
+}
+
+/// The rules across records for records that cannot be read in full (a
+/// withheld record may be incomplete): their ids are unique too, and a
+/// final decision among them is a request's second when it has one. A
+/// withheld final decision that says `withdrawn` while a public one says
+/// `approved` would otherwise leave the register publishing the wrong
+/// outcome without a word.
+fn incomplete_records(
+    unreadable: &[&Unreadable],
+    by_id: &HashMap<&str, &Request>,
+    finals: &HashMap<&str, &Decision>,
+    diagnostics: &mut Vec<Diagnostic>,
+) {
+    let mut ids: HashMap<&str, &Unreadable> = HashMap::default();
+    let mut broken_finals: HashMap<&str, &Unreadable> = HashMap::default();
+    for u in unreadable {
+        if let Some(id) = u.id.as_deref() {
+            let first = by_id
+                .get(id)
+                .map(|r| r.origin.path.clone())
+                .or_else(|| ids.get(id).map(|f| f.origin.path.clone()));
+            match first {
+                Some(first) => diagnostics.push(
+                    u.origin
+                        .error(u.id_at, Message::new("duplicate id ").quote(id))
+                        .with_help(format!(
+                            "ids are unique, incomplete records' too; `{}` already uses it",
+                            first.display()
+                        )),
+                ),
+                None => {
+                    ids.insert(id, u);
+                }
+            }
+        }
+        if u.is_final
+            && let Some((request, at)) = &u.request
+        {
+            let first = finals
+                .get(request.as_str())
+                .map(|d| d.origin.path.clone())
+                .or_else(|| {
+                    broken_finals
+                        .get(request.as_str())
+                        .map(|f| f.origin.path.clone())
+                });
+            match first {
+                Some(first) => diagnostics.push(
+                    u.origin
+                        .error(
+                            *at,
+                            Message::new("").quote(request).text(
+                                " already has a final decision; this one (incomplete) is a second",
+                            ),
+                        )
+                        .with_help(format!(
+                            "a request has at most one final decision: `{}` is the other; \
+                             make one of them `kind = \"interim\"`, or delete one",
+                            first.display()
+                        )),
+                ),
+                None => {
+                    broken_finals.insert(request, u);
+                }
+            }
+        }
+    }
 }
 
 fn dated_before_request(d: &Decision, request: &Request) -> Diagnostic {

@@ -45,6 +45,9 @@ pub struct Register {
     pub requests: Vec<Arc<Request>>,
     /// Decisions, sorted by request, date and file.
     pub decisions: Vec<Arc<Decision>>,
+    /// Records that could not be read in full, never published: requests
+    /// and decisions, for the build's count of what it withheld.
+    pub incomplete: (usize, usize),
 }
 
 /// The outcome of loading and checking a content folder.
@@ -170,7 +173,10 @@ pub fn check_cached_at(content: &Path, cache: &mut CheckCache, base_url: Option<
     diagnostics.extend(listed.diagnostics);
     let files: Vec<&CachedFile> = listed.records.iter().map(|f| &*f.file).collect();
     let gathered = Gathered::of(&files, &mut diagnostics);
-    let register = gathered.register();
+    let mut register = gathered.register();
+    let broken = gathered.broken();
+    let decisions = broken.iter().filter(|u| u.decision).count();
+    register.incomplete = (broken.len() - decisions, decisions);
     let texts = gathered.texts();
     across::check_across(&register, &gathered.broken(), &texts, &mut diagnostics);
     let mut base_urls = vec![settings.base_url.as_str()];
@@ -280,6 +286,7 @@ impl<'a> Gathered<'a> {
                 .iter()
                 .map(|(_, d, _)| Arc::clone(d))
                 .collect(),
+            incomplete: (0, 0),
         }
     }
 

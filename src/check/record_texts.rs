@@ -129,6 +129,7 @@ impl RecordTexts<'_> {
         }
         for (u, f) in &self.unreadable {
             records.withheld_ids.extend(u.id.clone());
+            records.withheld_ids.extend(u.named_id.clone());
             records
                 .records
                 .push(record(&u.origin, false, String::new(), f));
@@ -155,6 +156,27 @@ impl RecordTexts<'_> {
                 d,
                 public_ids.contains(d.request.as_str()),
             ));
+        }
+        for (u, _) in &self.unreadable {
+            let (line, column) = diagnostic::line_column(&u.origin.text, u.id_at);
+            out.push(Withheld {
+                file: u.origin.path.clone(),
+                line,
+                column,
+                kind: if u.decision {
+                    WithheldKind::Decision
+                } else {
+                    WithheldKind::Request
+                },
+                request: if u.decision {
+                    u.request.as_ref().map(|(r, _)| r.clone())
+                } else {
+                    u.id.clone().or_else(|| u.named_id.clone())
+                },
+                reason: "its front matter is incomplete or cannot be read, so it is withheld \
+                         whatever its label"
+                    .to_string(),
+            });
         }
         self.withheld_passages(&mut out);
         out.extend(hidden.into_iter().map(|file| Withheld {

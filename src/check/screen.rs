@@ -1045,7 +1045,18 @@ impl Screen {
         let last = text[..end].chars().next_back()?;
         let boundary =
             !text[end..].chars().next().is_some_and(|c| glues(last, c)) || !is_word_char(last);
-        boundary.then(|| match name.target {
+        // A withheld attachment's name is a mention when written as a file
+        // name, its extension after a `.` (`triage-notes.pdf`, `Triage
+        // Notes.PDF`): prose that says "its triage notes (PDF)" names no
+        // file.
+        let as_file_name = match name.target {
+            NameOf::File(i) if self.withheld_files[i].contains('.') && name.words.len() > 1 => {
+                let extension = name.words.last().map_or(0, String::len);
+                text[..end - extension].ends_with('.')
+            }
+            _ => true,
+        };
+        (boundary && as_file_name).then(|| match name.target {
             NameOf::Declared(value) => Finding::Declared { at: start, value },
             NameOf::File(i) => Finding::WithheldFile {
                 at: start,

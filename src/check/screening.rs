@@ -286,6 +286,42 @@ impl Screening {
                         let place = Diagnostic::error(path, &text, f.at(), "");
                         out.push(report(&self.screen, &f, path, None).place(place));
                     }
+                } else {
+                    // A binary (an image, a font): its text in any encoding
+                    // (a PNG's `tEXt Author`), as a binary attachment's.
+                    let binary = crate::source::binary::read(bytes);
+                    for text in [&binary.runs, &binary.strings] {
+                        for f in scan_as_read(&self.screen, text, Scope::DECLARED, false) {
+                            let place = Diagnostic::file_error(path, "");
+                            out.push(
+                                report(&self.screen, &f, path, None)
+                                    .inside_binary()
+                                    .place(place),
+                            );
+                        }
+                    }
+                }
+                out.truncate(MAX_FINDINGS);
+                out
+            })
+            .collect()
+    }
+}
+
+impl Screening {
+    /// Screens the templates a site is rendered with from disk (the
+    /// site's `templates/` overrides, a theme's `templates/`): their
+    /// literal text is published on every page they make, so it is
+    /// screened as a text attachment is, passage markers, contact details
+    /// and all. `files`: where each is, and its text.
+    pub fn templates(&self, files: &[(PathBuf, String)]) -> Vec<Diagnostic> {
+        files
+            .par_iter()
+            .flat_map_iter(|(path, text)| {
+                let mut out = crate::source::attachments::marker_problems(path, text, "a template");
+                for f in whole_file_findings(&self.screen, path, text, Scope::ALL) {
+                    let place = Diagnostic::error(path, text, f.at(), "");
+                    out.push(report(&self.screen, &f, path, None).place(place));
                 }
                 out.truncate(MAX_FINDINGS);
                 out
@@ -461,6 +497,19 @@ fn attachment_findings(
             out.push(report(screen, &f, &origin.path, None).place(place));
         }
     }
+    if let Some(strings) = &content.strings {
+        // A PDF's strings, an office document's text: read like a body.
+        let read = without_pdf_offsets_in_strings(strings);
+        let found = scan_as_read(screen, &read, Scope::ALL, false);
+        for f in found.into_iter().take(MAX_FINDINGS) {
+            let place = Diagnostic::file_error(path, "");
+            out.push(
+                report(screen, &f, &origin.path, None)
+                    .inside_binary()
+                    .place(place),
+            );
+        }
+    }
     if let Some(runs) = &content.runs {
         let found = scan_as_read(screen, runs, Scope::DECLARED, false);
         for f in found.into_iter().take(MAX_FINDINGS) {
@@ -475,6 +524,15 @@ fn attachment_findings(
     out
 }
 
+/// A binary file's strings without the ten-digit offsets of a PDF's
+/// cross-reference table, which are no telephone numbers.
+fn without_pdf_offsets_in_strings(strings: &str) -> std::borrow::Cow<'_, str> {
+    static ENTRY: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+        regex::Regex::new(r"[0-9]{10} [0-9]{5} [nf]").expect("valid pattern")
+    });
+    ENTRY.replace_all(strings, "                  ")
+}
+
 /// What the screen finds in a whole file's `text` as a reader sees it: for
 /// markup (by its name), with character references decoded and, read
 /// again, with its tags left out (`Wil<tspan>fred</tspan> Ashby` shows as
@@ -487,37 +545,24 @@ fn whole_file_findings(screen: &Screen, path: &Path, text: &str, scope: Scope) -
     if !crate::source::attachments::is_markup(&name) {
         return scan_as_read(screen, text, scope, false);
     }
-    let mut found = scan_as_read(screen, text, scope, true);
-    let (shown, from) = without_tags(text);
-    for f in scan_as_read(screen, &shown, scope, true) {
-        let at = from.get(f.at()).copied().unwrap_or(0);
-        let f = f.moved_to(at);
-        if !found.contains(&f) {
-            found.push(f);
+    // As written with every character reference decoded (attribute
+    // values are shown too: a title, a tooltip), and as shown: tags left
+    // out, CDATA read as text (see `markup::shown`).
+    let mut found = Vec::new();
+    for (read, from) in [
+        crate::source::markup::decoded(text),
+        crate::source::markup::shown(text),
+    ] {
+        for f in scan_as_read(screen, &read, scope, false) {
+            let at = from.get(f.at()).copied().unwrap_or(0);
+            let f = f.moved_to(at);
+            if !found.contains(&f) {
+                found.push(f);
+            }
         }
     }
     found.sort_by_key(Finding::at);
     found
-}
-
-/// Markup's text with its tags (`<...>`) left out, and for each byte of
-/// it the byte of `text` it came from.
-fn without_tags(text: &str) -> (String, Vec<usize>) {
-    let mut shown = String::with_capacity(text.len());
-    let mut from = Vec::with_capacity(text.len());
-    let mut in_tag = false;
-    for (at, c) in text.char_indices() {
-        match c {
-            '<' => in_tag = true,
-            '>' if in_tag => in_tag = false,
-            _ if !in_tag => {
-                shown.push(c);
-                from.extend(std::iter::repeat_n(at, c.len_utf8()));
-            }
-            _ => {}
-        }
-    }
-    (shown, from)
 }
 
 /// What a finding is, in words, before it is placed in a file.

@@ -227,9 +227,13 @@ pub fn filter(
 ) -> Result<(PublicRegister, FilterSummary), Vec<Diagnostic>> {
     let mut summary = FilterSummary::default();
     let (register, screening, bodies) = passed.into_parts();
+    // Records that could not be read in full are withheld too.
+    summary.requests_withheld += register.incomplete.0;
+    summary.decisions_withheld += register.incomplete.1;
     let Register {
         requests: all_requests,
         decisions: all_decisions,
+        incomplete: _,
     } = register;
     let public_ids: HashSet<String> = all_requests
         .iter()

@@ -81,9 +81,12 @@ pub fn preview(
     _local: LocalOnly,
 ) -> PreviewRegister {
     let (register, _, _) = passed.into_parts();
+    // Records too incomplete to read have no page to preview: `check
+    // --withheld` lists them.
     let Register {
         requests,
         decisions,
+        incomplete: _,
     } = register;
     let policy = Arc::new(link_policy(&requests, &decisions, settings));
     let public_ids: HashSet<String> = requests

@@ -104,7 +104,7 @@ pub fn text_ranges(body: &str) -> Vec<std::ops::Range<usize>> {
 /// Every `@` link of a body: (byte offset in the body, destination), in
 /// Markdown links and in raw-HTML `href` attributes alike.
 pub fn record_links(body: &str) -> Vec<(usize, String)> {
-    if !body.contains('@') {
+    if !body.contains('@') && !body.contains('&') {
         return Vec::new();
     }
     let mut found = Vec::new();
@@ -114,15 +114,40 @@ pub fn record_links(body: &str) -> Vec<(usize, String)> {
                 found.push((range.start, dest_url.to_string()));
             }
             Event::Html(raw) | Event::InlineHtml(raw) => {
-                for caps in RAW_HREF.captures_iter(&raw) {
-                    let m = caps.get(1).expect("the pattern has one group");
-                    found.push((range.start + m.start(), m.as_str().to_string()));
+                for (at, dest) in raw_record_hrefs(&raw) {
+                    found.push((range.start + at, dest));
                 }
             }
             _ => {}
         }
     }
     found
+}
+
+/// Any `href` attribute of raw HTML, its value in one of three groups
+/// (double-quoted, single-quoted, unquoted).
+static RAW_HREF_ANY: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+    regex::Regex::new(r#"(?i)\bhref\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>"']+))"#)
+        .expect("valid pattern")
+});
+
+/// The `@` links of raw HTML: `href` values that start with `@` once
+/// their character references are decoded, as the sanitiser and a
+/// browser decode them (`href="&#64;A-1"`, `&commat;A-1`), and where each
+/// value is.
+fn raw_record_hrefs(raw: &str) -> Vec<(usize, String)> {
+    RAW_HREF_ANY
+        .captures_iter(raw)
+        .filter_map(|caps| {
+            let m = caps
+                .get(1)
+                .or_else(|| caps.get(2))
+                .or_else(|| caps.get(3))?;
+            let decoded = crate::source::markup::decoded(m.as_str()).0;
+            let dest = decoded.trim();
+            dest.starts_with('@').then(|| (m.start(), dest.to_string()))
+        })
+        .collect()
 }
 
 /// An `href` attribute whose value starts with `@`, in raw HTML.
@@ -136,13 +161,15 @@ static RAW_HREF: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(||
 /// parse when every candidate is fine; any doubtful candidate sends the
 /// caller to the full parse, which alone decides and locates problems.
 pub fn quick_record_links(body: &str) -> Option<Vec<&str>> {
+    // Raw HTML may hold `href="@..."`, or `href="&#64;..."`: only the
+    // parser can tell.
+    let encoded = body.contains('&') && !raw_record_hrefs(body).is_empty();
+    if encoded || RAW_HREF.is_match(body) {
+        return None;
+    }
     // No `@`, no record link.
     if !body.contains('@') {
         return Some(Vec::new());
-    }
-    // Raw HTML may hold `href="@..."`: only the parser can tell.
-    if RAW_HREF.is_match(body) {
-        return None;
     }
     // One pass over the `]`s (a byte search), not one search per pattern.
     let mut found = Vec::new();

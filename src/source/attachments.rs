@@ -43,6 +43,12 @@ pub struct Attachment {
     pub source: PathBuf,
     /// Size in bytes, when the folder was listed.
     pub size: u64,
+    /// `checked_by_keeper = true`: the keeper's statement that the parts
+    /// of a binary file the generator cannot read (a PDF stream in a
+    /// compression it does not know, an encrypted PDF, a compressed
+    /// archive) were checked by a person. Without it such a file is an
+    /// error, never published unscreened.
+    pub checked_by_keeper: bool,
     /// Its bytes as they were checked, for a public attachment of a public
     /// request once it passed its checks: what is published, never the
     /// file as it may be by the time the site is written.
@@ -184,6 +190,15 @@ pub struct Content {
     /// personal data and withheld ids. A UTF-16 file has both: bytes that
     /// only start like UTF-16 may hold single-byte text after the mark.
     pub runs: Option<String>,
+    /// The strings of a PDF (its literal `(...)` and hex `<...>` strings,
+    /// escapes and encodings decoded, in its streams too once inflated),
+    /// one per line: text a reader or a PDF reader's "Properties" shows,
+    /// screened like a body (contact details too).
+    pub strings: Option<String>,
+    /// What the generator could not read in a binary file, when anything:
+    /// such a file is refused unless its listing says
+    /// `checked_by_keeper = true`.
+    pub unreadable: Option<String>,
 }
 
 /// The bytes of an attachment exactly as they were checked: what a build
@@ -264,28 +279,80 @@ pub fn read(a: &Attachment) -> Result<Read, Box<Diagnostic>> {
         return Err(Box::new(active_file(&a.source)));
     }
     let bytes = read_regular(&a.source, MAX_BINARY_BYTES)?;
+    let named_as_text = is_markup(&a.name) || TEXT_EXTENSIONS.contains(&ext.as_str());
     let text = as_text(&bytes);
     let content = match text {
         Some((text, _)) if text.len() as u64 > MAX_TEXT_BYTES => {
             return Err(Box::new(too_large_text(&a.source)));
         }
-        Some((text, utf16)) => Content {
-            runs: utf16.then(|| printable_runs(&bytes)),
+        // A PDF written as text still hides text in its hex strings and
+        // compressed streams: read as a PDF too.
+        Some((text, _)) if crate::source::binary::is_pdf(&bytes) => {
+            let binary = crate::source::binary::read(&bytes);
+            Content {
+                text: Some(text),
+                runs: Some(binary.runs),
+                strings: Some(binary.strings).filter(|s| !s.is_empty()),
+                unreadable: binary.unreadable,
+            }
+        }
+        Some((text, wide)) => Content {
+            runs: wide.then(|| printable_runs(&bytes)),
             text: Some(text),
+            ..Content::default()
         },
-        None if is_markup(&a.name) || TEXT_EXTENSIONS.contains(&ext.as_str()) => {
+        None if named_as_text => {
             return Err(Box::new(not_text(&a.source, &bytes)));
         }
-        None => Content {
-            text: None,
-            runs: Some(printable_runs(&bytes)),
-        },
+        None => {
+            let mut binary = crate::source::binary::read(&bytes);
+            // A file of single-byte text (a vCard, a CSV from an old
+            // tool): its text read as Windows-1252 is screened like a
+            // body, contact details included (not a PDF's, whose tables
+            // of numbers are no telephone numbers).
+            if !crate::source::binary::is_pdf(&bytes)
+                && let Some((text, _)) = windows_1252_text(&bytes)
+            {
+                binary.strings.push('\n');
+                binary.strings.push_str(&text);
+            }
+            Content {
+                text: None,
+                runs: Some(binary.runs),
+                strings: Some(binary.strings).filter(|s| !s.is_empty()),
+                unreadable: binary.unreadable,
+            }
+        }
     };
+    if let Some(what) = &content.unreadable
+        && !a.checked_by_keeper
+    {
+        return Err(Box::new(
+            Diagnostic::file_error(
+                &a.source,
+                format!(
+                    "the file holds parts the generator cannot read ({what}): their text \
+                     cannot be checked for personal data or withheld ids"
+                ),
+            )
+            .with_help(
+                "save it again without them (a PDF with ordinary compression, an archive \
+                 unpacked), or, once a person has read every part of it, add \
+                 checked_by_keeper = true to its [[attachments]] entry",
+            ),
+        ));
+    }
     if is_markup(&a.name)
         && let Some(text) = &content.text
-        && let Some(at) = active_markup(text)
     {
-        return Err(Box::new(scripted_markup(&a.source, text, at)));
+        if let Some(at) = active_markup(text) {
+            return Err(Box::new(scripted_markup(&a.source, text, at)));
+        }
+        if let Some((at, why)) = crate::source::markup::refused(text) {
+            return Err(Box::new(
+                Diagnostic::error(&a.source, text, at, why.message()).with_help(why.help()),
+            ));
+        }
     }
     Ok(Read {
         bytes: CheckedBytes(Arc::from(bytes)),
@@ -406,6 +473,30 @@ pub fn as_text(bytes: &[u8]) -> Option<(String, bool)> {
     if let Ok(text) = std::str::from_utf8(utf8) {
         return Some((line_ends(text), false));
     }
+    // UTF-32 after a byte-order mark (before UTF-16: `FF FE 00 00` starts
+    // like UTF-16 little-endian).
+    let utf32 = match bytes {
+        [0xff, 0xfe, 0, 0, rest @ ..] => Some((false, rest)),
+        [0, 0, 0xfe, 0xff, rest @ ..] => Some((true, rest)),
+        _ => None,
+    };
+    if let Some((big_endian, rest)) = utf32
+        && rest.len() % 4 == 0
+    {
+        let text: String = rest
+            .chunks_exact(4)
+            .map(|q| {
+                let q = [q[0], q[1], q[2], q[3]];
+                let unit = if big_endian {
+                    u32::from_be_bytes(q)
+                } else {
+                    u32::from_le_bytes(q)
+                };
+                char::from_u32(unit).unwrap_or(char::REPLACEMENT_CHARACTER)
+            })
+            .collect();
+        return Some((line_ends(&text), true));
+    }
     let (big_endian, rest) = match bytes {
         [0xfe, 0xff, rest @ ..] => (true, rest),
         [0xff, 0xfe, rest @ ..] => (false, rest),
@@ -422,6 +513,22 @@ pub fn as_text(bytes: &[u8]) -> Option<(String, bool)> {
     let text: String = char::decode_utf16(units)
         .map(|c| c.unwrap_or(char::REPLACEMENT_CHARACTER))
         .collect();
+    Some((line_ends(&text), true))
+}
+
+/// Single-byte text: every byte a printable Windows-1252 character, a
+/// tab or a line end, and at least one beyond ASCII (else it is UTF-8).
+fn windows_1252_text(bytes: &[u8]) -> Option<(String, bool)> {
+    let printable = |b: u8| {
+        matches!(b, b'\t' | b'\n' | b'\r' | 0x0c)
+            || (0x20..0x7f).contains(&b)
+            || (b >= 0x80 && windows_1252(b) != '\u{fffd}')
+            || b >= 0xa0
+    };
+    if bytes.is_empty() || !bytes.iter().all(|&b| printable(b)) {
+        return None;
+    }
+    let text: String = bytes.iter().map(|&b| windows_1252(b)).collect();
     Some((line_ends(&text), true))
 }
 
@@ -455,14 +562,12 @@ fn line_ends(text: &str) -> String {
 pub fn active_markup(text: &str) -> Option<usize> {
     static TAGS: LazyLock<Regex> = LazyLock::new(|| {
         Regex::new(
-            r#"(?i)<\s*(?:[a-z0-9_.-]+:)?script\b|[\s/"'\x00]on[a-z]{2,}\s*=|attributename\s*=\s*["']?\s*on"#,
+            r#"(?i)<\s*(?:[^\s<>/:]+:)?script\b|[\s/"'\x00]on[a-z]{2,}\s*=|attributename\s*=\s*["']?\s*on"#,
         )
         .expect("valid pattern")
     });
-    let (read, from) = match crate::check::screen::as_read(text, true) {
-        Some((read, from)) => (read, Some(from)),
-        None => (text.to_string(), None),
-    };
+    let (read, from) = crate::source::markup::decoded(text);
+    let from = Some(from);
     let place = |at: usize| from.as_ref().and_then(|f| f.get(at).copied()).unwrap_or(at);
     let tag = TAGS.find(&read).map(|m| place(m.start()));
     let (squeezed, at) = squeezed(&read);
@@ -485,49 +590,27 @@ fn squeezed(text: &str) -> (String, Vec<usize>) {
     let mut from = Vec::with_capacity(text.len());
     let mut chars = text.char_indices().peekable();
     while let Some((i, c)) = chars.next() {
-        let c = match numeric_reference(&text[i..]) {
+        let decoded = (c == '&')
+            .then(|| crate::source::markup::reference_at(&text[i..]))
+            .flatten();
+        let decoded = match decoded {
             Some((decoded, len)) => {
                 while chars.peek().is_some_and(|&(j, _)| j < i + len) {
                     chars.next();
                 }
                 decoded
             }
-            None => c,
+            None => c.to_string(),
         };
-        if !c.is_whitespace() && !c.is_control() {
-            let c = c.to_ascii_lowercase();
-            out.push(c);
-            from.extend(std::iter::repeat_n(i, c.len_utf8()));
+        for c in decoded.chars() {
+            if !c.is_whitespace() && !c.is_control() {
+                let c = c.to_ascii_lowercase();
+                out.push(c);
+                from.extend(std::iter::repeat_n(i, c.len_utf8()));
+            }
         }
     }
     (out, from)
-}
-
-/// A numeric character reference at the start of `text` (`&#106;`,
-/// `&#x6a`), its `;` optional: the character and the bytes it takes.
-fn numeric_reference(text: &str) -> Option<(char, usize)> {
-    let rest = text.strip_prefix("&#")?;
-    let (hex, digits) = match rest.strip_prefix(['x', 'X']) {
-        Some(h) => (true, h),
-        None => (false, rest),
-    };
-    let len = digits
-        .bytes()
-        .take_while(|b| {
-            if hex {
-                b.is_ascii_hexdigit()
-            } else {
-                b.is_ascii_digit()
-            }
-        })
-        .count();
-    let code = u32::from_str_radix(digits.get(..len.min(8))?, if hex { 16 } else { 10 }).ok()?;
-    let semicolon = usize::from(digits[len..].starts_with(';'));
-    let taken = 2 + usize::from(hex) + len + semicolon;
-    Some((
-        char::from_u32(code).unwrap_or(char::REPLACEMENT_CHARACTER),
-        taken,
-    ))
 }
 
 /// The printable runs of binary bytes, one per line: runs of four or more
@@ -594,7 +677,7 @@ impl Runs {
 /// True for a character that can be part of a name or an id in a file's
 /// metadata: printable ASCII, a letter beyond it, a no-break space, and
 /// the typographic apostrophes, quotes and dashes names are written with.
-fn is_printable(c: char) -> bool {
+pub(crate) fn is_printable(c: char) -> bool {
     c == ' '
         || c.is_ascii_graphic()
         || (!c.is_ascii()
@@ -608,7 +691,7 @@ fn is_printable(c: char) -> bool {
 /// A byte as Windows-1252 reads it (Latin-1, but for the printable
 /// characters it puts in 0x80-0x9F); `None`-like U+FFFD for the five
 /// bytes it leaves undefined.
-fn windows_1252(b: u8) -> char {
+pub(crate) fn windows_1252(b: u8) -> char {
     const HIGH: [char; 32] = [
         '€', '\u{fffd}', '‚', 'ƒ', '„', '…', '†', '‡', 'ˆ', '‰', 'Š', '‹', 'Œ', '\u{fffd}', 'Ž',
         '\u{fffd}', '\u{fffd}', '‘', '’', '“', '”', '•', '–', '—', '˜', '™', 'š', '›', 'œ',

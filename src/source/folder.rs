@@ -256,6 +256,10 @@ fn strays(content: &Path) -> Vec<Diagnostic> {
     for entry in children(content).into_iter().flatten() {
         let name = entry.path.file_name().unwrap_or_default().to_string_lossy();
         let known = matches!(name.as_ref(), "site.toml" | "requests" | "decisions");
+        if is_hidden(&name) && entry.file_type.is_dir() {
+            found.extend(hidden_folder(&entry.path));
+            continue;
+        }
         if known || (is_hidden(&name) && !name.ends_with(".md")) {
             continue;
         }
@@ -286,6 +290,57 @@ fn hidden_record(path: &Path) -> Diagnostic {
         "remove the leading `.`; to keep the record unpublished, write draft = true or a \
          TLP:AMBER label",
     )
+}
+
+/// A hidden folder (`requests/.archive/`, `content/.drafts/`) that holds a
+/// record, at any depth: an error naming the folder, for the same reason
+/// as [`strays`]. A record is a `.md` file that starts with front matter
+/// (`+++`), so a `.github/` folder of notes is left alone; `.git` holds
+/// git's files, not the keeper's, and is not searched. Links are not
+/// followed.
+fn hidden_folder(folder: &Path) -> Option<Diagnostic> {
+    if folder.file_name().is_some_and(|n| n == ".git") {
+        return None;
+    }
+    let holds_record = walkdir::WalkDir::new(folder)
+        .follow_links(false)
+        .into_iter()
+        .filter_entry(|e| e.depth() == 0 || e.file_name() != ".git")
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_file())
+        .filter(|e| {
+            e.file_name()
+                .to_string_lossy()
+                .to_ascii_lowercase()
+                .ends_with(".md")
+        })
+        .any(|e| starts_with_front_matter(e.path()));
+    holds_record.then(|| {
+        Diagnostic::file_error(
+            folder,
+            "a hidden folder that holds a record file: it is never read, so the personal data \
+             and the withheld ids it declares would not be kept out of published text",
+        )
+        .with_help(
+            "move the record out of the hidden folder into requests/ or decisions/ (with \
+             draft = true or a TLP:AMBER label to keep it unpublished), or delete it",
+        )
+    })
+}
+
+/// True when the file's first line is `+++` (a record's front matter).
+fn starts_with_front_matter(path: &Path) -> bool {
+    use std::io::Read as _;
+    let mut head = [0u8; 8];
+    let Ok(mut file) = std::fs::File::open(path) else {
+        // Unreadable: counted as a record, to fail closed.
+        return true;
+    };
+    let n = file.read(&mut head).unwrap_or(0);
+    let head = head[..n]
+        .strip_prefix(b"\xef\xbb\xbf")
+        .unwrap_or(&head[..n]);
+    head.starts_with(b"+++")
 }
 
 fn is_hidden(name: &str) -> bool {
@@ -333,6 +388,8 @@ fn load_folder(content: &Path, folder: &str, kind: RecordKind, loaded: &mut Foun
         if is_hidden(&name) {
             if name.ends_with(".md") && !file_type.is_dir() {
                 loaded.diagnostics.push(hidden_record(&path));
+            } else if file_type.is_dir() {
+                loaded.diagnostics.extend(hidden_folder(&path));
             }
             loaded.hidden.push(path);
             continue;
@@ -389,6 +446,9 @@ fn load_folder_record(folder: &Path, loaded: &mut Found) {
             index = Some(entry);
         } else if is_hidden(&name) {
             loaded.hidden.push(entry.path.clone());
+            if entry.file_type.is_dir() {
+                loaded.diagnostics.extend(hidden_folder(&entry.path));
+            }
             // Never published, never read; an editor's lock file is worth
             // a word, since the keeper may be editing the record right now.
             if crate::source::attachments::is_editor_lock(&name) {

@@ -9,8 +9,10 @@
 //! here decides what is published: that is `publish`'s one job.
 
 pub mod attachments;
+pub mod binary;
 pub mod folder;
 pub mod frontmatter;
+pub mod markup;
 pub mod record;
 pub mod site;
 pub mod texts;

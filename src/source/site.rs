@@ -251,6 +251,31 @@ impl Settings {
                             )
                             .with_help("name devices like ESME or IHD"),
                         );
+                    } else if let Some(same) = crate::model::vocabulary::BUILT_IN_DEVICES
+                        .iter()
+                        .map(|b| b.to_string())
+                        .chain(s.devices[..i].iter().cloned())
+                        .find(|other| other.eq_ignore_ascii_case(d))
+                    {
+                        // Both would make one page, `/devices/<lower case>/`,
+                        // which could list only one of them.
+                        diagnostics.push(
+                            Diagnostic::file_error(
+                                &path,
+                                Message::new(format!("device {} (", i + 1))
+                                    .quote(d)
+                                    .text(") differs from ")
+                                    .quote(&same)
+                                    .text(
+                                        " only in case: both would be listed on one page, \
+                                         /devices/<name in lower case>/",
+                                    ),
+                            )
+                            .with_help(
+                                "write the device one way: remove this entry from site.toml \
+                                 `devices` and use the other spelling in every record",
+                            ),
+                        );
                     }
                 }
                 s

@@ -8,7 +8,7 @@ use crate::source::attachments::{self, Attachment};
 use crate::source::folder::FolderFile;
 
 /// The keys of an attachment's listing.
-const KEYS: &[&str] = &["file", "title", "classification"];
+const KEYS: &[&str] = &["file", "title", "classification", "checked_by_keeper"];
 
 /// Matches the `[[attachments]]` a record lists with the files of its
 /// folder: listed files that are missing, unsafe names and missing titles
@@ -52,6 +52,7 @@ fn attachment(
     let title = e.text(r, "title");
     let label = name.as_ref().map_or("", |n| n.value.as_str());
     let classification = super::attachment_classification(r, &mut e, label);
+    let checked_by_keeper = e.flag(r, "checked_by_keeper").is_some_and(|f| f.value);
     e.unknown(r, KEYS);
     let Some(name) = name else {
         r.missing_in(
@@ -81,6 +82,7 @@ fn attachment(
         title,
         classification,
         size: file.stamp.len,
+        checked_by_keeper,
         source: file.source,
         checked: None,
     })

@@ -207,6 +207,18 @@ pub enum Record {
 pub struct Unreadable {
     /// Its id, where the front matter says one (requests only).
     pub id: Option<String>,
+    /// Where its `id` line's value is, when it has one.
+    pub id_at: usize,
+    /// A decision's (`decisions/`), not a request's.
+    pub decision: bool,
+    /// A decision's `request`, where its front matter says one, and where.
+    pub request: Option<(String, usize)>,
+    /// A decision whose front matter says `kind = "final"`.
+    pub is_final: bool,
+    /// A request without an `id` line: the id its file name gives
+    /// (`requests/A-1.md`, `requests/A-1/index.md`), searched for in
+    /// published text as a withheld id (the id `register new` gave it).
+    pub named_id: Option<String>,
     /// The file.
     pub origin: Origin,
 }
@@ -228,6 +240,26 @@ pub struct Parsed {
 static ID_LINE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r#"(?m)^[ \t]*id[ \t]*=[ \t]*"([^"\n]*)""#).expect("valid pattern")
 });
+
+static REQUEST_LINE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r#"(?m)^[ \t]*request[ \t]*=[ \t]*"([^"\n]*)""#).expect("valid pattern")
+});
+
+static FINAL_LINE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r#"(?mi)^[ \t]*kind[ \t]*=[ \t]*"[ \t]*final[ \t]*""#).expect("valid pattern")
+});
+
+/// The id a request file's name gives (`A-1.md`, `A-1/index.md`), when
+/// it is one.
+fn id_of_file_name(path: &std::path::Path) -> Option<String> {
+    let stem = path.file_stem()?.to_str()?;
+    let stem = if stem == "index" {
+        path.parent()?.file_name()?.to_str()?
+    } else {
+        stem
+    };
+    ID_PATTERN.is_match(stem).then(|| stem.to_string())
+}
 
 /// Reads one file's fields. Returns the record when its fields could be
 /// read (even if some checks failed: those are in the diagnostics), so that
@@ -315,13 +347,41 @@ fn placed(
             d.origin = origin;
             (Some(Record::Decision(d)), None)
         }
-        None => {
-            let id = (kind == RecordKind::Request)
-                .then(|| ID_LINE.captures(&origin.text[toml]))
-                .flatten()
-                .map(|c| c[1].to_string());
-            (None, Some(Unreadable { id, origin }))
-        }
+        None => (None, Some(unreadable(origin, kind, toml))),
+    }
+}
+
+/// What is known of a record that could not be read, for the rules across
+/// records and for `check --withheld`: its file, and what its front matter
+/// seems to say (id, request, whether it is a final decision), read line by
+/// line since the fields could not be.
+fn unreadable(origin: Origin, kind: RecordKind, toml: Range<usize>) -> Unreadable {
+    let request = kind == RecordKind::Request;
+    let toml_text = &origin.text[toml.clone()];
+    let toml_offset = toml.start;
+    let id_caps = request.then(|| ID_LINE.captures(toml_text)).flatten();
+    let id = id_caps.as_ref().map(|c| c[1].to_string());
+    let id_at = id_caps
+        .as_ref()
+        .and_then(|c| c.get(1))
+        .map_or(0, |m| toml_offset + m.start());
+    let request_line = (!request)
+        .then(|| REQUEST_LINE.captures(toml_text))
+        .flatten()
+        .and_then(|c| c.get(1))
+        .map(|m| (m.as_str().to_string(), toml_offset + m.start()));
+    let is_final = !request && FINAL_LINE.is_match(toml_text);
+    let named_id = (request && id.is_none())
+        .then(|| id_of_file_name(&origin.path))
+        .flatten();
+    Unreadable {
+        id,
+        id_at,
+        decision: !request,
+        request: request_line,
+        is_final,
+        named_id,
+        origin,
     }
 }
 

@@ -1,0 +1,772 @@
+//! Reading a binary attachment's text for the screen: every plausible
+//! run of text in its bytes, whatever the encoding, and the text of the
+//! containers the generator can open.
+//!
+//! * Runs (searched for declared personal data and withheld ids): ASCII,
+//!   Windows-1252 (Latin-1), UTF-8 (a PDF's XMP metadata, `Zoë`), UTF-16
+//!   in either byte order and alignment, in any script of the Basic
+//!   Multilingual Plane (`Tomáš Dvořák`), and UTF-32.
+//! * Strings (screened like a body, contact details included): a PDF's
+//!   literal `(...)` strings with their escapes and hex `<...>` strings
+//!   (`<FEFF0057...>`, `<4849442D31>`), decoded as PDF decodes them
+//!   (UTF-16 after `FE FF`, UTF-8 after `EF BB BF`, else PDFDocEncoding),
+//!   a `TJ` array's pieces joined as they are drawn.
+//! * Containers: a PDF's streams compressed with `FlateDecode` are
+//!   inflated and read the same way; the deflated entries of a ZIP file
+//!   (office documents: `.docx`, `.xlsx`, `.pptx`, `.odt`) are inflated,
+//!   and XML entries read as shown; a PNG's compressed text chunks are
+//!   inflated.
+//!
+//! What cannot be read is said ([`Binary::unreadable`]): a PDF stream in
+//! another compression (`LZWDecode`, `ASCII85Decode`...), one that does
+//! not inflate, an encrypted PDF, a ZIP entry in another compression or
+//! encrypted, a compressed archive (gzip, xz, 7-Zip, bzip2, zstd, RAR).
+//! Such a file is refused unless its listing says the keeper checked it.
+
+use std::fmt::Write as _;
+
+/// What a binary file's bytes hold, for the screen.
+#[derive(Debug, Default)]
+pub struct Binary {
+    /// Printable runs, one per line.
+    pub runs: String,
+    /// Strings (a PDF's; an office document's XML text as shown), one
+    /// per line.
+    pub strings: String,
+    /// The first part that could not be read, in the keeper's words.
+    pub unreadable: Option<String>,
+}
+
+/// At most this many bytes are inflated from one file: more is refused,
+/// not published unscreened.
+const MAX_INFLATED: usize = 512 * 1024 * 1024;
+
+/// Reads `bytes` (a file that is not text).
+pub fn read(bytes: &[u8]) -> Binary {
+    let mut out = Binary::default();
+    let mut inflated_total = 0usize;
+    out.runs = all_runs(bytes);
+    if let Some(what) = compressed_archive(bytes) {
+        out.unreadable = Some(what.to_string());
+    }
+    if is_pdf(bytes) {
+        pdf(bytes, &mut out, &mut inflated_total);
+    } else if bytes.starts_with(b"PK\x03\x04") {
+        zip(bytes, &mut out, &mut inflated_total);
+    } else if bytes.starts_with(b"\x89PNG\r\n\x1a\n") {
+        png(bytes, &mut out, &mut inflated_total);
+    }
+    out
+}
+
+/// True when `bytes` are a PDF's (`%PDF-` in the first KiB).
+pub fn is_pdf(bytes: &[u8]) -> bool {
+    memchr::memmem::find(&bytes[..bytes.len().min(1024)], b"%PDF-").is_some()
+}
+
+/// A compressed archive by its signature, which only a person can check.
+fn compressed_archive(bytes: &[u8]) -> Option<&'static str> {
+    let signatures: &[(&[u8], &str)] = &[
+        (b"\x1f\x8b", "a gzip archive"),
+        (b"\xfd7zXZ\x00", "an xz archive"),
+        (b"7z\xbc\xaf\x27\x1c", "a 7-Zip archive"),
+        (b"BZh", "a bzip2 archive"),
+        (b"\x28\xb5\x2f\xfd", "a zstd archive"),
+        (b"Rar!\x1a\x07", "a RAR archive"),
+    ];
+    signatures
+        .iter()
+        .find(|(sig, _)| bytes.starts_with(sig))
+        .map(|(_, what)| *what)
+}
+
+/// Every printable run of `bytes` in every encoding read (see the module).
+pub fn all_runs(bytes: &[u8]) -> String {
+    let mut runs = super::attachments::printable_runs(bytes);
+    let mut seen: std::collections::HashSet<String> = runs.lines().map(str::to_string).collect();
+    let mut add = |run: String, runs: &mut String| {
+        if run.chars().count() >= 4 && seen.insert(run.clone()) {
+            if !runs.is_empty() {
+                runs.push('\n');
+            }
+            runs.push_str(&run);
+        }
+    };
+    // UTF-8 runs with a character beyond ASCII (ASCII ones are read).
+    for chunk in bytes.utf8_chunks() {
+        let mut run = String::new();
+        for c in chunk.valid().chars().chain(std::iter::once('\0')) {
+            if super::attachments::is_printable(c) {
+                run.push(c);
+            } else {
+                if !run.is_ascii() {
+                    add(std::mem::take(&mut run), &mut runs);
+                }
+                run.clear();
+            }
+        }
+        if !run.is_ascii() {
+            add(run, &mut runs);
+        }
+    }
+    // UTF-16, both byte orders and alignments, any script of the BMP.
+    for big_endian in [false, true] {
+        for offset in [0, 1] {
+            let units = bytes
+                .get(offset..)
+                .unwrap_or_default()
+                .chunks_exact(2)
+                .map(|p| {
+                    let pair = [p[0], p[1]];
+                    let unit = if big_endian {
+                        u16::from_be_bytes(pair)
+                    } else {
+                        u16::from_le_bytes(pair)
+                    };
+                    char::from_u32(u32::from(unit))
+                });
+            for run in script_runs(units, false) {
+                add(run, &mut runs);
+            }
+        }
+    }
+    // UTF-32, both byte orders, four alignments.
+    for big_endian in [false, true] {
+        for offset in 0..4 {
+            let units = bytes
+                .get(offset..)
+                .unwrap_or_default()
+                .chunks_exact(4)
+                .map(|q| {
+                    let q = [q[0], q[1], q[2], q[3]];
+                    let unit = if big_endian {
+                        u32::from_be_bytes(q)
+                    } else {
+                        u32::from_le_bytes(q)
+                    };
+                    char::from_u32(unit)
+                });
+            for run in script_runs(units, true) {
+                add(run, &mut runs);
+            }
+        }
+    }
+    runs
+}
+
+/// Runs of printable characters that hold one script at most beside
+/// Latin and punctuation (text in any language does; the noise of other
+/// bytes read as UTF-16 jumps between blocks and makes no run). A
+/// character of another script starts a new run.
+fn script_runs(units: impl Iterator<Item = Option<char>>, ascii_too: bool) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut run = String::new();
+    let mut count = 0;
+    let mut script: Option<u32> = None;
+    let end = |run: &mut String, count: &mut usize, out: &mut Vec<String>| {
+        if *count >= 4 && (ascii_too || !run.is_ascii()) {
+            out.push(std::mem::take(run));
+        }
+        run.clear();
+        *count = 0;
+    };
+    for unit in units.chain(std::iter::once(None)) {
+        match unit.filter(|&c| super::attachments::is_printable(c) || is_mark(c)) {
+            Some(c) => {
+                let block = u32::from(c) >> 7;
+                let common = u32::from(c) < 0x0250 || (0x2000..0x2070).contains(&u32::from(c));
+                if !common {
+                    match script {
+                        Some(s) if s != block => {
+                            end(&mut run, &mut count, &mut out);
+                            script = Some(block);
+                        }
+                        None => script = Some(block),
+                        _ => {}
+                    }
+                }
+                run.push(c);
+                count += 1;
+            }
+            None => {
+                end(&mut run, &mut count, &mut out);
+                script = None;
+            }
+        }
+    }
+    out
+}
+
+/// A combining mark (decomposed accents, scripts written with marks).
+fn is_mark(c: char) -> bool {
+    matches!(u32::from(c), 0x0300..=0x036f | 0x0900..=0x0dff)
+}
+
+// ---------------------------------------------------------------------------
+// PDF.
+
+/// Filters that only ever hold images: their data is not text.
+const IMAGE_FILTERS: &[&str] = &[
+    "DCTDecode",
+    "DCT",
+    "JPXDecode",
+    "JBIG2Decode",
+    "CCITTFaxDecode",
+    "CCF",
+];
+
+fn pdf(bytes: &[u8], out: &mut Binary, inflated_total: &mut usize) {
+    if memchr::memmem::find(bytes, b"/Encrypt").is_some() {
+        out.unreadable
+            .get_or_insert_with(|| "an encrypted PDF".to_string());
+    }
+    // The file outside its streams' data, and each stream's data as it
+    // reads (inflated when it can be).
+    let mut outside = Vec::with_capacity(bytes.len().min(1 << 20));
+    let mut at = 0;
+    let finder = memchr::memmem::Finder::new(b"stream");
+    while let Some(i) = finder.find(&bytes[at..]) {
+        let start_kw = at + i;
+        // `endstream` is not a stream's start.
+        if start_kw >= 3 && &bytes[start_kw - 3..start_kw] == b"end" {
+            outside.extend_from_slice(&bytes[at..start_kw + 6]);
+            at = start_kw + 6;
+            continue;
+        }
+        let mut data_start = start_kw + 6;
+        if bytes[data_start..].starts_with(b"\r\n") {
+            data_start += 2;
+        } else if bytes[data_start..].starts_with(b"\n") || bytes[data_start..].starts_with(b"\r") {
+            data_start += 1;
+        } else {
+            outside.extend_from_slice(&bytes[at..data_start]);
+            at = data_start;
+            continue;
+        }
+        let Some(len) = memchr::memmem::find(&bytes[data_start..], b"endstream") else {
+            break;
+        };
+        let data_end = data_start + len;
+        outside.extend_from_slice(&bytes[at..start_kw]);
+        // The stream's dictionary: back to its `obj` (or the last 4 KiB).
+        let dict_from = memchr::memmem::rfind(
+            &bytes[at.max(start_kw.saturating_sub(4096))..start_kw],
+            b"obj",
+        )
+        .map_or(start_kw.saturating_sub(4096).max(at), |o| {
+            at.max(start_kw.saturating_sub(4096)) + o
+        });
+        let dict = String::from_utf8_lossy(&bytes[dict_from..start_kw]);
+        let data = trim_eol(&bytes[data_start..data_end]);
+        match stream_data(&dict, data, inflated_total) {
+            Ok(Some(text)) => {
+                out.runs.push('\n');
+                out.runs.push_str(&all_runs(&text));
+                pdf_strings(&text, &mut out.strings);
+            }
+            Ok(None) => {
+                if filters(&dict).is_empty() {
+                    // A raw stream: read with the file's other bytes.
+                    outside.extend_from_slice(b"\n");
+                    outside.extend_from_slice(data);
+                    outside.extend_from_slice(b"\n");
+                }
+            }
+            Err(what) => {
+                out.unreadable.get_or_insert(what);
+            }
+        }
+        at = data_end;
+    }
+    outside.extend_from_slice(&bytes[at..]);
+    pdf_strings(&outside, &mut out.strings);
+}
+
+fn trim_eol(data: &[u8]) -> &[u8] {
+    let data = data.strip_suffix(b"\n").unwrap_or(data);
+    data.strip_suffix(b"\r").unwrap_or(data)
+}
+
+/// A stream's data as it reads: `Ok(None)` for an image, `Err` with what
+/// could not be read.
+fn stream_data(
+    dict: &str,
+    data: &[u8],
+    inflated_total: &mut usize,
+) -> Result<Option<Vec<u8>>, String> {
+    let filters = filters(dict);
+    let mut data = data.to_vec();
+    for f in &filters {
+        match f.as_str() {
+            "FlateDecode" | "Fl" => {
+                let limit = MAX_INFLATED.saturating_sub(*inflated_total);
+                data = miniz_oxide::inflate::decompress_to_vec_zlib_with_limit(&data, limit)
+                    .or_else(|_| miniz_oxide::inflate::decompress_to_vec_with_limit(&data, limit))
+                    .map_err(|_| {
+                        "a PDF stream compressed with FlateDecode that does not inflate, or \
+                         inflates to too much"
+                            .to_string()
+                    })?;
+                *inflated_total += data.len();
+            }
+            "ASCIIHexDecode" | "AHx" => data = hex_bytes(&data),
+            f if IMAGE_FILTERS.contains(&f) => return Ok(None),
+            other => return Err(format!("a PDF stream compressed with {other}")),
+        }
+    }
+    // A raw stream is read with the file, outside streams too.
+    Ok((!filters.is_empty()).then_some(data))
+}
+
+/// The names of a stream dictionary's `/Filter`, in order.
+fn filters(dict: &str) -> Vec<String> {
+    let Some(i) = dict.rfind("/Filter") else {
+        return Vec::new();
+    };
+    let rest = dict[i + 7..].trim_start();
+    let value = if let Some(array) = rest.strip_prefix('[') {
+        &array[..array.find(']').unwrap_or(array.len())]
+    } else {
+        let end = rest[1.min(rest.len())..]
+            .find(|c: char| c == '/' || c == '>' || c.is_whitespace())
+            .map_or(rest.len(), |e| e + 1);
+        &rest[..end]
+    };
+    value
+        .split('/')
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(str::to_string)
+        .collect()
+}
+
+fn hex_bytes(hex: &[u8]) -> Vec<u8> {
+    let digits: Vec<u8> = hex
+        .iter()
+        .take_while(|&&b| b != b'>')
+        .filter_map(|&b| (b as char).to_digit(16).map(|d| d as u8))
+        .collect();
+    digits
+        .chunks(2)
+        .map(|p| (p[0] << 4) | p.get(1).copied().unwrap_or(0))
+        .collect()
+}
+
+/// Appends the strings of PDF `bytes` to `out`, one line per run of
+/// strings drawn together (a `TJ` array's pieces joined, with a space
+/// where its spacing is a word's).
+fn pdf_strings(bytes: &[u8], out: &mut String) {
+    let mut line = String::new();
+    let mut last_number: Option<f64> = None;
+    let mut i = 0;
+    let flush = |line: &mut String, out: &mut String| {
+        if !line.trim().is_empty() {
+            if !out.is_empty() {
+                out.push('\n');
+            }
+            out.push_str(line.trim());
+        }
+        line.clear();
+    };
+    while i < bytes.len() {
+        let b = bytes[i];
+        match b {
+            b'(' => {
+                let (raw, len) = literal(&bytes[i..]);
+                if last_number.is_some_and(|n| n.abs() >= 250.0) {
+                    line.push(' ');
+                }
+                line.push_str(&pdf_text(&raw));
+                last_number = None;
+                i += len;
+            }
+            b'<' if bytes.get(i + 1) != Some(&b'<') => {
+                let end = bytes[i + 1..]
+                    .iter()
+                    .position(|&b| b == b'>')
+                    .map_or(bytes.len(), |e| i + 1 + e);
+                let inner = &bytes[i + 1..end.min(bytes.len())];
+                if inner
+                    .iter()
+                    .all(|b| b.is_ascii_hexdigit() || b.is_ascii_whitespace())
+                {
+                    if last_number.is_some_and(|n| n.abs() >= 250.0) {
+                        line.push(' ');
+                    }
+                    line.push_str(&pdf_text(&hex_bytes(inner)));
+                    last_number = None;
+                    i = end + 1;
+                } else {
+                    // `<<`, a dictionary: read on inside it.
+                    flush(&mut line, out);
+                    i += 1;
+                }
+            }
+            b'-' | b'+' | b'.' | b'0'..=b'9' => {
+                let end = bytes[i..]
+                    .iter()
+                    .position(|b| !matches!(b, b'-' | b'+' | b'.' | b'0'..=b'9'))
+                    .map_or(bytes.len(), |e| i + e);
+                last_number = std::str::from_utf8(&bytes[i..end])
+                    .ok()
+                    .and_then(|s| s.parse().ok());
+                i = end;
+            }
+            b' ' | b'\t' | b'\r' | b'\n' | b'\x0c' | b'[' => i += 1,
+            _ => {
+                flush(&mut line, out);
+                last_number = None;
+                i += 1;
+            }
+        }
+    }
+    flush(&mut line, out);
+}
+
+/// A literal string at the start of `bytes` (which starts with `(`): its
+/// bytes, escapes decoded, and the bytes it takes.
+fn literal(bytes: &[u8]) -> (Vec<u8>, usize) {
+    let mut out = Vec::new();
+    let mut depth = 0usize;
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        match b {
+            b'(' => {
+                if depth > 0 {
+                    out.push(b);
+                }
+                depth += 1;
+            }
+            b')' => {
+                depth -= 1;
+                if depth == 0 {
+                    return (out, i + 1);
+                }
+                out.push(b);
+            }
+            b'\\' => {
+                i += 1;
+                let Some(&e) = bytes.get(i) else { break };
+                match e {
+                    b'n' => out.push(b'\n'),
+                    b'r' => out.push(b'\r'),
+                    b't' => out.push(b'\t'),
+                    b'b' => out.push(8),
+                    b'f' => out.push(12),
+                    b'0'..=b'7' => {
+                        let digits = bytes[i..]
+                            .iter()
+                            .take(3)
+                            .take_while(|&&b| (b'0'..=b'7').contains(&b))
+                            .count();
+                        let value = bytes[i..i + digits]
+                            .iter()
+                            .fold(0u32, |v, d| v * 8 + u32::from(d - b'0'));
+                        out.push(value as u8);
+                        i += digits - 1;
+                    }
+                    b'\r' => {
+                        if bytes.get(i + 1) == Some(&b'\n') {
+                            i += 1;
+                        }
+                    }
+                    b'\n' => {}
+                    other => out.push(other),
+                }
+            }
+            _ => out.push(b),
+        }
+        i += 1;
+    }
+    (out, bytes.len())
+}
+
+/// A PDF string's bytes as text: UTF-16BE after `FE FF`, UTF-8 after
+/// `EF BB BF` (or when they are UTF-8 beyond ASCII), else PDFDocEncoding
+/// (read as Windows-1252). Characters that are not printable become a
+/// line break.
+fn pdf_text(raw: &[u8]) -> String {
+    let text: String = if let Some(rest) = raw.strip_prefix(b"\xfe\xff") {
+        char::decode_utf16(
+            rest.chunks_exact(2)
+                .map(|p| u16::from_be_bytes([p[0], p[1]])),
+        )
+        .map(|c| c.unwrap_or(char::REPLACEMENT_CHARACTER))
+        .collect()
+    } else if let Some(rest) = raw.strip_prefix(b"\xef\xbb\xbf") {
+        String::from_utf8_lossy(rest).into_owned()
+    } else if let Ok(s) = std::str::from_utf8(raw) {
+        s.to_string()
+    } else {
+        raw.iter()
+            .map(|&b| super::attachments::windows_1252(b))
+            .collect()
+    };
+    text.chars()
+        .map(|c| {
+            if super::attachments::is_printable(c) || is_mark(c) || c == '\t' {
+                c
+            } else {
+                '\n'
+            }
+        })
+        .collect()
+}
+
+// ---------------------------------------------------------------------------
+// ZIP (office documents) and PNG.
+
+fn u16_at(b: &[u8], at: usize) -> Option<usize> {
+    Some(usize::from(u16::from_le_bytes(
+        b.get(at..at + 2)?.try_into().ok()?,
+    )))
+}
+
+fn u32_at(b: &[u8], at: usize) -> Option<usize> {
+    Some(u32::from_le_bytes(b.get(at..at + 4)?.try_into().ok()?) as usize)
+}
+
+/// A ZIP file's entries, read from its central directory; a file whose
+/// directory cannot be found is read as any binary (its runs).
+fn zip(bytes: &[u8], out: &mut Binary, inflated_total: &mut usize) {
+    let tail = bytes.len().saturating_sub(65_557);
+    let Some(eocd) = memchr::memmem::rfind(&bytes[tail..], b"PK\x05\x06").map(|i| tail + i) else {
+        return;
+    };
+    let (Some(count), Some(mut at)) = (u16_at(bytes, eocd + 10), u32_at(bytes, eocd + 16)) else {
+        return;
+    };
+    for _ in 0..count {
+        if bytes.get(at..at + 4) != Some(b"PK\x01\x02") {
+            out.unreadable
+                .get_or_insert_with(|| "a ZIP file whose directory cannot be read".to_string());
+            return;
+        }
+        let entry = (|| {
+            let flags = u16_at(bytes, at + 8)?;
+            let method = u16_at(bytes, at + 10)?;
+            let size = u32_at(bytes, at + 20)?;
+            let name_len = u16_at(bytes, at + 28)?;
+            let extra_len = u16_at(bytes, at + 30)?;
+            let comment_len = u16_at(bytes, at + 32)?;
+            let local = u32_at(bytes, at + 42)?;
+            let name =
+                String::from_utf8_lossy(bytes.get(at + 46..at + 46 + name_len)?).into_owned();
+            let next = at + 46 + name_len + extra_len + comment_len;
+            let data_at = local + 30 + u16_at(bytes, local + 26)? + u16_at(bytes, local + 28)?;
+            let data = bytes.get(data_at..data_at.checked_add(size)?)?;
+            Some((flags, method, name, data, next))
+        })();
+        let Some((flags, method, name, data, next)) = entry else {
+            out.unreadable
+                .get_or_insert_with(|| "a ZIP file whose directory cannot be read".to_string());
+            return;
+        };
+        at = next;
+        if flags & 1 != 0 {
+            out.unreadable
+                .get_or_insert_with(|| format!("an encrypted ZIP entry ({})", safe_name(&name)));
+            continue;
+        }
+        let content = match method {
+            0 => data.to_vec(),
+            8 => {
+                let limit = MAX_INFLATED.saturating_sub(*inflated_total);
+                match miniz_oxide::inflate::decompress_to_vec_with_limit(data, limit) {
+                    Ok(d) => d,
+                    Err(_) => {
+                        out.unreadable.get_or_insert_with(|| {
+                            format!("a ZIP entry that does not inflate ({})", safe_name(&name))
+                        });
+                        continue;
+                    }
+                }
+            }
+            _ => {
+                out.unreadable.get_or_insert_with(|| {
+                    format!("a ZIP entry in another compression ({})", safe_name(&name))
+                });
+                continue;
+            }
+        };
+        *inflated_total += content.len();
+        add_inflated(&content, &name, out, inflated_total);
+    }
+}
+
+/// An inflated part: its runs, and, for XML, its text as shown; a PDF or
+/// a ZIP inside is opened too.
+fn add_inflated(content: &[u8], name: &str, out: &mut Binary, inflated_total: &mut usize) {
+    if let Ok(text) = std::str::from_utf8(content) {
+        let (shown, _) =
+            if name.ends_with(".xml") || name.ends_with(".rels") || text.starts_with("<?xml") {
+                super::markup::shown(text)
+            } else {
+                (text.to_string(), Vec::new())
+            };
+        let _ = write!(out.strings, "\n{shown}");
+        let _ = write!(out.runs, "\n{}", super::markup::decoded(text).0);
+    } else {
+        let nested = read_nested(content, inflated_total);
+        out.runs.push('\n');
+        out.runs.push_str(&nested.runs);
+        if !nested.strings.is_empty() {
+            out.strings.push('\n');
+            out.strings.push_str(&nested.strings);
+        }
+        if let Some(u) = nested.unreadable {
+            out.unreadable.get_or_insert(u);
+        }
+    }
+}
+
+fn read_nested(bytes: &[u8], inflated_total: &mut usize) -> Binary {
+    let mut out = Binary {
+        runs: all_runs(bytes),
+        ..Binary::default()
+    };
+    if let Some(what) = compressed_archive(bytes) {
+        out.unreadable = Some(what.to_string());
+    }
+    if is_pdf(bytes) {
+        pdf(bytes, &mut out, inflated_total);
+    } else if bytes.starts_with(b"\x89PNG\r\n\x1a\n") {
+        png(bytes, &mut out, inflated_total);
+    }
+    out
+}
+
+/// An entry's name for a message: only the characters of a file name.
+fn safe_name(name: &str) -> String {
+    let kept: String = name
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '/' | '_' | '-'))
+        .take(80)
+        .collect();
+    format!("`{kept}`")
+}
+
+/// A PNG's compressed text chunks (`zTXt`, compressed `iTXt`), inflated.
+fn png(bytes: &[u8], out: &mut Binary, inflated_total: &mut usize) {
+    let mut at = 8;
+    while let (Some(len), Some(kind)) = (
+        bytes
+            .get(at..at + 4)
+            .map(|b| u32::from_be_bytes([b[0], b[1], b[2], b[3]]) as usize),
+        bytes.get(at + 4..at + 8),
+    ) {
+        let Some(data) = bytes.get(at + 8..(at + 8).saturating_add(len)) else {
+            break;
+        };
+        let compressed = match kind {
+            b"zTXt" => data
+                .iter()
+                .position(|&b| b == 0)
+                .and_then(|k| data.get(k + 2..)),
+            b"iTXt" => data.iter().position(|&b| b == 0).and_then(|k| {
+                (data.get(k + 1) == Some(&1)).then(|| {
+                    // keyword \0 flag method language \0 translated \0 text
+                    let rest = &data[k + 3..];
+                    let lang = rest.iter().position(|&b| b == 0).unwrap_or(rest.len());
+                    let rest = rest.get(lang + 1..).unwrap_or_default();
+                    let tr = rest.iter().position(|&b| b == 0).unwrap_or(rest.len());
+                    rest.get(tr + 1..).unwrap_or_default()
+                })
+            }),
+            _ => None,
+        };
+        if let Some(c) = compressed {
+            let limit = MAX_INFLATED.saturating_sub(*inflated_total);
+            match miniz_oxide::inflate::decompress_to_vec_zlib_with_limit(c, limit) {
+                Ok(text) => {
+                    *inflated_total += text.len();
+                    let _ = write!(out.strings, "\n{}", String::from_utf8_lossy(&text));
+                    out.runs.push('\n');
+                    out.runs.push_str(&all_runs(&text));
+                }
+                Err(_) => {
+                    out.unreadable.get_or_insert_with(|| {
+                        "a PNG text chunk that does not inflate".to_string()
+                    });
+                }
+            }
+        }
+        at += 12 + len;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn deflate(data: &[u8]) -> Vec<u8> {
+        miniz_oxide::deflate::compress_to_vec_zlib(data, 6)
+    }
+
+    #[test]
+    fn runs_read_utf8_utf16_beyond_latin1_and_utf32() {
+        let mut bytes = b"\x00\x01<rdf:li>Zo\xc3\xab Ashby</rdf:li>\x00\xff".to_vec();
+        bytes.extend(
+            "\u{feff}Tomáš Dvořák"
+                .encode_utf16()
+                .flat_map(u16::to_be_bytes),
+        );
+        bytes.extend([0xff, 0x01]);
+        bytes.extend("Иван Петров".encode_utf16().flat_map(u16::to_le_bytes));
+        bytes.extend([0x01, 0xff, 0x03]);
+        for c in "Gideon Marsh HID-1".chars() {
+            bytes.extend(u32::from(c).to_le_bytes());
+        }
+        bytes.extend([0xff, 0xfe, 0xfd, 0xfc]);
+        let b = read(&bytes);
+        for want in [
+            "Zoë Ashby",
+            "Tomáš Dvořák",
+            "Иван Петров",
+            "Gideon Marsh HID-1",
+        ] {
+            assert!(b.runs.contains(want), "{want} in {}", b.runs);
+        }
+    }
+
+    #[test]
+    fn pdf_strings_and_streams_are_read() {
+        let author: String = "\u{feff}Wilfred Ashby"
+            .encode_utf16()
+            .flat_map(u16::to_be_bytes)
+            .map(|b| format!("{b:02X}"))
+            .collect();
+        let content = deflate(
+            b"BT /F1 12 Tf [(Wil) -20 (fred) -300 (Ash) 10 (by)] TJ (call 01632 960111) Tj ET",
+        );
+        let mut pdf = format!(
+            "%PDF-1.7\n1 0 obj<</Author <{author}> /Subject <4849442D31> /Title (Caf\\351 \\(x\\))>>endobj\n\
+             2 0 obj<</Length {} /Filter /FlateDecode>>stream\n",
+            content.len()
+        )
+        .into_bytes();
+        pdf.extend(&content);
+        pdf.extend(b"\nendstream\nendobj\n");
+        let b = read(&pdf);
+        assert_eq!(b.unreadable, None);
+        for want in [
+            "Wilfred Ashby",
+            "HID-1",
+            "Café (x)",
+            "Wilfred Ashby",
+            "call 01632 960111",
+        ] {
+            assert!(b.strings.contains(want), "{want} in {}", b.strings);
+        }
+        let lzw = b"%PDF-1.4\n3 0 obj<</Filter/LZWDecode/Length 3>>stream\nabc\nendstream\n";
+        assert!(read(lzw).unreadable.unwrap().contains("LZWDecode"));
+        let image = b"%PDF-1.4\n3 0 obj<</Filter/DCTDecode/Length 3>>stream\nabc\nendstream\n";
+        assert_eq!(read(image).unreadable, None);
+    }
+
+    #[test]
+    fn compressed_archives_are_unreadable() {
+        assert!(read(b"\x1f\x8b\x08\x00rest").unreadable.is_some());
+    }
+}
