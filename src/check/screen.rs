@@ -928,18 +928,20 @@ impl Screen {
     /// A page's distinct words for the search index (joined by `;`), without
     /// any word that, read beside its neighbours, makes something the
     /// screen finds (`Ashby Wilfred` from a page that says "Wilfred went to
-    /// Ashby", a number from two groups of digits): the page was screened
+    /// Ashby", a declared number from two groups of digits): the page was screened
     /// as it is, but its words sorted make other neighbours. Such a word
     /// is only left out of the index; the page still shows it.
     pub fn index_words(&self, words: &str) -> String {
         let mut list: Vec<&str> = words.split(';').filter(|w| !w.is_empty()).collect();
         loop {
             let joined = list.join(" ");
-            // Ids are whole words (a page that shows one was refused), so
-            // only names and contact details can form across neighbours.
+            // Ids are whole words (a page that shows one was refused), and
+            // no telephone number or address runs over the `","` between
+            // two words of the list: what can form across neighbours is a
+            // declared value (a name, or a declared number read apart).
             let scope = Scope {
                 ids: false,
-                contacts: true,
+                contacts: false,
             };
             let found = scan_as_read(self, &joined, scope, false);
             if found.is_empty() {
