@@ -928,18 +928,20 @@ impl Screen {
     /// A page's distinct words for the search index (joined by `;`), without
     /// any word that, read beside its neighbours, makes something the
     /// screen finds (`Ashby Wilfred` from a page that says "Wilfred went to
-    /// Ashby", a number from two groups of digits): the page was screened
+    /// Ashby", a declared number from two groups of digits): the page was screened
     /// as it is, but its words sorted make other neighbours. Such a word
     /// is only left out of the index; the page still shows it.
     pub fn index_words(&self, words: &str) -> String {
         let mut list: Vec<&str> = words.split(';').filter(|w| !w.is_empty()).collect();
         loop {
             let joined = list.join(" ");
-            // Ids are whole words (a page that shows one was refused), so
-            // only names and contact details can form across neighbours.
+            // Ids are whole words (a page that shows one was refused), and
+            // no telephone number or address runs over the `","` between
+            // two words of the list: what can form across neighbours is a
+            // declared value (a name, or a declared number read apart).
             let scope = Scope {
                 ids: false,
-                contacts: true,
+                contacts: false,
             };
             let found = scan_as_read(self, &joined, scope, false);
             if found.is_empty() {
@@ -1561,6 +1563,50 @@ mod tests {
                 id: "HID-2099-901".into()
             }]
         );
+    }
+
+    #[test]
+    fn people_are_taken_apart_as_they_are_written() {
+        let named =
+            |value: &str| -> Vec<String> { people(value).iter().map(|p| p.join(" ")).collect() };
+        assert_eq!(named("Wilfred Ashby, CTO"), ["Wilfred Ashby"]);
+        assert_eq!(named("Ashby, Wilfred (CTO)"), ["Wilfred Ashby"]);
+        assert_eq!(named("Cllr Wilfred Ashby MBE"), ["Wilfred Ashby"]);
+        assert_eq!(named("Mr and Mrs Wilfred Ashby"), ["Wilfred Ashby"]);
+        assert_eq!(
+            named("Wilfred Ashby <wilfred@example.net>"),
+            ["Wilfred Ashby"]
+        );
+        assert_eq!(
+            named("Wilfred Ashby and Ann Other"),
+            ["Wilfred Ashby", "Ann Other"]
+        );
+        assert_eq!(
+            named("Wilfred Ashby, Ann Other"),
+            ["Wilfred Ashby", "Ann Other"]
+        );
+        assert_eq!(named("Wilfred Ashby & Co"), ["Wilfred Ashby"]);
+        assert_eq!(named("Madonna"), ["Madonna"]);
+    }
+
+    #[test]
+    fn telephone_runs_are_read_once_and_split_where_a_number_ends() {
+        fn found(text: &str) -> Vec<&str> {
+            phone_numbers(text).map(|(s, e)| &text[s..e]).collect()
+        }
+        assert_eq!(found("call 01632 960123 / 960124."), ["01632 960123"]);
+        assert_eq!(found("ref 1 2 3 4 5 6 07700 900123"), ["07700 900123"]);
+        assert_eq!(found("call 07700\n900123"), ["07700\n900123"]);
+        assert!(found("cells 01\n\n02\n\n03\n\n04\n\n05\n\n06").is_empty());
+        let zeros = "0 ".repeat(100_000);
+        assert_eq!(found(&zeros).len(), 1);
+    }
+
+    #[test]
+    fn search_index_words_never_make_a_declared_name_with_their_neighbours() {
+        let s = screen();
+        assert_eq!(s.index_words("Ashby;Wilfred;to;went"), "Wilfred;to;went");
+        assert_eq!(s.index_words("2.0;DEV;Issue"), "2.0;DEV;Issue");
     }
 
     #[test]
