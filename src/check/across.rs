@@ -124,14 +124,7 @@ fn incomplete_records(
                 .map(|r| r.origin.path.clone())
                 .or_else(|| ids.get(id).map(|f| f.origin.path.clone()));
             match first {
-                Some(first) => diagnostics.push(
-                    u.origin
-                        .error(u.id_at, Message::new("duplicate id ").quote(id))
-                        .with_help(format!(
-                            "ids are unique, incomplete records' too; `{}` already uses it",
-                            first.display()
-                        )),
-                ),
+                Some(first) => diagnostics.push(incomplete_duplicate_id(u, id, &first)),
                 None => {
                     ids.insert(id, u);
                 }
@@ -149,26 +142,44 @@ fn incomplete_records(
                         .map(|f| f.origin.path.clone())
                 });
             match first {
-                Some(first) => diagnostics.push(
-                    u.origin
-                        .error(
-                            *at,
-                            Message::new("").quote(request).text(
-                                " already has a final decision; this one (incomplete) is a second",
-                            ),
-                        )
-                        .with_help(format!(
-                            "a request has at most one final decision: `{}` is the other; \
-                             make one of them `kind = \"interim\"`, or delete one",
-                            first.display()
-                        )),
-                ),
+                Some(first) => diagnostics.push(incomplete_second_final(u, request, *at, &first)),
                 None => {
                     broken_finals.insert(request, u);
                 }
             }
         }
     }
+}
+
+/// An incomplete record that takes an id `first` already uses.
+fn incomplete_duplicate_id(u: &Unreadable, id: &str, first: &std::path::Path) -> Diagnostic {
+    u.origin
+        .error(u.id_at, Message::new("duplicate id ").quote(id))
+        .with_help(format!(
+            "ids are unique, incomplete records' too; `{}` already uses it",
+            first.display()
+        ))
+}
+
+/// An incomplete final decision for a request that has one in `first`.
+fn incomplete_second_final(
+    u: &Unreadable,
+    request: &str,
+    at: usize,
+    first: &std::path::Path,
+) -> Diagnostic {
+    u.origin
+        .error(
+            at,
+            Message::new("")
+                .quote(request)
+                .text(" already has a final decision; this one (incomplete) is a second"),
+        )
+        .with_help(format!(
+            "a request has at most one final decision: `{}` is the other; \
+             make one of them `kind = \"interim\"`, or delete one",
+            first.display()
+        ))
 }
 
 fn dated_before_request(d: &Decision, request: &Request) -> Diagnostic {

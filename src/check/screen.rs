@@ -428,9 +428,27 @@ const ROLE_WORDS: &[&str] = &[
 /// a bracketed note (`(CTO)`) and an address (`<w@example.net>`) are left
 /// out, and so are titles before a name and letters after it.
 fn people(value: &str) -> Vec<Vec<String>> {
+    let plain = unbracketed(&normalised(value));
+    let mut out = Vec::new();
+    for part in parts_per_person(&plain) {
+        names_in_part(&part, &mut out);
+    }
+    // A letter or two alone (`N/A`, `Wilfred Ashby & Co`) is nobody's name.
+    out.retain(|p| p.len() > 1 || p.first().is_some_and(|w| w.chars().count() > 2));
+    // A value that is one word, or only titles: searched as it is written.
+    if out.is_empty() {
+        out.push(plain.split_whitespace().map(str::to_string).collect());
+    }
+    out.retain(|p| !p.is_empty());
+    out
+}
+
+/// `value` without its bracketed notes and addresses (`(CTO)`,
+/// `<w@example.net>`), which are nobody's name.
+fn unbracketed(value: &str) -> String {
     let mut plain = String::with_capacity(value.len());
     let mut depth = 0usize;
-    for c in normalised(value).chars() {
+    for c in value.chars() {
         match c {
             '(' | '[' | '<' | '{' => depth += 1,
             ')' | ']' | '>' | '}' => depth = depth.saturating_sub(1),
@@ -438,7 +456,12 @@ fn people(value: &str) -> Vec<Vec<String>> {
             _ => {}
         }
     }
-    // Several people: split where one ends.
+    plain
+}
+
+/// `plain` cut where one person ends and the next begins (`and`, `&`,
+/// `/`, `;`...), each part's words joined by single spaces.
+fn parts_per_person(plain: &str) -> Vec<String> {
     let lowered = plain.replace(['&', '/', ';', '+', '\n', '|'], " and ");
     let mut parts: Vec<String> = vec![String::new()];
     for word in lowered.split_whitespace() {
@@ -452,50 +475,47 @@ fn people(value: &str) -> Vec<Vec<String>> {
             last.push_str(word);
         }
     }
-    let mut out = Vec::new();
-    for part in parts {
-        // A spaced dash starts a role: `Wilfred Ashby - CTO`.
-        let part = part.replace(" -- ", " - ");
-        let part = part.split(" - ").next().unwrap_or_default().to_string();
-        let segments: Vec<Vec<String>> = part.split(',').map(tokens).collect();
-        let Some(first) = segments.first() else {
-            continue;
-        };
-        let second = segments.get(1).filter(|s| !s.is_empty() && !is_role(s));
-        let family_first = match second {
-            // `Ashby, Wilfred`: family name first.
-            Some(given) if first.len() == 1 => {
-                let mut person = given.clone();
-                person.extend(first.iter().cloned());
-                out.push(person);
-                true
-            }
-            _ => {
-                out.push(first.clone());
-                false
-            }
-        };
-        // Another part that is a name of its own: `Wilfred Ashby, Ann Other`.
-        let others = segments.iter().skip(if family_first { 2 } else { 1 });
-        for other in others {
-            let named = other.len() >= 2
-                && !is_role(other)
-                && other
-                    .iter()
-                    .all(|w| w.chars().next().is_some_and(char::is_uppercase));
-            if named {
-                out.push(other.clone());
-            }
+    parts
+}
+
+/// The names in one person's part of a value, added to `out`: the name
+/// before a spaced dash or the first comma (turned round when the value
+/// reads family name first), and any later comma part that is a name of
+/// its own rather than a role.
+fn names_in_part(part: &str, out: &mut Vec<Vec<String>>) {
+    // A spaced dash starts a role: `Wilfred Ashby - CTO`.
+    let part = part.replace(" -- ", " - ");
+    let part = part.split(" - ").next().unwrap_or_default();
+    let segments: Vec<Vec<String>> = part.split(',').map(tokens).collect();
+    let Some(first) = segments.first() else {
+        return;
+    };
+    let second = segments.get(1).filter(|s| !s.is_empty() && !is_role(s));
+    let family_first = match second {
+        // `Ashby, Wilfred`: family name first.
+        Some(given) if first.len() == 1 => {
+            let mut person = given.clone();
+            person.extend(first.iter().cloned());
+            out.push(person);
+            true
+        }
+        _ => {
+            out.push(first.clone());
+            false
+        }
+    };
+    // Another part that is a name of its own: `Wilfred Ashby, Ann Other`.
+    let others = segments.iter().skip(if family_first { 2 } else { 1 });
+    for other in others {
+        let named = other.len() >= 2
+            && !is_role(other)
+            && other
+                .iter()
+                .all(|w| w.chars().next().is_some_and(char::is_uppercase));
+        if named {
+            out.push(other.clone());
         }
     }
-    // A letter or two alone (`N/A`, `Wilfred Ashby & Co`) is nobody's name.
-    out.retain(|p| p.len() > 1 || p.first().is_some_and(|w| w.chars().count() > 2));
-    // A value that is one word, or only titles: searched as it is written.
-    if out.is_empty() {
-        out.push(plain.split_whitespace().map(str::to_string).collect());
-    }
-    out.retain(|p| !p.is_empty());
-    out
 }
 
 /// The words of one person's name without the titles before it and the
@@ -1223,6 +1243,36 @@ struct DigitGroup {
 /// part before a `/` has (`01632 960123 / 960124`), or its end from a
 /// group that starts with `0` (`ref 1 2 3 07700 900123`).
 fn phone_number_in_run(text: &str, start: usize) -> (Option<(usize, usize)>, usize) {
+    let (groups, run_end) = digit_groups(text, start);
+    let Some(last) = groups.last() else {
+        return (None, run_end);
+    };
+    let end = last.end;
+    let followed = text[end..]
+        .chars()
+        .next()
+        .is_some_and(char::is_alphanumeric);
+    let total: usize = groups.iter().map(|g| g.digits).sum();
+    if total <= 15 {
+        return (
+            (is_phone_length(total) && !followed).then_some((start, end)),
+            run_end,
+        );
+    }
+    let number = number_before_slash(&groups, start, end)
+        .or_else(|| number_from_a_leading_zero(text, &groups, end, followed));
+    (number, run_end)
+}
+
+/// Whether `digits` digits make a telephone number.
+fn is_phone_length(digits: usize) -> bool {
+    (MIN_PHONE_DIGITS..=15).contains(&digits)
+}
+
+/// The groups of digits of the run that starts at `start` (digits with at
+/// most two separators between them, one line break at most), and where
+/// the run ends.
+fn digit_groups(text: &str, start: usize) -> (Vec<DigitGroup>, usize) {
     let mut groups: Vec<DigitGroup> = Vec::new();
     let (mut gap, mut line_ends, mut slash) = (0usize, 0usize, false);
     let mut run_end = start + 1;
@@ -1251,49 +1301,47 @@ fn phone_number_in_run(text: &str, start: usize) -> (Option<(usize, usize)>, usi
             break;
         }
     }
-    let Some(last) = groups.last() else {
-        return (None, run_end);
-    };
-    let end = last.end;
-    let followed = text[end..]
-        .chars()
-        .next()
-        .is_some_and(char::is_alphanumeric);
-    let total: usize = groups.iter().map(|g| g.digits).sum();
-    let number = |digits: usize| (MIN_PHONE_DIGITS..=15).contains(&digits);
-    if total <= 15 {
-        return (
-            (number(total) && !followed).then_some((start, end)),
-            run_end,
-        );
-    }
+    (groups, run_end)
+}
+
+/// In a run too long for one number, the number before its first `/`
+/// (`01632 960123 / 960124`), when that part is long enough for one.
+fn number_before_slash(groups: &[DigitGroup], start: usize, end: usize) -> Option<(usize, usize)> {
     let mut before_slash = 0;
-    for g in &groups {
+    for g in groups {
         if g.after_slash && before_slash > 0 {
-            if number(before_slash) {
-                let until = groups
-                    .iter()
-                    .rev()
-                    .find(|h| h.end <= g.start)
-                    .map_or(end, |h| h.end);
-                return (Some((start, until)), run_end);
+            if !is_phone_length(before_slash) {
+                return None;
             }
-            break;
+            let until = groups
+                .iter()
+                .rev()
+                .find(|h| h.end <= g.start)
+                .map_or(end, |h| h.end);
+            return Some((start, until));
         }
         before_slash += g.digits;
     }
-    let mut rest = total;
-    for g in &groups {
+    None
+}
+
+/// In a run too long for one number, its last 15 digits or fewer read
+/// from a group that starts with `0` (`ref 1 2 3 07700 900123`).
+fn number_from_a_leading_zero(
+    text: &str,
+    groups: &[DigitGroup],
+    end: usize,
+    followed: bool,
+) -> Option<(usize, usize)> {
+    let mut rest: usize = groups.iter().map(|g| g.digits).sum();
+    for g in groups {
         if rest <= 15 {
             let leading_zero = text.as_bytes()[g.start] == b'0';
-            return (
-                (number(rest) && leading_zero && !followed).then_some((g.start, end)),
-                run_end,
-            );
+            return (is_phone_length(rest) && leading_zero && !followed).then_some((g.start, end));
         }
         rest -= g.digits;
     }
-    (None, run_end)
+    None
 }
 
 /// What may stand between the digits of a telephone number: blanks (a

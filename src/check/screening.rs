@@ -600,42 +600,14 @@ impl Report {
 fn report(screen: &Screen, f: &Finding, file: &Path, field: Option<&str>) -> Report {
     let within = field.map_or(String::new(), |f| format!(" in {}", field_words(f)));
     match f {
-        Finding::WithheldId { id, .. } => Report {
-            message: Message::new("published text")
-                .text(&within)
-                .text(" names ")
-                .quote(id)
-                .text(", a request that is withheld: its id would be published"),
-            help: Message::new(
-                "remove the mention, or publish that request; `related` entries and links \
-                 to withheld requests are left out for you",
-            ),
-        },
+        Finding::WithheldId { id, .. } => withheld_id_report(id, &within),
         Finding::WithheldFile { .. } => Report {
             message: Message::new(format!(
                 "published text{within} names an attachment that is not published"
             )),
             help: Message::new("remove the mention, or publish the attachment"),
         },
-        Finding::Declared { value, .. } => {
-            let d = screen.declared(*value);
-            let whose = if d.file == file {
-                "this record".to_string()
-            } else {
-                format!("`{}`", d.file.display())
-            };
-            Report {
-                message: Message::new(format!(
-                    "published text{within} holds the {} declared under [{}] in {whose}: \
-                     personal data is never published",
-                    d.key, d.table
-                )),
-                help: Message::new(format!(
-                    "remove it here; it stays in [{}], which is never published",
-                    d.table
-                )),
-            }
-        }
+        Finding::Declared { value, .. } => declared_report(screen, *value, file, &within),
         Finding::Reordered { .. } => Report {
             message: Message::new(format!(
                 "published text{within} holds a direction override, which shows the text \
@@ -646,22 +618,58 @@ fn report(screen: &Screen, f: &Finding, file: &Path, field: Option<&str>) -> Rep
                  it); what a reader would see cannot be checked",
             ),
         },
-        Finding::Email { .. } | Finding::Phone { .. } => {
-            let what = if matches!(f, Finding::Email { .. }) {
-                "an e-mail address"
-            } else {
-                "a telephone number"
-            };
-            Report {
-                message: Message::new(format!(
-                    "published text{within} holds {what}: contact details are personal data"
-                )),
-                help: Message::new(
-                    "remove it; a public contact point (a committee's mailbox) may be listed in \
-                     site.toml `public_contacts`",
-                ),
-            }
-        }
+        Finding::Email { .. } => contact_report("an e-mail address", &within),
+        Finding::Phone { .. } => contact_report("a telephone number", &within),
+    }
+}
+
+/// The report of a withheld request's id in published text.
+fn withheld_id_report(id: &str, within: &str) -> Report {
+    Report {
+        message: Message::new("published text")
+            .text(within)
+            .text(" names ")
+            .quote(id)
+            .text(", a request that is withheld: its id would be published"),
+        help: Message::new(
+            "remove the mention, or publish that request; `related` entries and links \
+             to withheld requests are left out for you",
+        ),
+    }
+}
+
+/// The report of a declared name, phone or e-mail in published text: which
+/// kind, declared where (never the value itself).
+fn declared_report(screen: &Screen, value: usize, file: &Path, within: &str) -> Report {
+    let d = screen.declared(value);
+    let whose = if d.file == file {
+        "this record".to_string()
+    } else {
+        format!("`{}`", d.file.display())
+    };
+    Report {
+        message: Message::new(format!(
+            "published text{within} holds the {} declared under [{}] in {whose}: \
+             personal data is never published",
+            d.key, d.table
+        )),
+        help: Message::new(format!(
+            "remove it here; it stays in [{}], which is never published",
+            d.table
+        )),
+    }
+}
+
+/// The report of an e-mail address or telephone number in published text.
+fn contact_report(what: &str, within: &str) -> Report {
+    Report {
+        message: Message::new(format!(
+            "published text{within} holds {what}: contact details are personal data"
+        )),
+        help: Message::new(
+            "remove it; a public contact point (a committee's mailbox) may be listed in \
+             site.toml `public_contacts`",
+        ),
     }
 }
 

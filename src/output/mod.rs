@@ -415,44 +415,7 @@ impl BuildLock {
     /// says which build holds it.
     pub fn take(out: &Path) -> Result<BuildLock, OutputError> {
         let path = hidden_sibling(out, "lock");
-        let not_a_file = || {
-            OutputError(format!(
-                "the lock file {} is not a regular file (a symbolic link, say): the build \
-                 never writes through a link. Remove it (the build makes its own) and build again",
-                path.display()
-            ))
-        };
-        // Never through a link: a link planted here would have the build
-        // truncate the file it points to. Refused before the open, opened
-        // without following one, and the file opened must be the one at
-        // the path, a regular file, before a byte of it is written.
-        if std::fs::symlink_metadata(&path).is_ok_and(|m| !m.file_type().is_file()) {
-            return Err(not_a_file());
-        }
-        let mut options = std::fs::OpenOptions::new();
-        options.read(true).write(true).create(true).truncate(false);
-        #[cfg(unix)]
-        {
-            use std::os::unix::fs::OpenOptionsExt as _;
-            options.custom_flags(libc::O_NOFOLLOW);
-        }
-        let mut file = match options.open(&path) {
-            Ok(file) => file,
-            Err(_) if std::fs::symlink_metadata(&path).is_ok_and(|m| !m.file_type().is_file()) => {
-                return Err(not_a_file());
-            }
-            Err(e) => {
-                return Err(io(format!("opening the lock file {}", path.display()))(e));
-            }
-        };
-        let opened = file
-            .metadata()
-            .map_err(io(format!("opening the lock file {}", path.display())))?;
-        let looked = std::fs::symlink_metadata(&path)
-            .map_err(io(format!("opening the lock file {}", path.display())))?;
-        if !looked.file_type().is_file() || !same_regular_file(&looked, &opened) {
-            return Err(not_a_file());
-        }
+        let mut file = open_lock_file(&path)?;
         match file.try_lock() {
             Ok(()) => {}
             Err(std::fs::TryLockError::WouldBlock) => {
@@ -469,6 +432,44 @@ impl BuildLock {
         let _ = writeln!(file, "{}", std::process::id());
         Ok(BuildLock { _file: file })
     }
+}
+
+/// Opens (or makes) the lock file at `path`, never through a link: a link
+/// planted there would have the build truncate the file it points to. A
+/// link is refused before the open, the open does not follow one, and the
+/// file opened must be the regular file at the path before a byte of it
+/// is written.
+fn open_lock_file(path: &Path) -> Result<File, OutputError> {
+    let not_a_file = || {
+        OutputError(format!(
+            "the lock file {} is not a regular file (a symbolic link, say): the build \
+             never writes through a link. Remove it (the build makes its own) and build again",
+            path.display()
+        ))
+    };
+    let is_not_a_file = || std::fs::symlink_metadata(path).is_ok_and(|m| !m.file_type().is_file());
+    if is_not_a_file() {
+        return Err(not_a_file());
+    }
+    let mut options = std::fs::OpenOptions::new();
+    options.read(true).write(true).create(true).truncate(false);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt as _;
+        options.custom_flags(libc::O_NOFOLLOW);
+    }
+    let opening = || io(format!("opening the lock file {}", path.display()));
+    let file = match options.open(path) {
+        Ok(file) => file,
+        Err(_) if is_not_a_file() => return Err(not_a_file()),
+        Err(e) => return Err(opening()(e)),
+    };
+    let opened = file.metadata().map_err(opening())?;
+    let looked = std::fs::symlink_metadata(path).map_err(opening())?;
+    if !looked.file_type().is_file() || !same_regular_file(&looked, &opened) {
+        return Err(not_a_file());
+    }
+    Ok(file)
 }
 
 /// True when two metadata are of the same regular file.
