@@ -5,7 +5,6 @@ use super::{Contents, OutputFile, RenderError};
 use crate::publish::{PublicRegister, PublicRequest};
 use crate::source::site::Settings;
 use serde::Serialize;
-use std::collections::HashSet;
 
 /// Bumped whenever a field of `register.json` changes meaning or goes away.
 pub const SCHEMA_VERSION: u32 = 1;
@@ -327,7 +326,7 @@ pub fn search_index<'a>(docs: impl Iterator<Item = &'a (String, Vec<u8>)>) -> Ou
 /// `.` and `-`, trimmed of `.` and `-`, compared as written (the client's
 /// search folds case).
 pub fn distinct_words<'t>(text: &'t str) -> String {
-    let mut seen: HashSet<&'t str, BuildWordHasher> = HashSet::default();
+    let mut seen: rustc_hash::FxHashSet<&'t str> = rustc_hash::FxHashSet::default();
     let mut start = None;
     let mut note = |word: &'t str| {
         let w = word.trim_matches(['.', '-']);
@@ -373,34 +372,6 @@ pub fn distinct_words<'t>(text: &'t str) -> String {
         out.push_str(w);
     }
     out
-}
-
-/// A fast, unkeyed hash for the words of one page: the set lives for one
-/// call and holds public text only, so flooding is not a concern.
-#[derive(Default, Clone, Copy)]
-struct BuildWordHasher;
-
-impl std::hash::BuildHasher for BuildWordHasher {
-    type Hasher = WordHasher;
-    fn build_hasher(&self) -> WordHasher {
-        WordHasher(0)
-    }
-}
-
-/// FNV-1a over the word's bytes.
-struct WordHasher(u64);
-
-impl std::hash::Hasher for WordHasher {
-    fn write(&mut self, bytes: &[u8]) {
-        let mut h = self.0 ^ 0xcbf2_9ce4_8422_2325;
-        for &b in bytes {
-            h = (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
-        }
-        self.0 = h;
-    }
-    fn finish(&self) -> u64 {
-        self.0
-    }
 }
 
 #[cfg(test)]
