@@ -312,18 +312,23 @@ fn compile_templates(content: &Path, theme_name: &str) -> Result<(), BuildError>
 }
 
 /// The templates read from disk (the site's overrides, a theme's), with
-/// their text, for the screen. One that cannot be read is left to the
+/// their text, for the screen: the bytes read when the theme was found,
+/// which are the bytes rendered. One that is not UTF-8 is left to the
 /// loading of the templates, which reports it.
 fn template_texts(theme: &theme::Theme) -> Vec<(PathBuf, String)> {
     theme
         .templates
         .values()
         .filter_map(|source| match source {
+            theme::Source::Loaded(path, bytes) => {
+                let text = std::str::from_utf8(bytes).ok()?;
+                Some((path.clone(), text.to_string()))
+            }
             theme::Source::Disk(path) => {
                 let text = std::fs::read_to_string(path).ok()?;
                 Some((path.clone(), text))
             }
-            _ => None,
+            theme::Source::Embedded(_) => None,
         })
         .collect()
 }

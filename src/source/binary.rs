@@ -327,9 +327,10 @@ fn filters(dict: &str) -> Vec<String> {
     let value = if let Some(array) = rest.strip_prefix('[') {
         &array[..array.find(']').unwrap_or(array.len())]
     } else {
-        let end = rest[1.min(rest.len())..]
+        let first = rest.chars().next().map_or(0, char::len_utf8);
+        let end = rest[first..]
             .find(|c: char| c == '/' || c == '>' || c.is_whitespace())
-            .map_or(rest.len(), |e| e + 1);
+            .map_or(rest.len(), |e| e + first);
         &rest[..end]
     };
     value
@@ -763,6 +764,20 @@ mod tests {
         assert!(read(lzw).unreadable.unwrap().contains("LZWDecode"));
         let image = b"%PDF-1.4\n3 0 obj<</Filter/DCTDecode/Length 3>>stream\nabc\nendstream\n";
         assert_eq!(read(image).unreadable, None);
+    }
+
+    #[test]
+    fn odd_pdfs_never_panic() {
+        for bytes in [
+            &b"%PDF-1.4\n1 0 obj<</Filter \xc3\xa9>>stream\nx\nendstream"[..],
+            b"%PDF-1.4 (unclosed \\",
+            b"%PDF-1.4 <4",
+            b"%PDF-1.4 stream",
+            b"PK\x03\x04PK\x05\x06\x00\x00\x00\x00\x05\x00\x05\x00\xff\xff\xff\xff\xff\xff\xff\xff",
+            b"\x89PNG\r\n\x1a\n\xff\xff\xff\xffzTXt",
+        ] {
+            let _ = read(bytes);
+        }
     }
 
     #[test]

@@ -215,7 +215,13 @@ fn tags(text: &str) -> Vec<Tag> {
             continue;
         }
         let len = tag_end(rest);
-        let inner = &rest[1..len.saturating_sub(1).max(1)];
+        // Without its `>` when it has one (a tag never closed has none).
+        let inner_end = if rest.as_bytes().get(len - 1) == Some(&b'>') && len > 1 {
+            len - 1
+        } else {
+            len
+        };
+        let inner = &rest[1..inner_end];
         if let Some(tag) = parse_tag(inner, at) {
             out.push(tag);
         }
@@ -311,8 +317,9 @@ impl Refusal {
                  the text they stand for cannot be checked where it is shown"
             }
             Refusal::Stylesheet => {
-                "the file has a stylesheet that can write or reorder its text (`<?xml-stylesheet`, \
-                 CSS `content:`, `order`, `row-reverse`): what a reader sees cannot be checked"
+                "the file has a stylesheet that can write, move or reorder its text \
+                 (`<?xml-stylesheet`, CSS `content:`, `order`, `row-reverse`, `float`, \
+                 `position`, `transform`, grid placement): what a reader sees cannot be checked"
             }
             Refusal::Direction => {
                 "the file changes the direction text is shown in (`<bdo>`, `dir=\"rtl\"`, \
@@ -440,7 +447,7 @@ pub fn refused(text: &str) -> Option<(usize, Refusal)> {
 fn css_refusal(css: &str) -> Option<Refusal> {
     static CSS: LazyLock<Regex> = LazyLock::new(|| {
         Regex::new(
-            r"(?:^|[^a-z-])(content|order|direction|unicode-bidi|writing-mode)\s*:|-reverse\b|\\",
+            r"(?:^|[^a-z-])(content|order|direction|unicode-bidi|writing-mode|float|transform|grid-area|grid-row|grid-column|grid-template-areas)\s*:|(?:^|[^a-z-])position\s*:\s*(?:absolute|fixed|relative|sticky)|-reverse\b|\\",
         )
         .expect("valid pattern")
     });
@@ -626,6 +633,24 @@ mod tests {
             "<p dir=\"ltr\">x</p>",
         ] {
             assert_eq!(refused(text), None, "{text}");
+        }
+    }
+
+    #[test]
+    fn unclosed_tags_and_wide_characters_never_panic() {
+        for text in [
+            "<é",
+            "<",
+            "<a title=\"é",
+            "<![CDATA[é",
+            "<!--é",
+            "&#x",
+            "&é",
+            "<p é=é>",
+        ] {
+            let _ = shown(text);
+            let _ = refused(text);
+            let _ = decoded(text);
         }
     }
 

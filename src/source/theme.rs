@@ -112,7 +112,9 @@ pub fn find(site_root: &Path, name: &str) -> Result<Theme, ThemeError> {
     }
     let dir = themes_folder(site_root).join(name);
     if dir.is_dir() {
-        collect(&dir.join("templates"), &mut theme.templates, false)?;
+        // Templates are read now too, once: the text the screen reads is
+        // the text rendered (see `build::template_texts`).
+        collect(&dir.join("templates"), &mut theme.templates, true)?;
         collect(&dir.join("static"), &mut theme.statics, true)?;
     } else if name == "default" {
         for (path, bytes) in DEFAULT_THEME {
@@ -134,7 +136,7 @@ pub fn find(site_root: &Path, name: &str) -> Result<Theme, ThemeError> {
     if overrides.is_dir() {
         // The site's own overrides may be a link (kept elsewhere, say):
         // they are read as templates only, never published as they are.
-        collect_from(&overrides, &mut theme.templates, false, true)?;
+        collect_from(&overrides, &mut theme.templates, true, true)?;
     }
     Ok(theme)
 }
@@ -182,7 +184,7 @@ fn collect_from(
         let source = if load {
             let bytes = std::fs::read(&path).map_err(|e| {
                 ThemeError::new(format!(
-                    "cannot read the static file `{}`: {e}",
+                    "cannot read the theme file `{}`: {e}",
                     path.display()
                 ))
             })?;
