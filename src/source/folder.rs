@@ -368,64 +368,72 @@ fn load_folder(content: &Path, folder: &str, kind: RecordKind, loaded: &mut Foun
         return;
     }
     for entry in children(&root) {
-        let entry = match entry {
-            Ok(e) => e,
+        match entry {
+            Ok(child) => load_child(child, folder, kind, loaded),
             Err(e) => {
                 let path = e.path.clone().unwrap_or_else(|| root.clone());
                 loaded
                     .diagnostics
                     .push(Diagnostic::file_error(&path, format!("cannot read: {e}")));
-                continue;
             }
-        };
-        let Child {
-            entry,
-            path,
-            file_type,
-        } = entry;
-        // Taken from the path, which ends with it, to save two copies.
-        let name = path.file_name().unwrap_or_default().to_string_lossy();
-        if is_hidden(&name) {
-            if name.ends_with(".md") && !file_type.is_dir() {
-                loaded.diagnostics.push(hidden_record(&path));
-            } else if file_type.is_dir() {
-                loaded.diagnostics.extend(hidden_folder(&path));
-            }
-            loaded.hidden.push(path);
-            continue;
-        }
-        let md = name.ends_with(".md");
-        if file_type.is_symlink() {
-            loaded.diagnostics.push(
-                Diagnostic::file_error(&path, "symbolic links are not followed")
-                    .with_help("replace the link with the file or folder itself"),
-            );
-        } else if file_type.is_dir() && kind == RecordKind::Request {
-            load_folder_record(&path, loaded);
-        } else if file_type.is_file() && md {
-            loaded.files.push(FoundFile {
-                file: SourceFile {
-                    path,
-                    kind,
-                    text: String::new(),
-                    folder: None,
-                },
-                entry: Some(entry),
-            });
-        } else {
-            loaded.diagnostics.push(
-                Diagnostic::file_error(
-                    &path,
-                    format!("`{folder}/` holds records only, and this is not a `.md` file"),
-                )
-                .with_help(if kind == RecordKind::Request {
-                    "attachments go in a folder record: requests/<id>/index.md beside the files"
-                } else {
-                    "move the file out of the content folder, or give it a `.md` name"
-                }),
-            );
         }
     }
+}
+
+/// One entry of `requests/` or `decisions/`: a record file, a folder
+/// record (requests only), or something reported (hidden, a link, a file
+/// that is no record).
+fn load_child(child: Child, folder: &str, kind: RecordKind, loaded: &mut Found) {
+    let Child {
+        entry,
+        path,
+        file_type,
+    } = child;
+    // Taken from the path, which ends with it, to save two copies.
+    let name = path.file_name().unwrap_or_default().to_string_lossy();
+    if is_hidden(&name) {
+        if name.ends_with(".md") && !file_type.is_dir() {
+            loaded.diagnostics.push(hidden_record(&path));
+        } else if file_type.is_dir() {
+            loaded.diagnostics.extend(hidden_folder(&path));
+        }
+        loaded.hidden.push(path);
+        return;
+    }
+    let md = name.ends_with(".md");
+    if file_type.is_symlink() {
+        loaded.diagnostics.push(
+            Diagnostic::file_error(&path, "symbolic links are not followed")
+                .with_help("replace the link with the file or folder itself"),
+        );
+    } else if file_type.is_dir() && kind == RecordKind::Request {
+        load_folder_record(&path, loaded);
+    } else if file_type.is_file() && md {
+        loaded.files.push(FoundFile {
+            file: SourceFile {
+                path,
+                kind,
+                text: String::new(),
+                folder: None,
+            },
+            entry: Some(entry),
+        });
+    } else {
+        loaded.diagnostics.push(not_a_record(&path, folder, kind));
+    }
+}
+
+/// A file in `requests/` or `decisions/` that is not a `.md` record.
+fn not_a_record(path: &Path, folder: &str, kind: RecordKind) -> Diagnostic {
+    Diagnostic::file_error(
+        path,
+        format!("`{folder}/` holds records only, and this is not a `.md` file"),
+    )
+    .with_help(if kind == RecordKind::Request {
+        "attachments go in a folder record: requests/<id>/index.md beside the files"
+    } else {
+        "move the file out of the content folder, or give it a `.md` name"
+    })
 }
 
 fn load_folder_record(folder: &Path, loaded: &mut Found) {
@@ -445,24 +453,7 @@ fn load_folder_record(folder: &Path, loaded: &mut Found) {
         if name == "index.md" {
             index = Some(entry);
         } else if is_hidden(&name) {
-            loaded.hidden.push(entry.path.clone());
-            if entry.file_type.is_dir() {
-                loaded.diagnostics.extend(hidden_folder(&entry.path));
-            }
-            // Never published, never read; an editor's lock file is worth
-            // a word, since the keeper may be editing the record right now.
-            if crate::source::attachments::is_editor_lock(&name) {
-                loaded.diagnostics.push(
-                    Diagnostic::file_error(
-                        &entry.path,
-                        "an editor's lock or swap file: it is never published",
-                    )
-                    .as_warning()
-                    .with_help(
-                        "nothing to do while the file is open; delete it if the editor has closed",
-                    ),
-                );
-            }
+            hidden_in_folder_record(&entry, &name, loaded);
         } else if entry.file_type.is_symlink() {
             loaded.diagnostics.push(
                 Diagnostic::file_error(&entry.path, "symbolic links are not followed")
@@ -487,7 +478,37 @@ fn load_folder_record(folder: &Path, loaded: &mut Found) {
             }
         }
     }
-    // The listing already says what `index.md` is: no need to ask again.
+    folder_record_index(folder, index, files, loaded);
+}
+
+/// A hidden entry in a folder record: never published, never read; a
+/// hidden folder that holds records is an error, and an editor's lock
+/// file is worth a word, since the keeper may be editing the record now.
+fn hidden_in_folder_record(entry: &Child, name: &str, loaded: &mut Found) {
+    loaded.hidden.push(entry.path.clone());
+    if entry.file_type.is_dir() {
+        loaded.diagnostics.extend(hidden_folder(&entry.path));
+    }
+    if crate::source::attachments::is_editor_lock(name) {
+        loaded.diagnostics.push(
+            Diagnostic::file_error(
+                &entry.path,
+                "an editor's lock or swap file: it is never published",
+            )
+            .as_warning()
+            .with_help("nothing to do while the file is open; delete it if the editor has closed"),
+        );
+    }
+}
+
+/// A folder record's `index.md`, found with the other `files` of its
+/// folder; the listing already says what it is, so no need to ask again.
+fn folder_record_index(
+    folder: &Path,
+    index: Option<Child>,
+    files: Vec<FolderFile>,
+    loaded: &mut Found,
+) {
     match index {
         Some(index) if index.file_type.is_symlink() => loaded.diagnostics.push(
             Diagnostic::file_error(&index.path, "symbolic links are not followed")
