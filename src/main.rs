@@ -197,8 +197,24 @@ fn build_date(now: Option<&str>) -> Result<Date, String> {
     }
 }
 
+/// A command whose output is piped into `head` or a closed pager stops
+/// quietly, as a Unix tool does, instead of panicking on the write (Rust
+/// ignores SIGPIPE, so `println!` would panic with exit 101). Not for
+/// `serve`: a browser closing its connection must never stop the server.
+fn stop_quietly_on_a_closed_pipe(command: &Command) {
+    #[cfg(unix)]
+    if !matches!(command, Command::Serve { .. }) {
+        // SAFETY: called once, at the start of `main`, before any thread
+        // exists; SIG_DFL is a valid disposition for SIGPIPE.
+        unsafe {
+            libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+        }
+    }
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    stop_quietly_on_a_closed_pipe(&cli.command);
     match cli.command {
         Command::Build {
             content,

@@ -4,7 +4,7 @@
 //! The manifest is made from the [`PublicRegister`] alone, so it can only
 //! list what the site publishes anyway: the ids of public requests, their
 //! public decisions and attachments, and the passages of their public
-//! bodies, each with a hash of what is shown (and a passage's first words,
+//! bodies, each with a hash of what is shown (and a passage's place,
 //! which the page shows too). A record never published is never in it, nor
 //! is a count of what was withheld. Being public, it is published with the
 //! site, so the previous release's manifest is at hand wherever the site is
@@ -23,9 +23,7 @@ use std::path::{Path, PathBuf};
 /// The manifest's file name, at the top of the site.
 pub const FILE: &str = "register-manifest.json";
 /// The manifest format's version: a reader refuses a newer one.
-pub const VERSION: u32 = 1;
-/// How many characters of a passage the manifest and the diff quote.
-const EXCERPT: usize = 80;
+pub const VERSION: u32 = 2;
 
 /// What one build made public.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -44,7 +42,7 @@ pub struct Manifest {
 pub struct RecordEntry {
     /// Hash of its public fields as `register.json` shows them.
     pub fields: String,
-    /// Its body's passages: hash to the first words.
+    /// Its body's passages: hash to the place (`section 2, block 3`).
     pub passages: BTreeMap<String, String>,
     /// Its public decisions, by kind and date (`final 2026-03-11`).
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
@@ -186,24 +184,36 @@ static BLOCK_END: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|
 
 /// A body's passages as its page shows them: each block of text of each
 /// section (a paragraph, a list item, a heading, a table row), hash to
-/// first words.
+/// where it is (`section 2, block 3`). Where, not what: a block's text
+/// joined or cut for the manifest would be text no page shows (two table
+/// cells read as one number, `HID-12` cut to `HID-1`), and the diff is
+/// printed into CI logs, which may be public.
 fn passages(body: &RenderedBody) -> BTreeMap<String, String> {
     let mut found = BTreeMap::new();
-    for section in &body.sections {
+    for (number, section) in body.sections.iter().enumerate() {
         let blocks =
             std::iter::once(section.heading.as_str()).chain(BLOCK_END.split(&section.html));
-        for line in blocks {
+        for (block, line) in blocks.enumerate() {
             let mut text = String::new();
             html_text_into(line, &mut text);
             let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
             if text.is_empty() {
                 continue;
             }
-            let excerpt: String = text.chars().take(EXCERPT).collect();
-            found.insert(hash(text.as_bytes()), excerpt);
+            found.insert(hash(text.as_bytes()), place(number, block));
         }
     }
     found
+}
+
+/// Where a block is: its section by number (the text before the first
+/// heading, when there is any, being the first) and its place in the
+/// section, the heading being block 0.
+fn place(section: usize, block: usize) -> String {
+    match block {
+        0 => format!("section {}, heading", section + 1),
+        n => format!("section {}, block {n}", section + 1),
+    }
 }
 
 /// One thing whose publication changes.
@@ -214,7 +224,7 @@ pub struct Change {
     /// The request it is or belongs to.
     pub request: String,
     /// The decision (`final 2026-03-11`), the attachment's name or the
-    /// passage's first words; empty for a request.
+    /// passage's place; empty for a request.
     #[serde(skip_serializing_if = "String::is_empty")]
     pub what: String,
 }
