@@ -58,7 +58,7 @@ pub(super) struct RenderJob<'a> {
 impl RenderJob<'_> {
     /// Makes every file of the site.
     pub(super) fn run(self) -> Result<Made, RenderError> {
-        let facets = Facets::of(self.register, self.rows, self.by_id);
+        let facets = Facets::of(self.register, self.settings, self.rows, self.by_id);
         let lists = Lists::of(&facets, self.register, self.rows, self.position);
         let (units, (site_pages, json)) = rayon::join(
             || self.request_units(),
@@ -143,7 +143,7 @@ impl RenderJob<'_> {
         r: &PublicRequest,
         row: &Row,
     ) -> Result<(OutputFile, Option<OutputFile>), RenderError> {
-        let request = RequestView::of(r, self.by_id);
+        let request = RequestView::of(r, self.by_id, self.register.today());
         let title = format!("{}: {}", r.id, r.title);
         let page = self
             .renderer
@@ -210,6 +210,7 @@ impl RenderJob<'_> {
             .par_iter()
             .try_for_each(|spec| self.list(spec, &kept))?;
         self.versions_page(lists, &kept)?;
+        self.guide_pages(lists, &kept)?;
         for (path, template, kind, title) in [
             ("search/index.html", "search.html", "search", "Search"),
             ("404.html", "404.html", "not-found", "Page not found"),
@@ -241,7 +242,10 @@ impl RenderJob<'_> {
                     c.insert("statuses", &lists.statuses);
                     c.insert("devices", &lists.devices);
                     c.insert("versions", &lists.summaries);
-                    c.insert("types", &view::type_facets(&self.rows.rows));
+                    c.insert("types", &lists.types);
+                    c.insert("groups", &lists.groups);
+                    c.insert("years", &lists.years);
+                    c.insert("year_options", &view::year_options(&self.rows.rows));
                 },
             )
         })
@@ -297,7 +301,7 @@ impl RenderJob<'_> {
     /// Puts a site-wide page that shows the rows at `members` and
     /// `shows` besides: in the preview, the last build's page when it
     /// showed the same, and kept for the next.
-    fn site_page(
+    pub(super) fn site_page(
         &self,
         path: &str,
         shows: String,
@@ -456,6 +460,8 @@ fn report_path(r: &PublicRequest) -> String {
 /// pages are stale when one of them changes.
 fn depends_on(r: &PublicRequest) -> Vec<String> {
     let mut deps = r.related.clone();
+    deps.extend(r.supersedes.iter().cloned());
+    deps.extend(r.superseded_by.iter().cloned());
     deps.extend(r.body.asked.iter().cloned());
     for d in &r.decisions {
         deps.extend(d.body.asked.iter().cloned());

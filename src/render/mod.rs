@@ -14,9 +14,12 @@ mod feed;
 mod job;
 pub mod links;
 mod lists;
+mod pages;
 pub mod markdown;
 mod rows;
 mod sink;
+mod stats;
+pub mod standing;
 mod templates;
 pub mod view;
 
@@ -138,7 +141,7 @@ fn render_with(
     reuse: &mut Reuse<'_>,
     mode: Mode,
 ) -> Result<(Made, Rows), RenderError> {
-    let rows = Rows::make(register, &templates.tera, reuse)?;
+    let rows = Rows::make(register, settings, &templates.tera, reuse)?;
     let by_id = rows.by_id();
     let position = rows.position();
     let job = RenderJob {

@@ -43,6 +43,7 @@ pub fn templates(theme: &Theme) -> Result<Templates, RenderError> {
     // escaping also turned `/` into `&#x2F;`, which bloated every URL;
     // Tera 2's own escapes the same five, but writes one byte at a time.)
     tera.set_escape_fn(escape_html);
+    tera.register_filter("long_date", long_date);
     let mut sources = Vec::new();
     for (name, source) in &theme.templates {
         let bytes = source
@@ -60,6 +61,13 @@ pub fn templates(theme: &Theme) -> Result<Templates, RenderError> {
         tera,
         key: h.finish(),
     })
+}
+
+/// The `long_date` filter: an ISO date as people read it ("6 April
+/// 2026"), for the text of a `<time datetime>` whose attribute keeps ISO.
+/// Anything that is not a date is left as it is.
+fn long_date(x: &str, _: tera::Kwargs, _: &tera::State) -> String {
+    crate::model::date::Date::parse(x).map_or_else(|| x.to_string(), |d| d.long())
 }
 
 /// Escapes `&`, `<`, `>`, `"` and `'` for HTML text and quoted attributes,
@@ -102,8 +110,20 @@ const NAV: &[NavLink] = &[
         label: "SC versions",
     },
     NavLink {
+        url: "/mitigations/",
+        label: "Mitigations",
+    },
+    NavLink {
+        url: "/statistics/",
+        label: "Statistics",
+    },
+    NavLink {
         url: "/search/",
         label: "Search",
+    },
+    NavLink {
+        url: "/about/",
+        label: "About",
     },
     NavLink {
         url: "/feed.xml",

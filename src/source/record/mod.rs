@@ -129,6 +129,8 @@ pub struct Request {
     pub urgent_reason: Option<String>,
     /// Ids of related requests.
     pub related: Vec<String>,
+    /// Ids of the requests this one supersedes (replaces).
+    pub supersedes: Vec<String>,
     /// The Proposer.
     pub proposer: Contact,
     /// The supporting SEC Party.
@@ -150,6 +152,8 @@ pub struct RequestSpans {
     pub id: usize,
     /// Each `related` entry.
     pub related: Vec<usize>,
+    /// Each `supersedes` entry.
+    pub supersedes: Vec<usize>,
     /// Each history entry.
     pub history: Vec<usize>,
     /// `history` as a whole.

@@ -112,33 +112,62 @@
 
   /* ---------- Filtering ---------- */
 
+  // Orders of the "Sort by" choice: a row attribute and a direction.
+  var SORTS = {
+    '': ['data-submitted', -1],
+    'submitted-asc': ['data-submitted', 1],
+    'decided-desc': ['data-decided', -1],
+    'effect-desc': ['data-effect', -1],
+    'updated-desc': ['data-updated', -1],
+    'id-asc': ['id', 1]
+  };
+  var YEAR_OF = { submitted: 'data-submitted', decided: 'data-decided', effect: 'data-effect' };
+
+  function checkboxes(form, name) {
+    return Array.prototype.filter.call(form.elements, function (el) {
+      return el.name === name && el.type === 'checkbox';
+    });
+  }
+
   function initFilters(form) {
     var table = document.getElementById(form.getAttribute('data-table') || '');
     if (!table || !table.tBodies[0]) return;
-    var rows = Array.prototype.slice.call(table.tBodies[0].rows);
+    var tbody = table.tBodies[0];
+    var rows = Array.prototype.slice.call(tbody.rows);
     var total = rows.length;
     var status = document.getElementById(table.id + '-count');
-    var fields = {
-      q: form.elements.namedItem('q'),
-      type: form.elements.namedItem('type'),
-      status: form.elements.namedItem('status'),
-      device: form.elements.namedItem('device')
-    };
+    var selects = ['q', 'type', 'device', 'year', 'year_of', 'sort'];
+    var statusBoxes = checkboxes(form, 'status');
+    var groupBoxes = checkboxes(form, 'group');
     var searchText = rows.map(function (row) {
       return (row.getAttribute('data-search') || row.textContent).toLowerCase();
     });
     var timer = null;
 
+    function field(name) { return form.elements.namedItem(name); }
     function value(name) {
-      var el = fields[name];
+      var el = field(name);
       return el && typeof el.value === 'string' ? el.value : '';
     }
+    function chosenStatuses() {
+      return statusBoxes.filter(function (b) { return b.checked; }).map(function (b) { return b.value; });
+    }
+    // A group's box is checked when all of its statuses are, mixed when some are.
+    function syncGroups() {
+      groupBoxes.forEach(function (g) {
+        var members = statusBoxes.filter(function (b) { return b.getAttribute('data-group') === g.value; });
+        var on = members.filter(function (b) { return b.checked; }).length;
+        g.checked = members.length > 0 && on === members.length;
+        g.indeterminate = on > 0 && on < members.length;
+      });
+    }
 
-    // Restore filters from the address (?q=...&status=...) so a filtered view can be shared.
-    if (typeof URLSearchParams !== 'undefined') {
+    // Restore filters from the address, so a shared link shows the same view.
+    function restore() {
+      if (typeof URLSearchParams === 'undefined') return;
       var params = new URLSearchParams(window.location.search);
-      Object.keys(fields).forEach(function (name) {
-        var el = fields[name];
+      selects.forEach(function (name) {
+        var el = field(name);
         var v = params.get(name);
         if (!el || v === null) return;
         if (el.tagName === 'SELECT') {
@@ -148,6 +177,11 @@
           el.value = v;
         }
       });
+      var wanted = params.getAll('status');
+      statusBoxes.forEach(function (b) {
+        b.checked = wanted.indexOf(b.value) !== -1 || wanted.indexOf(b.getAttribute('data-group')) !== -1;
+      });
+      syncGroups();
     }
 
     function announce(shown) {
@@ -157,31 +191,66 @@
     function updateAddress() {
       if (!window.history || !window.history.replaceState || typeof URLSearchParams === 'undefined') return;
       var params = new URLSearchParams();
-      Object.keys(fields).forEach(function (name) {
+      selects.forEach(function (name) {
         var v = value(name).trim();
-        if (v) params.set(name, v);
+        if (v && !(name === 'year_of' && (v === 'submitted' || !value('year')))) params.set(name, v);
       });
+      var chosen = chosenStatuses();
+      groupBoxes.forEach(function (g) {
+        if (!g.checked) return;
+        params.append('status', g.value);
+        chosen = chosen.filter(function (s) {
+          return !statusBoxes.some(function (b) { return b.value === s && b.getAttribute('data-group') === g.value; });
+        });
+      });
+      chosen.forEach(function (s) { params.append('status', s); });
       var query = params.toString();
       try {
         window.history.replaceState(null, '', window.location.pathname + (query ? '?' + query : '') + window.location.hash);
       } catch (e) { /* ignore: e.g. file:// pages */ }
     }
 
-    function apply(delayAnnouncement) {
-      var words = value('q').toLowerCase().split(/\s+/).filter(Boolean);
-      var type = value('type');
-      var st = value('status');
-      var device = value('device');
+    function order() {
+      var sort = SORTS[value('sort')] || SORTS[''];
+      var sorted = rows.slice().sort(function (a, b) {
+        var ka = sort[0] === 'id' ? a.cells[0].textContent : (a.getAttribute(sort[0]) || '');
+        var kb = sort[0] === 'id' ? b.cells[0].textContent : (b.getAttribute(sort[0]) || '');
+        if (ka === kb) return Number(a.getAttribute('data-order')) - Number(b.getAttribute('data-order'));
+        if (ka === '') return 1; // rows without the date go last either way
+        if (kb === '') return -1;
+        return (ka < kb ? -1 : 1) * sort[1];
+      });
+      var frag = document.createDocumentFragment();
+      sorted.forEach(function (row) { frag.appendChild(row); });
+      tbody.appendChild(frag);
+    }
+
+    function matches(row, i, f) {
+      var devices = (row.getAttribute('data-devices') || '').split('|');
+      var year = (row.getAttribute(YEAR_OF[f.yearOf] || 'data-submitted') || '').slice(0, 4);
+      return (!f.type || row.getAttribute('data-type') === f.type) &&
+        (f.statuses.length === 0 || f.statuses.indexOf(row.getAttribute('data-status')) !== -1) &&
+        (!f.device || devices.indexOf(f.device) !== -1) &&
+        (!f.year || year === f.year) &&
+        f.words.every(function (w) { return searchText[i].indexOf(w) !== -1; });
+    }
+
+    function apply(delayAnnouncement, sortToo) {
+      var f = {
+        words: value('q').toLowerCase().split(/\s+/).filter(Boolean),
+        type: value('type'),
+        device: value('device'),
+        year: value('year'),
+        yearOf: value('year_of'),
+        statuses: chosenStatuses()
+      };
       var shown = 0;
       rows.forEach(function (row, i) {
-        var devices = (row.getAttribute('data-devices') || '').split('|');
-        var match = (!type || row.getAttribute('data-type') === type) &&
-          (!st || row.getAttribute('data-status') === st) &&
-          (!device || devices.indexOf(device) !== -1) &&
-          words.every(function (w) { return searchText[i].indexOf(w) !== -1; });
+        var match = matches(row, i, f);
         row.hidden = !match;
         if (match) shown += 1;
       });
+      if (sortToo) order();
       // Debounce the live region so a screen reader is not interrupted on every key press.
       if (timer) clearTimeout(timer);
       if (delayAnnouncement) {
@@ -194,17 +263,27 @@
 
     form.addEventListener('submit', function (event) {
       event.preventDefault();
-      apply(false);
+      apply(false, false);
     });
-    form.addEventListener('input', function () { apply(true); });
-    form.addEventListener('change', function () { apply(false); });
+    form.addEventListener('input', function () { apply(true, false); });
+    form.addEventListener('change', function (event) {
+      var t = event.target;
+      if (t && t.name === 'group') {
+        statusBoxes.forEach(function (b) {
+          if (b.getAttribute('data-group') === t.value) b.checked = t.checked;
+        });
+      }
+      syncGroups();
+      apply(false, t && t.name === 'sort');
+    });
     form.addEventListener('reset', function () {
       // Values are reset after the event: apply on the next tick.
-      setTimeout(function () { apply(false); }, 0);
+      setTimeout(function () { syncGroups(); apply(false, true); }, 0);
     });
 
+    restore();
     form.hidden = false;
-    apply(false);
+    apply(false, value('sort') !== '');
   }
 
   onReady(function () {
