@@ -5,8 +5,9 @@
 //!   any page (nor in the style sheet);
 //! - axe-core in Debian's headless Chromium, driven by playwright-core,
 //!   finds no WCAG 2.1 A/AA violation on the index, a request, a report,
-//!   the versions page, search, a status and a device list, at desktop and
-//!   mobile widths, with no console error (the pages are served with
+//!   the versions page, search, a status and a device list, the
+//!   mitigations, about and statistics pages, at desktop and mobile
+//!   widths in the light and the dark colour scheme, with no console error (the pages are served with
 //!   netlify.toml's Content-Security-Policy, so a CSP violation is one) and
 //!   no failed request; the index's filter and sort work; screenshots of
 //!   the index and a request page go to `target/site-checks/screenshots/`;
@@ -285,6 +286,11 @@ fn axe_core_in_chromium_finds_no_wcag_violations() {
         "/search/".to_string(),
         first_page(site, "status"),
         first_page(site, "devices"),
+        "/mitigations/".to_string(),
+        first_page(site, "mitigations"),
+        "/about/".to_string(),
+        "/statistics/".to_string(),
+        first_page(site, "years"),
     ];
     let shots = work_dir().join("screenshots");
     if shots.exists() {

@@ -16,6 +16,8 @@ const HEIGHT: f64 = 240.0;
 /// Room left of the bars for the axis labels, and below for the years.
 const LEFT: f64 = 48.0;
 const BOTTOM: f64 = 28.0;
+/// Room above the top gridline for its label.
+const TOP: f64 = 12.0;
 
 /// One bar of a chart.
 #[derive(Debug, Clone, Serialize)]
@@ -210,7 +212,7 @@ fn chart(categories: &[(&str, Vec<u64>)], series: Vec<&'static str>) -> Chart {
     let max = categories.iter().flat_map(|(_, v)| v).copied().max().unwrap_or(0);
     let step = tidy_step(max);
     let top = (max.div_ceil(step).max(1)) * step;
-    let plot_h = HEIGHT - BOTTOM;
+    let plot_h = HEIGHT - BOTTOM - TOP;
     let group_w = (WIDTH - LEFT) / categories.len().max(1) as f64;
     let bar_w = group_w * 0.8 / series.len().max(1) as f64;
     let mut bars = Vec::new();
@@ -225,7 +227,7 @@ fn chart(categories: &[(&str, Vec<u64>)], series: Vec<&'static str>) -> Chart {
             let h = plot_h * v as f64 / top as f64;
             bars.push(Bar {
                 x: num(x0 + bar_w * s as f64),
-                y: num(plot_h - h),
+                y: num(TOP + plot_h - h),
                 width: num(bar_w),
                 height: num(h),
                 series: s,
@@ -235,7 +237,7 @@ fn chart(categories: &[(&str, Vec<u64>)], series: Vec<&'static str>) -> Chart {
     }
     let grid = (0..=top / step)
         .map(|k| Tick {
-            at: num(plot_h - plot_h * (k * step) as f64 / top as f64),
+            at: num(TOP + plot_h - plot_h * (k * step) as f64 / top as f64),
             text: (k * step).to_string(),
         })
         .collect();

@@ -23,9 +23,13 @@ import { fileURLToPath } from 'node:url';
 const CHROMIUM = '/usr/bin/chromium';
 const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
   '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+// Each width in the light and the dark colour scheme: the theme follows
+// prefers-color-scheme, and both must keep their contrast.
 const VIEWPORTS = [
-  ['desktop', { width: 1280, height: 900 }],
-  ['mobile', { width: 375, height: 812 }],
+  ['desktop', { width: 1280, height: 900 }, 'light'],
+  ['mobile', { width: 375, height: 812 }, 'light'],
+  ['desktop-dark', { width: 1280, height: 900 }, 'dark'],
+  ['mobile-dark', { width: 375, height: 812 }, 'dark'],
 ];
 const AXE_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
 const TIMEOUT_MS = 30_000;
@@ -409,8 +413,8 @@ let browser;
 try {
   browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS, timeout: 60_000 });
   summary.chromium = browser.version();
-  for (const [label, viewport] of VIEWPORTS) {
-    const context = await browser.newContext({ viewport, reducedMotion: 'reduce' });
+  for (const [label, viewport, colorScheme] of VIEWPORTS) {
+    const context = await browser.newContext({ viewport, colorScheme, reducedMotion: 'reduce' });
     context.setDefaultTimeout(TIMEOUT_MS);
     for (const path of opts.paths) {
       const page = await context.newPage();

@@ -20,10 +20,15 @@
     return n === 1 ? 'request' : 'requests';
   }
 
+  // A cell's sort key: its date (ISO, from <time datetime>) when it shows
+  // one, empty for an empty cell or a date column without a date.
   function cellValue(row, index) {
     var cell = row.cells[index];
     if (!cell) return '';
     if (cell.hasAttribute('data-value')) return cell.getAttribute('data-value');
+    var time = cell.querySelector('time');
+    if (time && cell.classList.contains('col-date')) return time.getAttribute('datetime') || '';
+    if (cell.classList.contains('col-date') && !time) return '';
     return cell.textContent.trim();
   }
 
@@ -139,8 +144,9 @@
     var selects = ['q', 'type', 'device', 'year', 'year_of', 'sort'];
     var statusBoxes = checkboxes(form, 'status');
     var groupBoxes = checkboxes(form, 'group');
+    // A row's words: its text, and what it names without showing (mitigations).
     var searchText = rows.map(function (row) {
-      return (row.getAttribute('data-search') || row.textContent).toLowerCase();
+      return (row.textContent + ' ' + (row.getAttribute('data-search') || '')).toLowerCase();
     });
     var timer = null;
 
