@@ -13,6 +13,7 @@ use super::sink::{MADE_LAST, Recorder};
 use super::templates::Renderer;
 use super::view::{self, ReportView, RequestView, Row};
 use super::{Contents, OutputFile, RenderError, export, feed, theme_error};
+use crate::model::vocabulary::DecisionKind;
 use crate::publish::{PublicRegister, PublicRequest};
 use crate::source::site::Settings;
 use crate::source::theme::{Source, Theme};
@@ -105,6 +106,16 @@ impl RenderJob<'_> {
                 contents: Contents::Shared(Arc::clone(&a.bytes.0)),
             })?;
         }
+        self.out.put(feed::atom_of(
+            self.register,
+            self.settings,
+            &feed::FeedScope {
+                path: format!("requests/{}/feed.xml", r.id),
+                title: format!("{}: {}", r.id, r.title),
+                page: view::request_url(&r.id),
+                members: Some(&[i]),
+            },
+        ))?;
         if let Some(unit) = self.reuse.unit(i, &r.id) {
             self.put_kept_pages(r, &unit)?;
             return Ok(unit);
@@ -120,7 +131,7 @@ impl RenderJob<'_> {
                 Mode::Preview => export::json_fragment(r, &self.settings.base_url),
                 Mode::Build => Vec::new(),
             },
-            csv: export::csv_row(r, row)?,
+            csv: export::csv_row(r, row, &self.settings.base_url)?,
         }))
     }
 
@@ -257,6 +268,18 @@ impl RenderJob<'_> {
         spec: &ListSpec<'_>,
         kept: &Mutex<Vec<(String, SitePage)>>,
     ) -> Result<(), RenderError> {
+        if matches!(spec.kind, "status" | "device") {
+            self.out.put(feed::atom_of(
+                self.register,
+                self.settings,
+                &feed::FeedScope {
+                    path: spec.path.replace("index.html", "feed.xml"),
+                    title: format!("{}: {}", self.settings.title, spec.heading),
+                    page: format!("/{}", spec.path.trim_end_matches("index.html")),
+                    members: Some(&spec.members),
+                },
+            ))?;
+        }
         let version = spec.version.map(view::VersionView::summary);
         let shows = format!("{}\n{}\n{version:?}", spec.heading, spec.intro);
         self.site_page(&spec.path, shows, &spec.members, kept, &|| {
@@ -471,11 +494,17 @@ fn depends_on(r: &PublicRequest) -> Vec<String> {
     deps
 }
 
-/// A request's search documents: its page, and its report when public.
+/// A request's search documents: its page, its report when public, and
+/// each public interim decision (found on the request's page).
 fn search_docs(r: &PublicRequest) -> Vec<(String, Vec<u8>)> {
-    let mut search = vec![export::SearchDoc::of(r, false, &r.body.search_text).fragment()];
-    if let Some(d) = r.final_decision() {
-        search.push(export::SearchDoc::of(r, true, &d.body.search_text).fragment());
+    use export::{SearchDoc, SearchPage};
+    let mut search = vec![SearchDoc::of(r, SearchPage::Request, &r.body).fragment()];
+    for (i, d) in r.decisions.iter().enumerate() {
+        let page = match d.kind {
+            DecisionKind::Final => SearchPage::Report,
+            DecisionKind::Interim => SearchPage::Interim(i),
+        };
+        search.push(SearchDoc::of(r, page, &d.body).fragment());
     }
     search
 }

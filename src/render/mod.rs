@@ -14,6 +14,7 @@ mod feed;
 mod job;
 pub mod links;
 mod lists;
+mod opendata;
 mod pages;
 pub mod markdown;
 mod rows;

@@ -1,12 +1,14 @@
 //! The reader's guides: `/mitigations/` (every mitigation affected, in
 //! its group), `/about/` (the process in plain words, every status
 //! defined) and `/statistics/` (figures and charts). Each is made from
-//! the public register's rows only, like every other page.
+//! the public register's rows only, like every other page; beside them
+//! the open data's descriptions and the print style's site address.
 
 use super::{Contents, OutputFile, RenderError};
 use super::job::RenderJob;
 use super::lists::Lists;
 use super::cache::SitePage;
+use super::opendata;
 use super::stats;
 use super::view;
 use crate::model::status::Status;
@@ -47,6 +49,8 @@ impl RenderJob<'_> {
         self.mitigations_page(lists, kept)?;
         self.about_page(kept)?;
         self.statistics_page(kept)?;
+        self.out.put(opendata::datapackage(self.settings))?;
+        self.out.put(opendata::json_schema(self.settings))?;
         self.print_css()
     }
 

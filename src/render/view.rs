@@ -227,6 +227,9 @@ pub struct TimelineEntry {
     pub outcome_label: &'static str,
     /// For a final decision: the report URL, else "".
     pub report_url: String,
+    /// For a decision: its fragment id (`decision-<n>`), which the search
+    /// index links interim decisions to; else "".
+    pub anchor: String,
 }
 
 /// An attachment link.
@@ -511,6 +514,7 @@ fn stage_entry(h: &crate::publish::PublicStage, note_html: String) -> TimelineEn
         outcome: "",
         outcome_label: "",
         report_url: String::new(),
+        anchor: String::new(),
     }
 }
 
@@ -535,6 +539,7 @@ fn decision_entry(r: &PublicRequest, i: usize, d: &PublicDecision) -> TimelineEn
         } else {
             String::new()
         },
+        anchor: format!("decision-{}", i + 1),
     }
 }
 
@@ -547,6 +552,7 @@ fn effect_entry(date: Date, version: &str) -> TimelineEntry {
         outcome: "",
         outcome_label: "",
         report_url: String::new(),
+        anchor: String::new(),
     }
 }
 

@@ -372,6 +372,11 @@ async function exerciseSearch(page, query) {
   const input = form.locator('input[type="search"]').first();
   await input.fill(query);
   await input.press('Enter');
+  // An exact request id goes straight to the record.
+  await page.waitForURL(u => new URL(u).pathname !== '/search/', { timeout: 3000 }).catch(() => {});
+  if (new URL(page.url()).pathname === `/requests/${query}/`) {
+    return { enhanced: true, query, results: 1, ok: true, went_to_record: true };
+  }
   const results = page.locator('#search-results li, .search-results li');
   await results.first().waitFor({ timeout: 5000 }).catch(() => {});
   const n = await results.count();
