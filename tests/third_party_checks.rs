@@ -42,6 +42,7 @@ enum Need {
     Node,
     Chromium,
     Python,
+    OpenData,
 }
 
 fn checks_dir() -> PathBuf {
@@ -128,6 +129,15 @@ fn tools_ready(test: &str, needs: &[Need]) -> bool {
             Need::Chromium => {
                 if !Path::new(CHROMIUM).is_file() {
                     missing.push(format!("{CHROMIUM} (Debian package chromium)"));
+                }
+            }
+            Need::OpenData => {
+                let probe_import = "import frictionless, jsonschema";
+                if let Err(e) = probe(&venv_python(), &["-c", probe_import]) {
+                    missing.push(format!(
+                        "frictionless and jsonschema in tests/site_checks/.venv \
+                         (pip install frictionless jsonschema): {e}"
+                    ));
                 }
             }
             Need::Python => {
@@ -473,4 +483,49 @@ fn links_feed_sitemap_and_data_files_are_sound() {
         stdout.lines().last().unwrap_or(""),
         started.elapsed().as_secs_f64()
     );
+}
+
+/// `datapackage.json` is a valid Frictionless Data package whose
+/// `register.csv` passes `frictionless validate`, and `register.json`
+/// validates against `register.schema.json` (JSON Schema 2020-12, formats
+/// checked).
+#[test]
+fn open_data_validates_against_its_descriptions() {
+    let test = "open_data_validates_against_its_descriptions";
+    if !tools_ready(test, &[Need::OpenData]) {
+        return;
+    }
+    let site = site();
+    let frictionless = checks_dir().join(".venv/bin/frictionless");
+    let out = Command::new(&frictionless)
+        .arg("validate")
+        .arg(site.join("datapackage.json"))
+        .output()
+        .expect("run frictionless");
+    assert!(
+        out.status.success(),
+        "frictionless validate datapackage.json ({}):\n{}{}",
+        out.status,
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let script = "import json, sys, jsonschema\n\
+        schema = json.load(open(sys.argv[1])); data = json.load(open(sys.argv[2]))\n\
+        jsonschema.Draft202012Validator.check_schema(schema)\n\
+        v = jsonschema.Draft202012Validator(schema, format_checker=jsonschema.FormatChecker())\n\
+        errors = [f'{list(e.path)}: {e.message}' for e in v.iter_errors(data)]\n\
+        print('\\n'.join(errors)); sys.exit(1 if errors else 0)\n";
+    let out = Command::new(venv_python())
+        .args(["-c", script])
+        .arg(site.join("register.schema.json"))
+        .arg(site.join("register.json"))
+        .output()
+        .expect("run the venv's python");
+    assert!(
+        out.status.success(),
+        "register.json does not validate against register.schema.json:\n{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    eprintln!("{test}: frictionless and jsonschema find datapackage.json and register.json valid");
 }
