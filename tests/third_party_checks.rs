@@ -399,6 +399,16 @@ fn axe_core_in_chromium_finds_no_wcag_violations() {
             problems.push(format!("    {}", p.as_str().unwrap_or("?")));
         }
     }
+    let questions = &summary["reader_questions"];
+    if questions["ok"] != true {
+        problems.push("the reader's four questions are not answered through the UI:".to_string());
+        for p in questions["problems"].as_array().into_iter().flatten() {
+            problems.push(format!("    {}", p.as_str().unwrap_or("?")));
+        }
+    }
+    for step in questions["steps"].as_array().into_iter().flatten() {
+        notes.push(format!("reader question: {}", step.as_str().unwrap_or("?")));
+    }
     let search = &summary["search_script"];
     if search["ok"] == false {
         problems.push(format!("the search page's script finds nothing: {search}"));
