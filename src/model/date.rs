@@ -72,8 +72,18 @@ impl Date {
     /// As people read it: "6 April 2026" (ISO stays in the exports).
     pub fn long(&self) -> String {
         const MONTHS: [&str; 12] = [
-            "January", "February", "March", "April", "May", "June", "July", "August",
-            "September", "October", "November", "December",
+            "January",
+            "February",
+            "March",
+            "April",
+            "May",
+            "June",
+            "July",
+            "August",
+            "September",
+            "October",
+            "November",
+            "December",
         ];
         let month = MONTHS[usize::from(self.month - 1)];
         format!("{} {month} {}", self.day, self.year)
@@ -139,7 +149,12 @@ mod tests {
     fn long_dates_and_day_counts() {
         let d = Date::parse("2026-04-06").unwrap();
         assert_eq!(d.long(), "6 April 2026");
-        assert_eq!(Date::parse("2024-02-28").unwrap().days_until(Date::parse("2024-03-01").unwrap()), 2);
+        assert_eq!(
+            Date::parse("2024-02-28")
+                .unwrap()
+                .days_until(Date::parse("2024-03-01").unwrap()),
+            2
+        );
         for n in [-800_000, -1, 0, 1, 19_000, 800_000] {
             assert_eq!(Date::from_unix_days(n).unix_days(), n);
         }

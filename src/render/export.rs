@@ -342,7 +342,9 @@ fn plain_text_into(html: &str, out: &mut String) {
     while let Some(open) = rest.find('<') {
         decode_into(&rest[..open], out);
         out.push(' ');
-        rest = rest[open..].find('>').map_or("", |close| &rest[open + close + 1..]);
+        rest = rest[open..]
+            .find('>')
+            .map_or("", |close| &rest[open + close + 1..]);
     }
     decode_into(rest, out);
 }

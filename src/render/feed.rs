@@ -78,7 +78,11 @@ pub fn atom(register: &PublicRegister, settings: &Settings) -> OutputFile {
 /// The feed of `scope`: the newest events of its requests. A list or a
 /// request always has events (every request was submitted), so a feed
 /// is never empty when its page is not.
-pub fn atom_of(register: &PublicRegister, settings: &Settings, scope: &FeedScope<'_>) -> OutputFile {
+pub fn atom_of(
+    register: &PublicRegister,
+    settings: &Settings,
+    scope: &FeedScope<'_>,
+) -> OutputFile {
     let base = &settings.base_url;
     let authority = base
         .split("://")
@@ -120,7 +124,10 @@ pub fn atom_of(register: &PublicRegister, settings: &Settings, scope: &FeedScope
 /// `members` (all when `None`): every event is listed cheaply first; only
 /// the newest [`FEED_ENTRIES`] (and any tied with the last of them) are
 /// kept, to be written out as entries.
-fn newest_events(register: &PublicRegister, members: Option<&[usize]>) -> Vec<(Date, Event, usize)> {
+fn newest_events(
+    register: &PublicRegister,
+    members: Option<&[usize]>,
+) -> Vec<(Date, Event, usize)> {
     let all: Vec<usize>;
     let members = match members {
         Some(m) => m,

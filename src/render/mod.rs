@@ -14,13 +14,13 @@ mod feed;
 mod job;
 pub mod links;
 mod lists;
+pub mod markdown;
 mod opendata;
 mod pages;
-pub mod markdown;
 mod rows;
 mod sink;
-mod stats;
 pub mod standing;
+mod stats;
 mod templates;
 pub mod view;
 

@@ -28,13 +28,37 @@ fn final_outcomes() -> Vec<&'static str> {
 /// One Table Schema field of `register.csv`.
 fn csv_field(name: &str) -> Value {
     let (kind, about, extra) = match name {
-        "type" => ("string", "request type", json!({"enum": slugs(RequestType::ALL, RequestType::slug)})),
-        "status" => ("string", "derived status on the build date", json!({"enum": slugs(Status::ALL, Status::slug)})),
-        "outcome" => ("string", "public final outcome, empty when none is public", json!({"enum": final_outcomes()})),
-        "submitted" | "decision_date" | "implementation_date" => ("date", "a date, empty when there is none", json!({})),
-        "requires_new_sc" | "urgent" => ("boolean", "question 5 or 6 of the request form", json!({})),
-        "id" => ("string", "the request's id", json!({"required": true, "unique": true})),
-        "url" => ("string", "the request's page, absolute", json!({"required": true})),
+        "type" => (
+            "string",
+            "request type",
+            json!({"enum": slugs(RequestType::ALL, RequestType::slug)}),
+        ),
+        "status" => (
+            "string",
+            "derived status on the build date",
+            json!({"enum": slugs(Status::ALL, Status::slug)}),
+        ),
+        "outcome" => (
+            "string",
+            "public final outcome, empty when none is public",
+            json!({"enum": final_outcomes()}),
+        ),
+        "submitted" | "decision_date" | "implementation_date" => {
+            ("date", "a date, empty when there is none", json!({}))
+        }
+        "requires_new_sc" | "urgent" => {
+            ("boolean", "question 5 or 6 of the request form", json!({}))
+        }
+        "id" => (
+            "string",
+            "the request's id",
+            json!({"required": true, "unique": true}),
+        ),
+        "url" => (
+            "string",
+            "the request's page, absolute",
+            json!({"required": true}),
+        ),
         "devices" | "reasons" | "affected_scs" => ("string", "a list, joined with `;`", json!({})),
         _ => ("string", "text", json!({})),
     };
@@ -136,7 +160,10 @@ fn request_schema() -> Value {
         "final_decision": nullable(json!({"$ref": "#/$defs/decision"})),
         "decisions": {"type": "array", "items": {"$ref": "#/$defs/decision"}},
     });
-    let required: Vec<&String> = properties.as_object().map(|m| m.keys().collect()).unwrap_or_default();
+    let required: Vec<&String> = properties
+        .as_object()
+        .map(|m| m.keys().collect())
+        .unwrap_or_default();
     json!({"type": "object", "additionalProperties": false, "required": required, "properties": properties})
 }
 

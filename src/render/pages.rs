@@ -4,13 +4,13 @@
 //! the public register's rows only, like every other page; beside them
 //! the open data's descriptions and the print style's site address.
 
-use super::{Contents, OutputFile, RenderError};
+use super::cache::SitePage;
 use super::job::RenderJob;
 use super::lists::Lists;
-use super::cache::SitePage;
 use super::opendata;
 use super::stats;
 use super::view;
+use super::{Contents, OutputFile, RenderError};
 use crate::model::status::Status;
 use serde::Serialize;
 use std::sync::Mutex;
@@ -57,7 +57,11 @@ impl RenderJob<'_> {
     /// `/print.css`: the site's address for printed links, which print in
     /// full (`style.css` reads it as `--base-url`).
     fn print_css(&self) -> Result<(), RenderError> {
-        let base = self.settings.base_url.replace('\\', "\\\\").replace('"', "\\\"");
+        let base = self
+            .settings
+            .base_url
+            .replace('\\', "\\\\")
+            .replace('"', "\\\"");
         let css = format!(":root {{ --base-url: \"{base}\"; }}\n");
         self.out.put(OutputFile {
             path: "print.css".into(),
@@ -71,10 +75,15 @@ impl RenderJob<'_> {
         let path = "mitigations/index.html";
         let shows = format!("{:?}", lists.mitigations);
         self.site_page(path, shows, &[], kept, &|| {
-            self.renderer
-                .page("mitigations.html", path.into(), "mitigations", "Mitigations", |c| {
+            self.renderer.page(
+                "mitigations.html",
+                path.into(),
+                "mitigations",
+                "Mitigations",
+                |c| {
                     c.insert("groups", &view::mitigation_groups(lists.mitigations));
-                })
+                },
+            )
         })
     }
 
@@ -99,10 +108,15 @@ impl RenderJob<'_> {
         let all: Vec<usize> = (0..self.rows.rows.len()).collect();
         self.site_page(path, String::new(), &all, kept, &|| {
             let figures = stats::Statistics::of(&self.rows.rows);
-            self.renderer
-                .page("statistics.html", path.into(), "statistics", "Statistics", |c| {
+            self.renderer.page(
+                "statistics.html",
+                path.into(),
+                "statistics",
+                "Statistics",
+                |c| {
                     c.insert("stats", &figures);
-                })
+                },
+            )
         })
     }
 }

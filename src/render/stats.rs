@@ -136,8 +136,7 @@ fn outcomes(rows: &[Arc<Row>]) -> (Vec<FigureRow>, Chart) {
             c[0] += 1;
         }
     }
-    let ordered: Vec<(&str, Vec<u64>)> =
-        names.iter().map(|n| (*n, counts[n].clone())).collect();
+    let ordered: Vec<(&str, Vec<u64>)> = names.iter().map(|n| (*n, counts[n].clone())).collect();
     let table = ordered.iter().map(|(n, v)| figure_row(n, v)).collect();
     (table, chart(&ordered, vec!["Requests"]))
 }
@@ -209,7 +208,12 @@ fn figures_and_chart(
 /// Lays out a grouped bar chart: one group per category, one bar per
 /// series, scaled to the largest value (rounded up to a tidy step).
 fn chart(categories: &[(&str, Vec<u64>)], series: Vec<&'static str>) -> Chart {
-    let max = categories.iter().flat_map(|(_, v)| v).copied().max().unwrap_or(0);
+    let max = categories
+        .iter()
+        .flat_map(|(_, v)| v)
+        .copied()
+        .max()
+        .unwrap_or(0);
     let step = tidy_step(max);
     let top = (max.div_ceil(step).max(1)) * step;
     let plot_h = HEIGHT - BOTTOM - TOP;

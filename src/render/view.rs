@@ -4,8 +4,8 @@
 //! Every view is made from `public` types only, so nothing here can reach a
 //! withheld record or personal data.
 
-use crate::model::status::Status;
 use crate::model::date::Date;
+use crate::model::status::Status;
 use crate::model::vocabulary::{DecisionKind, Outcome, RequestType, Stage};
 use crate::publish::{PublicDecision, PublicRegister, PublicRequest};
 use crate::render::markdown::{self, Section};
@@ -816,7 +816,9 @@ pub fn year_options(rows: &[std::sync::Arc<Row>]) -> Vec<String> {
 pub fn year_facets(rows: &[std::sync::Arc<Row>]) -> Vec<Facet> {
     let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
     for r in rows {
-        *counts.entry(r.submitted.get(..4).unwrap_or("")).or_default() += 1;
+        *counts
+            .entry(r.submitted.get(..4).unwrap_or(""))
+            .or_default() += 1;
     }
     counts
         .into_iter()
@@ -828,7 +830,7 @@ pub fn year_facets(rows: &[std::sync::Arc<Row>]) -> Vec<Facet> {
             name: year.to_string(),
             count,
             url: format!("/years/{year}/"),
-                group: "",
+            group: "",
         })
         .collect()
 }
@@ -860,7 +862,10 @@ pub fn mitigation_facets(rows: &[std::sync::Arc<Row>]) -> Vec<Facet> {
     let mut counts: BTreeMap<(usize, Vec<u32>), (&str, usize)> = BTreeMap::new();
     for r in rows {
         for m in &r.mitigations {
-            counts.entry(mitigation_order(&m.name)).or_insert((&m.name, 0)).1 += 1;
+            counts
+                .entry(mitigation_order(&m.name))
+                .or_insert((&m.name, 0))
+                .1 += 1;
         }
     }
     counts
@@ -902,7 +907,11 @@ pub fn mitigation_groups(facets: &[Facet]) -> Vec<MitigationGroup> {
         .map(|(prefix, label)| MitigationGroup {
             prefix,
             label,
-            mitigations: facets.iter().filter(|f| f.group == *prefix).cloned().collect(),
+            mitigations: facets
+                .iter()
+                .filter(|f| f.group == *prefix)
+                .cloned()
+                .collect(),
         })
         .filter(|g| !g.mitigations.is_empty())
         .collect()

@@ -263,7 +263,10 @@ fn related(r: &mut Reading, f: &mut Fields, spans: &mut RequestSpans) -> Vec<Str
 
 /// `supersedes`: the requests this one replaces, read like `related`.
 fn supersedes(r: &mut Reading, f: &mut Fields, spans: &mut RequestSpans) -> Vec<String> {
-    let list = f.texts(r, "supersedes").map(|l| l.value).unwrap_or_default();
+    let list = f
+        .texts(r, "supersedes")
+        .map(|l| l.value)
+        .unwrap_or_default();
     list.into_iter()
         .map(|At { value, at }| {
             spans.supersedes.push(at);
