@@ -440,7 +440,6 @@ fn public_attachments_are_copied_and_withheld_ones_are_not() {
     assert_eq!(
         in_folder,
         [
-            "requests/PUB-2024-003/feed.xml",
             "requests/PUB-2024-003/index.html",
             "requests/PUB-2024-003/public-evidence-p3.txt"
         ]

@@ -106,16 +106,18 @@ impl RenderJob<'_> {
                 contents: Contents::Shared(Arc::clone(&a.bytes.0)),
             })?;
         }
-        self.out.put(feed::atom_of(
-            self.register,
-            self.settings,
-            &feed::FeedScope {
-                path: format!("requests/{}/feed.xml", r.id),
-                title: format!("{}: {}", r.id, r.title),
-                page: view::request_url(&r.id),
-                members: Some(&[i]),
-            },
-        ))?;
+        if self.settings.request_feeds {
+            self.out.put(feed::atom_of(
+                self.register,
+                self.settings,
+                &feed::FeedScope {
+                    path: format!("requests/{}/feed.xml", r.id),
+                    title: format!("{}: {}", r.id, r.title),
+                    page: view::request_url(&r.id),
+                    members: Some(&[i]),
+                },
+            ))?;
+        }
         if let Some(unit) = self.reuse.unit(i, &r.id) {
             self.put_kept_pages(r, &unit)?;
             return Ok(unit);

@@ -85,6 +85,8 @@ struct SiteView<'a> {
     base_url: &'a str,
     build_date: String,
     generator: String,
+    /// Whether each request has its own feed.
+    request_feeds: bool,
 }
 
 #[derive(Serialize)]
@@ -152,6 +154,7 @@ impl<'a> Renderer<'a> {
                 base_url: &settings.base_url,
                 build_date: register.today().to_string(),
                 generator: format!("register {}", env!("CARGO_PKG_VERSION")),
+                request_feeds: settings.request_feeds,
             },
         );
         base.insert("nav", NAV);

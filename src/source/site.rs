@@ -41,6 +41,11 @@ pub struct Settings {
     /// its name. The built-in kinds have names already; these win.
     #[serde(default)]
     pub device_names: std::collections::BTreeMap<String, String>,
+    /// Whether each request gets its own feed (`requests/<id>/feed.xml`):
+    /// one more file per request, so a large register may leave it off;
+    /// the lists' feeds and the site's are always made.
+    #[serde(default)]
+    pub request_feeds: bool,
     /// E-mail addresses and telephone numbers that may be published (a
     /// committee's functional mailbox): any other in published text is an
     /// error, since it is almost always someone's personal data.
@@ -228,7 +233,7 @@ impl Settings {
                 let offset = e.span().map_or(0, |s| s.start);
                 diagnostics.push(
                     Diagnostic::error(&path, text, offset, Message::new("site.toml: ").quote_raw(&crate::diagnostic::without_values(e.message().trim())))
-                        .with_help("keys are title, base_url, description, owner, language, theme, devices, [device_names], public_contacts, output_keep and [extra]"),
+                        .with_help("keys are title, base_url, description, owner, language, theme, devices, [device_names], request_feeds, public_contacts, output_keep and [extra]"),
                 );
                 Settings::default()
             }

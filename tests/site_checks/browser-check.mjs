@@ -397,12 +397,19 @@ async function readerQuestions(context, origin) {
   await page.goto(`${origin}/`);
   const form = page.locator('form.filters[data-table]');
   await form.waitFor({ state: 'visible', timeout: 5000 }).catch(() => {});
-  const visible = () => page.evaluate(() => Array.from(document.querySelectorAll('#register-table tbody tr'))
-    .filter(r => !r.hidden).map(r => ({
-      id: r.cells[0].textContent.trim(), status: r.getAttribute('data-status'),
-      devices: (r.getAttribute('data-devices') || '').split('|'), effect: r.getAttribute('data-effect') || '',
-      submitted: r.getAttribute('data-submitted'), statusText: r.querySelector('.col-status').textContent,
-    })));
+  const visible = () => page.evaluate(() => {
+    const heads = Array.from(document.querySelectorAll('#register-table thead th')).map(th => th.textContent.trim());
+    const effectAt = heads.indexOf('Takes effect');
+    return Array.from(document.querySelectorAll('#register-table tbody tr')).filter(r => !r.hidden).map(r => {
+      const time = r.cells[effectAt] && r.cells[effectAt].querySelector('time');
+      return {
+        id: r.cells[0].textContent.trim(), status: r.getAttribute('data-status'),
+        devices: (r.getAttribute('data-devices') || '').split('|'),
+        effect: time ? time.getAttribute('datetime') : '',
+        statusText: r.querySelector('.col-status').textContent,
+      };
+    });
+  });
   // 1. What changed in the SC for a device type in a year (taking effect)?
   const json = JSON.parse(readFileSync(join(opts.site, 'register.json'), 'utf8'));
   const change = json.requests.find(r => r.devices.length && r.final_decision &&

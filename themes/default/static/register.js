@@ -119,14 +119,29 @@
 
   // Orders of the "Sort by" choice: a row attribute and a direction.
   var SORTS = {
-    '': ['data-submitted', -1],
-    'submitted-asc': ['data-submitted', 1],
-    'decided-desc': ['data-decided', -1],
-    'effect-desc': ['data-effect', -1],
-    'updated-desc': ['data-updated', -1],
+    '': ['submitted', -1],
+    'submitted-asc': ['submitted', 1],
+    'decided-desc': ['decided', -1],
+    'effect-desc': ['effect', -1],
+    'updated-desc': ['updated', -1],
     'id-asc': ['id', 1]
   };
-  var YEAR_OF = { submitted: 'data-submitted', decided: 'data-decided', effect: 'data-effect' };
+  // The date a row shows in the column whose header has data-key="key",
+  // ISO from its <time datetime>, or '' when the cell has none.
+  function dateIn(row, column) {
+    var cell = column === undefined ? null : row.cells[column];
+    var time = cell && cell.querySelector('time');
+    return time ? time.getAttribute('datetime') || '' : '';
+  }
+
+  function dateColumns(table) {
+    var columns = {};
+    Array.prototype.forEach.call(table.tHead.rows[0].cells, function (th, i) {
+      var key = th.getAttribute('data-key');
+      if (key) columns[key] = i;
+    });
+    return columns;
+  }
 
   function checkboxes(form, name) {
     return Array.prototype.filter.call(form.elements, function (el) {
@@ -145,6 +160,17 @@
     var statusBoxes = checkboxes(form, 'status');
     var groupBoxes = checkboxes(form, 'group');
     // A row's words: its text, and what it names without showing (mitigations).
+    var columns = dateColumns(table);
+    // Each row's dates, read once: { submitted, decided, effect, updated, id }.
+    var dates = rows.map(function (row, i) {
+      row.setAttribute('data-row', String(i));
+      var d = { id: row.cells[0].textContent };
+      Object.keys(columns).forEach(function (key) { d[key] = dateIn(row, columns[key]); });
+      return d;
+    });
+    function dateOf(row, key) {
+      return dates[Number(row.getAttribute('data-row'))][key] || '';
+    }
     var searchText = rows.map(function (row) {
       return (row.textContent + ' ' + (row.getAttribute('data-search') || '')).toLowerCase();
     });
@@ -219,8 +245,8 @@
     function order() {
       var sort = SORTS[value('sort')] || SORTS[''];
       var sorted = rows.slice().sort(function (a, b) {
-        var ka = sort[0] === 'id' ? a.cells[0].textContent : (a.getAttribute(sort[0]) || '');
-        var kb = sort[0] === 'id' ? b.cells[0].textContent : (b.getAttribute(sort[0]) || '');
+        var ka = dateOf(a, sort[0]);
+        var kb = dateOf(b, sort[0]);
         if (ka === kb) return Number(a.getAttribute('data-order')) - Number(b.getAttribute('data-order'));
         if (ka === '') return 1; // rows without the date go last either way
         if (kb === '') return -1;
@@ -233,7 +259,7 @@
 
     function matches(row, i, f) {
       var devices = (row.getAttribute('data-devices') || '').split('|');
-      var year = (row.getAttribute(YEAR_OF[f.yearOf] || 'data-submitted') || '').slice(0, 4);
+      var year = dateOf(row, f.yearOf || 'submitted').slice(0, 4);
       return (!f.type || row.getAttribute('data-type') === f.type) &&
         (f.statuses.length === 0 || f.statuses.indexOf(row.getAttribute('data-status')) !== -1) &&
         (!f.device || devices.indexOf(f.device) !== -1) &&
