@@ -156,7 +156,7 @@ fn status_list<'a>(s: &Facet, register: &PublicRegister, rows: &Rows) -> ListSpe
         intro: format!(
             "Requests whose status is {} on {}.",
             s.label.to_lowercase(),
-            register.today()
+            register.today().long()
         ),
         members: members(rows, |row| row.status == s.slug),
         version: None,
@@ -177,7 +177,7 @@ fn group_list<'a>(g: &Facet, register: &PublicRegister, rows: &Rows) -> ListSpec
             } else {
                 "with a final decision, published or not,"
             },
-            register.today()
+            register.today().long()
         ),
         members: members(rows, |row| row.open == open),
         version: None,
