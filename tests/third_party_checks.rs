@@ -5,8 +5,9 @@
 //!   any page (nor in the style sheet);
 //! - axe-core in Debian's headless Chromium, driven by playwright-core,
 //!   finds no WCAG 2.1 A/AA violation on the index, a request, a report,
-//!   the versions page, search, a status and a device list, at desktop and
-//!   mobile widths, with no console error (the pages are served with
+//!   the versions page, search, a status and a device list, the
+//!   mitigations, about and statistics pages, at desktop and mobile
+//!   widths in the light and the dark colour scheme, with no console error (the pages are served with
 //!   netlify.toml's Content-Security-Policy, so a CSP violation is one) and
 //!   no failed request; the index's filter and sort work; screenshots of
 //!   the index and a request page go to `target/site-checks/screenshots/`;
@@ -41,6 +42,7 @@ enum Need {
     Node,
     Chromium,
     Python,
+    OpenData,
 }
 
 fn checks_dir() -> PathBuf {
@@ -127,6 +129,15 @@ fn tools_ready(test: &str, needs: &[Need]) -> bool {
             Need::Chromium => {
                 if !Path::new(CHROMIUM).is_file() {
                     missing.push(format!("{CHROMIUM} (Debian package chromium)"));
+                }
+            }
+            Need::OpenData => {
+                let probe_import = "import frictionless, jsonschema";
+                if let Err(e) = probe(&venv_python(), &["-c", probe_import]) {
+                    missing.push(format!(
+                        "frictionless and jsonschema in tests/site_checks/.venv \
+                         (pip install frictionless jsonschema): {e}"
+                    ));
                 }
             }
             Need::Python => {
@@ -285,6 +296,11 @@ fn axe_core_in_chromium_finds_no_wcag_violations() {
         "/search/".to_string(),
         first_page(site, "status"),
         first_page(site, "devices"),
+        "/mitigations/".to_string(),
+        first_page(site, "mitigations"),
+        "/about/".to_string(),
+        "/statistics/".to_string(),
+        first_page(site, "years"),
     ];
     let shots = work_dir().join("screenshots");
     if shots.exists() {
@@ -383,6 +399,16 @@ fn axe_core_in_chromium_finds_no_wcag_violations() {
             problems.push(format!("    {}", p.as_str().unwrap_or("?")));
         }
     }
+    let questions = &summary["reader_questions"];
+    if questions["ok"] != true {
+        problems.push("the reader's four questions are not answered through the UI:".to_string());
+        for p in questions["problems"].as_array().into_iter().flatten() {
+            problems.push(format!("    {}", p.as_str().unwrap_or("?")));
+        }
+    }
+    for step in questions["steps"].as_array().into_iter().flatten() {
+        notes.push(format!("reader question: {}", step.as_str().unwrap_or("?")));
+    }
     let search = &summary["search_script"];
     if search["ok"] == false {
         problems.push(format!("the search page's script finds nothing: {search}"));
@@ -467,4 +493,49 @@ fn links_feed_sitemap_and_data_files_are_sound() {
         stdout.lines().last().unwrap_or(""),
         started.elapsed().as_secs_f64()
     );
+}
+
+/// `datapackage.json` is a valid Frictionless Data package whose
+/// `register.csv` passes `frictionless validate`, and `register.json`
+/// validates against `register.schema.json` (JSON Schema 2020-12, formats
+/// checked).
+#[test]
+fn open_data_validates_against_its_descriptions() {
+    let test = "open_data_validates_against_its_descriptions";
+    if !tools_ready(test, &[Need::OpenData]) {
+        return;
+    }
+    let site = site();
+    let frictionless = checks_dir().join(".venv/bin/frictionless");
+    let out = Command::new(&frictionless)
+        .arg("validate")
+        .arg(site.join("datapackage.json"))
+        .output()
+        .expect("run frictionless");
+    assert!(
+        out.status.success(),
+        "frictionless validate datapackage.json ({}):\n{}{}",
+        out.status,
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let script = "import json, sys, jsonschema\n\
+        schema = json.load(open(sys.argv[1])); data = json.load(open(sys.argv[2]))\n\
+        jsonschema.Draft202012Validator.check_schema(schema)\n\
+        v = jsonschema.Draft202012Validator(schema, format_checker=jsonschema.FormatChecker())\n\
+        errors = [f'{list(e.path)}: {e.message}' for e in v.iter_errors(data)]\n\
+        print('\\n'.join(errors)); sys.exit(1 if errors else 0)\n";
+    let out = Command::new(venv_python())
+        .args(["-c", script])
+        .arg(site.join("register.schema.json"))
+        .arg(site.join("register.json"))
+        .output()
+        .expect("run the venv's python");
+    assert!(
+        out.status.success(),
+        "register.json does not validate against register.schema.json:\n{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    eprintln!("{test}: frictionless and jsonschema find datapackage.json and register.json valid");
 }

@@ -224,6 +224,17 @@ fn check_request(r: &Request, known: &Known<'_>) -> Vec<Diagnostic> {
             found.push(unknown_id(&r.origin, at, id, "in `related`"));
         }
     }
+    for (id, &at) in r.supersedes.iter().zip(&r.spans.supersedes) {
+        if id == &r.id {
+            found.push(
+                r.origin
+                    .error(at, "a request cannot supersede itself")
+                    .with_help("remove its own id from `supersedes`"),
+            );
+        } else if !known.exists(id) {
+            found.push(unknown_id(&r.origin, at, id, "in `supersedes`"));
+        }
+    }
     found.extend(decided_rule(r, known));
     found
 }

@@ -69,6 +69,42 @@ impl Date {
         Date::from_unix_seconds(secs)
     }
 
+    /// As people read it: "6 April 2026" (ISO stays in the exports).
+    pub fn long(&self) -> String {
+        const MONTHS: [&str; 12] = [
+            "January",
+            "February",
+            "March",
+            "April",
+            "May",
+            "June",
+            "July",
+            "August",
+            "September",
+            "October",
+            "November",
+            "December",
+        ];
+        let month = MONTHS[usize::from(self.month - 1)];
+        format!("{} {month} {}", self.day, self.year)
+    }
+
+    /// Days from `self` to `later` (negative when `later` is earlier).
+    pub fn days_until(&self, later: Date) -> i64 {
+        later.unix_days() - self.unix_days()
+    }
+
+    /// Days since 1970-01-01 (Howard Hinnant's days_from_civil).
+    fn unix_days(&self) -> i64 {
+        let y = i64::from(self.year) - i64::from(self.month <= 2);
+        let era = y.div_euclid(400);
+        let yoe = y.rem_euclid(400);
+        let m = i64::from(self.month);
+        let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + i64::from(self.day) - 1;
+        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+        era * 146_097 + doe - 719_468
+    }
+
     /// The year, e.g. 2019.
     pub fn year(&self) -> i32 {
         self.year
@@ -107,6 +143,21 @@ mod tests {
         assert!(Date::parse("2023-13-01").is_none());
         assert!(Date::parse("2023-1-01").is_none());
         assert!(Date::parse("+023-01-01").is_none());
+    }
+
+    #[test]
+    fn long_dates_and_day_counts() {
+        let d = Date::parse("2026-04-06").unwrap();
+        assert_eq!(d.long(), "6 April 2026");
+        assert_eq!(
+            Date::parse("2024-02-28")
+                .unwrap()
+                .days_until(Date::parse("2024-03-01").unwrap()),
+            2
+        );
+        for n in [-800_000, -1, 0, 1, 19_000, 800_000] {
+            assert_eq!(Date::from_unix_days(n).unix_days(), n);
+        }
     }
 
     #[test]

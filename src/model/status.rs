@@ -73,6 +73,55 @@ impl Status {
     }
 }
 
+impl Status {
+    /// Whether a request with this status is still being considered
+    /// (open) or has a final decision, public or not (closed): the two
+    /// groups readers filter by.
+    pub fn is_open(self) -> bool {
+        matches!(
+            self,
+            Status::Submitted | Status::Triage | Status::NcscReview | Status::Refinement
+        )
+    }
+
+    /// What the status means, in plain words, for `/about/`. `Decided`
+    /// says only that a final decision exists: that is all the status
+    /// itself publishes (section 9 of the format).
+    pub fn definition(self) -> &'static str {
+        match self {
+            Status::Submitted => {
+                "The SSC has received the request and has not yet started to triage it."
+            }
+            Status::Triage => {
+                "The SSC is checking that the business need is clearly explained, possibly going \
+                 back to the Proposer more than once."
+            }
+            Status::NcscReview => {
+                "The SSC and NCSC are considering whether the change is valid and merits further \
+                 work. A request deferred or returned at this stage shows it beside its status."
+            }
+            Status::Refinement => {
+                "One or more CPA Working Groups are refining the proposal, and industry is being \
+                 consulted."
+            }
+            Status::Decided => {
+                "The SSC has decided the final outcome, but the decision is not published on this \
+                 register: the page says \"Decision not published\"."
+            }
+            Status::Scheduled => {
+                "Approved. The SC version carrying the change has an implementation date that has \
+                 not yet come."
+            }
+            Status::Implemented => {
+                "Approved, and the SC version carrying the change applies from its implementation \
+                 date, which has passed."
+            }
+            Status::Rejected => "The SSC decided not to make the change.",
+            Status::Withdrawn => "The Proposer withdrew the request before it was decided.",
+        }
+    }
+}
+
 /// The status of a request whose latest stage is `latest`, given its
 /// *public* final decision (outcome and implementation date), on `today`.
 ///

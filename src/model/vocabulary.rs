@@ -116,5 +116,21 @@ impl Outcome {
 /// Device kinds every register knows; `site.toml` may add more.
 pub const BUILT_IN_DEVICES: &[&str] = &["ESME", "GSME", "CH", "HCALCS", "PPMID"];
 
+/// The built-in device kinds' full names, as the SEC spells them.
+pub const BUILT_IN_DEVICE_NAMES: &[(&str, &str)] = &[
+    ("ESME", "Electricity Smart Metering Equipment"),
+    ("GSME", "Gas Smart Metering Equipment"),
+    ("CH", "Communications Hub"),
+    ("HCALCS", "HAN Connected Auxiliary Load Control Switch"),
+    ("PPMID", "Prepayment Meter Interface Device"),
+];
+
+/// The mitigation prefixes and what each group covers.
+pub const MITIGATION_GROUPS: &[(&str, &str)] = &[
+    ("DEV", "Development mitigations"),
+    ("VER", "Verification mitigations"),
+    ("DEP", "Deployment mitigations"),
+];
+
 /// The three groups of CPA mitigations (section 4 of the methodology).
 pub const MITIGATION_PREFIXES: &[&str] = &["DEV", "VER", "DEP"];

@@ -140,6 +140,12 @@ pub struct PublicRequest {
     pub urgent_reason: Option<String>,
     /// Related requests that are public themselves.
     pub related: Vec<String>,
+    /// The public requests this one supersedes.
+    pub supersedes: Vec<String>,
+    /// The public requests that supersede this one: worked out from the
+    /// public requests' `supersedes`, so a withheld request never shows
+    /// here.
+    pub superseded_by: Vec<String>,
     /// The Proposer's organisation (never the person).
     pub proposer_organisation: String,
     /// The supporting SEC Party (never the person).
@@ -253,6 +259,8 @@ pub fn filter(
         return Err(found);
     }
     summary.requests_published = requests.len();
+    let mut requests = requests;
+    note_superseded_by(&mut requests);
     let index = requests
         .iter()
         .enumerate()
@@ -264,6 +272,22 @@ pub fn filter(
         today,
     };
     Ok((register, summary))
+}
+
+/// Fills each public request's `superseded_by` from the others' public
+/// `supersedes` lists (in id order, as the requests are).
+fn note_superseded_by(requests: &mut [PublicRequest]) {
+    let mut by: HashMap<String, Vec<String>> = HashMap::default();
+    for r in requests.iter() {
+        for old in &r.supersedes {
+            by.entry(old.clone()).or_default().push(r.id.clone());
+        }
+    }
+    for r in requests.iter_mut() {
+        if let Some(newer) = by.remove(&r.id) {
+            r.superseded_by = newer;
+        }
+    }
 }
 
 /// What the filter works with: the screen every public body passes as it
@@ -472,6 +496,13 @@ fn public_request(
             .filter(|id| public_ids.contains(id.as_str()))
             .cloned()
             .collect(),
+        supersedes: r
+            .supersedes
+            .iter()
+            .filter(|id| public_ids.contains(id.as_str()))
+            .cloned()
+            .collect(),
+        superseded_by: Vec::new(),
         proposer_organisation: r.proposer.organisation.clone(),
         sponsor_sec_party: r.sponsor.as_ref().map(|s| s.organisation.clone()),
         history: public_history(r),

@@ -43,6 +43,9 @@ struct JsonRequest<'a> {
     requires_new_sc: bool,
     urgent: bool,
     related: &'a [String],
+    supersedes: &'a [String],
+    superseded_by: &'a [String],
+    last_updated: String,
     proposer_organisation: &'a str,
     sponsor_sec_party: Option<&'a str>,
     history: Vec<JsonStage<'a>>,
@@ -77,6 +80,9 @@ pub fn json_fragment(r: &PublicRequest, base: &str) -> Vec<u8> {
         requires_new_sc: r.requires_new_sc,
         urgent: r.urgent,
         related: &r.related,
+        supersedes: &r.supersedes,
+        superseded_by: &r.superseded_by,
+        last_updated: crate::render::standing::last_updated(r).to_string(),
         proposer_organisation: &r.proposer_organisation,
         sponsor_sec_party: r.sponsor_sec_party.as_deref(),
         history: r
@@ -192,7 +198,7 @@ pub const CSV_COLUMNS: &[&str] = &[
 
 /// One row of `/register.csv`, made per request beside its page and
 /// joined by [`csv`]. CSV quoting is per record, so rows join as they are.
-pub fn csv_row(r: &PublicRequest, row: &Row) -> Result<Vec<u8>, RenderError> {
+pub fn csv_row(r: &PublicRequest, row: &Row, base: &str) -> Result<Vec<u8>, RenderError> {
     let mut w = csv::Writer::from_writer(Vec::with_capacity(256));
     let fin = r.final_decision();
     let reasons: Vec<&str> = r.reasons.iter().map(|x| x.slug()).collect();
@@ -213,7 +219,7 @@ pub fn csv_row(r: &PublicRequest, row: &Row) -> Result<Vec<u8>, RenderError> {
         fin.map(|d| d.date.to_string()).unwrap_or_default(),
         row.sc_version.clone(),
         row.implementation_date.clone(),
-        row.url.clone(),
+        format!("{base}{}", row.url),
     ];
     w.write_record(cells.iter().map(|c| spreadsheet_safe(c)))
         .map_err(|e| {
@@ -251,8 +257,10 @@ pub fn csv<'a>(rows: impl Iterator<Item = &'a [u8]>) -> Result<OutputFile, Rende
     })
 }
 
-/// One document of the search index: a public request or Modification
-/// Report, with the distinct words of its public text.
+/// One document of the search index: a public request, Modification
+/// Report or interim decision, with the distinct words of its public text,
+/// the mitigations it names (matched before loose words) and the opening
+/// of the text its page shows, for a snippet.
 #[derive(Debug, Serialize)]
 pub struct SearchDoc<'a> {
     id: &'a str,
@@ -260,34 +268,116 @@ pub struct SearchDoc<'a> {
     url: String,
     status: &'static str,
     kind: &'static str,
+    mitigations: &'a [String],
     /// The page's distinct words, one string each: a list, not a text, so
     /// that no two of them read as one phrase (a name) that the page does
     /// not show. Named `text` for the theme's search (`search.js`).
     #[serde(rename = "text")]
     words: Vec<&'a str>,
+    snippet: String,
 }
 
+/// Which page of a request a search document stands for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SearchPage {
+    /// The request's page.
+    Request,
+    /// Its Modification Report.
+    Report,
+    /// Its `i`-th decision (an interim one), on the request's page.
+    Interim(usize),
+}
+
+/// How much of a page's text a snippet may show.
+const SNIPPET_CHARS: usize = 280;
+
 impl<'a> SearchDoc<'a> {
-    /// The document of a request's page (`report: false`) or its report,
-    /// from the plain text the page's rendering collected.
-    pub fn of(r: &'a PublicRequest, report: bool, plain_text: &'a str) -> SearchDoc<'a> {
+    /// The document of one of a request's pages, from the plain text the
+    /// page's rendering collected and the sections it shows.
+    pub fn of(
+        r: &'a PublicRequest,
+        page: SearchPage,
+        body: &'a crate::render::markdown::RenderedBody,
+    ) -> SearchDoc<'a> {
+        let (url, kind) = match page {
+            SearchPage::Request => (request_url(&r.id), r.request_type.label()),
+            SearchPage::Report => (report_url(&r.id), "Modification Report"),
+            SearchPage::Interim(i) => (
+                format!("{}#decision-{}", request_url(&r.id), i + 1),
+                "Interim decision",
+            ),
+        };
         SearchDoc {
             id: &r.id,
             title: &r.title,
-            url: if report {
-                report_url(&r.id)
-            } else {
-                request_url(&r.id)
-            },
+            url,
             status: r.status.label(),
-            kind: if report {
-                "Modification Report"
-            } else {
-                r.request_type.label()
-            },
-            words: plain_text.split(';').filter(|w| !w.is_empty()).collect(),
+            kind,
+            mitigations: &r.affected_scs,
+            words: body
+                .search_text
+                .split(';')
+                .filter(|w| !w.is_empty())
+                .collect(),
+            snippet: snippet(body),
         }
     }
+}
+
+/// Where a block of HTML ends: a paragraph, a list item, a heading...
+static BLOCK_END: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+    regex::Regex::new(r"(?i)</(p|li|h[1-6]|pre|blockquote|dt|dd|tr|td|th|caption)>")
+        .expect("valid pattern")
+});
+
+/// The opening of what a body's page shows, as plain text, cut at a word:
+/// from its first block of text only (a paragraph, a list item, a cell),
+/// since two blocks joined would be text no page shows (a number split
+/// over two table cells, an id over two paragraphs), which the screen,
+/// reading blocks apart, never saw as one.
+fn snippet(body: &crate::render::markdown::RenderedBody) -> String {
+    let first_block = body
+        .sections
+        .iter()
+        .flat_map(|s| BLOCK_END.split(&s.html))
+        .map(|block| {
+            let mut text = String::new();
+            plain_text_into(block, &mut text);
+            text.split_whitespace().collect::<Vec<_>>().join(" ")
+        })
+        .find(|text| !text.is_empty())
+        .unwrap_or_default();
+    if first_block.chars().count() <= SNIPPET_CHARS {
+        return first_block;
+    }
+    let cut: String = first_block.chars().take(SNIPPET_CHARS + 1).collect();
+    let at = cut.rfind(' ').unwrap_or(0);
+    format!("{}…", &cut[..at])
+}
+
+/// Appends the text of sanitised HTML (tags dropped, the escapes the
+/// sanitiser writes decoded), with a space where a tag was.
+fn plain_text_into(html: &str, out: &mut String) {
+    let mut rest = html;
+    while let Some(open) = rest.find('<') {
+        decode_into(&rest[..open], out);
+        out.push(' ');
+        rest = rest[open..]
+            .find('>')
+            .map_or("", |close| &rest[open + close + 1..]);
+    }
+    decode_into(rest, out);
+}
+
+fn decode_into(text: &str, out: &mut String) {
+    let decoded = text
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&#39;", "'")
+        .replace("&nbsp;", " ")
+        .replace("&amp;", "&");
+    out.push_str(&decoded);
 }
 
 impl SearchDoc<'_> {

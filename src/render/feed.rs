@@ -50,10 +50,39 @@ struct Entry {
     summary: String,
 }
 
+/// What one feed covers: the whole register, a list, or one request.
+pub struct FeedScope<'a> {
+    /// Where the feed is written, e.g. `status/triage/feed.xml`.
+    pub path: String,
+    /// Its title.
+    pub title: String,
+    /// The page it follows, e.g. `/status/triage/`.
+    pub page: String,
+    /// The requests it covers, by position in the register; `None`: all.
+    pub members: Option<&'a [usize]>,
+}
+
 /// `/feed.xml`: new requests, stage changes and decisions, newest first.
 /// Entry ids are tag URIs made of the request id and the event, so they
-/// stay the same from build to build.
+/// stay the same from build to build (and from feed to feed).
 pub fn atom(register: &PublicRegister, settings: &Settings) -> OutputFile {
+    let scope = FeedScope {
+        path: "feed.xml".into(),
+        title: settings.title.clone(),
+        page: "/".into(),
+        members: None,
+    };
+    atom_of(register, settings, &scope)
+}
+
+/// The feed of `scope`: the newest events of its requests. A list or a
+/// request always has events (every request was submitted), so a feed
+/// is never empty when its page is not.
+pub fn atom_of(
+    register: &PublicRegister,
+    settings: &Settings,
+    scope: &FeedScope<'_>,
+) -> OutputFile {
     let base = &settings.base_url;
     let authority = base
         .split("://")
@@ -62,7 +91,7 @@ pub fn atom(register: &PublicRegister, settings: &Settings) -> OutputFile {
         .split('/')
         .next()
         .unwrap_or("register");
-    let mut entries: Vec<Entry> = newest_events(register)
+    let mut entries: Vec<Entry> = newest_events(register, scope.members)
         .into_iter()
         .map(|(_, event, n)| {
             let r = &register.requests()[n];
@@ -80,23 +109,36 @@ pub fn atom(register: &PublicRegister, settings: &Settings) -> OutputFile {
     });
     entries.truncate(FEED_ENTRIES);
     let updated = entries.first().map_or(register.today(), |e| e.date);
-    let mut x = feed_head(settings, updated);
+    let mut x = feed_head(settings, scope, updated);
     for e in &entries {
         write_entry(&mut x, e);
     }
     x.push_str("</feed>\n");
     OutputFile {
-        path: "feed.xml".into(),
+        path: scope.path.clone(),
         contents: Contents::Bytes(x.into_bytes()),
     }
 }
 
-/// The newest events, `(date, event, request)`: every event is listed
-/// cheaply first; only the newest [`FEED_ENTRIES`] (and any tied with the
-/// last of them) are kept, to be written out as entries.
-fn newest_events(register: &PublicRegister) -> Vec<(Date, Event, usize)> {
+/// The newest events, `(date, event, request)`, of the requests at
+/// `members` (all when `None`): every event is listed cheaply first; only
+/// the newest [`FEED_ENTRIES`] (and any tied with the last of them) are
+/// kept, to be written out as entries.
+fn newest_events(
+    register: &PublicRegister,
+    members: Option<&[usize]>,
+) -> Vec<(Date, Event, usize)> {
+    let all: Vec<usize>;
+    let members = match members {
+        Some(m) => m,
+        None => {
+            all = (0..register.requests().len()).collect();
+            &all
+        }
+    };
     let mut events: Vec<(Date, Event, usize)> = Vec::new();
-    for (n, r) in register.requests().iter().enumerate() {
+    for &n in members {
+        let r = &register.requests()[n];
         for (i, h) in r.history.iter().enumerate() {
             events.push((h.date, Event::Stage(i), n));
         }
@@ -116,7 +158,7 @@ fn newest_events(register: &PublicRegister) -> Vec<(Date, Event, usize)> {
 }
 
 /// The feed's opening: what the feed is, up to its first entry.
-fn feed_head(settings: &Settings, updated: Date) -> String {
+fn feed_head(settings: &Settings, scope: &FeedScope<'_>, updated: Date) -> String {
     let base = &settings.base_url;
     let mut x = String::new();
     let _ = writeln!(x, "<?xml version=\"1.0\" encoding=\"utf-8\"?>");
@@ -125,7 +167,7 @@ fn feed_head(settings: &Settings, updated: Date) -> String {
         "<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"{}\">",
         xml_escape(&settings.language)
     );
-    let _ = writeln!(x, "  <title>{}</title>", xml_escape(&settings.title));
+    let _ = writeln!(x, "  <title>{}</title>", xml_escape(&scope.title));
     if !settings.description.is_empty() {
         let _ = writeln!(
             x,
@@ -133,16 +175,18 @@ fn feed_head(settings: &Settings, updated: Date) -> String {
             xml_escape(&settings.description)
         );
     }
-    let _ = writeln!(x, "  <id>{}/</id>", xml_escape(base));
+    let page = format!("{base}{}", scope.page);
+    let _ = writeln!(x, "  <id>{}</id>", xml_escape(&page));
     let _ = writeln!(
         x,
-        "  <link rel=\"self\" href=\"{}/feed.xml\"/>",
-        xml_escape(base)
+        "  <link rel=\"self\" href=\"{}/{}\"/>",
+        xml_escape(base),
+        xml_escape(&scope.path)
     );
     let _ = writeln!(
         x,
-        "  <link rel=\"alternate\" type=\"text/html\" href=\"{}/\"/>",
-        xml_escape(base)
+        "  <link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>",
+        xml_escape(&page)
     );
     let _ = writeln!(x, "  <updated>{updated}T00:00:00Z</updated>");
     let owner = if settings.owner.is_empty() {

@@ -13,6 +13,7 @@ use super::sink::{MADE_LAST, Recorder};
 use super::templates::Renderer;
 use super::view::{self, ReportView, RequestView, Row};
 use super::{Contents, OutputFile, RenderError, export, feed, theme_error};
+use crate::model::vocabulary::DecisionKind;
 use crate::publish::{PublicRegister, PublicRequest};
 use crate::source::site::Settings;
 use crate::source::theme::{Source, Theme};
@@ -58,7 +59,7 @@ pub(super) struct RenderJob<'a> {
 impl RenderJob<'_> {
     /// Makes every file of the site.
     pub(super) fn run(self) -> Result<Made, RenderError> {
-        let facets = Facets::of(self.register, self.rows, self.by_id);
+        let facets = Facets::of(self.register, self.settings, self.rows, self.by_id);
         let lists = Lists::of(&facets, self.register, self.rows, self.position);
         let (units, (site_pages, json)) = rayon::join(
             || self.request_units(),
@@ -105,6 +106,18 @@ impl RenderJob<'_> {
                 contents: Contents::Shared(Arc::clone(&a.bytes.0)),
             })?;
         }
+        if self.settings.request_feeds {
+            self.out.put(feed::atom_of(
+                self.register,
+                self.settings,
+                &feed::FeedScope {
+                    path: format!("requests/{}/feed.xml", r.id),
+                    title: format!("{}: {}", r.id, r.title),
+                    page: view::request_url(&r.id),
+                    members: Some(&[i]),
+                },
+            ))?;
+        }
         if let Some(unit) = self.reuse.unit(i, &r.id) {
             self.put_kept_pages(r, &unit)?;
             return Ok(unit);
@@ -120,7 +133,7 @@ impl RenderJob<'_> {
                 Mode::Preview => export::json_fragment(r, &self.settings.base_url),
                 Mode::Build => Vec::new(),
             },
-            csv: export::csv_row(r, row)?,
+            csv: export::csv_row(r, row, &self.settings.base_url)?,
         }))
     }
 
@@ -143,7 +156,7 @@ impl RenderJob<'_> {
         r: &PublicRequest,
         row: &Row,
     ) -> Result<(OutputFile, Option<OutputFile>), RenderError> {
-        let request = RequestView::of(r, self.by_id);
+        let request = RequestView::of(r, self.by_id, self.register.today());
         let title = format!("{}: {}", r.id, r.title);
         let page = self
             .renderer
@@ -210,6 +223,7 @@ impl RenderJob<'_> {
             .par_iter()
             .try_for_each(|spec| self.list(spec, &kept))?;
         self.versions_page(lists, &kept)?;
+        self.guide_pages(lists, &kept)?;
         for (path, template, kind, title) in [
             ("search/index.html", "search.html", "search", "Search"),
             ("404.html", "404.html", "not-found", "Page not found"),
@@ -241,7 +255,10 @@ impl RenderJob<'_> {
                     c.insert("statuses", &lists.statuses);
                     c.insert("devices", &lists.devices);
                     c.insert("versions", &lists.summaries);
-                    c.insert("types", &view::type_facets(&self.rows.rows));
+                    c.insert("types", &lists.types);
+                    c.insert("groups", &lists.groups);
+                    c.insert("years", &lists.years);
+                    c.insert("year_options", &view::year_options(&self.rows.rows));
                 },
             )
         })
@@ -253,6 +270,18 @@ impl RenderJob<'_> {
         spec: &ListSpec<'_>,
         kept: &Mutex<Vec<(String, SitePage)>>,
     ) -> Result<(), RenderError> {
+        if matches!(spec.kind, "status" | "device") {
+            self.out.put(feed::atom_of(
+                self.register,
+                self.settings,
+                &feed::FeedScope {
+                    path: spec.path.replace("index.html", "feed.xml"),
+                    title: format!("{}: {}", self.settings.title, spec.heading),
+                    page: format!("/{}", spec.path.trim_end_matches("index.html")),
+                    members: Some(&spec.members),
+                },
+            ))?;
+        }
         let version = spec.version.map(view::VersionView::summary);
         let shows = format!("{}\n{}\n{version:?}", spec.heading, spec.intro);
         self.site_page(&spec.path, shows, &spec.members, kept, &|| {
@@ -297,7 +326,7 @@ impl RenderJob<'_> {
     /// Puts a site-wide page that shows the rows at `members` and
     /// `shows` besides: in the preview, the last build's page when it
     /// showed the same, and kept for the next.
-    fn site_page(
+    pub(super) fn site_page(
         &self,
         path: &str,
         shows: String,
@@ -456,6 +485,8 @@ fn report_path(r: &PublicRequest) -> String {
 /// pages are stale when one of them changes.
 fn depends_on(r: &PublicRequest) -> Vec<String> {
     let mut deps = r.related.clone();
+    deps.extend(r.supersedes.iter().cloned());
+    deps.extend(r.superseded_by.iter().cloned());
     deps.extend(r.body.asked.iter().cloned());
     for d in &r.decisions {
         deps.extend(d.body.asked.iter().cloned());
@@ -465,11 +496,17 @@ fn depends_on(r: &PublicRequest) -> Vec<String> {
     deps
 }
 
-/// A request's search documents: its page, and its report when public.
+/// A request's search documents: its page, its report when public, and
+/// each public interim decision (found on the request's page).
 fn search_docs(r: &PublicRequest) -> Vec<(String, Vec<u8>)> {
-    let mut search = vec![export::SearchDoc::of(r, false, &r.body.search_text).fragment()];
-    if let Some(d) = r.final_decision() {
-        search.push(export::SearchDoc::of(r, true, &d.body.search_text).fragment());
+    use export::{SearchDoc, SearchPage};
+    let mut search = vec![SearchDoc::of(r, SearchPage::Request, &r.body).fragment()];
+    for (i, d) in r.decisions.iter().enumerate() {
+        let page = match d.kind {
+            DecisionKind::Final => SearchPage::Report,
+            DecisionKind::Interim => SearchPage::Interim(i),
+        };
+        search.push(SearchDoc::of(r, page, &d.body).fragment());
     }
     search
 }

@@ -5,13 +5,21 @@ use super::rows::Rows;
 use super::templates::Table;
 use super::view::{self, Facet, Row, VersionSummary, VersionView};
 use crate::publish::PublicRegister;
+use crate::source::site::Settings;
 use rustc_hash::FxHashMap as HashMap;
 use serde::Serialize;
 
 /// The statuses, devices and SC versions of the public register.
 pub(super) struct Facets {
     pub(super) statuses: Vec<Facet>,
+    /// `open` and `closed`, the two groups of statuses, when not empty.
+    pub(super) groups: Vec<Facet>,
     pub(super) devices: Vec<Facet>,
+    pub(super) types: Vec<Facet>,
+    /// Years of submission, newest first.
+    pub(super) years: Vec<Facet>,
+    /// Mitigations affected, in the SCs' order.
+    pub(super) mitigations: Vec<Facet>,
     pub(super) versions: Vec<VersionView>,
     /// The SC version current on the build date.
     pub(super) current: String,
@@ -21,13 +29,18 @@ impl Facets {
     /// The facets of `register`, whose rows are `rows`.
     pub(super) fn of(
         register: &PublicRegister,
+        settings: &Settings,
         rows: &Rows,
         by_id: &HashMap<&str, &Row>,
     ) -> Facets {
         let (versions, current) = view::versions(register, by_id);
         Facets {
             statuses: view::status_facets(&rows.rows),
-            devices: view::device_facets(&rows.rows),
+            groups: view::group_facets(&rows.rows),
+            devices: view::device_facets(&rows.rows, settings),
+            types: view::type_facets(&rows.rows),
+            years: view::year_facets(&rows.rows),
+            mitigations: view::mitigation_facets(&rows.rows),
             versions,
             current,
         }
@@ -37,7 +50,11 @@ impl Facets {
 /// The list pages to make, and what the index and `/versions/` show.
 pub(super) struct Lists<'f> {
     pub(super) statuses: &'f [Facet],
+    pub(super) groups: &'f [Facet],
     pub(super) devices: &'f [Facet],
+    pub(super) types: &'f [Facet],
+    pub(super) years: &'f [Facet],
+    pub(super) mitigations: &'f [Facet],
     pub(super) versions: &'f [VersionView],
     pub(super) current: &'f str,
     /// Every SC version without its requests.
@@ -64,7 +81,11 @@ impl<'f> Lists<'f> {
                 .iter()
                 .map(|s| status_list(s, register, rows)),
         );
+        specs.extend(facets.groups.iter().map(|g| group_list(g, register, rows)));
         specs.extend(facets.devices.iter().map(|d| device_list(d, rows)));
+        specs.extend(facets.types.iter().map(|t| type_list(t, rows)));
+        specs.extend(facets.years.iter().map(|y| year_list(y, rows)));
+        specs.extend(facets.mitigations.iter().map(|m| mitigation_list(m, rows)));
         specs.extend(facets.versions.iter().map(|v| version_list(v, position)));
         let in_versions = facets
             .versions
@@ -74,7 +95,11 @@ impl<'f> Lists<'f> {
             .collect();
         Lists {
             statuses: &facets.statuses,
+            groups: &facets.groups,
             devices: &facets.devices,
+            types: &facets.types,
+            years: &facets.years,
+            mitigations: &facets.mitigations,
             versions: &facets.versions,
             current: &facets.current,
             summaries: facets.versions.iter().map(VersionView::summary).collect(),
@@ -131,20 +156,85 @@ fn status_list<'a>(s: &Facet, register: &PublicRegister, rows: &Rows) -> ListSpe
         intro: format!(
             "Requests whose status is {} on {}.",
             s.label.to_lowercase(),
-            register.today()
+            register.today().long()
         ),
         members: members(rows, |row| row.status == s.slug),
         version: None,
     }
 }
 
+/// `/status/open/` or `/status/closed/`: every status of the group.
+fn group_list<'a>(g: &Facet, register: &PublicRegister, rows: &Rows) -> ListSpec<'a> {
+    let open = g.slug == "open";
+    ListSpec {
+        path: format!("status/{}/index.html", g.slug),
+        kind: "status",
+        heading: format!("{} requests", g.label),
+        intro: format!(
+            "Requests {} on {}.",
+            if open {
+                "still being considered (no final decision)"
+            } else {
+                "with a final decision, published or not,"
+            },
+            register.today().long()
+        ),
+        members: members(rows, |row| row.open == open),
+        version: None,
+    }
+}
+
 fn device_list<'a>(d: &Facet, rows: &Rows) -> ListSpec<'a> {
+    let named = match d.label.as_str() {
+        "" => d.name.clone(),
+        full => format!("{} ({full})", d.name),
+    };
     ListSpec {
         path: format!("devices/{}/index.html", d.slug),
         kind: "device",
         heading: format!("Device: {}", d.name),
-        intro: format!("Requests concerning {}.", d.name),
+        intro: format!("Requests concerning {named}."),
         members: members(rows, |row| row.devices.iter().any(|x| x == &d.name)),
+        version: None,
+    }
+}
+
+fn type_list<'a>(t: &Facet, rows: &Rows) -> ListSpec<'a> {
+    ListSpec {
+        path: format!("types/{}/index.html", t.slug),
+        kind: "type",
+        heading: t.label.clone(),
+        intro: format!("Every public {}.", t.label),
+        members: members(rows, |row| row.request_type == t.slug),
+        version: None,
+    }
+}
+
+fn year_list<'a>(y: &Facet, rows: &Rows) -> ListSpec<'a> {
+    ListSpec {
+        path: format!("years/{}/index.html", y.slug),
+        kind: "year",
+        heading: format!("Submitted in {}", y.slug),
+        intro: format!(
+            "Requests submitted in {}, whenever they were decided.",
+            y.slug
+        ),
+        members: members(rows, |row| row.submitted.starts_with(&y.slug)),
+        version: None,
+    }
+}
+
+fn mitigation_list<'a>(m: &Facet, rows: &Rows) -> ListSpec<'a> {
+    ListSpec {
+        path: format!("mitigations/{}/index.html", m.slug),
+        kind: "mitigation",
+        heading: format!("Mitigation {}", m.name),
+        intro: format!(
+            "Every public request that affects mitigation {}, with its outcome and the SC \
+             version that carries the change.",
+            m.name
+        ),
+        members: members(rows, |row| row.mitigations.iter().any(|x| x.name == m.name)),
         version: None,
     }
 }

@@ -15,8 +15,12 @@ mod job;
 pub mod links;
 mod lists;
 pub mod markdown;
+mod opendata;
+mod pages;
 mod rows;
 mod sink;
+pub mod standing;
+mod stats;
 mod templates;
 pub mod view;
 
@@ -164,7 +168,7 @@ fn render_with(
     reuse: &mut Reuse<'_>,
     mode: Mode,
 ) -> Result<(Made, Rows), RenderError> {
-    let rows = Rows::make(register, &templates.tera, reuse)?;
+    let rows = Rows::make(register, settings, &templates.tera, reuse)?;
     let by_id = rows.by_id();
     let position = rows.position();
     let job = RenderJob {

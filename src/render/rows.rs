@@ -6,6 +6,7 @@ use super::templates::tera_error;
 use super::view::Row;
 use super::{RenderError, theme_error};
 use crate::publish::PublicRegister;
+use crate::source::site::Settings;
 use rayon::prelude::*;
 use rustc_hash::FxHashMap as HashMap;
 use std::sync::Arc;
@@ -27,6 +28,7 @@ impl Rows {
     /// allows, and noting in it which rows changed.
     pub(super) fn make(
         register: &PublicRegister,
+        settings: &Settings,
         tera: &Tera,
         reuse: &mut Reuse<'_>,
     ) -> Result<Rows, RenderError> {
@@ -36,7 +38,7 @@ impl Rows {
             .zip(&reuse.same)
             .map(|(r, same)| match same {
                 Some((row, _)) => Arc::clone(row),
-                None => Arc::new(Row::of(r)),
+                None => Arc::new(Row::of(r, settings)),
             })
             .collect();
         let old: Vec<Option<Arc<str>>> = (0..rows.len())

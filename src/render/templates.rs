@@ -43,6 +43,7 @@ pub fn templates(theme: &Theme) -> Result<Templates, RenderError> {
     // escaping also turned `/` into `&#x2F;`, which bloated every URL;
     // Tera 2's own escapes the same five, but writes one byte at a time.)
     tera.set_escape_fn(escape_html);
+    tera.register_filter("long_date", long_date);
     let mut sources = Vec::new();
     for (name, source) in &theme.templates {
         let bytes = source
@@ -62,6 +63,13 @@ pub fn templates(theme: &Theme) -> Result<Templates, RenderError> {
     })
 }
 
+/// The `long_date` filter: an ISO date as people read it ("6 April
+/// 2026"), for the text of a `<time datetime>` whose attribute keeps ISO.
+/// Anything that is not a date is left as it is.
+fn long_date(x: &str, _: tera::Kwargs, _: &tera::State) -> String {
+    crate::model::date::Date::parse(x).map_or_else(|| x.to_string(), |d| d.long())
+}
+
 /// Escapes `&`, `<`, `>`, `"` and `'` for HTML text and quoted attributes,
 /// writing the text between them in one piece.
 pub fn escape_html(text: &str, out: &mut dyn std::io::Write) -> std::io::Result<()> {
@@ -77,6 +85,8 @@ struct SiteView<'a> {
     base_url: &'a str,
     build_date: String,
     generator: String,
+    /// Whether each request has its own feed.
+    request_feeds: bool,
 }
 
 #[derive(Serialize)]
@@ -102,8 +112,20 @@ const NAV: &[NavLink] = &[
         label: "SC versions",
     },
     NavLink {
+        url: "/mitigations/",
+        label: "Mitigations",
+    },
+    NavLink {
+        url: "/statistics/",
+        label: "Statistics",
+    },
+    NavLink {
         url: "/search/",
         label: "Search",
+    },
+    NavLink {
+        url: "/about/",
+        label: "About",
     },
     NavLink {
         url: "/feed.xml",
@@ -132,6 +154,7 @@ impl<'a> Renderer<'a> {
                 base_url: &settings.base_url,
                 build_date: register.today().to_string(),
                 generator: format!("register {}", env!("CARGO_PKG_VERSION")),
+                request_feeds: settings.request_feeds,
             },
         );
         base.insert("nav", NAV);

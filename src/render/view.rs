@@ -4,10 +4,12 @@
 //! Every view is made from `public` types only, so nothing here can reach a
 //! withheld record or personal data.
 
+use crate::model::date::Date;
 use crate::model::status::Status;
-use crate::model::vocabulary::{DecisionKind, Outcome, RequestType};
+use crate::model::vocabulary::{DecisionKind, Outcome, RequestType, Stage};
 use crate::publish::{PublicDecision, PublicRegister, PublicRequest};
 use crate::render::markdown::{self, Section};
+use crate::render::standing;
 use rustc_hash::FxHashMap as HashMap;
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -50,6 +52,47 @@ pub struct Row {
     pub device_links: Vec<DeviceLink>,
     /// The SC version's page or "".
     pub version_url: String,
+    /// Date of the public final decision or "".
+    pub decided: String,
+    /// The latest dated event published about the request.
+    pub last_updated: String,
+    /// Still being considered (not finally decided)?
+    pub open: bool,
+    /// For an open request: since when it has stood where it stands, or "".
+    pub since: String,
+    /// An interim decision holding an open request up: its outcome slug
+    /// (`deferred`, `returned`) or "".
+    pub pause: &'static str,
+    /// Its label, or "".
+    pub pause_label: &'static str,
+    /// The final decision exists but is not published (status `decided`).
+    pub decision_withheld: bool,
+    /// Public requests superseding this one.
+    pub superseded_by: Vec<String>,
+    /// The mitigations affected, each with its page.
+    pub mitigations: Vec<MitigationLink>,
+}
+
+/// A mitigation and its page.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct MitigationLink {
+    /// E.g. `DEV 3.2`.
+    pub name: String,
+    /// E.g. `/mitigations/DEV-3.2/`.
+    pub url: String,
+}
+
+/// The URL segment of a mitigation: `DEV 3.2` is `DEV-3.2`.
+pub fn mitigation_slug(reference: &str) -> String {
+    reference.replace(' ', "-")
+}
+
+/// The link to a mitigation's page.
+pub fn mitigation_link(reference: &str) -> MitigationLink {
+    MitigationLink {
+        name: reference.to_string(),
+        url: format!("/mitigations/{}/", mitigation_slug(reference)),
+    }
 }
 
 /// A device kind and its list page.
@@ -57,6 +100,8 @@ pub struct Row {
 pub struct DeviceLink {
     /// E.g. `ESME`.
     pub name: String,
+    /// E.g. `Electricity Smart Metering Equipment`, or "" when unknown.
+    pub full_name: String,
     /// E.g. `/devices/esme/`.
     pub url: String,
 }
@@ -76,11 +121,24 @@ pub fn device_slug(device: &str) -> String {
     device.to_ascii_lowercase()
 }
 
+/// Device kinds' full names, from `site.toml` and the built-in ones.
+pub type DeviceNames<'a> = &'a crate::source::site::Settings;
+
+/// A device kind with its list page and full name.
+pub fn device_link(kind: &str, names: DeviceNames<'_>) -> DeviceLink {
+    DeviceLink {
+        name: kind.to_string(),
+        full_name: names.device_name(kind).unwrap_or_default().to_string(),
+        url: format!("/devices/{}/", device_slug(kind)),
+    }
+}
+
 impl Row {
-    /// The row of one public request.
-    pub fn of(r: &PublicRequest) -> Row {
+    /// The row of one public request; `names` spell out its devices.
+    pub fn of(r: &PublicRequest, names: DeviceNames<'_>) -> Row {
         let fin = r.final_decision();
         let outcome = fin.map(|d| d.outcome);
+        let pause = standing::pause(r).map(|d| d.outcome);
         Row {
             id: r.id.clone(),
             title: r.title.clone(),
@@ -100,19 +158,21 @@ impl Row {
                 .unwrap_or_default(),
             urgent: r.urgent,
             report_url: fin.map(|_| report_url(&r.id)).unwrap_or_default(),
-            device_links: r
-                .devices
-                .iter()
-                .map(|d| DeviceLink {
-                    name: d.clone(),
-                    url: format!("/devices/{}/", device_slug(d)),
-                })
-                .collect(),
+            device_links: r.devices.iter().map(|d| device_link(d, names)).collect(),
             version_url: fin
                 .filter(|d| d.outcome == Outcome::Approved)
                 .and_then(|d| d.sc_version.as_ref())
                 .map(|v| format!("/versions/{v}/"))
                 .unwrap_or_default(),
+            decided: date_or_empty(standing::decided(r)),
+            last_updated: standing::last_updated(r).to_string(),
+            open: r.status.is_open(),
+            since: date_or_empty(standing::since(r)),
+            pause: pause.map_or("", Outcome::slug),
+            pause_label: pause.map_or("", Outcome::label),
+            decision_withheld: standing::decision_withheld(r),
+            superseded_by: r.superseded_by.clone(),
+            mitigations: r.affected_scs.iter().map(|m| mitigation_link(m)).collect(),
         }
     }
 }
@@ -167,6 +227,9 @@ pub struct TimelineEntry {
     pub outcome_label: &'static str,
     /// For a final decision: the report URL, else "".
     pub report_url: String,
+    /// For a decision: its fragment id (`decision-<n>`), which the search
+    /// index links interim decisions to; else "".
+    pub anchor: String,
 }
 
 /// An attachment link.
@@ -203,6 +266,13 @@ pub struct RequestView {
     pub timeline: Vec<TimelineEntry>,
     /// Rows of related public requests.
     pub related: Vec<Row>,
+    /// Rows of the public requests this one supersedes.
+    pub supersedes: Vec<Row>,
+    /// Rows of the public requests superseding this one.
+    pub superseded_by: Vec<Row>,
+    /// For an open request: how long it has stood where it stands, in
+    /// days up to the build date ("" when closed).
+    pub days_since: String,
     /// Attachments.
     pub attachments: Vec<AttachmentLink>,
     /// `[extra]`.
@@ -255,6 +325,10 @@ fn question_of(heading: &str) -> Option<usize> {
     }
 }
 
+fn date_or_empty(d: Option<Date>) -> String {
+    d.map(|d| d.to_string()).unwrap_or_default()
+}
+
 fn escaped_paragraph(text: &str) -> String {
     let mut out = String::from("<p>");
     markdown::html_escape_into(text, &mut out);
@@ -279,8 +353,13 @@ fn opt(s: &Option<String>) -> String {
 impl RequestView {
     /// The page view of one public request (its body comes rendered and
     /// screened); `rows` are the shared rows.
-    pub fn of(r: &PublicRequest, rows: &HashMap<&str, &Row>) -> RequestView {
+    pub fn of(r: &PublicRequest, rows: &HashMap<&str, &Row>, today: Date) -> RequestView {
         let (answers, further_sections) = answers_and_sections(r);
+        let rows_of = |ids: &[String]| -> Vec<Row> {
+            ids.iter()
+                .filter_map(|id| rows.get(id.as_str()).map(|row| (*row).clone()))
+                .collect()
+        };
         RequestView {
             classification: r.classification.to_string(),
             reasons: r
@@ -297,11 +376,12 @@ impl RequestView {
             sponsor_sec_party: opt(&r.sponsor_sec_party),
             further_sections,
             timeline: timeline(r),
-            related: r
-                .related
-                .iter()
-                .filter_map(|id| rows.get(id.as_str()).map(|row| (*row).clone()))
-                .collect(),
+            related: rows_of(&r.related),
+            supersedes: rows_of(&r.supersedes),
+            superseded_by: rows_of(&r.superseded_by),
+            days_since: standing::since(r)
+                .map(|d| d.days_until(today).to_string())
+                .unwrap_or_default(),
             attachments: r
                 .attachments
                 .iter()
@@ -389,50 +469,91 @@ fn attachment_link(r: &PublicRequest, a: &crate::publish::PublicAttachment) -> A
     }
 }
 
+/// A request's timeline, oldest first: its stages, its public decisions
+/// and, for an approved change, the day it takes effect. A stage entry
+/// dated the day of a decision is the same meeting: it is folded into
+/// the decision's entry (its note first; its stage named in the label
+/// when the request reached it that day), so one event is listed once.
 fn timeline(r: &PublicRequest) -> Vec<TimelineEntry> {
-    let mut entries: Vec<(crate::model::date::Date, u8, TimelineEntry)> = Vec::new();
-    for h in &r.history {
-        entries.push((
-            h.date,
-            0,
-            TimelineEntry {
-                date: h.date.to_string(),
-                kind: "stage",
-                label: h.stage.label().to_string(),
-                note_html: h.note.as_deref().map(escaped_paragraph).unwrap_or_default(),
-                outcome: "",
-                outcome_label: "",
-                report_url: String::new(),
-            },
-        ));
+    let mut entries: Vec<(Date, u8, TimelineEntry)> = Vec::new();
+    let mut folded: Vec<(Date, String, Option<Stage>)> = Vec::new();
+    for (i, h) in r.history.iter().enumerate() {
+        let note = h.note.as_deref().map(escaped_paragraph).unwrap_or_default();
+        if !r.decisions.iter().any(|d| d.date == h.date) {
+            entries.push((h.date, 0, stage_entry(h, note)));
+            continue;
+        }
+        let reached = i == 0 || r.history[i - 1].stage != h.stage;
+        let named = (reached && h.stage != Stage::Decided).then_some(h.stage);
+        folded.push((h.date, note, named));
     }
     for (i, d) in r.decisions.iter().enumerate() {
-        let is_final = d.kind == DecisionKind::Final;
-        entries.push((
-            d.date,
-            1,
-            TimelineEntry {
-                date: d.date.to_string(),
-                kind: "decision",
-                label: format!("{}: {}", d.kind.label(), d.outcome.label()),
-                note_html: if is_final {
-                    String::new()
-                } else {
-                    let prefix = format!("decision-{}-", i + 1);
-                    markdown::join_sections(&d.body.sections, 3, &prefix)
-                },
-                outcome: d.outcome.slug(),
-                outcome_label: d.outcome.label(),
-                report_url: if is_final {
-                    report_url(&r.id)
-                } else {
-                    String::new()
-                },
-            },
-        ));
+        let mut e = decision_entry(r, i, d);
+        while let Some(at) = folded.iter().position(|(date, _, _)| *date == d.date) {
+            let (_, note, stage) = folded.remove(at);
+            e.note_html = note + &e.note_html;
+            if let Some(stage) = stage {
+                e.label = format!("{}; {}", stage.label(), e.label);
+            }
+        }
+        entries.push((d.date, 1, e));
+    }
+    if let Some((date, version)) = standing::takes_effect(r) {
+        entries.push((date, 2, effect_entry(date, version)));
     }
     entries.sort_by_key(|e| (e.0, e.1));
     entries.into_iter().map(|(_, _, e)| e).collect()
+}
+
+fn stage_entry(h: &crate::publish::PublicStage, note_html: String) -> TimelineEntry {
+    TimelineEntry {
+        date: h.date.to_string(),
+        kind: "stage",
+        label: h.stage.label().to_string(),
+        note_html,
+        outcome: "",
+        outcome_label: "",
+        report_url: String::new(),
+        anchor: String::new(),
+    }
+}
+
+/// The entry of a request's `i`-th public decision: an interim decision
+/// shows its text; a final one links to its Modification Report.
+fn decision_entry(r: &PublicRequest, i: usize, d: &PublicDecision) -> TimelineEntry {
+    let is_final = d.kind == DecisionKind::Final;
+    TimelineEntry {
+        date: d.date.to_string(),
+        kind: "decision",
+        label: format!("{}: {}", d.kind.label(), d.outcome.label()),
+        note_html: if is_final {
+            String::new()
+        } else {
+            let prefix = format!("decision-{}-", i + 1);
+            markdown::join_sections(&d.body.sections, 3, &prefix)
+        },
+        outcome: d.outcome.slug(),
+        outcome_label: d.outcome.label(),
+        report_url: if is_final {
+            report_url(&r.id)
+        } else {
+            String::new()
+        },
+        anchor: format!("decision-{}", i + 1),
+    }
+}
+
+fn effect_entry(date: Date, version: &str) -> TimelineEntry {
+    TimelineEntry {
+        date: date.to_string(),
+        kind: "effect",
+        label: format!("Takes effect in SC version {version}"),
+        note_html: String::new(),
+        outcome: "",
+        outcome_label: "",
+        report_url: String::new(),
+        anchor: String::new(),
+    }
 }
 
 impl ReportView {
@@ -478,6 +599,8 @@ pub struct Facet {
     pub count: usize,
     /// List page URL.
     pub url: String,
+    /// For a status: `open` or `closed`; else "".
+    pub group: &'static str,
 }
 
 /// An SC version and the modifications it carries.
@@ -497,6 +620,10 @@ pub struct VersionView {
     pub requests: Vec<Row>,
     /// How many.
     pub count: usize,
+    /// The device kinds its modifications concern, by name.
+    pub devices: Vec<DeviceLink>,
+    /// The mitigations its modifications affect, in reference order.
+    pub mitigations: Vec<MitigationLink>,
 }
 
 /// An SC version without its requests, for pages that only name it (the
@@ -516,6 +643,10 @@ pub struct VersionSummary<'a> {
     pub state_label: &'a str,
     /// How many requests it carries.
     pub count: usize,
+    /// The device kinds its modifications concern.
+    pub devices: &'a [DeviceLink],
+    /// The mitigations its modifications affect.
+    pub mitigations: &'a [MitigationLink],
 }
 
 impl VersionView {
@@ -528,6 +659,8 @@ impl VersionView {
             state: self.state,
             state_label: &self.state_label,
             count: self.count,
+            devices: &self.devices,
+            mitigations: &self.mitigations,
         }
     }
 }
@@ -581,7 +714,10 @@ pub fn versions(
             } else {
                 ("superseded", "Superseded".to_string())
             };
+            let (devices, mitigations) = touched(&requests);
             VersionView {
+                devices,
+                mitigations,
                 url: format!("/versions/{version}/"),
                 version,
                 implementation_date: date.to_string(),
@@ -593,6 +729,37 @@ pub fn versions(
         })
         .collect();
     (views, current)
+}
+
+/// The devices and mitigations a set of requests touch, each once, in
+/// order (devices by name, mitigations by prefix and number).
+fn touched(requests: &[Row]) -> (Vec<DeviceLink>, Vec<MitigationLink>) {
+    let mut devices: BTreeMap<&str, &DeviceLink> = BTreeMap::new();
+    let mut mitigations: BTreeMap<(usize, Vec<u32>), &MitigationLink> = BTreeMap::new();
+    for r in requests {
+        for d in &r.device_links {
+            devices.entry(&d.name).or_insert(d);
+        }
+        for m in &r.mitigations {
+            mitigations.entry(mitigation_order(&m.name)).or_insert(m);
+        }
+    }
+    (
+        devices.into_values().cloned().collect(),
+        mitigations.into_values().cloned().collect(),
+    )
+}
+
+/// Sorts mitigations as the SCs list them: DEV, VER, DEP, then by number
+/// part by part (`DEV 3.10` after `DEV 3.9`).
+pub fn mitigation_order(reference: &str) -> (usize, Vec<u32>) {
+    let (prefix, number) = reference.split_once(' ').unwrap_or((reference, ""));
+    let group = crate::model::vocabulary::MITIGATION_PREFIXES
+        .iter()
+        .position(|p| *p == prefix)
+        .unwrap_or(usize::MAX);
+    let parts = number.split('.').map(|n| n.parse().unwrap_or(0)).collect();
+    (group, parts)
 }
 
 /// Statuses with requests, in process order.
@@ -607,13 +774,69 @@ pub fn status_facets(rows: &[std::sync::Arc<Row>]) -> Vec<Facet> {
                 name: s.label().to_string(),
                 count,
                 url: format!("/status/{}/", s.slug()),
+                group: if s.is_open() { "open" } else { "closed" },
             })
         })
         .collect()
 }
 
-/// Device kinds with requests, by name.
-pub fn device_facets(rows: &[std::sync::Arc<Row>]) -> Vec<Facet> {
+/// The open and closed groups of statuses, those with requests.
+pub fn group_facets(rows: &[std::sync::Arc<Row>]) -> Vec<Facet> {
+    [(true, "open", "Open"), (false, "closed", "Closed")]
+        .into_iter()
+        .filter_map(|(open, slug, label)| {
+            let count = rows.iter().filter(|r| r.open == open).count();
+            (count > 0).then(|| Facet {
+                slug: slug.to_string(),
+                label: label.to_string(),
+                name: label.to_string(),
+                count,
+                url: format!("/status/{slug}/"),
+                group: "",
+            })
+        })
+        .collect()
+}
+
+/// Every year a request was submitted, decided or takes effect in,
+/// newest first: the choices of the index's year filter.
+pub fn year_options(rows: &[std::sync::Arc<Row>]) -> Vec<String> {
+    let mut years = std::collections::BTreeSet::new();
+    for r in rows {
+        for date in [&r.submitted, &r.decided, &r.implementation_date] {
+            if let Some(year) = date.get(..4) {
+                years.insert(year.to_string());
+            }
+        }
+    }
+    years.into_iter().rev().collect()
+}
+
+/// Years of submission with requests, newest first.
+pub fn year_facets(rows: &[std::sync::Arc<Row>]) -> Vec<Facet> {
+    let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
+    for r in rows {
+        *counts
+            .entry(r.submitted.get(..4).unwrap_or(""))
+            .or_default() += 1;
+    }
+    counts
+        .into_iter()
+        .rev()
+        .filter(|(year, _)| !year.is_empty())
+        .map(|(year, count)| Facet {
+            slug: year.to_string(),
+            label: year.to_string(),
+            name: year.to_string(),
+            count,
+            url: format!("/years/{year}/"),
+            group: "",
+        })
+        .collect()
+}
+
+/// Device kinds with requests, by name; `label` is the full name or "".
+pub fn device_facets(rows: &[std::sync::Arc<Row>], names: DeviceNames<'_>) -> Vec<Facet> {
     let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
     for r in rows {
         for d in &r.devices {
@@ -624,11 +847,73 @@ pub fn device_facets(rows: &[std::sync::Arc<Row>]) -> Vec<Facet> {
         .into_iter()
         .map(|(name, count)| Facet {
             slug: device_slug(name),
-            label: name.to_string(),
+            label: names.device_name(name).unwrap_or_default().to_string(),
             name: name.to_string(),
             count,
             url: format!("/devices/{}/", device_slug(name)),
+            group: "",
         })
+        .collect()
+}
+
+/// Mitigations affected by public requests, in the SCs' order; `group`
+/// is the prefix (`DEV`, `VER`, `DEP`).
+pub fn mitigation_facets(rows: &[std::sync::Arc<Row>]) -> Vec<Facet> {
+    let mut counts: BTreeMap<(usize, Vec<u32>), (&str, usize)> = BTreeMap::new();
+    for r in rows {
+        for m in &r.mitigations {
+            counts
+                .entry(mitigation_order(&m.name))
+                .or_insert((&m.name, 0))
+                .1 += 1;
+        }
+    }
+    counts
+        .into_values()
+        .map(|(name, count)| {
+            let link = mitigation_link(name);
+            Facet {
+                slug: mitigation_slug(name),
+                label: name.to_string(),
+                name: name.to_string(),
+                count,
+                url: link.url,
+                group: crate::model::vocabulary::MITIGATION_PREFIXES
+                    .iter()
+                    .find(|p| name.starts_with(*p))
+                    .copied()
+                    .unwrap_or(""),
+            }
+        })
+        .collect()
+}
+
+/// Mitigations grouped by prefix, for `/mitigations/`: each group with
+/// what it covers and its mitigations.
+#[derive(Debug, Clone, Serialize)]
+pub struct MitigationGroup {
+    /// `DEV`, `VER` or `DEP`.
+    pub prefix: &'static str,
+    /// E.g. "Development mitigations".
+    pub label: &'static str,
+    /// Its mitigations with their counts.
+    pub mitigations: Vec<Facet>,
+}
+
+/// The mitigations in their three groups, empty groups left out.
+pub fn mitigation_groups(facets: &[Facet]) -> Vec<MitigationGroup> {
+    crate::model::vocabulary::MITIGATION_GROUPS
+        .iter()
+        .map(|(prefix, label)| MitigationGroup {
+            prefix,
+            label,
+            mitigations: facets
+                .iter()
+                .filter(|f| f.group == *prefix)
+                .cloned()
+                .collect(),
+        })
+        .filter(|g| !g.mitigations.is_empty())
         .collect()
 }
 
@@ -643,7 +928,8 @@ pub fn type_facets(rows: &[std::sync::Arc<Row>]) -> Vec<Facet> {
                 label: t.label().to_string(),
                 name: t.label().to_string(),
                 count,
-                url: String::new(),
+                url: format!("/types/{}/", t.slug()),
+                group: "",
             })
         })
         .collect()

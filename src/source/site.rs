@@ -36,6 +36,16 @@ pub struct Settings {
     /// Device kinds beyond the built-in ESME, GSME, CH, HCALCS and PPMID.
     #[serde(default)]
     pub devices: Vec<String>,
+    /// Full names of device kinds, by kind (`HCALCS = "HAN Connected
+    /// Auxiliary Load Control Switch"`): pages show each abbreviation with
+    /// its name. The built-in kinds have names already; these win.
+    #[serde(default)]
+    pub device_names: std::collections::BTreeMap<String, String>,
+    /// Whether each request gets its own feed (`requests/<id>/feed.xml`):
+    /// one more file per request, so a large register may leave it off;
+    /// the lists' feeds and the site's are always made.
+    #[serde(default)]
+    pub request_feeds: bool,
     /// E-mail addresses and telephone numbers that may be published (a
     /// committee's functional mailbox): any other in published text is an
     /// error, since it is almost always someone's personal data.
@@ -202,6 +212,17 @@ pub fn unset(content: &Path, site_text: &SiteText, base_url_given: bool) -> Opti
 }
 
 impl Settings {
+    /// The full name of a device kind: `site.toml`'s, else the built-in
+    /// one, else `None` (the abbreviation is all there is).
+    pub fn device_name(&self, kind: &str) -> Option<&str> {
+        self.device_names.get(kind).map(String::as_str).or_else(|| {
+            crate::model::vocabulary::BUILT_IN_DEVICE_NAMES
+                .iter()
+                .find(|(k, _)| *k == kind)
+                .map(|(_, name)| *name)
+        })
+    }
+
     /// Reads `<content>/site.toml`; a missing file gives the defaults.
     pub fn load(content: &Path, diagnostics: &mut Vec<Diagnostic>) -> (Settings, SiteText) {
         let path = content.join("site.toml");
@@ -284,7 +305,7 @@ impl Settings {
                 let offset = e.span().map_or(0, |s| s.start);
                 diagnostics.push(
                     Diagnostic::error(&path, text, offset, Message::new("site.toml: ").quote_raw(&crate::diagnostic::without_values(e.message().trim())))
-                        .with_help("keys are title, base_url, description, owner, language, theme, devices, public_contacts and [extra]"),
+                        .with_help("keys are title, base_url, description, owner, language, theme, devices, [device_names], request_feeds, public_contacts, output_keep and [extra]"),
                 );
                 Settings::default()
             }

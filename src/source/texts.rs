@@ -30,7 +30,7 @@ pub struct FieldText {
 
 /// Top-level keys whose values the typed reading checks against a closed
 /// list or a pattern (a TLP label, an id, a stage): no prose can hide in a
-/// valid one, and an invalid one is an error anyway. `related` and
+/// valid one, and an invalid one is an error anyway. `related`, `supersedes` and
 /// `request` name other records by id, withheld ones included (then
 /// dropped). In tables: `history`'s `stage` and an attachment's
 /// `classification`.
@@ -42,6 +42,7 @@ const VALIDATED: &[&str] = &[
     "devices",
     "affected_scs",
     "related",
+    "supersedes",
     "request",
     "kind",
     "outcome",
@@ -78,6 +79,7 @@ pub const RESERVED_KEYS: &[&str] = &[
     "urgent",
     "urgent_reason",
     "related",
+    "supersedes",
     "proposer",
     "sponsor",
     "history",

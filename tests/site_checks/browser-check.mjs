@@ -23,9 +23,13 @@ import { fileURLToPath } from 'node:url';
 const CHROMIUM = '/usr/bin/chromium';
 const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
   '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+// Each width in the light and the dark colour scheme: the theme follows
+// prefers-color-scheme, and both must keep their contrast.
 const VIEWPORTS = [
-  ['desktop', { width: 1280, height: 900 }],
-  ['mobile', { width: 375, height: 812 }],
+  ['desktop', { width: 1280, height: 900 }, 'light'],
+  ['mobile', { width: 375, height: 812 }, 'light'],
+  ['desktop-dark', { width: 1280, height: 900 }, 'dark'],
+  ['mobile-dark', { width: 375, height: 812 }, 'dark'],
 ];
 const AXE_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
 const TIMEOUT_MS = 30_000;
@@ -358,20 +362,104 @@ async function exerciseIndex(page) {
   return { ok: problems.length === 0, steps, problems };
 }
 
-// Types a request id into the search page's box, when the theme's script
-// enhances it. Reported, not required: the issue asks for the index's script.
-async function exerciseSearch(page, query) {
+// Searches the search page for a word, when the theme's script enhances
+// it, and checks in a page of its own that an exact request id, shared as
+// /search/?q=<id>, goes straight to the record. Reported, not required:
+// the issue asks for the index's script.
+async function exerciseSearch(page, query, origin) {
   const form = page.locator('form#search-form, form.search-form').first();
   if (await form.count() === 0 || !(await form.isVisible())) {
     return { enhanced: false, note: 'the search form stays hidden: no script enhances /search/' };
   }
   const input = form.locator('input[type="search"]').first();
-  await input.fill(query);
+  await input.fill('firmware');
   await input.press('Enter');
   const results = page.locator('#search-results li, .search-results li');
   await results.first().waitFor({ timeout: 5000 }).catch(() => {});
   const n = await results.count();
-  return { enhanced: true, query, results: n, ok: n >= 1 };
+  const other = await page.context().newPage();
+  await other.goto(`${origin}/search/?q=${encodeURIComponent(query)}`);
+  await other.waitForURL(u => new URL(u).pathname !== '/search/', { timeout: 5000 }).catch(() => {});
+  const wentToRecord = new URL(other.url()).pathname === `/requests/${query}/`;
+  await other.waitForLoadState('load').catch(() => {});
+  await other.close();
+  return { enhanced: true, query: 'firmware', results: n, went_to_record: wentToRecord, ok: n >= 1 && wentToRecord };
+}
+
+// The four questions of issue 11, asked through the UI as a reader
+// would, on the index (filters), a request page at phone width (key facts
+// above the fold) and a request whose final decision is withheld.
+async function readerQuestions(context, origin) {
+  const problems = [];
+  const steps = [];
+  const expect = (cond, what) => { (cond ? steps : problems).push(what); return cond; };
+  const page = await context.newPage();
+  await page.goto(`${origin}/`);
+  const form = page.locator('form.filters[data-table]');
+  await form.waitFor({ state: 'visible', timeout: 5000 }).catch(() => {});
+  const visible = () => page.evaluate(() => {
+    const heads = Array.from(document.querySelectorAll('#register-table thead th')).map(th => th.textContent.trim());
+    const effectAt = heads.indexOf('Takes effect');
+    return Array.from(document.querySelectorAll('#register-table tbody tr')).filter(r => !r.hidden).map(r => {
+      const time = r.cells[effectAt] && r.cells[effectAt].querySelector('time');
+      return {
+        id: r.cells[0].textContent.trim(), status: r.getAttribute('data-status'),
+        devices: (r.getAttribute('data-devices') || '').split('|'),
+        effect: time ? time.getAttribute('datetime') : '',
+        statusText: r.querySelector('.col-status').textContent,
+      };
+    });
+  });
+  // 1. What changed in the SC for a device type in a year (taking effect)?
+  const json = JSON.parse(readFileSync(join(opts.site, 'register.json'), 'utf8'));
+  const change = json.requests.find(r => r.devices.length && r.final_decision &&
+    r.final_decision.outcome === 'approved' && r.final_decision.implementation_date.startsWith('2025')) ||
+    json.requests.find(r => r.devices.length && r.final_decision && r.final_decision.outcome === 'approved');
+  const device = change.devices[0];
+  const year = change.final_decision.implementation_date.slice(0, 4);
+  await form.locator('select[name="device"]').selectOption(device);
+  await form.locator('select[name="year"]').selectOption(year);
+  await form.locator('select[name="year_of"]').selectOption('effect');
+  let rows = await visible();
+  expect(rows.some(r => r.id === change.id) && rows.every(r => r.devices.includes(device) && r.effect.startsWith(year)),
+    `device ${device}, year ${year} of taking effect: ${rows.map(r => r.id).join(', ')}, among them ${change.id}, each taking effect in ${year}`);
+  expect(/[?&]year_of=effect/.test(page.url()) && new URL(page.url()).searchParams.get('device') === device, `the address keeps the filters (${page.url()})`);
+  const shared = await context.newPage();
+  await shared.goto(page.url());
+  await shared.waitForTimeout(300);
+  const sharedCount = await shared.locator('#register-table-count').textContent();
+  expect(sharedCount.startsWith(`${rows.length} of`), `the shared link shows the same view ("${sharedCount}")`);
+  await shared.close();
+  await form.locator('button[type="reset"]').click();
+  await page.waitForTimeout(100);
+  // 2. Which requests are still open, at what stage, since when?
+  await form.locator('input[name="group"][value="open"]').check();
+  await page.waitForTimeout(100);
+  rows = await visible();
+  const open = ['submitted', 'triage', 'ncsc-review', 'refinement'];
+  expect(rows.length > 0 && rows.every(r => open.includes(r.status) && /since/.test(r.statusText)),
+    `Open (all): ${rows.length} rows, each open with its stage and "since" date`);
+  await page.close();
+  // 3. When does a change take effect, in which SC version: above the fold on a phone.
+  const approved = json.requests.find(r => r.final_decision && r.final_decision.outcome === 'approved');
+  const withheld = json.requests.find(r => r.status === 'decided');
+  const phone = await context.browser().newContext({ viewport: { width: 375, height: 812 } });
+  const p3 = await phone.newPage();
+  await p3.goto(`${origin}/requests/${approved.id}/`);
+  const facts = p3.locator('.key-facts');
+  const box = await facts.boundingBox();
+  const text = await facts.textContent();
+  expect(box && box.y + box.height <= 812 && text.includes(approved.final_decision.sc_version),
+    `${approved.id} on a phone: key facts with SC ${approved.final_decision.sc_version} end at ${box && Math.round(box.y + box.height)} px, above the fold`);
+  // 4. What did the SSC decide: a withheld final decision is said so.
+  if (withheld) {
+    await p3.goto(`${origin}/requests/${withheld.id}/`);
+    const body = await p3.locator('main').textContent();
+    expect(body.includes('Decision not published') && !body.includes('Not yet assigned'),
+      `${withheld.id} (decision withheld) reads "Decision not published", never "Not yet assigned"`);
+  }
+  await phone.close();
+  return { ok: problems.length === 0, steps, problems };
 }
 
 // ---------- main ----------
@@ -409,8 +497,8 @@ let browser;
 try {
   browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS, timeout: 60_000 });
   summary.chromium = browser.version();
-  for (const [label, viewport] of VIEWPORTS) {
-    const context = await browser.newContext({ viewport, reducedMotion: 'reduce' });
+  for (const [label, viewport, colorScheme] of VIEWPORTS) {
+    const context = await browser.newContext({ viewport, colorScheme, reducedMotion: 'reduce' });
     context.setDefaultTimeout(TIMEOUT_MS);
     for (const path of opts.paths) {
       const page = await context.newPage();
@@ -435,10 +523,11 @@ try {
       }
       if (path === '/' && label === 'desktop') {
         summary.index_script = await exerciseIndex(page);
+        summary.reader_questions = await readerQuestions(context, origin);
       }
       const entries = [entry];
       if (path === '/search/') {
-        const search = await exerciseSearch(page, firstRequestId || 'meter');
+        const search = await exerciseSearch(page, firstRequestId || 'meter', origin);
         if (label === 'desktop' || search.ok === false) summary.search_script = search;
         if (search.enhanced) {
           // The page as it stands with results listed is checked too.
@@ -483,6 +572,7 @@ summary.seconds = Math.round((Date.now() - started) / 100) / 10;
 summary.ok = summary.totals.violations === 0 && summary.totals.console_errors === 0 &&
   summary.totals.failed_requests === 0 && summary.pages.every(p => p.status === 200) &&
   (!opts.paths.includes('/') || (summary.index_script && summary.index_script.ok)) &&
+  (!opts.paths.includes('/') || (summary.reader_questions && summary.reader_questions.ok)) &&
   !summary.screenshot_problems && (summary.search_script === null || summary.search_script.ok !== false);
 process.stdout.write(JSON.stringify(summary, null, 2) + '\n');
 process.exit(summary.ok ? 0 : 1);

@@ -98,13 +98,17 @@ fn folder_file(
     files: &mut Vec<FolderFile>,
     found: &[Attachment],
 ) -> Option<FolderFile> {
-    if !crate::source::folder::is_safe_file_name(name) || name.eq_ignore_ascii_case("index.html") {
+    // `index.html` and `feed.xml` are the request's page and feed.
+    let made_here = ["index.html", "feed.xml"];
+    if !crate::source::folder::is_safe_file_name(name)
+        || made_here.iter().any(|m| name.eq_ignore_ascii_case(m))
+    {
         r.error(
             at,
             Message::new("")
                 .quote(name)
                 .text(" cannot be published under this name: attachment names become URLs"),
-            "rename the file with letters, digits, `.`, `-` and `_` only (not index.html), \
+            "rename the file with letters, digits, `.`, `-` and `_` only (not index.html or feed.xml), \
              e.g. `triage-notes.pdf`",
         );
         return None;

@@ -130,6 +130,8 @@ pub struct Request {
     pub urgent_reason: Option<String>,
     /// Ids of related requests.
     pub related: Vec<String>,
+    /// Ids of the requests this one supersedes (replaces).
+    pub supersedes: Vec<String>,
     /// The Proposer.
     pub proposer: Contact,
     /// The supporting SEC Party.
@@ -151,6 +153,8 @@ pub struct RequestSpans {
     pub id: usize,
     /// Each `related` entry.
     pub related: Vec<usize>,
+    /// Each `supersedes` entry.
+    pub supersedes: Vec<usize>,
     /// Each history entry.
     pub history: Vec<usize>,
     /// Each history entry's `date` value, for messages about the date

@@ -25,6 +25,7 @@ pub const KEYS: &[&str] = &[
     "urgent",
     "urgent_reason",
     "related",
+    "supersedes",
     "proposer",
     "sponsor",
     "history",
@@ -75,6 +76,7 @@ pub fn read(
     let requires_new_sc = f.flag(r, "requires_new_sc").is_some_and(|x| x.value);
     let (urgent, urgent_reason) = urgency(r, &mut f);
     let related = related(r, &mut f, &mut spans);
+    let supersedes = supersedes(r, &mut f, &mut spans);
     let proposer = proposer(r, &mut f);
     let sponsor = sponsor(r, &mut f);
     let submitted_on = submitted.as_ref().map(|s| s.value);
@@ -108,6 +110,7 @@ pub fn read(
         urgent,
         urgent_reason,
         related,
+        supersedes,
         proposer: proposer?,
         sponsor,
         history: history?,
@@ -253,6 +256,20 @@ fn related(r: &mut Reading, f: &mut Fields, spans: &mut RequestSpans) -> Vec<Str
     list.into_iter()
         .map(|At { value, at }| {
             spans.related.push(at);
+            value
+        })
+        .collect()
+}
+
+/// `supersedes`: the requests this one replaces, read like `related`.
+fn supersedes(r: &mut Reading, f: &mut Fields, spans: &mut RequestSpans) -> Vec<String> {
+    let list = f
+        .texts(r, "supersedes")
+        .map(|l| l.value)
+        .unwrap_or_default();
+    list.into_iter()
+        .map(|At { value, at }| {
+            spans.supersedes.push(at);
             value
         })
         .collect()

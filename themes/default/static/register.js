@@ -20,10 +20,15 @@
     return n === 1 ? 'request' : 'requests';
   }
 
+  // A cell's sort key: its date (ISO, from <time datetime>) when it shows
+  // one, empty for an empty cell or a date column without a date.
   function cellValue(row, index) {
     var cell = row.cells[index];
     if (!cell) return '';
     if (cell.hasAttribute('data-value')) return cell.getAttribute('data-value');
+    var time = cell.querySelector('time');
+    if (time && cell.classList.contains('col-date')) return time.getAttribute('datetime') || '';
+    if (cell.classList.contains('col-date') && !time) return '';
     return cell.textContent.trim();
   }
 
@@ -112,33 +117,89 @@
 
   /* ---------- Filtering ---------- */
 
+  // Orders of the "Sort by" choice: a row attribute and a direction.
+  var SORTS = {
+    '': ['submitted', -1],
+    'submitted-asc': ['submitted', 1],
+    'decided-desc': ['decided', -1],
+    'effect-desc': ['effect', -1],
+    'updated-desc': ['updated', -1],
+    'id-asc': ['id', 1]
+  };
+  // The date a row shows in the column whose header has data-key="key",
+  // ISO from its <time datetime>, or '' when the cell has none.
+  function dateIn(row, column) {
+    var cell = column === undefined ? null : row.cells[column];
+    var time = cell && cell.querySelector('time');
+    return time ? time.getAttribute('datetime') || '' : '';
+  }
+
+  function dateColumns(table) {
+    var columns = {};
+    Array.prototype.forEach.call(table.tHead.rows[0].cells, function (th, i) {
+      var key = th.getAttribute('data-key');
+      if (key) columns[key] = i;
+    });
+    return columns;
+  }
+
+  function checkboxes(form, name) {
+    return Array.prototype.filter.call(form.elements, function (el) {
+      return el.name === name && el.type === 'checkbox';
+    });
+  }
+
   function initFilters(form) {
     var table = document.getElementById(form.getAttribute('data-table') || '');
     if (!table || !table.tBodies[0]) return;
-    var rows = Array.prototype.slice.call(table.tBodies[0].rows);
+    var tbody = table.tBodies[0];
+    var rows = Array.prototype.slice.call(tbody.rows);
     var total = rows.length;
     var status = document.getElementById(table.id + '-count');
-    var fields = {
-      q: form.elements.namedItem('q'),
-      type: form.elements.namedItem('type'),
-      status: form.elements.namedItem('status'),
-      device: form.elements.namedItem('device')
-    };
+    var selects = ['q', 'type', 'device', 'year', 'year_of', 'sort'];
+    var statusBoxes = checkboxes(form, 'status');
+    var groupBoxes = checkboxes(form, 'group');
+    // A row's words: its text, and what it names without showing (mitigations).
+    var columns = dateColumns(table);
+    // Each row's dates, read once: { submitted, decided, effect, updated, id }.
+    var dates = rows.map(function (row, i) {
+      row.setAttribute('data-row', String(i));
+      var d = { id: row.cells[0].textContent };
+      Object.keys(columns).forEach(function (key) { d[key] = dateIn(row, columns[key]); });
+      return d;
+    });
+    function dateOf(row, key) {
+      return dates[Number(row.getAttribute('data-row'))][key] || '';
+    }
     var searchText = rows.map(function (row) {
-      return (row.getAttribute('data-search') || row.textContent).toLowerCase();
+      return (row.textContent + ' ' + (row.getAttribute('data-search') || '')).toLowerCase();
     });
     var timer = null;
 
+    function field(name) { return form.elements.namedItem(name); }
     function value(name) {
-      var el = fields[name];
+      var el = field(name);
       return el && typeof el.value === 'string' ? el.value : '';
     }
+    function chosenStatuses() {
+      return statusBoxes.filter(function (b) { return b.checked; }).map(function (b) { return b.value; });
+    }
+    // A group's box is checked when all of its statuses are, mixed when some are.
+    function syncGroups() {
+      groupBoxes.forEach(function (g) {
+        var members = statusBoxes.filter(function (b) { return b.getAttribute('data-group') === g.value; });
+        var on = members.filter(function (b) { return b.checked; }).length;
+        g.checked = members.length > 0 && on === members.length;
+        g.indeterminate = on > 0 && on < members.length;
+      });
+    }
 
-    // Restore filters from the address (?q=...&status=...) so a filtered view can be shared.
-    if (typeof URLSearchParams !== 'undefined') {
+    // Restore filters from the address, so a shared link shows the same view.
+    function restore() {
+      if (typeof URLSearchParams === 'undefined') return;
       var params = new URLSearchParams(window.location.search);
-      Object.keys(fields).forEach(function (name) {
-        var el = fields[name];
+      selects.forEach(function (name) {
+        var el = field(name);
         var v = params.get(name);
         if (!el || v === null) return;
         if (el.tagName === 'SELECT') {
@@ -148,6 +209,11 @@
           el.value = v;
         }
       });
+      var wanted = params.getAll('status');
+      statusBoxes.forEach(function (b) {
+        b.checked = wanted.indexOf(b.value) !== -1 || wanted.indexOf(b.getAttribute('data-group')) !== -1;
+      });
+      syncGroups();
     }
 
     function announce(shown) {
@@ -157,31 +223,66 @@
     function updateAddress() {
       if (!window.history || !window.history.replaceState || typeof URLSearchParams === 'undefined') return;
       var params = new URLSearchParams();
-      Object.keys(fields).forEach(function (name) {
+      selects.forEach(function (name) {
         var v = value(name).trim();
-        if (v) params.set(name, v);
+        if (v && !(name === 'year_of' && (v === 'submitted' || !value('year')))) params.set(name, v);
       });
+      var chosen = chosenStatuses();
+      groupBoxes.forEach(function (g) {
+        if (!g.checked) return;
+        params.append('status', g.value);
+        chosen = chosen.filter(function (s) {
+          return !statusBoxes.some(function (b) { return b.value === s && b.getAttribute('data-group') === g.value; });
+        });
+      });
+      chosen.forEach(function (s) { params.append('status', s); });
       var query = params.toString();
       try {
         window.history.replaceState(null, '', window.location.pathname + (query ? '?' + query : '') + window.location.hash);
       } catch (e) { /* ignore: e.g. file:// pages */ }
     }
 
-    function apply(delayAnnouncement) {
-      var words = value('q').toLowerCase().split(/\s+/).filter(Boolean);
-      var type = value('type');
-      var st = value('status');
-      var device = value('device');
+    function order() {
+      var sort = SORTS[value('sort')] || SORTS[''];
+      var sorted = rows.slice().sort(function (a, b) {
+        var ka = dateOf(a, sort[0]);
+        var kb = dateOf(b, sort[0]);
+        if (ka === kb) return Number(a.getAttribute('data-order')) - Number(b.getAttribute('data-order'));
+        if (ka === '') return 1; // rows without the date go last either way
+        if (kb === '') return -1;
+        return (ka < kb ? -1 : 1) * sort[1];
+      });
+      var frag = document.createDocumentFragment();
+      sorted.forEach(function (row) { frag.appendChild(row); });
+      tbody.appendChild(frag);
+    }
+
+    function matches(row, i, f) {
+      var devices = (row.getAttribute('data-devices') || '').split('|');
+      var year = dateOf(row, f.yearOf || 'submitted').slice(0, 4);
+      return (!f.type || row.getAttribute('data-type') === f.type) &&
+        (f.statuses.length === 0 || f.statuses.indexOf(row.getAttribute('data-status')) !== -1) &&
+        (!f.device || devices.indexOf(f.device) !== -1) &&
+        (!f.year || year === f.year) &&
+        f.words.every(function (w) { return searchText[i].indexOf(w) !== -1; });
+    }
+
+    function apply(delayAnnouncement, sortToo) {
+      var f = {
+        words: value('q').toLowerCase().split(/\s+/).filter(Boolean),
+        type: value('type'),
+        device: value('device'),
+        year: value('year'),
+        yearOf: value('year_of'),
+        statuses: chosenStatuses()
+      };
       var shown = 0;
       rows.forEach(function (row, i) {
-        var devices = (row.getAttribute('data-devices') || '').split('|');
-        var match = (!type || row.getAttribute('data-type') === type) &&
-          (!st || row.getAttribute('data-status') === st) &&
-          (!device || devices.indexOf(device) !== -1) &&
-          words.every(function (w) { return searchText[i].indexOf(w) !== -1; });
+        var match = matches(row, i, f);
         row.hidden = !match;
         if (match) shown += 1;
       });
+      if (sortToo) order();
       // Debounce the live region so a screen reader is not interrupted on every key press.
       if (timer) clearTimeout(timer);
       if (delayAnnouncement) {
@@ -194,17 +295,27 @@
 
     form.addEventListener('submit', function (event) {
       event.preventDefault();
-      apply(false);
+      apply(false, false);
     });
-    form.addEventListener('input', function () { apply(true); });
-    form.addEventListener('change', function () { apply(false); });
+    form.addEventListener('input', function () { apply(true, false); });
+    form.addEventListener('change', function (event) {
+      var t = event.target;
+      if (t && t.name === 'group') {
+        statusBoxes.forEach(function (b) {
+          if (b.getAttribute('data-group') === t.value) b.checked = t.checked;
+        });
+      }
+      syncGroups();
+      apply(false, t && t.name === 'sort');
+    });
     form.addEventListener('reset', function () {
       // Values are reset after the event: apply on the next tick.
-      setTimeout(function () { apply(false); }, 0);
+      setTimeout(function () { syncGroups(); apply(false, true); }, 0);
     });
 
+    restore();
     form.hidden = false;
-    apply(false);
+    apply(false, value('sort') !== '');
   }
 
   onReady(function () {
