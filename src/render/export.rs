@@ -324,11 +324,50 @@ impl<'a> SearchDoc<'a> {
     }
 }
 
-/// Where a block of HTML ends: a paragraph, a list item, a heading...
-static BLOCK_END: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
-    regex::Regex::new(r"(?i)</(p|li|h[1-6]|pre|blockquote|dt|dd|tr|td|th|caption)>")
-        .expect("valid pattern")
-});
+/// Inline elements: text on either side of one reads on as one line, as
+/// the screen reads it. Any other tag (a paragraph, a cell, a `<summary>`,
+/// a `<br>`) ends a block.
+const INLINE: &[&str] = &[
+    "a", "abbr", "b", "cite", "code", "del", "dfn", "em", "i", "ins", "kbd", "mark", "q", "s",
+    "samp", "small", "span", "strong", "sub", "sup", "time", "u", "var",
+];
+
+/// The blocks of text of a piece of sanitised HTML, as plain text, each
+/// with its whitespace folded: split at every tag that is not [`INLINE`].
+fn blocks_of(html: &str) -> impl Iterator<Item = String> + '_ {
+    let mut rest = html;
+    std::iter::from_fn(move || {
+        while !rest.is_empty() {
+            let mut block = String::new();
+            loop {
+                let Some(open) = rest.find('<') else {
+                    decode_into(rest, &mut block);
+                    rest = "";
+                    break;
+                };
+                decode_into(&rest[..open], &mut block);
+                let close = rest[open..].find('>').map_or(rest.len(), |c| open + c + 1);
+                let tag = &rest[open..close];
+                rest = &rest[close..];
+                let name: String = tag
+                    .trim_start_matches(['<', '/'])
+                    .chars()
+                    .take_while(char::is_ascii_alphanumeric)
+                    .collect::<String>()
+                    .to_ascii_lowercase();
+                if !INLINE.contains(&name.as_str()) {
+                    break;
+                }
+                block.push(' ');
+            }
+            let block = block.split_whitespace().collect::<Vec<_>>().join(" ");
+            if !block.is_empty() {
+                return Some(block);
+            }
+        }
+        None
+    })
+}
 
 /// The opening of what a body's page shows, as plain text, cut at a word:
 /// from its first block of text only (a paragraph, a list item, a cell),
@@ -339,13 +378,7 @@ fn snippet(body: &crate::render::markdown::RenderedBody) -> String {
     let first_block = body
         .sections
         .iter()
-        .flat_map(|s| BLOCK_END.split(&s.html))
-        .map(|block| {
-            let mut text = String::new();
-            plain_text_into(block, &mut text);
-            text.split_whitespace().collect::<Vec<_>>().join(" ")
-        })
-        .find(|text| !text.is_empty())
+        .find_map(|s| blocks_of(&s.html).next())
         .unwrap_or_default();
     if first_block.chars().count() <= SNIPPET_CHARS {
         return first_block;
@@ -353,20 +386,6 @@ fn snippet(body: &crate::render::markdown::RenderedBody) -> String {
     let cut: String = first_block.chars().take(SNIPPET_CHARS + 1).collect();
     let at = cut.rfind(' ').unwrap_or(0);
     format!("{}…", &cut[..at])
-}
-
-/// Appends the text of sanitised HTML (tags dropped, the escapes the
-/// sanitiser writes decoded), with a space where a tag was.
-fn plain_text_into(html: &str, out: &mut String) {
-    let mut rest = html;
-    while let Some(open) = rest.find('<') {
-        decode_into(&rest[..open], out);
-        out.push(' ');
-        rest = rest[open..]
-            .find('>')
-            .map_or("", |close| &rest[open + close + 1..]);
-    }
-    decode_into(rest, out);
 }
 
 fn decode_into(text: &str, out: &mut String) {
@@ -472,6 +491,24 @@ mod tests {
     fn search_text_is_distinct_words_without_link_targets() {
         let text = distinct_words("Issue The key, the KEY and DEV 3.2 v1.2.");
         assert_eq!(text, "3.2;DEV;Issue;KEY;The;and;key;the;v1.2");
+    }
+
+    #[test]
+    fn a_snippet_never_joins_two_blocks() {
+        let blocks = |html| blocks_of(html).collect::<Vec<_>>();
+        assert_eq!(
+            blocks("<details><summary>07700</summary>900123</details>"),
+            ["07700", "900123"]
+        );
+        assert_eq!(
+            blocks("<table><tr><td>07700</td><td>900123</td></tr></table>"),
+            ["07700", "900123"]
+        );
+        assert_eq!(blocks("<p>One<br>two</p>"), ["One", "two"]);
+        assert_eq!(
+            blocks("<p>See <em>the</em> &amp; report</p><p>Next</p>"),
+            ["See the & report", "Next"]
+        );
     }
 
     #[test]
