@@ -2822,6 +2822,59 @@ fn n18_long_hyphenated_words_and_digit_runs_are_screened_in_linear_time() {
     }
 }
 
+#[test]
+fn r8_words_written_wholly_in_enclosed_or_superscript_characters_are_read() {
+    const PHONE: &str = "a telephone number";
+    for (body, what) in [
+        // Ⓦⓘⓛⓕⓡⓔⓓ Ⓐⓢⓗⓑⓨ, ⒽⒾⒹ-①, ᴴᴵᴰ⁻¹, 🄷🄸🄳-1
+        (
+            "By \u{24cc}\u{24d8}\u{24db}\u{24d5}\u{24e1}\u{24d4}\u{24d3} \
+             \u{24b6}\u{24e2}\u{24d7}\u{24d1}\u{24e8} here.",
+            HOLDS_NAME,
+        ),
+        ("See \u{24bd}\u{24be}\u{24b9}-\u{2460} here.", NAMES_ID),
+        ("See \u{1d34}\u{1d35}\u{1d30}\u{207b}\u{b9} here.", NAMES_ID),
+        ("See \u{1f137}\u{1f138}\u{1f133}-1 here.", NAMES_ID),
+        // ⓪⑦⑦⓪⓪ ⑨⓪⓪①②③, ⁰⁷⁷⁰⁰ ⁹⁰⁰¹²³, 07700 9001²³
+        (
+            "Call \u{24ea}\u{2466}\u{2466}\u{24ea}\u{24ea} \
+             \u{2468}\u{24ea}\u{24ea}\u{2460}\u{2461}\u{2462} now.",
+            PHONE,
+        ),
+        (
+            "Call \u{2070}\u{2077}\u{2077}\u{2070}\u{2070} \
+             \u{2079}\u{2070}\u{2070}\u{b9}\u{b2}\u{b3} now.",
+            PHONE,
+        ),
+        ("Call 07700 9001\u{b2}\u{b3} now.", PHONE),
+        // A mark beside a name or an id is still read apart from it.
+        ("By Wilfred Ashby\u{b2} today.", HOLDS_NAME),
+        ("As noted in HID-1\u{b9} today.", NAMES_ID),
+    ] {
+        scene_refused(body, what);
+    }
+    // Footnote marks in ordinary prose are not contact details or names.
+    let (site, _) = scene(
+        "In 2019\u{b9} the rate rose to 3 m\u{b2}, see note \u{2460} and HID-12\u{b2}.",
+    );
+    site.built();
+}
+
+#[test]
+fn r14_digits_on_lines_of_their_own_are_screened_in_linear_time() {
+    let body = "0\n".repeat(200_000);
+    let (site, _) = scene(&body);
+    let started = std::time::Instant::now();
+    let run = site.check();
+    let took = started.elapsed();
+    assert!(run.code == 0 || run.code == 1, "{}", run.stderr);
+    assert!(
+        took < std::time::Duration::from_secs(10),
+        "{} bytes took {took:?}",
+        body.len()
+    );
+}
+
 // ---------------------------------------------------------------------------
 // Attack round 2: attachments, files and folders.
 

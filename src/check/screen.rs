@@ -63,10 +63,12 @@ pub struct DeclaredValue {
 /// direction marks, fillers, every format character) are left out, since
 /// `Wil\u{200b}fred` reads as `Wilfred`; every dash of Unicode reads as
 /// `-` (`HID\u{2011}1` is `HID-1`) and an ideographic full stop as `.`; a
-/// superscript, a circled or enclosed character, a modifier letter (`ʼ`)
-/// and a letter-like symbol (`™`) read as a space, since a reader sees
-/// `HID-1¹` as `HID-1` and a footnote mark; every other character is read
-/// in its compatibility form (NFKD: full-width `Ｗ` is `W`, `ﬁ` is `fi`,
+/// superscript, a circled or enclosed character, a modifier letter and a
+/// letter-like symbol (`™`) read as their compatibility form, set apart
+/// by a space from a letter or digit beside them that is not one, since a
+/// reader sees `HID-1¹` as `HID-1` and a footnote mark (`HID-1 1`) but
+/// `ⒽⒾⒹ-①` as `HID-1` (one with no such form, `ʼ`, reads as a space);
+/// every other character is read in its compatibility form (NFKD: full-width `Ｗ` is `W`, `ﬁ` is `fi`,
 /// `é` is `e` and an accent, as [`normalised`] writes declared values
 /// too). `%`-escapes that make UTF-8 are decoded (`HID%2D1`, `jo%40x.org`:
 /// an address pasted as prose). In HTML (`html`), character references are
@@ -79,25 +81,38 @@ pub fn as_read(text: &str, html: bool) -> Option<(String, Vec<usize>)> {
     }
     let mut out = String::with_capacity(text.len());
     let mut from = Vec::with_capacity(text.len());
+    // Whether the last character read is a letter or digit, and whether
+    // it came from a footnote-like mark: a mark beside a letter or digit
+    // that is not one is read apart from it (`HID-1¹` is `HID-1 1`), a
+    // word written wholly in them as its letters (`ⒽⒾⒹ-①` is `HID-1`).
+    let mut last: Option<bool> = None;
     let mut push = |out: &mut String, c: char, at: usize| {
-        let mut one = |c: char| {
+        let mut one = |c: char, mark: bool| {
+            let alnum = c.is_alphanumeric();
+            if alnum && last.is_some_and(|m| m != mark) {
+                out.push(' ');
+                from.push(at);
+            }
             out.push(c);
             from.extend(std::iter::repeat_n(at, c.len_utf8()));
+            last = alnum.then_some(mark);
         };
         if c.is_ascii() {
-            return one(c);
+            return one(c, false);
         }
         if is_invisible(c) {
             return;
         }
         if let Some(read) = read_as(c) {
-            return one(read);
+            return one(read, false);
         }
-        for c in std::iter::once(c).nfkd() {
-            if is_invisible(c) {
-                continue;
-            }
-            one(read_as(c).unwrap_or(c));
+        let mark = is_mark_like(c);
+        if mark && std::iter::once(c).nfkd().eq(std::iter::once(c)) {
+            // A mark with no compatibility form (`ʼ`): a space.
+            return one(' ', true);
+        }
+        for c in std::iter::once(c).nfkd().filter(|&c| !is_invisible(c)) {
+            one(read_as(c).unwrap_or(c), mark);
         }
     };
     let mut chars = text.char_indices().peekable();
@@ -146,9 +161,7 @@ fn percent_escape(text: &str) -> Option<(char, usize)> {
 }
 
 /// What a character reads as, when not as itself or its compatibility
-/// form: a dash as `-`, an ideographic full stop as `.`, a footnote-like
-/// mark (superscripts, subscripts, circled and enclosed characters,
-/// modifier letters, letter-like symbols, number forms) as a space.
+/// form: a dash as `-`, an ideographic full stop as `.`.
 fn read_as(c: char) -> Option<char> {
     match c {
         '\u{2d}'
@@ -178,49 +191,60 @@ fn read_as(c: char) -> Option<char> {
         | '\u{2796}'
         | '\u{fe6a}' => Some('-'),
         '\u{3002}' | '\u{ff61}' | '\u{fe12}' | '\u{ff0e}' => Some('.'),
-        '\u{aa}'
-        | '\u{b2}'
-        | '\u{b3}'
-        | '\u{b9}'
-        | '\u{ba}'
-        | '\u{bc}'..='\u{be}'
-        | '\u{2b0}'..='\u{2ff}'
-        | '\u{374}'
-        | '\u{37a}'
-        | '\u{559}'
-        | '\u{55a}'
-        | '\u{10fc}'
-        | '\u{1d2c}'..='\u{1d6a}'
-        | '\u{1d78}'
-        | '\u{1d9b}'..='\u{1dbf}'
-        | '\u{2070}'..='\u{209f}'
-        | '\u{2100}'..='\u{2125}'
-        | '\u{2127}'..='\u{2129}'
-        | '\u{212c}'..='\u{214f}'
-        | '\u{2150}'..='\u{218f}'
-        | '\u{2460}'..='\u{24ff}'
-        | '\u{2776}'..='\u{2793}'
-        | '\u{2c7c}'
-        | '\u{2c7d}'
-        | '\u{2d6f}'
-        | '\u{3192}'..='\u{319f}'
-        | '\u{3220}'..='\u{3247}'
-        | '\u{3251}'..='\u{32ff}'
-        | '\u{a69c}'
-        | '\u{a69d}'
-        | '\u{a700}'..='\u{a721}'
-        | '\u{a770}'
-        | '\u{a788}'..='\u{a78c}'
-        | '\u{a7f2}'..='\u{a7f4}'
-        | '\u{a7f8}'
-        | '\u{a7f9}'
-        | '\u{ab5c}'..='\u{ab5f}'
-        | '\u{ab69}'
-        | '\u{10780}'..='\u{107ba}'
-        | '\u{1f100}'..='\u{1f1ff}'
-        | '\u{1f200}'..='\u{1f2ff}' => Some(' '),
         _ => None,
     }
+}
+
+/// A footnote-like mark: a superscript, subscript, circled or enclosed
+/// character, modifier letter, letter-like symbol or number form. It is
+/// read as its compatibility form (`¹` is `1`, `Ⓦ` is `W`), apart from a
+/// letter or digit beside it that is not one (see [`as_read`]); one with
+/// no such form (`ʼ`) reads as a space.
+fn is_mark_like(c: char) -> bool {
+    matches!(
+        c,
+            '\u{aa}'
+            | '\u{b2}'
+            | '\u{b3}'
+            | '\u{b9}'
+            | '\u{ba}'
+            | '\u{bc}'..='\u{be}'
+            | '\u{2b0}'..='\u{2ff}'
+            | '\u{374}'
+            | '\u{37a}'
+            | '\u{559}'
+            | '\u{55a}'
+            | '\u{10fc}'
+            | '\u{1d2c}'..='\u{1d6a}'
+            | '\u{1d78}'
+            | '\u{1d9b}'..='\u{1dbf}'
+            | '\u{2070}'..='\u{209f}'
+            | '\u{2100}'..='\u{2125}'
+            | '\u{2127}'..='\u{2129}'
+            | '\u{212c}'..='\u{214f}'
+            | '\u{2150}'..='\u{218f}'
+            | '\u{2460}'..='\u{24ff}'
+            | '\u{2776}'..='\u{2793}'
+            | '\u{2c7c}'
+            | '\u{2c7d}'
+            | '\u{2d6f}'
+            | '\u{3192}'..='\u{319f}'
+            | '\u{3220}'..='\u{3247}'
+            | '\u{3251}'..='\u{32ff}'
+            | '\u{a69c}'
+            | '\u{a69d}'
+            | '\u{a700}'..='\u{a721}'
+            | '\u{a770}'
+            | '\u{a788}'..='\u{a78c}'
+            | '\u{a7f2}'..='\u{a7f4}'
+            | '\u{a7f8}'
+            | '\u{a7f9}'
+            | '\u{ab5c}'..='\u{ab5f}'
+            | '\u{ab69}'
+            | '\u{10780}'..='\u{107ba}'
+            | '\u{1f100}'..='\u{1f1ff}'
+            | '\u{1f200}'..='\u{1f2ff}'
+    )
 }
 
 /// A declared value as the screen compares it: in its compatibility form,
