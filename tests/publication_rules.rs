@@ -2854,9 +2854,8 @@ fn r8_words_written_wholly_in_enclosed_or_superscript_characters_are_read() {
         scene_refused(body, what);
     }
     // Footnote marks in ordinary prose are not contact details or names.
-    let (site, _) = scene(
-        "In 2019\u{b9} the rate rose to 3 m\u{b2}, see note \u{2460} and HID-12\u{b2}.",
-    );
+    let (site, _) =
+        scene("In 2019\u{b9} the rate rose to 3 m\u{b2}, see note \u{2460} and HID-12\u{b2}.");
     site.built();
 }
 
@@ -2873,6 +2872,64 @@ fn r14_digits_on_lines_of_their_own_are_screened_in_linear_time() {
         "{} bytes took {took:?}",
         body.len()
     );
+}
+
+#[test]
+fn r15_date_ranges_and_references_are_not_telephone_numbers() {
+    let (site, _) = scene(
+        "The consultation ran 01/02/2024 - 03/04/2024, then 01.02.2024 \u{2013} 03.04.2024, \
+         01/02/2024-03/04/2024 and 2024-01-02 - 2024-03-04.\n\n\
+         Valid 01/02/24 - 31/12/25. Ofgem ref 0123/2024/0456, device ID 0123-4567-8901.",
+    );
+    site.built();
+    for body in [
+        "Call 01632 960123 today.",
+        "Call 07700 900123 today.",
+        "Call +44 7700 900123 today.",
+        "Call (01632) 960 123 today.",
+        "On 01/02/2024 call 07700 900123 today.",
+        "Ran 01/02/2024 - 03/04/2024, call 07700 900123.",
+    ] {
+        scene_refused(body, "a telephone number");
+    }
+}
+
+#[test]
+fn r9_contact_details_in_still_more_forms_are_errors() {
+    const EMAIL: &str = "an e-mail address";
+    const PHONE: &str = "a telephone number";
+    for (body, what) in [
+        ("Mail jo.bloggs @ example . com now.", EMAIL),
+        ("Mail jo.bloggs@example com now.", EMAIL),
+        ("Mail jo.bloggs[@]example.com now.", EMAIL),
+        ("Mail jo.bloggs@example[.]com now.", EMAIL),
+        ("Mail jo.bloggs [at] example[.]com now.", EMAIL),
+        ("Mail jo.bloggs(@)example(.)com now.", EMAIL),
+        ("Mail jo.bloggs -at- example -dot- com now.", EMAIL),
+        ("Mail jo.bloggs@example\u{b7}com now.", EMAIL),
+        ("Mail jo.bloggs@example\u{2027}com now.", EMAIL),
+        ("Call 07700\u{b7}900123 now.", PHONE),
+        ("Call 07700\u{2022}900\u{2022}123 now.", PHONE),
+        ("Call 07700~900123 now.", PHONE),
+        ("Call O7700 900123 now.", PHONE),
+        (
+            "Call \u{660}\u{667}\u{667}\u{660}\u{660} \u{669}\u{660}\u{660}\u{661}\u{662}\u{663} now.",
+            PHONE,
+        ),
+        (
+            "Call \u{966}\u{96d}\u{96d}\u{966}\u{966} \u{96f}\u{966}\u{966}\u{967}\u{968}\u{969} now.",
+            PHONE,
+        ),
+    ] {
+        scene_refused(body, what);
+    }
+    // Ordinary prose with `at`, `@`, dots, bullets and the letter O.
+    let (site, _) = scene(
+        "Look at example.com, e.g. at www.example.org. We met @ home. Then left.\n\n\
+         A stay-at-home plan \u{b7} Orbit O2 and OK 0800 \u{2022} Office 365 [.] notes (@) end.\n\n\
+         Ask @jo about it. Score 3 . 5 out of 10.",
+    );
+    site.built();
 }
 
 // ---------------------------------------------------------------------------

@@ -22,26 +22,37 @@ use std::sync::LazyLock;
 use unicode_normalization::UnicodeNormalization;
 
 /// An e-mail address, international ones too (`jo@exämple.com`), with up
-/// to two blanks or a line break either side of the `@`.
+/// to two blanks or a line break either side of the `@`; its dots may be
+/// spaced (`example . com`) or middle dots (`example·com`), and the last
+/// one a blank before a common top-level domain (`jo@example com`).
 static EMAIL: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"[\w.%+-]+\s{0,2}@\s{0,2}[\w-]+(\.[\w-]+)*\.\w{2,}").expect("valid pattern")
+    Regex::new(
+        r"[\w.%+-]+\s{0,2}@\s{0,2}[\w-]+(?:(?:\.|[\u{b7}\u{2027}\u{30fb}\u{ff65}]|\s{1,2}\.\s{1,2})[\w-]+)*(?:\.|[\u{b7}\u{2027}\u{30fb}\u{ff65}]|\s{1,2}\.\s{1,2})\w{2,}|[\w.%+-]+@[\w-]+(?:\.[\w-]+)*\s(?i:com|org|net|edu|gov|info|io|uk|eu)\b",
+    )
+    .expect("valid pattern")
 });
 /// An address written to dodge harvesters: `a.person [at] example.com`,
-/// `a.person{at}example [dot] com`, `a.person at example dot com`, and
-/// `a.person at example.com` when the part before `at` reads as an
-/// address's (a dot, a digit, `_`, `%` or `+` inside: `jo.bloggs at`, not
-/// `look at`).
+/// `a.person[@]example[.]com`, `a.person(@)example(.)com`, `a.person -at-
+/// example -dot- com`, `a.person{at}example [dot] com`, `a.person at
+/// example dot com`, and `a.person at example.com` when the part before
+/// `at` reads as an address's (a dot, a digit, `_`, `%` or `+` inside:
+/// `jo.bloggs at`, not `look at`).
 static EMAIL_AT: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(
-        r"(?i)[\w.%+-]+\s*[\[({<]\s*at\s*[\])}>]\s*[\w-]+(?:(?:\s*[\[({<]\s*dot\s*[\])}>]\s*|\s+dot\s+|\.)[\w-]+)+|[\w.%+-]+\s+at\s+[\w-]+(?:(?:\s*[\[({<]\s*dot\s*[\])}>]\s*|\s+dot\s+)[\w-]+)+|\b\w[\w.%+-]*[._%+0-9][\w.%+-]*\w\s+at\s+[\w-]+(?:\.[\w-]+)*\.[a-z]{2,}\b",
-    )
+    let at = r"(?:\s*[\[({<]\s*(?:at|@)\s*[\])}>]\s*|\s*-at-\s*)";
+    let dot = r"(?:\s*[\[({<]\s*(?:dot|\.)\s*[\])}>]\s*|\s+dot\s+|\s*-dot-\s*|\.)";
+    let bracketed_dot = r"(?:\s*[\[({<]\s*(?:dot|\.)\s*[\])}>]\s*|\s*-dot-\s*)";
+    Regex::new(&format!(
+        r"(?i)[\w.%+-]+{at}[\w-]+(?:{dot}[\w-]+)+|[\w.%+-]+\s{{0,2}}@\s{{0,2}}[\w-]+(?:{dot}[\w-]+)*{bracketed_dot}[\w-]+|[\w.%+-]+\s+at\s+[\w-]+(?:(?:\s*[\[({{<]\s*dot\s*[\])}}>]\s*|\s+dot\s+)[\w-]+)+|\b\w[\w.%+-]*[._%+0-9][\w.%+-]*\w\s+at\s+[\w-]+(?:\.[\w-]+)*\.[a-z]{{2,}}\b",
+    ))
     .expect("valid pattern")
 });
 /// What an address written with `[at]` or `at …` must hold: most text
 /// has neither.
 static AT_CLUES: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)at\s*[\])}>]|\sdot\s|dot\s*[\])}>]|\w[._%+0-9]\w*\s+at\s+\w")
-        .expect("valid pattern")
+    Regex::new(
+        r"(?i)at\s*[\])}>]|@\s*[\])}>]|[\[({<]\s*\.\s*[\])}>]|-at-|-dot-|\sdot\s|dot\s*[\])}>]|\w[._%+0-9]\w*\s+at\s+\w",
+    )
+    .expect("valid pattern")
 });
 
 /// A value a record declares as personal data.
@@ -103,7 +114,7 @@ pub fn as_read(text: &str, html: bool) -> Option<(String, Vec<usize>)> {
         if is_invisible(c) {
             return;
         }
-        if let Some(read) = read_as(c) {
+        if let Some(read) = read_as(c).or_else(|| decimal_digit(c)) {
             return one(read, false);
         }
         let mark = is_mark_like(c);
@@ -193,6 +204,32 @@ fn read_as(c: char) -> Option<char> {
         '\u{3002}' | '\u{ff61}' | '\u{fe12}' | '\u{ff0e}' => Some('.'),
         _ => None,
     }
+}
+
+/// The zero of every set of decimal digits of Unicode that has no
+/// compatibility form (Arabic-Indic `٠`, Devanagari `०`...): each set is
+/// ten digits in a row.
+const DECIMAL_ZEROS: &[u32] = &[
+    0x660, 0x6f0, 0x7c0, 0x966, 0x9e6, 0xa66, 0xae6, 0xb66, 0xbe6, 0xc66, 0xce6, 0xd66, 0xde6,
+    0xe50, 0xed0, 0xf20, 0x1040, 0x1090, 0x17e0, 0x1810, 0x1946, 0x19d0, 0x1a80, 0x1a90, 0x1b50,
+    0x1bb0, 0x1c40, 0x1c50, 0xa620, 0xa8d0, 0xa900, 0xa9d0, 0xa9f0, 0xaa50, 0xabf0, 0x104a0,
+    0x10d30, 0x10d40, 0x11066, 0x110f0, 0x11136, 0x111d0, 0x112f0, 0x11450, 0x114d0, 0x11650,
+    0x116c0, 0x116d0, 0x11730, 0x118e0, 0x11950, 0x11bf0, 0x11c50, 0x11d50, 0x11da0, 0x11f50,
+    0x16130, 0x16a60, 0x16ac0, 0x16b50, 0x16d70, 0x1e140, 0x1e2f0, 0x1e4f0, 0x1e5f1, 0x1e950,
+];
+
+/// An ASCII digit for a decimal digit of another script (`٠٧٧٠٠` reads
+/// `07700`): a reader of that script reads the number.
+fn decimal_digit(c: char) -> Option<char> {
+    if !c.is_numeric() {
+        return None;
+    }
+    let code = u32::from(c);
+    let zero = DECIMAL_ZEROS
+        .partition_point(|&z| z <= code)
+        .checked_sub(1)?;
+    let value = code - DECIMAL_ZEROS[zero];
+    (value < 10).then(|| char::from(b'0' + value as u8))
 }
 
 /// A footnote-like mark: a superscript, subscript, circled or enclosed
@@ -1141,11 +1178,13 @@ impl Screen {
             .chain(dodged.into_iter().flatten())
         {
             let address: String = m.as_str().split_whitespace().collect();
-            let address = address.to_lowercase();
+            let address = address.to_lowercase().replace(['\u{b7}', '\u{2027}'], ".");
             if !self.allowed_emails.contains(&address) {
                 found.push(self.whose("email", &address, Finding::Email { at: m.start() }));
             }
         }
+        let zeros = with_letter_o_as_zero(text);
+        let text = zeros.as_deref().unwrap_or(text);
         for (start, end) in phone_numbers(text) {
             let digits = phone_digits(&text[start..end]);
             if !self.allowed_phones.contains(&digits) {
@@ -1153,6 +1192,28 @@ impl Screen {
             }
         }
     }
+}
+
+/// `text` with a letter `O` that starts a group of digits read as `0`
+/// (`O7700 900123`, as typed or read by OCR), byte for byte in place;
+/// `None` when it has none.
+fn with_letter_o_as_zero(text: &str) -> Option<String> {
+    let bytes = text.as_bytes();
+    let is_o = |i: usize| {
+        matches!(bytes[i], b'O' | b'o')
+            && bytes.get(i + 1).is_some_and(u8::is_ascii_digit)
+            && !text[..i]
+                .chars()
+                .next_back()
+                .is_some_and(char::is_alphanumeric)
+    };
+    let mut found = (0..bytes.len()).filter(|&i| is_o(i)).peekable();
+    found.peek()?;
+    let mut out = bytes.to_vec();
+    for i in found {
+        out[i] = b'0';
+    }
+    String::from_utf8(out).ok()
 }
 
 /// One search for every first word, in any ASCII case, longest first (so
@@ -1276,6 +1337,9 @@ fn phone_number_in_run(text: &str, start: usize) -> (Option<(usize, usize)>, usi
         .chars()
         .next()
         .is_some_and(char::is_alphanumeric);
+    if is_reference(text, &groups) {
+        return (None, run_end);
+    }
     let total: usize = groups.iter().map(|g| g.digits).sum();
     if total <= 15 {
         return (
@@ -1286,6 +1350,23 @@ fn phone_number_in_run(text: &str, start: usize) -> (Option<(usize, usize)>, usi
     let number = number_before_slash(&groups, start, end)
         .or_else(|| number_from_a_leading_zero(text, &groups, end, followed));
     (number, run_end)
+}
+
+/// True for a run of three or more groups of four digits, each joined
+/// to the next by one `/` or one `-` (the same each time): a reference or
+/// a device's id (`0123/2024/0456`, `0123-4567-8901`), not a telephone
+/// number, which no plan writes so.
+fn is_reference(text: &str, groups: &[DigitGroup]) -> bool {
+    let bytes = text.as_bytes();
+    let joins: Vec<&[u8]> = groups
+        .windows(2)
+        .map(|w| &bytes[w[0].end..w[1].start])
+        .collect();
+    groups.len() >= 3
+        && bytes[groups[0].start].is_ascii_digit()
+        && groups.iter().all(|g| g.digits == 4)
+        && joins.iter().all(|j| *j == b"/" || *j == b"-")
+        && joins.windows(2).all(|w| w[0] == w[1])
 }
 
 /// Whether `digits` digits make a telephone number.
@@ -1303,6 +1384,15 @@ fn digit_groups(text: &str, start: usize) -> (Vec<DigitGroup>, usize) {
     for (j, c) in text[start..].char_indices() {
         let at = start + j;
         if c.is_ascii_digit() {
+            let starts_group = groups.last().is_none_or(|g| g.end != at);
+            if let Some(date_end) = starts_group.then(|| date_around(text, at)).flatten() {
+                // A date is no group of a number: it ends the run (or,
+                // first, is passed over whole).
+                if groups.is_empty() {
+                    return (groups, date_end.max(run_end));
+                }
+                break;
+            }
             match groups.last_mut() {
                 Some(g) if g.end == at => {
                     g.end = at + 1;
@@ -1326,6 +1416,55 @@ fn digit_groups(text: &str, start: usize) -> (Vec<DigitGroup>, usize) {
         }
     }
     (groups, run_end)
+}
+
+/// The end of a date (`dd/mm/yyyy`, `dd.mm.yy`, `dd-mm-yyyy`,
+/// `yyyy-mm-dd`, `yyyy/mm/dd`) that holds the digit group starting at
+/// `at`, when there is one: looked for a few bytes back at most, so in
+/// constant time.
+fn date_around(text: &str, at: usize) -> Option<usize> {
+    let bytes = text.as_bytes();
+    (at.saturating_sub(8)..=at).rev().find_map(|from| {
+        let fresh = from == 0 || !bytes[from - 1].is_ascii_digit();
+        let end = fresh.then(|| date_at(&bytes[from..])).flatten()? + from;
+        (end > at).then_some(end)
+    })
+}
+
+/// The length of the date at the start of `bytes`, if one is there.
+fn date_at(bytes: &[u8]) -> Option<usize> {
+    let digits = |from: usize| {
+        bytes[from.min(bytes.len())..]
+            .iter()
+            .take_while(|b| b.is_ascii_digit())
+            .count()
+    };
+    let value = |from: usize, len: usize| -> u32 {
+        bytes[from..from + len]
+            .iter()
+            .fold(0, |v, b| v * 10 + u32::from(b - b'0'))
+    };
+    let sep = |at: usize| {
+        bytes
+            .get(at)
+            .copied()
+            .filter(|b| matches!(b, b'/' | b'.' | b'-'))
+    };
+    let a = digits(0);
+    let s1 = sep(a)?;
+    let b = digits(a + 1);
+    let s2 = sep(a + 1 + b).filter(|&s| s == s1)?;
+    let c = digits(a + b + 2);
+    let end = a + b + c + 2;
+    let (day, month) = match (a, b, c) {
+        // yyyy-mm-dd
+        (4, 1..=2, 1..=2) => (value(a + b + 2, c), value(a + 1, b)),
+        // dd/mm/yyyy, dd.mm.yy (a two-digit year not with `-`)
+        (1..=2, 1..=2, 4) => (value(0, a), value(a + 1, b)),
+        (1..=2, 1..=2, 2) if s2 != b'-' => (value(0, a), value(a + 1, b)),
+        _ => return None,
+    };
+    ((1..=31).contains(&day) && (1..=12).contains(&month)).then_some(end)
 }
 
 /// In a run too long for one number, the number before its first `/`
@@ -1369,8 +1508,8 @@ fn number_from_a_leading_zero(
 }
 
 /// What may stand between the digits of a telephone number: blanks (a
-/// line break once: a soft line break shows as a space), dots, dashes,
-/// slashes, underscores, brackets.
+/// line break once: a soft line break shows as a space), dots (middle
+/// dots and bullets too), dashes, tildes, slashes, underscores, brackets.
 fn is_phone_separator(c: char) -> bool {
     matches!(
         c,
@@ -1383,9 +1522,17 @@ fn is_phone_separator(c: char) -> bool {
             | '('
             | ')'
             | '_'
+            | '~'
             | '\u{a0}'
+            | '\u{b7}'
             | '\u{2009}'
             | '\u{202f}'
+            | '\u{2022}'
+            | '\u{2027}'
+            | '\u{2219}'
+            | '\u{22c5}'
+            | '\u{30fb}'
+            | '\u{ff65}'
             | '\u{2010}'..='\u{2015}' | '\u{2212}'
     )
 }
