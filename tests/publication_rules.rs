@@ -2932,6 +2932,67 @@ fn r9_contact_details_in_still_more_forms_are_errors() {
     site.built();
 }
 
+#[test]
+fn r10_declared_names_with_roles_before_middle_names_and_nicknames_are_found() {
+    for (name, prose) in [
+        ("CTO Wilfred Ashby", "By Wilfred Ashby here."),
+        ("Head of Security: Wilfred Ashby", "By Wilfred Ashby here."),
+        ("Security lead - Wilfred Ashby", "By Wilfred Ashby here."),
+        ("Wilfred Ashby", "By CTO Wilfred Ashby here."),
+        ("Wilfred Ashby", "By Wilfred James Ashby here."),
+        ("William (Bill) Ashby", "By Bill Ashby here."),
+        ("William (Bill) Ashby", "By William Ashby here."),
+        ("Wilfred Ashby with Ann Other", "By Ann Other here."),
+        ("Wilfred Ashby plus Ann Other", "By Ann Other here."),
+    ] {
+        let site = Site::new();
+        let text = request("NF-4")
+            .proposer(&format!("name = {}", toml_string(name)))
+            .body(&format!("## Issue\n\n{prose}\n"))
+            .text();
+        site.write("requests/NF-4.md", &text);
+        let run = site.check();
+        run.expect_code(1);
+        assert!(
+            run.stdout.contains(HOLDS_NAME),
+            "{name} / {prose}:\n{}",
+            run.stdout
+        );
+        assert_not_quoted(&run, &["wilfred", "ashby", "ann other", "bill"]);
+        site.refused();
+    }
+    // Roles, and words between a given name and another name, are not
+    // the person.
+    for (name, prose) in [
+        ("CTO Wilfred Ashby", "The CTO agreed with Security."),
+        (
+            "Head of Security: Wilfred Ashby",
+            "The Head of Security agreed.",
+        ),
+        (
+            "Wilfred Ashby",
+            "Wilfred went to Ashby and Wilfred Anne met.",
+        ),
+        (
+            "Wilfred Ashby",
+            "Ask Wilfred at Ashby Road, or Wilfred Street, Ashby.",
+        ),
+        ("William (Bill) Ashby", "The Bill was passed."),
+        (
+            "Wilfred Ashby with Ann Other",
+            "We met with Ann and Other people.",
+        ),
+    ] {
+        let site = Site::new();
+        let text = request("NF-5")
+            .proposer(&format!("name = {}", toml_string(name)))
+            .body(&format!("## Issue\n\n{prose}\n"))
+            .text();
+        site.write("requests/NF-5.md", &text);
+        site.built();
+    }
+}
+
 // ---------------------------------------------------------------------------
 // Attack round 2: attachments, files and folders.
 

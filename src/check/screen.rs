@@ -494,6 +494,12 @@ fn people(value: &str) -> Vec<Vec<String>> {
     for part in parts_per_person(&plain) {
         names_in_part(&part, &mut out);
     }
+    // A bracketed nickname: `William (Bill) Ashby` is also `Bill Ashby`.
+    for nicknamed in nicknamed(&normalised(value)) {
+        for part in parts_per_person(&nicknamed) {
+            names_in_part(&part, &mut out);
+        }
+    }
     // A letter or two alone (`N/A`, `Wilfred Ashby & Co`) is nobody's name.
     out.retain(|p| p.len() > 1 || p.first().is_some_and(|w| w.chars().count() > 2));
     // A value that is one word, or only titles: searched as it is written.
@@ -501,6 +507,47 @@ fn people(value: &str) -> Vec<Vec<String>> {
         out.push(plain.split_whitespace().map(str::to_string).collect());
     }
     out.retain(|p| !p.is_empty());
+    out
+}
+
+/// For each bracketed nickname of `value` (one capitalised word that is
+/// no title, role or letters: `William (Bill) Ashby`, `William Ashby
+/// (Bill)`), the name with the nickname for the given name (`Bill
+/// Ashby`).
+fn nicknamed(value: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut from = 0;
+    while let Some(open) = value[from..].find('(').map(|i| from + i) {
+        let Some(close) = value[open..].find(')').map(|i| open + i) else {
+            break;
+        };
+        from = close + 1;
+        let nick = value[open + 1..close].trim();
+        let lower = nick.to_ascii_lowercase();
+        let is_nick = nick.chars().count() > 1
+            && nick.chars().all(char::is_alphabetic)
+            && nick.chars().next().is_some_and(char::is_uppercase)
+            && !ROLE_WORDS.contains(&lower.as_str())
+            && !POST_NOMINALS.contains(&lower.as_str())
+            && !HONORIFICS.contains(&lower.as_str());
+        if !is_nick {
+            continue;
+        }
+        let after = unbracketed(&value[close + 1..]);
+        let family = if after.split_whitespace().next().is_some() {
+            after
+        } else {
+            let before = unbracketed(&value[..open]);
+            before
+                .split_whitespace()
+                .last()
+                .unwrap_or_default()
+                .to_string()
+        };
+        if !family.trim().is_empty() {
+            out.push(format!("{nick} {}", family.trim()));
+        }
+    }
     out
 }
 
@@ -520,13 +567,16 @@ fn unbracketed(value: &str) -> String {
     plain
 }
 
-/// `plain` cut where one person ends and the next begins (`and`, `&`,
-/// `/`, `;`...), each part's words joined by single spaces.
+/// `plain` cut where one person ends and the next begins (`and`, `with`,
+/// `plus`, `&`, `/`, `;`...), each part's words joined by single spaces.
 fn parts_per_person(plain: &str) -> Vec<String> {
     let lowered = plain.replace(['&', '/', ';', '+', '\n', '|'], " and ");
     let mut parts: Vec<String> = vec![String::new()];
     for word in lowered.split_whitespace() {
-        if word.eq_ignore_ascii_case("and") || word.eq_ignore_ascii_case("und") {
+        if ["and", "und", "with", "plus"]
+            .iter()
+            .any(|w| word.eq_ignore_ascii_case(w))
+        {
             parts.push(String::new());
         } else {
             let last = parts.last_mut().expect("one part at least");
@@ -544,9 +594,17 @@ fn parts_per_person(plain: &str) -> Vec<String> {
 /// reads family name first), and any later comma part that is a name of
 /// its own rather than a role.
 fn names_in_part(part: &str, out: &mut Vec<Vec<String>>) {
-    // A spaced dash starts a role: `Wilfred Ashby - CTO`.
-    let part = part.replace(" -- ", " - ");
-    let part = part.split(" - ").next().unwrap_or_default();
+    // A spaced dash or a colon sets a role apart, after the name or
+    // before it: `Wilfred Ashby - CTO`, `Security lead - Wilfred Ashby`,
+    // `Head of Security: Wilfred Ashby`.
+    let part = part.replace(" -- ", " - ").replace(':', " - ");
+    let pieces: Vec<&str> = part.split(" - ").filter(|p| !p.trim().is_empty()).collect();
+    let part = pieces
+        .iter()
+        .find(|p| !is_role(&tokens(p)))
+        .or(pieces.first())
+        .copied()
+        .unwrap_or_default();
     let segments: Vec<Vec<String>> = part.split(',').map(tokens).collect();
     let Some(first) = segments.first() else {
         return;
@@ -598,6 +656,15 @@ fn tokens(part: &str) -> Vec<String> {
         && POST_NOMINALS.contains(&bare(tokens.last().expect("a token")).as_str())
     {
         tokens.pop();
+    }
+    // A role before the name: `CTO Wilfred Ashby`, `Head of Security
+    // Wilfred Ashby`.
+    let is_role_word = |w: &str| ROLE_WORDS.contains(&bare(w).as_str()) || bare(w) == "of";
+    while tokens.len() > 2 && is_role_word(&tokens[0]) {
+        tokens.remove(0);
+        while tokens.len() > 1 && HONORIFICS.contains(&bare(&tokens[0]).as_str()) {
+            tokens.remove(0);
+        }
     }
     tokens.retain(|w| w.chars().any(char::is_alphanumeric));
     // A title alone (`Mr` of `Mr and Mrs Wilfred Ashby`) names nobody.
@@ -1587,8 +1654,27 @@ fn follows(text: &str, mut from: usize, words: &[String]) -> Option<usize> {
         text.get(from..from + word.len())
             .is_some_and(|c| c.eq_ignore_ascii_case(word))
     };
+    let blank = |from: usize, to: usize| text[from..to].chars().all(char::is_whitespace);
+    let mut middle_name = false;
     for (i, word) in words.iter().enumerate() {
+        let before = from;
         from = skip(from);
+        // Between two words, one capitalised word (`Wilfred James Ashby`)
+        // stands for a middle name, with blanks only around it (`Wilfred
+        // Street, Ashby` is a place).
+        if i > 0 && !middle_name && !matches(from, word) && blank(before, from) {
+            let rest = &text[from..];
+            let len = rest
+                .find(|c: char| !c.is_alphabetic())
+                .unwrap_or(rest.len());
+            let capitalised = rest.chars().next().is_some_and(char::is_uppercase)
+                && rest[..len].chars().count() > 1;
+            let next = skip(from + len);
+            if capitalised && next > from + len && blank(from + len, next) && matches(next, word) {
+                from = next;
+                middle_name = true;
+            }
+        }
         // Between two words, up to three initials (`Wilfred J. Ashby`,
         // `Wilfred J R Ashby`) stand for middle names.
         let mut initials = 0;
