@@ -1905,6 +1905,21 @@ mod tests {
         assert!(found("cells 01\n\n02\n\n03\n\n04\n\n05\n\n06").is_empty());
         let zeros = "0 ".repeat(100_000);
         assert_eq!(found(&zeros).len(), 1);
+        // Digits on lines of their own: the run ends at each second line
+        // break at most, and no run is read twice.
+        let lines = "0\n".repeat(200_000);
+        let started = std::time::Instant::now();
+        assert_eq!(found(&lines).len(), 1);
+        assert!(started.elapsed() < std::time::Duration::from_secs(2));
+        // Dates end a run; references of four-digit groups are no number.
+        assert!(found("ran 01/02/2024 - 03/04/2024 and 2024-01-02 - 2024-03-04").is_empty());
+        assert!(found("ref 0123/2024/0456, id 0123-4567-8901").is_empty());
+        assert_eq!(found("on 01/02/2024 07700 900123"), ["07700 900123"]);
+        assert_eq!(date_at(b"31/12/2025"), Some(10));
+        assert_eq!(date_at(b"01.02.24 x"), Some(8));
+        assert_eq!(date_at(b"2024-06-01"), Some(10));
+        assert_eq!(date_at(b"01-02-24"), None);
+        assert_eq!(date_at(b"01.23.45"), None);
     }
 
     #[test]
