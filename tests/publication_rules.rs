@@ -2824,6 +2824,177 @@ fn n18_long_hyphenated_words_and_digit_runs_are_screened_in_linear_time() {
     }
 }
 
+#[test]
+fn r8_words_written_wholly_in_enclosed_or_superscript_characters_are_read() {
+    const PHONE: &str = "a telephone number";
+    for (body, what) in [
+        // Ⓦⓘⓛⓕⓡⓔⓓ Ⓐⓢⓗⓑⓨ, ⒽⒾⒹ-①, ᴴᴵᴰ⁻¹, 🄷🄸🄳-1
+        (
+            "By \u{24cc}\u{24d8}\u{24db}\u{24d5}\u{24e1}\u{24d4}\u{24d3} \
+             \u{24b6}\u{24e2}\u{24d7}\u{24d1}\u{24e8} here.",
+            HOLDS_NAME,
+        ),
+        ("See \u{24bd}\u{24be}\u{24b9}-\u{2460} here.", NAMES_ID),
+        ("See \u{1d34}\u{1d35}\u{1d30}\u{207b}\u{b9} here.", NAMES_ID),
+        ("See \u{1f137}\u{1f138}\u{1f133}-1 here.", NAMES_ID),
+        // ⓪⑦⑦⓪⓪ ⑨⓪⓪①②③, ⁰⁷⁷⁰⁰ ⁹⁰⁰¹²³, 07700 9001²³
+        (
+            "Call \u{24ea}\u{2466}\u{2466}\u{24ea}\u{24ea} \
+             \u{2468}\u{24ea}\u{24ea}\u{2460}\u{2461}\u{2462} now.",
+            PHONE,
+        ),
+        (
+            "Call \u{2070}\u{2077}\u{2077}\u{2070}\u{2070} \
+             \u{2079}\u{2070}\u{2070}\u{b9}\u{b2}\u{b3} now.",
+            PHONE,
+        ),
+        ("Call 07700 9001\u{b2}\u{b3} now.", PHONE),
+        // A mark beside a name or an id is still read apart from it.
+        ("By Wilfred Ashby\u{b2} today.", HOLDS_NAME),
+        ("As noted in HID-1\u{b9} today.", NAMES_ID),
+    ] {
+        scene_refused(body, what);
+    }
+    // Footnote marks in ordinary prose are not contact details or names.
+    let (site, _) =
+        scene("In 2019\u{b9} the rate rose to 3 m\u{b2}, see note \u{2460} and HID-12\u{b2}.");
+    site.built();
+}
+
+#[test]
+fn r14_digits_on_lines_of_their_own_are_screened_in_linear_time() {
+    let body = "0\n".repeat(200_000);
+    let (site, _) = scene(&body);
+    let started = std::time::Instant::now();
+    let run = site.check();
+    let took = started.elapsed();
+    assert!(run.code == 0 || run.code == 1, "{}", run.stderr);
+    assert!(
+        took < std::time::Duration::from_secs(10),
+        "{} bytes took {took:?}",
+        body.len()
+    );
+}
+
+#[test]
+fn r15_date_ranges_and_references_are_not_telephone_numbers() {
+    let (site, _) = scene(
+        "The consultation ran 01/02/2024 - 03/04/2024, then 01.02.2024 \u{2013} 03.04.2024, \
+         01/02/2024-03/04/2024 and 2024-01-02 - 2024-03-04.\n\n\
+         Valid 01/02/24 - 31/12/25. Ofgem ref 0123/2024/0456, device ID 0123-4567-8901.",
+    );
+    site.built();
+    for body in [
+        "Call 01632 960123 today.",
+        "Call 07700 900123 today.",
+        "Call +44 7700 900123 today.",
+        "Call (01632) 960 123 today.",
+        "On 01/02/2024 call 07700 900123 today.",
+        "Ran 01/02/2024 - 03/04/2024, call 07700 900123.",
+    ] {
+        scene_refused(body, "a telephone number");
+    }
+}
+
+#[test]
+fn r9_contact_details_in_still_more_forms_are_errors() {
+    const EMAIL: &str = "an e-mail address";
+    const PHONE: &str = "a telephone number";
+    for (body, what) in [
+        ("Mail jo.bloggs @ example . com now.", EMAIL),
+        ("Mail jo.bloggs@example com now.", EMAIL),
+        ("Mail jo.bloggs[@]example.com now.", EMAIL),
+        ("Mail jo.bloggs@example[.]com now.", EMAIL),
+        ("Mail jo.bloggs [at] example[.]com now.", EMAIL),
+        ("Mail jo.bloggs(@)example(.)com now.", EMAIL),
+        ("Mail jo.bloggs -at- example -dot- com now.", EMAIL),
+        ("Mail jo.bloggs@example\u{b7}com now.", EMAIL),
+        ("Mail jo.bloggs@example\u{2027}com now.", EMAIL),
+        ("Call 07700\u{b7}900123 now.", PHONE),
+        ("Call 07700\u{2022}900\u{2022}123 now.", PHONE),
+        ("Call 07700~900123 now.", PHONE),
+        ("Call O7700 900123 now.", PHONE),
+        (
+            "Call \u{660}\u{667}\u{667}\u{660}\u{660} \u{669}\u{660}\u{660}\u{661}\u{662}\u{663} now.",
+            PHONE,
+        ),
+        (
+            "Call \u{966}\u{96d}\u{96d}\u{966}\u{966} \u{96f}\u{966}\u{966}\u{967}\u{968}\u{969} now.",
+            PHONE,
+        ),
+    ] {
+        scene_refused(body, what);
+    }
+    // Ordinary prose with `at`, `@`, dots, bullets and the letter O.
+    let (site, _) = scene(
+        "Look at example.com, e.g. at www.example.org. We met @ home. Then left.\n\n\
+         A stay-at-home plan \u{b7} Orbit O2 and OK 0800 \u{2022} Office 365 [.] notes (@) end.\n\n\
+         Ask @jo about it. Score 3 . 5 out of 10.",
+    );
+    site.built();
+}
+
+#[test]
+fn r10_declared_names_with_roles_before_middle_names_and_nicknames_are_found() {
+    for (name, prose) in [
+        ("CTO Wilfred Ashby", "By Wilfred Ashby here."),
+        ("Head of Security: Wilfred Ashby", "By Wilfred Ashby here."),
+        ("Security lead - Wilfred Ashby", "By Wilfred Ashby here."),
+        ("Wilfred Ashby", "By CTO Wilfred Ashby here."),
+        ("Wilfred Ashby", "By Wilfred James Ashby here."),
+        ("William (Bill) Ashby", "By Bill Ashby here."),
+        ("William (Bill) Ashby", "By William Ashby here."),
+        ("Wilfred Ashby with Ann Other", "By Ann Other here."),
+        ("Wilfred Ashby plus Ann Other", "By Ann Other here."),
+    ] {
+        let site = Site::new();
+        let text = request("NF-4")
+            .proposer(&format!("name = {}", toml_string(name)))
+            .body(&format!("## Issue\n\n{prose}\n"))
+            .text();
+        site.write("requests/NF-4.md", &text);
+        let run = site.check();
+        run.expect_code(1);
+        assert!(
+            run.stdout.contains(HOLDS_NAME),
+            "{name} / {prose}:\n{}",
+            run.stdout
+        );
+        assert_not_quoted(&run, &["wilfred", "ashby", "ann other", "bill"]);
+        site.refused();
+    }
+    // Roles, and words between a given name and another name, are not
+    // the person.
+    for (name, prose) in [
+        ("CTO Wilfred Ashby", "The CTO agreed with Security."),
+        (
+            "Head of Security: Wilfred Ashby",
+            "The Head of Security agreed.",
+        ),
+        (
+            "Wilfred Ashby",
+            "Wilfred went to Ashby and Wilfred Anne met.",
+        ),
+        (
+            "Wilfred Ashby",
+            "Ask Wilfred at Ashby Road, or Wilfred Street, Ashby.",
+        ),
+        ("William (Bill) Ashby", "The Bill was passed."),
+        (
+            "Wilfred Ashby with Ann Other",
+            "We met with Ann and Other people.",
+        ),
+    ] {
+        let site = Site::new();
+        let text = request("NF-5")
+            .proposer(&format!("name = {}", toml_string(name)))
+            .body(&format!("## Issue\n\n{prose}\n"))
+            .text();
+        site.write("requests/NF-5.md", &text);
+        site.built();
+    }
+}
+
 // ---------------------------------------------------------------------------
 // Attack round 2: attachments, files and folders.
 

@@ -22,26 +22,37 @@ use std::sync::LazyLock;
 use unicode_normalization::UnicodeNormalization;
 
 /// An e-mail address, international ones too (`jo@exämple.com`), with up
-/// to two blanks or a line break either side of the `@`.
+/// to two blanks or a line break either side of the `@`; its dots may be
+/// spaced (`example . com`) or middle dots (`example·com`), and the last
+/// one a blank before a common top-level domain (`jo@example com`).
 static EMAIL: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"[\w.%+-]+\s{0,2}@\s{0,2}[\w-]+(\.[\w-]+)*\.\w{2,}").expect("valid pattern")
+    Regex::new(
+        r"[\w.%+-]+\s{0,2}@\s{0,2}[\w-]+(?:(?:\.|[\u{b7}\u{2027}\u{30fb}\u{ff65}]|\s{1,2}\.\s{1,2})[\w-]+)*(?:\.|[\u{b7}\u{2027}\u{30fb}\u{ff65}]|\s{1,2}\.\s{1,2})\w{2,}|[\w.%+-]+@[\w-]+(?:\.[\w-]+)*\s(?i:com|org|net|edu|gov|info|io|uk|eu)\b",
+    )
+    .expect("valid pattern")
 });
 /// An address written to dodge harvesters: `a.person [at] example.com`,
-/// `a.person{at}example [dot] com`, `a.person at example dot com`, and
-/// `a.person at example.com` when the part before `at` reads as an
-/// address's (a dot, a digit, `_`, `%` or `+` inside: `jo.bloggs at`, not
-/// `look at`).
+/// `a.person[@]example[.]com`, `a.person(@)example(.)com`, `a.person -at-
+/// example -dot- com`, `a.person{at}example [dot] com`, `a.person at
+/// example dot com`, and `a.person at example.com` when the part before
+/// `at` reads as an address's (a dot, a digit, `_`, `%` or `+` inside:
+/// `jo.bloggs at`, not `look at`).
 static EMAIL_AT: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(
-        r"(?i)[\w.%+-]+\s*[\[({<]\s*at\s*[\])}>]\s*[\w-]+(?:(?:\s*[\[({<]\s*dot\s*[\])}>]\s*|\s+dot\s+|\.)[\w-]+)+|[\w.%+-]+\s+at\s+[\w-]+(?:(?:\s*[\[({<]\s*dot\s*[\])}>]\s*|\s+dot\s+)[\w-]+)+|\b\w[\w.%+-]*[._%+0-9][\w.%+-]*\w\s+at\s+[\w-]+(?:\.[\w-]+)*\.[a-z]{2,}\b",
-    )
+    let at = r"(?:\s*[\[({<]\s*(?:at|@)\s*[\])}>]\s*|\s*-at-\s*)";
+    let dot = r"(?:\s*[\[({<]\s*(?:dot|\.)\s*[\])}>]\s*|\s+dot\s+|\s*-dot-\s*|\.)";
+    let bracketed_dot = r"(?:\s*[\[({<]\s*(?:dot|\.)\s*[\])}>]\s*|\s*-dot-\s*)";
+    Regex::new(&format!(
+        r"(?i)[\w.%+-]+{at}[\w-]+(?:{dot}[\w-]+)+|[\w.%+-]+\s{{0,2}}@\s{{0,2}}[\w-]+(?:{dot}[\w-]+)*{bracketed_dot}[\w-]+|[\w.%+-]+\s+at\s+[\w-]+(?:(?:\s*[\[({{<]\s*dot\s*[\])}}>]\s*|\s+dot\s+)[\w-]+)+|\b\w[\w.%+-]*[._%+0-9][\w.%+-]*\w\s+at\s+[\w-]+(?:\.[\w-]+)*\.[a-z]{{2,}}\b",
+    ))
     .expect("valid pattern")
 });
 /// What an address written with `[at]` or `at …` must hold: most text
 /// has neither.
 static AT_CLUES: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)at\s*[\])}>]|\sdot\s|dot\s*[\])}>]|\w[._%+0-9]\w*\s+at\s+\w")
-        .expect("valid pattern")
+    Regex::new(
+        r"(?i)at\s*[\])}>]|@\s*[\])}>]|[\[({<]\s*\.\s*[\])}>]|-at-|-dot-|\sdot\s|dot\s*[\])}>]|\w[._%+0-9]\w*\s+at\s+\w",
+    )
+    .expect("valid pattern")
 });
 
 /// A value a record declares as personal data.
@@ -63,10 +74,12 @@ pub struct DeclaredValue {
 /// direction marks, fillers, every format character) are left out, since
 /// `Wil\u{200b}fred` reads as `Wilfred`; every dash of Unicode reads as
 /// `-` (`HID\u{2011}1` is `HID-1`) and an ideographic full stop as `.`; a
-/// superscript, a circled or enclosed character, a modifier letter (`ʼ`)
-/// and a letter-like symbol (`™`) read as a space, since a reader sees
-/// `HID-1¹` as `HID-1` and a footnote mark; every other character is read
-/// in its compatibility form (NFKD: full-width `Ｗ` is `W`, `ﬁ` is `fi`,
+/// superscript, a circled or enclosed character, a modifier letter and a
+/// letter-like symbol (`™`) read as their compatibility form, set apart
+/// by a space from a letter or digit beside them that is not one, since a
+/// reader sees `HID-1¹` as `HID-1` and a footnote mark (`HID-1 1`) but
+/// `ⒽⒾⒹ-①` as `HID-1` (one with no such form, `ʼ`, reads as a space);
+/// every other character is read in its compatibility form (NFKD: full-width `Ｗ` is `W`, `ﬁ` is `fi`,
 /// `é` is `e` and an accent, as [`normalised`] writes declared values
 /// too). `%`-escapes that make UTF-8 are decoded (`HID%2D1`, `jo%40x.org`:
 /// an address pasted as prose). In HTML (`html`), character references are
@@ -79,25 +92,38 @@ pub fn as_read(text: &str, html: bool) -> Option<(String, Vec<usize>)> {
     }
     let mut out = String::with_capacity(text.len());
     let mut from = Vec::with_capacity(text.len());
+    // Whether the last character read is a letter or digit, and whether
+    // it came from a footnote-like mark: a mark beside a letter or digit
+    // that is not one is read apart from it (`HID-1¹` is `HID-1 1`), a
+    // word written wholly in them as its letters (`ⒽⒾⒹ-①` is `HID-1`).
+    let mut last: Option<bool> = None;
     let mut push = |out: &mut String, c: char, at: usize| {
-        let mut one = |c: char| {
+        let mut one = |c: char, mark: bool| {
+            let alnum = c.is_alphanumeric();
+            if alnum && last.is_some_and(|m| m != mark) {
+                out.push(' ');
+                from.push(at);
+            }
             out.push(c);
             from.extend(std::iter::repeat_n(at, c.len_utf8()));
+            last = alnum.then_some(mark);
         };
         if c.is_ascii() {
-            return one(c);
+            return one(c, false);
         }
         if is_invisible(c) {
             return;
         }
-        if let Some(read) = read_as(c) {
-            return one(read);
+        if let Some(read) = read_as(c).or_else(|| decimal_digit(c)) {
+            return one(read, false);
         }
-        for c in std::iter::once(c).nfkd() {
-            if is_invisible(c) {
-                continue;
-            }
-            one(read_as(c).unwrap_or(c));
+        let mark = is_mark_like(c);
+        if mark && std::iter::once(c).nfkd().eq(std::iter::once(c)) {
+            // A mark with no compatibility form (`ʼ`): a space.
+            return one(' ', true);
+        }
+        for c in std::iter::once(c).nfkd().filter(|&c| !is_invisible(c)) {
+            one(read_as(c).unwrap_or(c), mark);
         }
     };
     let mut chars = text.char_indices().peekable();
@@ -146,9 +172,7 @@ fn percent_escape(text: &str) -> Option<(char, usize)> {
 }
 
 /// What a character reads as, when not as itself or its compatibility
-/// form: a dash as `-`, an ideographic full stop as `.`, a footnote-like
-/// mark (superscripts, subscripts, circled and enclosed characters,
-/// modifier letters, letter-like symbols, number forms) as a space.
+/// form: a dash as `-`, an ideographic full stop as `.`.
 fn read_as(c: char) -> Option<char> {
     match c {
         '\u{2d}'
@@ -178,49 +202,86 @@ fn read_as(c: char) -> Option<char> {
         | '\u{2796}'
         | '\u{fe6a}' => Some('-'),
         '\u{3002}' | '\u{ff61}' | '\u{fe12}' | '\u{ff0e}' => Some('.'),
-        '\u{aa}'
-        | '\u{b2}'
-        | '\u{b3}'
-        | '\u{b9}'
-        | '\u{ba}'
-        | '\u{bc}'..='\u{be}'
-        | '\u{2b0}'..='\u{2ff}'
-        | '\u{374}'
-        | '\u{37a}'
-        | '\u{559}'
-        | '\u{55a}'
-        | '\u{10fc}'
-        | '\u{1d2c}'..='\u{1d6a}'
-        | '\u{1d78}'
-        | '\u{1d9b}'..='\u{1dbf}'
-        | '\u{2070}'..='\u{209f}'
-        | '\u{2100}'..='\u{2125}'
-        | '\u{2127}'..='\u{2129}'
-        | '\u{212c}'..='\u{214f}'
-        | '\u{2150}'..='\u{218f}'
-        | '\u{2460}'..='\u{24ff}'
-        | '\u{2776}'..='\u{2793}'
-        | '\u{2c7c}'
-        | '\u{2c7d}'
-        | '\u{2d6f}'
-        | '\u{3192}'..='\u{319f}'
-        | '\u{3220}'..='\u{3247}'
-        | '\u{3251}'..='\u{32ff}'
-        | '\u{a69c}'
-        | '\u{a69d}'
-        | '\u{a700}'..='\u{a721}'
-        | '\u{a770}'
-        | '\u{a788}'..='\u{a78c}'
-        | '\u{a7f2}'..='\u{a7f4}'
-        | '\u{a7f8}'
-        | '\u{a7f9}'
-        | '\u{ab5c}'..='\u{ab5f}'
-        | '\u{ab69}'
-        | '\u{10780}'..='\u{107ba}'
-        | '\u{1f100}'..='\u{1f1ff}'
-        | '\u{1f200}'..='\u{1f2ff}' => Some(' '),
         _ => None,
     }
+}
+
+/// The zero of every set of decimal digits of Unicode that has no
+/// compatibility form (Arabic-Indic `٠`, Devanagari `०`...): each set is
+/// ten digits in a row.
+const DECIMAL_ZEROS: &[u32] = &[
+    0x660, 0x6f0, 0x7c0, 0x966, 0x9e6, 0xa66, 0xae6, 0xb66, 0xbe6, 0xc66, 0xce6, 0xd66, 0xde6,
+    0xe50, 0xed0, 0xf20, 0x1040, 0x1090, 0x17e0, 0x1810, 0x1946, 0x19d0, 0x1a80, 0x1a90, 0x1b50,
+    0x1bb0, 0x1c40, 0x1c50, 0xa620, 0xa8d0, 0xa900, 0xa9d0, 0xa9f0, 0xaa50, 0xabf0, 0x104a0,
+    0x10d30, 0x10d40, 0x11066, 0x110f0, 0x11136, 0x111d0, 0x112f0, 0x11450, 0x114d0, 0x11650,
+    0x116c0, 0x116d0, 0x11730, 0x118e0, 0x11950, 0x11bf0, 0x11c50, 0x11d50, 0x11da0, 0x11f50,
+    0x16130, 0x16a60, 0x16ac0, 0x16b50, 0x16d70, 0x1e140, 0x1e2f0, 0x1e4f0, 0x1e5f1, 0x1e950,
+];
+
+/// An ASCII digit for a decimal digit of another script (`٠٧٧٠٠` reads
+/// `07700`): a reader of that script reads the number.
+fn decimal_digit(c: char) -> Option<char> {
+    if !c.is_numeric() {
+        return None;
+    }
+    let code = u32::from(c);
+    let zero = DECIMAL_ZEROS
+        .partition_point(|&z| z <= code)
+        .checked_sub(1)?;
+    let value = code - DECIMAL_ZEROS[zero];
+    (value < 10).then(|| char::from(b'0' + value as u8))
+}
+
+/// A footnote-like mark: a superscript, subscript, circled or enclosed
+/// character, modifier letter, letter-like symbol or number form. It is
+/// read as its compatibility form (`¹` is `1`, `Ⓦ` is `W`), apart from a
+/// letter or digit beside it that is not one (see [`as_read`]); one with
+/// no such form (`ʼ`) reads as a space.
+fn is_mark_like(c: char) -> bool {
+    matches!(
+        c,
+            '\u{aa}'
+            | '\u{b2}'
+            | '\u{b3}'
+            | '\u{b9}'
+            | '\u{ba}'
+            | '\u{bc}'..='\u{be}'
+            | '\u{2b0}'..='\u{2ff}'
+            | '\u{374}'
+            | '\u{37a}'
+            | '\u{559}'
+            | '\u{55a}'
+            | '\u{10fc}'
+            | '\u{1d2c}'..='\u{1d6a}'
+            | '\u{1d78}'
+            | '\u{1d9b}'..='\u{1dbf}'
+            | '\u{2070}'..='\u{209f}'
+            | '\u{2100}'..='\u{2125}'
+            | '\u{2127}'..='\u{2129}'
+            | '\u{212c}'..='\u{214f}'
+            | '\u{2150}'..='\u{218f}'
+            | '\u{2460}'..='\u{24ff}'
+            | '\u{2776}'..='\u{2793}'
+            | '\u{2c7c}'
+            | '\u{2c7d}'
+            | '\u{2d6f}'
+            | '\u{3192}'..='\u{319f}'
+            | '\u{3220}'..='\u{3247}'
+            | '\u{3251}'..='\u{32ff}'
+            | '\u{a69c}'
+            | '\u{a69d}'
+            | '\u{a700}'..='\u{a721}'
+            | '\u{a770}'
+            | '\u{a788}'..='\u{a78c}'
+            | '\u{a7f2}'..='\u{a7f4}'
+            | '\u{a7f8}'
+            | '\u{a7f9}'
+            | '\u{ab5c}'..='\u{ab5f}'
+            | '\u{ab69}'
+            | '\u{10780}'..='\u{107ba}'
+            | '\u{1f100}'..='\u{1f1ff}'
+            | '\u{1f200}'..='\u{1f2ff}'
+    )
 }
 
 /// A declared value as the screen compares it: in its compatibility form,
@@ -433,6 +494,12 @@ fn people(value: &str) -> Vec<Vec<String>> {
     for part in parts_per_person(&plain) {
         names_in_part(&part, &mut out);
     }
+    // A bracketed nickname: `William (Bill) Ashby` is also `Bill Ashby`.
+    for nicknamed in nicknamed(&normalised(value)) {
+        for part in parts_per_person(&nicknamed) {
+            names_in_part(&part, &mut out);
+        }
+    }
     // A letter or two alone (`N/A`, `Wilfred Ashby & Co`) is nobody's name.
     out.retain(|p| p.len() > 1 || p.first().is_some_and(|w| w.chars().count() > 2));
     // A value that is one word, or only titles: searched as it is written.
@@ -440,6 +507,47 @@ fn people(value: &str) -> Vec<Vec<String>> {
         out.push(plain.split_whitespace().map(str::to_string).collect());
     }
     out.retain(|p| !p.is_empty());
+    out
+}
+
+/// For each bracketed nickname of `value` (one capitalised word that is
+/// no title, role or letters: `William (Bill) Ashby`, `William Ashby
+/// (Bill)`), the name with the nickname for the given name (`Bill
+/// Ashby`).
+fn nicknamed(value: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut from = 0;
+    while let Some(open) = value[from..].find('(').map(|i| from + i) {
+        let Some(close) = value[open..].find(')').map(|i| open + i) else {
+            break;
+        };
+        from = close + 1;
+        let nick = value[open + 1..close].trim();
+        let lower = nick.to_ascii_lowercase();
+        let is_nick = nick.chars().count() > 1
+            && nick.chars().all(char::is_alphabetic)
+            && nick.chars().next().is_some_and(char::is_uppercase)
+            && !ROLE_WORDS.contains(&lower.as_str())
+            && !POST_NOMINALS.contains(&lower.as_str())
+            && !HONORIFICS.contains(&lower.as_str());
+        if !is_nick {
+            continue;
+        }
+        let after = unbracketed(&value[close + 1..]);
+        let family = if after.split_whitespace().next().is_some() {
+            after
+        } else {
+            let before = unbracketed(&value[..open]);
+            before
+                .split_whitespace()
+                .last()
+                .unwrap_or_default()
+                .to_string()
+        };
+        if !family.trim().is_empty() {
+            out.push(format!("{nick} {}", family.trim()));
+        }
+    }
     out
 }
 
@@ -459,13 +567,16 @@ fn unbracketed(value: &str) -> String {
     plain
 }
 
-/// `plain` cut where one person ends and the next begins (`and`, `&`,
-/// `/`, `;`...), each part's words joined by single spaces.
+/// `plain` cut where one person ends and the next begins (`and`, `with`,
+/// `plus`, `&`, `/`, `;`...), each part's words joined by single spaces.
 fn parts_per_person(plain: &str) -> Vec<String> {
     let lowered = plain.replace(['&', '/', ';', '+', '\n', '|'], " and ");
     let mut parts: Vec<String> = vec![String::new()];
     for word in lowered.split_whitespace() {
-        if word.eq_ignore_ascii_case("and") || word.eq_ignore_ascii_case("und") {
+        if ["and", "und", "with", "plus"]
+            .iter()
+            .any(|w| word.eq_ignore_ascii_case(w))
+        {
             parts.push(String::new());
         } else {
             let last = parts.last_mut().expect("one part at least");
@@ -483,9 +594,17 @@ fn parts_per_person(plain: &str) -> Vec<String> {
 /// reads family name first), and any later comma part that is a name of
 /// its own rather than a role.
 fn names_in_part(part: &str, out: &mut Vec<Vec<String>>) {
-    // A spaced dash starts a role: `Wilfred Ashby - CTO`.
-    let part = part.replace(" -- ", " - ");
-    let part = part.split(" - ").next().unwrap_or_default();
+    // A spaced dash or a colon sets a role apart, after the name or
+    // before it: `Wilfred Ashby - CTO`, `Security lead - Wilfred Ashby`,
+    // `Head of Security: Wilfred Ashby`.
+    let part = part.replace(" -- ", " - ").replace(':', " - ");
+    let pieces: Vec<&str> = part.split(" - ").filter(|p| !p.trim().is_empty()).collect();
+    let part = pieces
+        .iter()
+        .find(|p| !is_role(&tokens(p)))
+        .or(pieces.first())
+        .copied()
+        .unwrap_or_default();
     let segments: Vec<Vec<String>> = part.split(',').map(tokens).collect();
     let Some(first) = segments.first() else {
         return;
@@ -537,6 +656,15 @@ fn tokens(part: &str) -> Vec<String> {
         && POST_NOMINALS.contains(&bare(tokens.last().expect("a token")).as_str())
     {
         tokens.pop();
+    }
+    // A role before the name: `CTO Wilfred Ashby`, `Head of Security
+    // Wilfred Ashby`.
+    let is_role_word = |w: &str| ROLE_WORDS.contains(&bare(w).as_str()) || bare(w) == "of";
+    while tokens.len() > 2 && is_role_word(&tokens[0]) {
+        tokens.remove(0);
+        while tokens.len() > 1 && HONORIFICS.contains(&bare(&tokens[0]).as_str()) {
+            tokens.remove(0);
+        }
     }
     tokens.retain(|w| w.chars().any(char::is_alphanumeric));
     // A title alone (`Mr` of `Mr and Mrs Wilfred Ashby`) names nobody.
@@ -1117,11 +1245,13 @@ impl Screen {
             .chain(dodged.into_iter().flatten())
         {
             let address: String = m.as_str().split_whitespace().collect();
-            let address = address.to_lowercase();
+            let address = address.to_lowercase().replace(['\u{b7}', '\u{2027}'], ".");
             if !self.allowed_emails.contains(&address) {
                 found.push(self.whose("email", &address, Finding::Email { at: m.start() }));
             }
         }
+        let zeros = with_letter_o_as_zero(text);
+        let text = zeros.as_deref().unwrap_or(text);
         for (start, end) in phone_numbers(text) {
             let digits = phone_digits(&text[start..end]);
             if !self.allowed_phones.contains(&digits) {
@@ -1129,6 +1259,28 @@ impl Screen {
             }
         }
     }
+}
+
+/// `text` with a letter `O` that starts a group of digits read as `0`
+/// (`O7700 900123`, as typed or read by OCR), byte for byte in place;
+/// `None` when it has none.
+fn with_letter_o_as_zero(text: &str) -> Option<String> {
+    let bytes = text.as_bytes();
+    let is_o = |i: usize| {
+        matches!(bytes[i], b'O' | b'o')
+            && bytes.get(i + 1).is_some_and(u8::is_ascii_digit)
+            && !text[..i]
+                .chars()
+                .next_back()
+                .is_some_and(char::is_alphanumeric)
+    };
+    let mut found = (0..bytes.len()).filter(|&i| is_o(i)).peekable();
+    found.peek()?;
+    let mut out = bytes.to_vec();
+    for i in found {
+        out[i] = b'0';
+    }
+    String::from_utf8(out).ok()
 }
 
 /// One search for every first word, in any ASCII case, longest first (so
@@ -1252,6 +1404,9 @@ fn phone_number_in_run(text: &str, start: usize) -> (Option<(usize, usize)>, usi
         .chars()
         .next()
         .is_some_and(char::is_alphanumeric);
+    if is_reference(text, &groups) {
+        return (None, run_end);
+    }
     let total: usize = groups.iter().map(|g| g.digits).sum();
     if total <= 15 {
         return (
@@ -1262,6 +1417,23 @@ fn phone_number_in_run(text: &str, start: usize) -> (Option<(usize, usize)>, usi
     let number = number_before_slash(&groups, start, end)
         .or_else(|| number_from_a_leading_zero(text, &groups, end, followed));
     (number, run_end)
+}
+
+/// True for a run of three or more groups of four digits, each joined
+/// to the next by one `/` or one `-` (the same each time): a reference or
+/// a device's id (`0123/2024/0456`, `0123-4567-8901`), not a telephone
+/// number, which no plan writes so.
+fn is_reference(text: &str, groups: &[DigitGroup]) -> bool {
+    let bytes = text.as_bytes();
+    let joins: Vec<&[u8]> = groups
+        .windows(2)
+        .map(|w| &bytes[w[0].end..w[1].start])
+        .collect();
+    groups.len() >= 3
+        && bytes[groups[0].start].is_ascii_digit()
+        && groups.iter().all(|g| g.digits == 4)
+        && joins.iter().all(|j| *j == b"/" || *j == b"-")
+        && joins.windows(2).all(|w| w[0] == w[1])
 }
 
 /// Whether `digits` digits make a telephone number.
@@ -1279,6 +1451,15 @@ fn digit_groups(text: &str, start: usize) -> (Vec<DigitGroup>, usize) {
     for (j, c) in text[start..].char_indices() {
         let at = start + j;
         if c.is_ascii_digit() {
+            let starts_group = groups.last().is_none_or(|g| g.end != at);
+            if let Some(date_end) = starts_group.then(|| date_around(text, at)).flatten() {
+                // A date is no group of a number: it ends the run (or,
+                // first, is passed over whole).
+                if groups.is_empty() {
+                    return (groups, date_end.max(run_end));
+                }
+                break;
+            }
             match groups.last_mut() {
                 Some(g) if g.end == at => {
                     g.end = at + 1;
@@ -1302,6 +1483,55 @@ fn digit_groups(text: &str, start: usize) -> (Vec<DigitGroup>, usize) {
         }
     }
     (groups, run_end)
+}
+
+/// The end of a date (`dd/mm/yyyy`, `dd.mm.yy`, `dd-mm-yyyy`,
+/// `yyyy-mm-dd`, `yyyy/mm/dd`) that holds the digit group starting at
+/// `at`, when there is one: looked for a few bytes back at most, so in
+/// constant time.
+fn date_around(text: &str, at: usize) -> Option<usize> {
+    let bytes = text.as_bytes();
+    (at.saturating_sub(8)..=at).rev().find_map(|from| {
+        let fresh = from == 0 || !bytes[from - 1].is_ascii_digit();
+        let end = fresh.then(|| date_at(&bytes[from..])).flatten()? + from;
+        (end > at).then_some(end)
+    })
+}
+
+/// The length of the date at the start of `bytes`, if one is there.
+fn date_at(bytes: &[u8]) -> Option<usize> {
+    let digits = |from: usize| {
+        bytes[from.min(bytes.len())..]
+            .iter()
+            .take_while(|b| b.is_ascii_digit())
+            .count()
+    };
+    let value = |from: usize, len: usize| -> u32 {
+        bytes[from..from + len]
+            .iter()
+            .fold(0, |v, b| v * 10 + u32::from(b - b'0'))
+    };
+    let sep = |at: usize| {
+        bytes
+            .get(at)
+            .copied()
+            .filter(|b| matches!(b, b'/' | b'.' | b'-'))
+    };
+    let a = digits(0);
+    let s1 = sep(a)?;
+    let b = digits(a + 1);
+    let s2 = sep(a + 1 + b).filter(|&s| s == s1)?;
+    let c = digits(a + b + 2);
+    let end = a + b + c + 2;
+    let (day, month) = match (a, b, c) {
+        // yyyy-mm-dd
+        (4, 1..=2, 1..=2) => (value(a + b + 2, c), value(a + 1, b)),
+        // dd/mm/yyyy, dd.mm.yy (a two-digit year not with `-`)
+        (1..=2, 1..=2, 4) => (value(0, a), value(a + 1, b)),
+        (1..=2, 1..=2, 2) if s2 != b'-' => (value(0, a), value(a + 1, b)),
+        _ => return None,
+    };
+    ((1..=31).contains(&day) && (1..=12).contains(&month)).then_some(end)
 }
 
 /// In a run too long for one number, the number before its first `/`
@@ -1345,8 +1575,8 @@ fn number_from_a_leading_zero(
 }
 
 /// What may stand between the digits of a telephone number: blanks (a
-/// line break once: a soft line break shows as a space), dots, dashes,
-/// slashes, underscores, brackets.
+/// line break once: a soft line break shows as a space), dots (middle
+/// dots and bullets too), dashes, tildes, slashes, underscores, brackets.
 fn is_phone_separator(c: char) -> bool {
     matches!(
         c,
@@ -1359,9 +1589,17 @@ fn is_phone_separator(c: char) -> bool {
             | '('
             | ')'
             | '_'
+            | '~'
             | '\u{a0}'
+            | '\u{b7}'
             | '\u{2009}'
             | '\u{202f}'
+            | '\u{2022}'
+            | '\u{2027}'
+            | '\u{2219}'
+            | '\u{22c5}'
+            | '\u{30fb}'
+            | '\u{ff65}'
             | '\u{2010}'..='\u{2015}' | '\u{2212}'
     )
 }
@@ -1416,8 +1654,27 @@ fn follows(text: &str, mut from: usize, words: &[String]) -> Option<usize> {
         text.get(from..from + word.len())
             .is_some_and(|c| c.eq_ignore_ascii_case(word))
     };
+    let blank = |from: usize, to: usize| text[from..to].chars().all(char::is_whitespace);
+    let mut middle_name = false;
     for (i, word) in words.iter().enumerate() {
+        let before = from;
         from = skip(from);
+        // Between two words, one capitalised word (`Wilfred James Ashby`)
+        // stands for a middle name, with blanks only around it (`Wilfred
+        // Street, Ashby` is a place).
+        if i > 0 && !middle_name && !matches(from, word) && blank(before, from) {
+            let rest = &text[from..];
+            let len = rest
+                .find(|c: char| !c.is_alphabetic())
+                .unwrap_or(rest.len());
+            let capitalised = rest.chars().next().is_some_and(char::is_uppercase)
+                && rest[..len].chars().count() > 1;
+            let next = skip(from + len);
+            if capitalised && next > from + len && blank(from + len, next) && matches(next, word) {
+                from = next;
+                middle_name = true;
+            }
+        }
         // Between two words, up to three initials (`Wilfred J. Ashby`,
         // `Wilfred J R Ashby`) stand for middle names.
         let mut initials = 0;
@@ -1648,6 +1905,21 @@ mod tests {
         assert!(found("cells 01\n\n02\n\n03\n\n04\n\n05\n\n06").is_empty());
         let zeros = "0 ".repeat(100_000);
         assert_eq!(found(&zeros).len(), 1);
+        // Digits on lines of their own: the run ends at each second line
+        // break at most, and no run is read twice.
+        let lines = "0\n".repeat(200_000);
+        let started = std::time::Instant::now();
+        assert_eq!(found(&lines).len(), 1);
+        assert!(started.elapsed() < std::time::Duration::from_secs(2));
+        // Dates end a run; references of four-digit groups are no number.
+        assert!(found("ran 01/02/2024 - 03/04/2024 and 2024-01-02 - 2024-03-04").is_empty());
+        assert!(found("ref 0123/2024/0456, id 0123-4567-8901").is_empty());
+        assert_eq!(found("on 01/02/2024 07700 900123"), ["07700 900123"]);
+        assert_eq!(date_at(b"31/12/2025"), Some(10));
+        assert_eq!(date_at(b"01.02.24 x"), Some(8));
+        assert_eq!(date_at(b"2024-06-01"), Some(10));
+        assert_eq!(date_at(b"01-02-24"), None);
+        assert_eq!(date_at(b"01.23.45"), None);
     }
 
     #[test]

@@ -397,9 +397,7 @@ fn source_of(
             let c = shown[*at..].chars().next().unwrap_or(' ');
             let k = shown[..*at].matches(c).count();
             let raw = written.raw.match_indices(c).map(|(i, _)| i);
-            let at = raw
-                .filter(|&i| written.ranges.iter().any(|r| r.contains(&i)))
-                .nth(k);
+            let at = raw.filter(|&i| written.is_text(i)).nth(k);
             return at.map_or(0, |at| body.written_offset(at));
         }
         Finding::Email { at } | Finding::Phone { at } => {
@@ -424,7 +422,9 @@ fn source_of(
 struct Written {
     /// The body as written.
     raw: String,
-    /// The ranges of the body that are text (not link destinations).
+    /// The ranges of the body that are text (not link destinations),
+    /// sorted and merged, so that a byte is looked up in them by a binary
+    /// search (a body of 200 000 lines has as many ranges).
     ranges: Vec<std::ops::Range<usize>>,
     /// The body read as the screen reads it, in lower case.
     read: String,
@@ -440,10 +440,16 @@ impl Written {
             .unwrap_or_else(|| (text.to_string(), (0..text.len()).collect()));
         Written {
             raw: text.to_string(),
-            ranges: markdown::text_ranges(text),
+            ranges: merged(markdown::text_ranges(text)),
             read: read.to_ascii_lowercase(),
             from,
         }
+    }
+
+    /// Whether byte `i` of the body is text (in one of `ranges`).
+    fn is_text(&self, i: usize) -> bool {
+        let after = self.ranges.partition_point(|r| r.start <= i);
+        after > 0 && self.ranges[after - 1].contains(&i)
     }
 
     /// Where `needle` is written as text (not in a link's destination) for
@@ -460,7 +466,7 @@ impl Written {
             .read
             .match_indices(&needle)
             .filter_map(|(i, _)| self.from.get(i).copied())
-            .filter(|&i| self.ranges.iter().any(|r| r.contains(&i)));
+            .filter(|&i| self.is_text(i));
         let mut last = None;
         for (n, i) in as_text.by_ref().enumerate() {
             if n == k {
@@ -470,6 +476,19 @@ impl Written {
         }
         last
     }
+}
+
+/// `ranges` sorted by their start, overlapping ones made one.
+fn merged(mut ranges: Vec<std::ops::Range<usize>>) -> Vec<std::ops::Range<usize>> {
+    ranges.sort_by_key(|r| r.start);
+    let mut out: Vec<std::ops::Range<usize>> = Vec::with_capacity(ranges.len());
+    for r in ranges {
+        match out.last_mut() {
+            Some(last) if r.start <= last.end => last.end = last.end.max(r.end),
+            _ => out.push(r),
+        }
+    }
+    out
 }
 
 fn field_diagnostic(
