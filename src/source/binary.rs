@@ -742,7 +742,13 @@ fn add_inflated(
     inflated_total: &mut usize,
     depth: usize,
 ) {
-    if let Ok(text) = std::str::from_utf8(content) {
+    // A ZIP file stored inside is opened, even when its bytes are UTF-8.
+    let text = if content.starts_with(b"PK\x03\x04") {
+        None
+    } else {
+        std::str::from_utf8(content).ok()
+    };
+    if let Some(text) = text {
         if let Some(what) = office_unreadable(text) {
             out.unreadable
                 .get_or_insert_with(|| format!("{what} ({})", safe_name(name)));
@@ -834,7 +840,11 @@ fn plain_number_format(code: &str) -> bool {
         if bare.eq_ignore_ascii_case("general") || bare == "@" {
             return true;
         }
-        let integer = bare.split(['.', 'E', 'e']).next().unwrap_or("").replace(',', "");
+        let integer = bare
+            .split(['.', 'E', 'e'])
+            .next()
+            .unwrap_or("")
+            .replace(',', "");
         let placeholders = integer.trim_matches(|c: char| !matches!(c, '0' | '#' | '?'));
         let padded = placeholders.chars().filter(|&c| c == '0').count() > 1
             || placeholders.contains(|c: char| !matches!(c, '0' | '#' | '?'));

@@ -484,7 +484,9 @@ const NOT_SHOWN: &[&str] = &["template", "rt", "rp", "noscript", "noembed", "nof
 /// Text a browser does not show, and stylesheets loaded from elsewhere.
 fn hidden(tags: &[Tag]) -> Vec<(usize, Refusal)> {
     let zero = |v: &str| {
-        let v = v.trim().trim_end_matches(|c: char| c.is_ascii_alphabetic() || c == '%');
+        let v = v
+            .trim()
+            .trim_end_matches(|c: char| c.is_ascii_alphabetic() || c == '%');
         v.parse::<f64>().is_ok_and(|n| n == 0.0)
     };
     let mut out = Vec::new();
