@@ -377,13 +377,20 @@ fn dict_number(dict: &str, key: &str) -> Option<i64> {
 /// cannot be read.
 fn unpredicted(dict: &str, data: Vec<u8>) -> Result<Vec<u8>, String> {
     let unreadable = || "a PDF stream with a predictor (`/DecodeParms`) it cannot undo".to_string();
+    static INDIRECT: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+        regex::Regex::new(
+            r"/(?:Predictor|Columns|Colors|BitsPerComponent)\s+\d+\s+\d+\s+R|/DecodeParms\s*[^<\s]",
+        )
+        .expect("valid pattern")
+    });
+    // Parameters in an array (one per filter) or elsewhere in the file.
+    if INDIRECT.is_match(dict) || dict.contains("/DP") {
+        return Err(unreadable());
+    }
     let predictor = match dict_number(dict, "/Predictor") {
         None | Some(1) => return Ok(data),
         Some(p) => p,
     };
-    if dict.contains("/DecodeParms [") || dict.contains("/DecodeParms[") || dict.contains("/DP") {
-        return Err(unreadable());
-    }
     let colors = dict_number(dict, "/Colors").unwrap_or(1);
     let bits = dict_number(dict, "/BitsPerComponent").unwrap_or(8);
     let columns = dict_number(dict, "/Columns").unwrap_or(1);
@@ -801,12 +808,28 @@ fn office_unreadable(xml: &str) -> Option<&'static str> {
     if xml.contains("<w:vanish") || xml.contains("<w:specVanish") {
         return Some("hidden text in a Word document (`w:vanish`)");
     }
+    static ODS: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+        regex::Regex::new(
+            r#"<number:(?:text|embedded-text)>[^<]*[\p{L}\p{N}]|number:min-integer-digits\s*=\s*["'](?:[2-9]|\d\d)"#,
+        )
+        .expect("valid pattern")
+    });
+    if ODS.is_match(xml) {
+        return Some(
+            "a spreadsheet number format that shows text or digits of its own \
+             (literal text, zero padding)",
+        );
+    }
     if xml.contains("<numFmt ") || xml.contains("<x:numFmt ") {
         static CODE: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
-            regex::Regex::new(r#"formatCode\s*=\s*"([^"]*)""#).expect("valid pattern")
+            regex::Regex::new(r#"formatCode\s*=\s*(?:"([^"]*)"|'([^']*)')"#).expect("valid pattern")
         });
         for caps in CODE.captures_iter(xml) {
-            let code = super::markup::decoded(&caps[1]).0;
+            let code = caps
+                .get(1)
+                .or_else(|| caps.get(2))
+                .map_or("", |m| m.as_str());
+            let code = super::markup::decoded(code).0;
             if !plain_number_format(&code) {
                 return Some(
                     "a spreadsheet number format that shows text or digits of its own \
@@ -1009,6 +1032,34 @@ mod tests {
         ] {
             let _ = read(bytes);
         }
+    }
+
+    #[test]
+    fn number_formats_that_write_their_own_text_are_unreadable() {
+        for code in [
+            "General",
+            "0",
+            "#,##0",
+            "#,##0.00",
+            "0.00%",
+            "dd/mm/yyyy",
+            "[Red]0.00",
+            "@",
+        ] {
+            assert!(plain_number_format(code), "{code}");
+        }
+        for code in ["00000 000000", "\"HID-\"0", "\\H0", "0-0", "000", "#-#"] {
+            assert!(!plain_number_format(code), "{code}");
+        }
+    }
+
+    #[test]
+    fn png_predictors_are_undone() {
+        let dict = "/Filter/FlateDecode/DecodeParms<</Predictor 12/Columns 3>>";
+        // Rows "abc" and "abd", the second as "Up" differences.
+        let data = vec![0, b'a', b'b', b'c', 2, 0, 0, 1];
+        assert_eq!(unpredicted(dict, data).unwrap(), b"abcabd");
+        assert!(unpredicted("/DecodeParms 7 0 R", vec![1, 2]).is_err());
     }
 
     #[test]
