@@ -42,6 +42,10 @@ pub struct Binary {
 /// keeper checked it), never a build that runs out of memory or time.
 pub const MAX_INFLATED: usize = 32 * 1024 * 1024;
 
+/// How a part that inflates past the budget is named.
+const TOO_MUCH: &str = "inflates to more than the generator reads (32 MiB in all, and no more \
+                        than 4 MiB beyond 20 times the file's size)";
+
 /// ZIP files inside ZIP files (an office document embedded in another)
 /// are opened this deep; deeper is a part that cannot be read.
 const MAX_DEPTH: usize = 3;
@@ -49,7 +53,12 @@ const MAX_DEPTH: usize = 3;
 /// Reads `bytes` (a file that is not text).
 pub fn read(bytes: &[u8]) -> Binary {
     let mut out = Binary::default();
-    let mut inflated_total = 0usize;
+    // A budget of what may be inflated: 32 MiB, and no more than 4 MiB
+    // beyond 20 times the file's size (ordinary documents compress less;
+    // a small file that inflates to much is a bomb, whose text would take
+    // seconds and hundreds of MB to screen).
+    let allowed = MAX_INFLATED.min((4 << 20) + bytes.len().saturating_mul(20));
+    let mut inflated_total = MAX_INFLATED - allowed;
     out.runs = all_runs(bytes);
     if let Some(what) = compressed_archive(bytes) {
         out.unreadable = Some(what.to_string());
@@ -334,11 +343,7 @@ fn stream_data(
                 data = miniz_oxide::inflate::decompress_to_vec_zlib_with_limit(&data, limit)
                     .or_else(|_| miniz_oxide::inflate::decompress_to_vec_with_limit(&data, limit))
                     .map_err(|_| {
-                        format!(
-                            "a PDF stream compressed with FlateDecode that does not inflate, or \
-                             inflates to more than {} MiB",
-                            MAX_INFLATED >> 20
-                        )
+                        format!("a PDF stream compressed with FlateDecode that does not inflate, or {TOO_MUCH}")
                     })?;
                 *inflated_total += data.len();
                 data = unpredicted(dict, data)?;
@@ -718,9 +723,7 @@ fn zip(bytes: &[u8], out: &mut Binary, inflated_total: &mut usize, depth: usize)
                     Err(_) => {
                         out.unreadable.get_or_insert_with(|| {
                             format!(
-                                "a ZIP entry that does not inflate, or inflates to more than \
-                                 {} MiB ({})",
-                                MAX_INFLATED >> 20,
+                                "a ZIP entry that does not inflate, or {TOO_MUCH} ({})",
                                 safe_name(&name)
                             )
                         });
@@ -938,11 +941,7 @@ fn png(bytes: &[u8], out: &mut Binary, inflated_total: &mut usize) {
                 }
                 Err(_) => {
                     out.unreadable.get_or_insert_with(|| {
-                        format!(
-                            "a PNG text chunk that does not inflate, or inflates to more than \
-                             {} MiB",
-                            MAX_INFLATED >> 20
-                        )
+                        format!("a PNG text chunk that does not inflate, or {TOO_MUCH}")
                     });
                 }
             }
