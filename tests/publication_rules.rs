@@ -3644,6 +3644,13 @@ fn text_shown_otherwise_than_written_in_attachments_is_refused() {
         .map(|(n, t)| (*n, t.as_bytes().to_vec()))
         .collect();
     files.push(("vanish.docx", vanish));
+    files.push((
+        "deleted.docx",
+        docx_of(
+            "<w:r><w:t>HI</w:t></w:r><w:del><w:r><w:delText>zz</w:delText></w:r></w:del><w:r><w:t>D-9</w:t></w:r>",
+            &[],
+        ),
+    ));
     files.push(("formats.xlsx", xlsx));
     let site = site_with_attachments(&files);
     let run = site.check();

@@ -811,6 +811,18 @@ fn office_unreadable(xml: &str) -> Option<&'static str> {
     if xml.contains("<w:vanish") || xml.contains("<w:specVanish") {
         return Some("hidden text in a Word document (`w:vanish`)");
     }
+    if xml.contains("<w:delText") {
+        return Some(
+            "tracked deletions in a Word document (`w:delText`): hidden in its simple view, \
+             they separate words a reader sees joined",
+        );
+    }
+    static TINY: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+        regex::Regex::new(r#"<w:sz(?:Cs)?\s+w:val\s*=\s*["'][0-2]["']"#).expect("valid pattern")
+    });
+    if TINY.is_match(xml) {
+        return Some("text in a Word document too small to see (`w:sz` of 1 point or less)");
+    }
     static ODS: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
         regex::Regex::new(
             r#"<number:(?:text|embedded-text)>[^<]*[\p{L}\p{N}]|number:min-integer-digits\s*=\s*["'](?:[2-9]|\d\d)"#,
