@@ -3514,3 +3514,380 @@ fn prose_that_reads_like_a_withheld_file_name_is_no_mention_of_it() {
         );
     }
 }
+
+// ---------------------------------------------------------------------------
+// Attack round 3: attachments that hide text from the screen.
+
+/// A ZIP file of `entries` (name, bytes, deflated?), as office documents
+/// are written (CRCs left at zero: the generator does not need them).
+fn zip_of(entries: &[(&str, &[u8], bool)]) -> Vec<u8> {
+    let mut out = Vec::new();
+    let mut directory = Vec::new();
+    for (name, data, deflated) in entries {
+        let stored = if *deflated {
+            miniz_oxide::deflate::compress_to_vec(data, 1)
+        } else {
+            data.to_vec()
+        };
+        let method: u16 = if *deflated { 8 } else { 0 };
+        let offset = out.len() as u32;
+        let mut common = Vec::new();
+        common.extend(20u16.to_le_bytes()); // version needed
+        common.extend(0u16.to_le_bytes()); // flags
+        common.extend(method.to_le_bytes());
+        common.extend([0; 4]); // time, date
+        common.extend([0; 4]); // crc
+        common.extend((stored.len() as u32).to_le_bytes());
+        common.extend((data.len() as u32).to_le_bytes());
+        common.extend((name.len() as u16).to_le_bytes());
+        common.extend(0u16.to_le_bytes()); // extra
+        out.extend(b"PK\x03\x04");
+        out.extend(&common);
+        out.extend(name.as_bytes());
+        out.extend(&stored);
+        directory.extend(b"PK\x01\x02\x14\x00");
+        directory.extend(&common);
+        directory.extend([0; 6]); // comment, disk, internal attributes
+        directory.extend([0; 4]); // external attributes
+        directory.extend(offset.to_le_bytes());
+        directory.extend(name.as_bytes());
+    }
+    let at = out.len() as u32;
+    let count = entries.len() as u16;
+    out.extend(&directory);
+    out.extend(b"PK\x05\x06\x00\x00\x00\x00");
+    out.extend(count.to_le_bytes());
+    out.extend(count.to_le_bytes());
+    out.extend((directory.len() as u32).to_le_bytes());
+    out.extend(at.to_le_bytes());
+    out.extend([0, 0]);
+    out
+}
+
+/// A PNG of `chunks` (type, data), CRCs left at zero.
+fn png_of(chunks: &[(&[u8; 4], Vec<u8>)]) -> Vec<u8> {
+    let mut out = b"\x89PNG\r\n\x1a\n".to_vec();
+    for (kind, data) in chunks {
+        out.extend((data.len() as u32).to_be_bytes());
+        out.extend(*kind);
+        out.extend(data);
+        out.extend([0; 4]);
+    }
+    out
+}
+
+/// A PDF with one content stream: `dict` (its filters) and `data`.
+fn pdf_with_stream(dict: &str, data: &[u8]) -> Vec<u8> {
+    let mut pdf = format!(
+        "%PDF-1.7\n%\u{e2}\n2 0 obj<</Length {} {dict}>>stream\n",
+        data.len()
+    )
+    .into_bytes();
+    pdf.extend(data);
+    pdf.extend(b"\nendstream\nendobj\n");
+    pdf
+}
+
+/// A Word document whose `word/document.xml` holds `body` (runs).
+fn docx_of(body: &str, more: &[(&str, &[u8], bool)]) -> Vec<u8> {
+    let xml = format!(
+        "<?xml version=\"1.0\"?><w:document xmlns:w=\"w\"><w:body><w:p>{body}</w:p></w:body></w:document>"
+    );
+    let mut entries: Vec<(&str, &[u8], bool)> = vec![("word/document.xml", xml.as_bytes(), true)];
+    entries.extend_from_slice(more);
+    zip_of(&entries)
+}
+
+/// Asserts the report has, for each of `names`, an error that finds the
+/// declared name or the withheld id in it.
+fn assert_each_found(site: &Site, run: &Run, names: &[&str]) {
+    for name in names {
+        let path = site.path(&format!("requests/ATT-9/{name}"));
+        assert!(
+            reported(&run.stdout).iter().any(|r| r.severity == "error"
+                && r.place.starts_with(&format!("{}:", path.display()))
+                && (r.message.contains("declared under") || r.message.contains("withheld"))),
+            "{name} passed:\n{}",
+            run.stdout
+        );
+    }
+}
+
+/// Decompression bombs (R13): a file that inflates past 32 MiB is a part
+/// the generator cannot read, refused in well under a second, never a
+/// build that takes gigabytes of memory.
+#[test]
+fn decompression_bombs_are_refused_quickly() {
+    let big = vec![b' '; 40 << 20];
+    let mut ztxt = b"Comment\0\0".to_vec();
+    ztxt.extend(zlib(&big));
+    let site = site_with_attachments(&[
+        (
+            "bomb.docx",
+            zip_of(&[("word/document.xml", big.as_slice(), true)]),
+        ),
+        (
+            "bomb.pdf",
+            pdf_with_stream("/Filter /FlateDecode", &zlib(&big)),
+        ),
+        ("bomb.png", png_of(&[(b"zTXt", ztxt)])),
+    ]);
+    drop(big);
+    let started = std::time::Instant::now();
+    let run = site.check();
+    run.expect_code(1);
+    assert!(
+        started.elapsed() < std::time::Duration::from_secs(20),
+        "{:?}",
+        started.elapsed()
+    );
+    assert_each_refused(
+        &site,
+        &run,
+        &["bomb.docx", "bomb.pdf", "bomb.png"],
+        "inflates to more than the generator reads",
+    );
+    site.refused();
+}
+
+/// Compressed data inside an attachment is opened or refused (R1, R7):
+/// an office document embedded in another is read, a PNG's ICC profile
+/// is read, a PDF stream's predictor is undone; raw zlib data, an LZMA
+/// file and a tar archive are parts the generator cannot read.
+#[test]
+fn compressed_data_inside_an_attachment_is_read_or_refused() {
+    let inner = docx_of("<w:r><w:t>See Gideon Marsh</w:t></w:r>", &[]);
+    let embedded = docx_of(
+        "<w:r><w:t>Embedded.</w:t></w:r>",
+        &[("word/embeddings/Microsoft_Word_Document.docx", &inner, true)],
+    );
+    let stored = docx_of(
+        "<w:r><w:t>Embedded.</w:t></w:r>",
+        &[(
+            "word/embeddings/Microsoft_Word_Document.docx",
+            &inner,
+            false,
+        )],
+    );
+    let mut iccp = b"icc\0\0".to_vec();
+    iccp.extend(zlib(
+        b"\0\0\x02\x0cdesc\0\0\0\0\0\0\0\x10See HID-9 profile\0",
+    ));
+    // PNG predictor (12, "Up") over rows of 8 bytes.
+    let text = b"BT (See HID-9 by Gideon Marsh) Tj ET    ";
+    let mut predicted = Vec::new();
+    let mut prev = [0u8; 8];
+    for row in text.chunks(8) {
+        predicted.push(2);
+        for (i, &b) in row.iter().enumerate() {
+            predicted.push(b.wrapping_sub(prev[i]));
+            prev[i] = b;
+        }
+    }
+    let mut tar = vec![0u8; 512];
+    tar[..9].copy_from_slice(b"a.txt.gz\0");
+    tar[257..262].copy_from_slice(b"ustar");
+    tar.extend(b"\x1f\x8b\x08\x00");
+    let mut lzma = b"\x5d\x00\x00\x80\x00\xff\xff\xff\xff\xff\xff\xff\xff".to_vec();
+    lzma.extend([0x00, 0x24, 0x12, 0x49, 0x03, 0xa7, 0x2b]);
+    let site = site_with_attachments(&[
+        ("embedded.docx", embedded),
+        ("stored.docx", stored),
+        ("profile.png", png_of(&[(b"iCCP", iccp)])),
+        (
+            "predicted.pdf",
+            pdf_with_stream(
+                "/Filter /FlateDecode /DecodeParms <</Predictor 12 /Columns 8>>",
+                &zlib(&predicted),
+            ),
+        ),
+        ("notes.dat", zlib(b"See HID-9 by Gideon Marsh")),
+        ("notes.lzma", lzma),
+        ("notes.tar", tar),
+    ]);
+    let run = site.check();
+    run.expect_code(1);
+    assert_each_found(
+        &site,
+        &run,
+        &[
+            "embedded.docx",
+            "stored.docx",
+            "profile.png",
+            "predicted.pdf",
+        ],
+    );
+    assert_each_refused(&site, &run, &["notes.dat"], "raw zlib-compressed data");
+    assert_each_refused(&site, &run, &["notes.lzma"], "an LZMA archive");
+    assert_each_refused(&site, &run, &["notes.tar"], "a tar archive");
+    assert!(
+        run.stdout.contains("add checked_by_keeper = true"),
+        "{}",
+        run.stdout
+    );
+    assert_not_quoted(&run, &["gideon"]);
+    site.refused();
+}
+
+/// Text a reader does not see, which would separate for the screen words
+/// the reader sees joined (R3, R4, R5, R6): hidden markup, SVG text moved
+/// by `<use>`, a `transform` or a nested `<svg>`, a Word document's hidden
+/// runs, a spreadsheet's number formats that write text or padding, and a
+/// stylesheet that writes text are all refused.
+#[test]
+fn text_shown_otherwise_than_written_in_attachments_is_refused() {
+    let svg = |inner: &str| {
+        format!("<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"300\">{inner}</svg>\n")
+    };
+    let hidden: Vec<(&str, String)> = vec![
+        (
+            "hidden.html",
+            "<p>See HID<span hidden>zz</span>-9.</p>\n".into(),
+        ),
+        (
+            "none.html",
+            "<p>See HID<span style=\"display: none\">zz</span>-9.</p>\n".into(),
+        ),
+        (
+            "size.html",
+            "<p>See HID<span style=\"font-size:0\">zz</span>-9.</p>\n".into(),
+        ),
+        (
+            "template.html",
+            "<p>See HID<template>zz</template>-9.</p>\n".into(),
+        ),
+        (
+            "ruby.html",
+            "<p>See HI<ruby>D<rt>z</rt></ruby>-9.</p>\n".into(),
+        ),
+        (
+            "none.svg",
+            svg("<text y=\"20\">HID<tspan display=\"none\">zz</tspan>-9</text>"),
+        ),
+        (
+            "opacity.svg",
+            svg("<text y=\"20\">HID<tspan opacity=\"0\">zz</tspan>-9</text>"),
+        ),
+    ];
+    let moved: Vec<(&str, String)> = vec![
+        (
+            "use.svg",
+            svg(
+                "<defs><text id=\"a\">-9</text><text id=\"b\">HID</text></defs><use href=\"#b\" x=\"0\" y=\"20\"/><use href=\"#a\" x=\"31\" y=\"20\"/>",
+            ),
+        ),
+        (
+            "group.svg",
+            svg(
+                "<g transform=\"translate(31,0)\"><text y=\"20\">-9</text></g><text x=\"0\" y=\"20\">HID</text>",
+            ),
+        ),
+        (
+            "nested.svg",
+            svg("<svg x=\"31\"><text y=\"20\">-9</text></svg><text y=\"20\">HID</text>"),
+        ),
+    ];
+    let styles: Vec<(&str, String)> = vec![
+        ("escapes.css", "p::after{content:\" \\48 ID-9\"}\n".into()),
+        ("joined.css", "p::after{content:\"HI\" \"D-9\"}\n".into()),
+        (
+            "linked.html",
+            "<link rel=\"stylesheet\" href=\"escapes.css\"><p>See</p>\n".into(),
+        ),
+    ];
+    let vanish = docx_of(
+        "<w:r><w:t>HI</w:t></w:r><w:r><w:rPr><w:vanish/></w:rPr><w:t>zz</w:t></w:r><w:r><w:t>D-9</w:t></w:r>",
+        &[],
+    );
+    let styles_xml = "<?xml version=\"1.0\"?><styleSheet><numFmts count=\"2\">\
+        <numFmt numFmtId=\"164\" formatCode=\"00000 000000\"/>\
+        <numFmt numFmtId=\"165\" formatCode=\"&quot;HID-&quot;0\"/></numFmts></styleSheet>";
+    let xlsx = zip_of(&[
+        ("xl/styles.xml", styles_xml.as_bytes(), true),
+        (
+            "xl/worksheets/sheet1.xml",
+            b"<worksheet><sheetData><row r=\"1\"><c r=\"A1\" s=\"1\"><v>9</v></c></row></sheetData></worksheet>",
+            true,
+        ),
+    ]);
+    let mut files: Vec<(&str, Vec<u8>)> = hidden
+        .iter()
+        .chain(&moved)
+        .chain(&styles)
+        .map(|(n, t)| (*n, t.as_bytes().to_vec()))
+        .collect();
+    files.push(("vanish.docx", vanish));
+    files.push((
+        "deleted.docx",
+        docx_of(
+            "<w:r><w:t>HI</w:t></w:r><w:del><w:r><w:delText>zz</w:delText></w:r></w:del><w:r><w:t>D-9</w:t></w:r>",
+            &[],
+        ),
+    ));
+    files.push(("formats.xlsx", xlsx));
+    let site = site_with_attachments(&files);
+    let run = site.check();
+    run.expect_code(1);
+    let names = |list: &[(&'static str, String)]| -> Vec<&'static str> {
+        list.iter().map(|(n, _)| *n).collect()
+    };
+    assert_each_refused(&site, &run, &names(&hidden), "text a browser does not show");
+    assert_each_refused(&site, &run, &names(&moved), "out of its written order");
+    assert_each_refused(
+        &site,
+        &run,
+        &["escapes.css", "joined.css"],
+        "the stylesheet can write",
+    );
+    assert_each_refused(&site, &run, &["linked.html"], "stylesheet");
+    assert_each_refused(
+        &site,
+        &run,
+        &["vanish.docx"],
+        "hidden text in a Word document",
+    );
+    assert_each_refused(&site, &run, &["formats.xlsx"], "number format");
+    site.refused();
+
+    // A person who read the file as shown may say so.
+    let site = site_with_attachments(&[]);
+    site.write(
+        "requests/ATT-9/index.md",
+        folder_record(
+            "ATT-9",
+            &[&format!(
+                "{}\nchecked_by_keeper = true",
+                listing("chart.svg", "Notes", "TLP:CLEAR")
+            )],
+        )
+        .text(),
+    );
+    let chart =
+        svg("<g transform=\"translate(10,10)\"><text y=\"20\">Requests per year</text></g>");
+    site.write("requests/ATT-9/chart.svg", &chart);
+    let files = site.built();
+    assert_eq!(
+        files.get("requests/ATT-9/chart.svg"),
+        Some(&chart.into_bytes())
+    );
+}
+
+/// Ruby annotations in a body (R11): `HI<ruby>D<rt>zz</rt></ruby>-9`
+/// shows `HID-9` with `zz` above; the page keeps their text, in order,
+/// without the tags, so it shows exactly the text screened.
+#[test]
+fn ruby_annotations_in_a_body_are_shown_as_the_text_screened() {
+    let site = Site::new();
+    site.write(
+        "requests/PUB-1.md",
+        request("PUB-1")
+            .body("Shown as AB<ruby>CD<rp>(</rp><rt>EF</rt><rp>)</rp></ruby>GH here.\n")
+            .text(),
+    );
+    let files = site.built();
+    let page = String::from_utf8_lossy(&files["requests/PUB-1/index.html"]).into_owned();
+    assert!(page.contains("ABCD(EF)GH"), "{page}");
+    for tag in ["<ruby", "<rt", "<rp"] {
+        assert!(!page.contains(tag), "{tag} in {page}");
+    }
+}

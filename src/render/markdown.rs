@@ -787,7 +787,10 @@ fn sanitiser(links: &Arc<PageLinks>) -> ammonia::Builder<'static> {
         // could not read as a reader does.
         // `<bdi>` likewise: its direction is its first strong character's,
         // and an invisible right-to-left mark turns `1-HID` round.
-        .rm_tags(["img", "bdo", "bdi"])
+        // Ruby annotations (`HI<ruby>D<rt>zz</rt></ruby>-1` shows `HID-1`
+        // with `zz` above): the tags go, all their text stays, in order,
+        // so the page shows exactly the text screened (`HIDzz-1`).
+        .rm_tags(["img", "bdo", "bdi", "ruby", "rt", "rp", "rb", "rtc"])
         .attribute_filter(move |_element, attribute, value| {
             if is_url_attribute(attribute) {
                 links.resolve(value).map(std::borrow::Cow::Owned)

@@ -74,7 +74,7 @@ pub const MAX_BINARY_BYTES: u64 = 256 * 1024 * 1024;
 /// other file is read as text too when its bytes are text.
 const TEXT_EXTENSIONS: &[&str] = &[
     "txt", "csv", "tsv", "md", "markdown", "json", "xml", "html", "htm", "xhtml", "svg", "yaml",
-    "yml", "toml", "log", "ics", "vtt", "srt", "rtf", "eml",
+    "yml", "toml", "log", "ics", "vtt", "srt", "rtf", "eml", "css",
 ];
 
 /// True for names an editor or a merge leaves beside a file it works on:
@@ -349,10 +349,48 @@ pub fn read(a: &Attachment) -> Result<Read, Box<Diagnostic>> {
             return Err(Box::new(scripted_markup(&a.source, text, at)));
         }
         if let Some((at, why)) = crate::source::markup::refused(text) {
-            return Err(Box::new(
-                Diagnostic::error(&a.source, text, at, why.message()).with_help(why.help()),
-            ));
+            use crate::source::markup::Refusal;
+            // Text hidden or placed otherwise: a person may read the file
+            // as shown and say so; a script never.
+            let keeper_may = matches!(why, Refusal::Hidden | Refusal::Position);
+            if !(keeper_may && a.checked_by_keeper) {
+                let help = if keeper_may {
+                    format!(
+                        "{}; or, once a person has read the file as a browser shows it, add \
+                         checked_by_keeper = true to its [[attachments]] entry",
+                        why.help()
+                    )
+                } else {
+                    why.help().to_string()
+                };
+                return Err(Box::new(
+                    Diagnostic::error(&a.source, text, at, why.message()).with_help(help),
+                ));
+            }
         }
+    }
+    // A stylesheet is markup's style read alone: markup that links it
+    // shows what it writes.
+    if ext == "css"
+        && let Some(text) = &content.text
+        && let Some(why) = crate::source::markup::css_refusal(text)
+        && !a.checked_by_keeper
+    {
+        return Err(Box::new(
+            Diagnostic::file_error(
+                &a.source,
+                format!(
+                    "the stylesheet can write, hide, move or reorder the text of a page that \
+                     uses it (CSS `content:`, a `\\` escape, `@import`, `@font-face`, \
+                     `display:none`...): {}",
+                    why.message()
+                ),
+            )
+            .with_help(
+                "remove those rules from the file, or, once a person has checked every page \
+                 that can use it, add checked_by_keeper = true to its [[attachments]] entry",
+            ),
+        ));
     }
     Ok(Read {
         bytes: CheckedBytes(Arc::from(bytes)),

@@ -37,14 +37,28 @@ pub struct Binary {
     pub unreadable: Option<String>,
 }
 
-/// At most this many bytes are inflated from one file: more is refused,
-/// not published unscreened.
-const MAX_INFLATED: usize = 512 * 1024 * 1024;
+/// At most this many bytes are inflated from one file, all its parts
+/// together: more is a part that cannot be read (refused unless the
+/// keeper checked it), never a build that runs out of memory or time.
+pub const MAX_INFLATED: usize = 32 * 1024 * 1024;
+
+/// How a part that inflates past the budget is named.
+const TOO_MUCH: &str = "inflates to more than the generator reads (32 MiB in all, and no more \
+                        than 4 MiB beyond 20 times the file's size)";
+
+/// ZIP files inside ZIP files (an office document embedded in another)
+/// are opened this deep; deeper is a part that cannot be read.
+const MAX_DEPTH: usize = 3;
 
 /// Reads `bytes` (a file that is not text).
 pub fn read(bytes: &[u8]) -> Binary {
     let mut out = Binary::default();
-    let mut inflated_total = 0usize;
+    // A budget of what may be inflated: 32 MiB, and no more than 4 MiB
+    // beyond 20 times the file's size (ordinary documents compress less;
+    // a small file that inflates to much is a bomb, whose text would take
+    // seconds and hundreds of MB to screen).
+    let allowed = MAX_INFLATED.min((4 << 20) + bytes.len().saturating_mul(20));
+    let mut inflated_total = MAX_INFLATED - allowed;
     out.runs = all_runs(bytes);
     if let Some(what) = compressed_archive(bytes) {
         out.unreadable = Some(what.to_string());
@@ -52,7 +66,7 @@ pub fn read(bytes: &[u8]) -> Binary {
     if is_pdf(bytes) {
         pdf(bytes, &mut out, &mut inflated_total);
     } else if bytes.starts_with(b"PK\x03\x04") {
-        zip(bytes, &mut out, &mut inflated_total);
+        zip(bytes, &mut out, &mut inflated_total, 0);
     } else if bytes.starts_with(b"\x89PNG\r\n\x1a\n") {
         png(bytes, &mut out, &mut inflated_total);
     }
@@ -74,10 +88,36 @@ fn compressed_archive(bytes: &[u8]) -> Option<&'static str> {
         (b"\x28\xb5\x2f\xfd", "a zstd archive"),
         (b"Rar!\x1a\x07", "a RAR archive"),
     ];
-    signatures
+    let archive = signatures
         .iter()
         .find(|(sig, _)| bytes.starts_with(sig))
-        .map(|(_, what)| *what)
+        .map(|(_, what)| *what);
+    archive.or_else(|| {
+        if bytes.starts_with(b"\x5d\x00\x00") {
+            Some("an LZMA archive")
+        } else if bytes.get(257..262) == Some(b"ustar") {
+            Some("a tar archive (unpack it: its files may be compressed)")
+        } else if is_zlib(bytes) {
+            Some("raw zlib-compressed data")
+        } else {
+            None
+        }
+    })
+}
+
+/// True when `bytes` start a zlib stream that inflates (or would inflate
+/// to more than a few KiB): compressed text the runs cannot see.
+fn is_zlib(bytes: &[u8]) -> bool {
+    let [cmf, flg, ..] = bytes else {
+        return false;
+    };
+    if cmf & 0x0f != 8 || (u16::from(*cmf) * 256 + u16::from(*flg)) % 31 != 0 {
+        return false;
+    }
+    match miniz_oxide::inflate::decompress_to_vec_zlib_with_limit(bytes, 4096) {
+        Ok(_) => true,
+        Err(e) => e.status == miniz_oxide::inflate::TINFLStatus::HasMoreOutput,
+    }
 }
 
 /// Every printable run of `bytes` in every encoding read (see the module).
@@ -303,11 +343,10 @@ fn stream_data(
                 data = miniz_oxide::inflate::decompress_to_vec_zlib_with_limit(&data, limit)
                     .or_else(|_| miniz_oxide::inflate::decompress_to_vec_with_limit(&data, limit))
                     .map_err(|_| {
-                        "a PDF stream compressed with FlateDecode that does not inflate, or \
-                         inflates to too much"
-                            .to_string()
+                        format!("a PDF stream compressed with FlateDecode that does not inflate, or {TOO_MUCH}")
                     })?;
                 *inflated_total += data.len();
+                data = unpredicted(dict, data)?;
             }
             "ASCIIHexDecode" | "AHx" => data = hex_bytes(&data),
             f if IMAGE_FILTERS.contains(&f) => return Ok(None),
@@ -316,6 +355,106 @@ fn stream_data(
     }
     // A raw stream is read with the file, outside streams too.
     Ok((!filters.is_empty()).then_some(data))
+}
+
+/// The number after `/key` in a stream dictionary, if any.
+fn dict_number(dict: &str, key: &str) -> Option<i64> {
+    let mut from = 0;
+    while let Some(i) = dict[from..].find(key) {
+        let at = from + i + key.len();
+        from = at;
+        // `/Colors` is no `/ColorSpace`.
+        if dict[at..].starts_with(|c: char| c.is_ascii_alphanumeric()) {
+            continue;
+        }
+        let rest = dict[at..].trim_start();
+        let end = rest
+            .find(|c: char| !c.is_ascii_digit() && c != '-' && c != '+')
+            .unwrap_or(rest.len());
+        return rest[..end].parse().ok();
+    }
+    None
+}
+
+/// Inflated data with its `/DecodeParms` predictor undone: TIFF (2) and
+/// PNG (10 to 15, each row with its own filter), 8 bits per component.
+/// Any other predictor, or a row that does not decode, is a part that
+/// cannot be read.
+fn unpredicted(dict: &str, data: Vec<u8>) -> Result<Vec<u8>, String> {
+    let unreadable = || "a PDF stream with a predictor (`/DecodeParms`) it cannot undo".to_string();
+    static INDIRECT: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+        regex::Regex::new(
+            r"/(?:Predictor|Columns|Colors|BitsPerComponent)\s+\d+\s+\d+\s+R|/DecodeParms\s*[^<\s]",
+        )
+        .expect("valid pattern")
+    });
+    // Parameters in an array (one per filter) or elsewhere in the file.
+    if INDIRECT.is_match(dict) || dict.contains("/DP") {
+        return Err(unreadable());
+    }
+    let predictor = match dict_number(dict, "/Predictor") {
+        None | Some(1) => return Ok(data),
+        Some(p) => p,
+    };
+    let colors = dict_number(dict, "/Colors").unwrap_or(1);
+    let bits = dict_number(dict, "/BitsPerComponent").unwrap_or(8);
+    let columns = dict_number(dict, "/Columns").unwrap_or(1);
+    if bits != 8 || !(1..=32).contains(&colors) || !(1..=1 << 20).contains(&columns) {
+        return Err(unreadable());
+    }
+    let bpp = colors as usize;
+    let row = bpp * columns as usize;
+    match predictor {
+        2 => {
+            let mut out = data;
+            for line in out.chunks_mut(row) {
+                for i in bpp..line.len() {
+                    line[i] = line[i].wrapping_add(line[i - bpp]);
+                }
+            }
+            Ok(out)
+        }
+        10..=15 => {
+            let mut out = Vec::with_capacity(data.len());
+            let mut prev = vec![0u8; row];
+            for line in data.chunks(row + 1) {
+                let (&kind, line) = line.split_first().ok_or_else(unreadable)?;
+                let mut cur = line.to_vec();
+                for i in 0..cur.len() {
+                    let a = if i >= bpp { cur[i - bpp] } else { 0 };
+                    let b = prev[i];
+                    let c = if i >= bpp { prev[i - bpp] } else { 0 };
+                    let add = match kind {
+                        0 => 0,
+                        1 => a,
+                        2 => b,
+                        3 => ((u16::from(a) + u16::from(b)) / 2) as u8,
+                        4 => {
+                            let p = i16::from(a) + i16::from(b) - i16::from(c);
+                            let (pa, pb, pc) = (
+                                (p - i16::from(a)).abs(),
+                                (p - i16::from(b)).abs(),
+                                (p - i16::from(c)).abs(),
+                            );
+                            if pa <= pb && pa <= pc {
+                                a
+                            } else if pb <= pc {
+                                b
+                            } else {
+                                c
+                            }
+                        }
+                        _ => return Err(unreadable()),
+                    };
+                    cur[i] = cur[i].wrapping_add(add);
+                }
+                out.extend_from_slice(&cur);
+                prev[..cur.len()].copy_from_slice(&cur);
+            }
+            Ok(out)
+        }
+        _ => Err(unreadable()),
+    }
 }
 
 /// The names of a stream dictionary's `/Filter`, in order.
@@ -530,7 +669,12 @@ fn u32_at(b: &[u8], at: usize) -> Option<usize> {
 
 /// A ZIP file's entries, read from its central directory; a file whose
 /// directory cannot be found is read as any binary (its runs).
-fn zip(bytes: &[u8], out: &mut Binary, inflated_total: &mut usize) {
+fn zip(bytes: &[u8], out: &mut Binary, inflated_total: &mut usize, depth: usize) {
+    if depth > MAX_DEPTH {
+        out.unreadable
+            .get_or_insert_with(|| "ZIP files nested too deep inside each other".to_string());
+        return;
+    }
     let tail = bytes.len().saturating_sub(65_557);
     let Some(eocd) = memchr::memmem::rfind(&bytes[tail..], b"PK\x05\x06").map(|i| tail + i) else {
         return;
@@ -578,7 +722,10 @@ fn zip(bytes: &[u8], out: &mut Binary, inflated_total: &mut usize) {
                     Ok(d) => d,
                     Err(_) => {
                         out.unreadable.get_or_insert_with(|| {
-                            format!("a ZIP entry that does not inflate ({})", safe_name(&name))
+                            format!(
+                                "a ZIP entry that does not inflate, or {TOO_MUCH} ({})",
+                                safe_name(&name)
+                            )
                         });
                         continue;
                     }
@@ -592,14 +739,30 @@ fn zip(bytes: &[u8], out: &mut Binary, inflated_total: &mut usize) {
             }
         };
         *inflated_total += content.len();
-        add_inflated(&content, &name, out, inflated_total);
+        add_inflated(&content, &name, out, inflated_total, depth);
     }
 }
 
 /// An inflated part: its runs, and, for XML, its text as shown; a PDF or
 /// a ZIP inside is opened too.
-fn add_inflated(content: &[u8], name: &str, out: &mut Binary, inflated_total: &mut usize) {
-    if let Ok(text) = std::str::from_utf8(content) {
+fn add_inflated(
+    content: &[u8],
+    name: &str,
+    out: &mut Binary,
+    inflated_total: &mut usize,
+    depth: usize,
+) {
+    // A ZIP file stored inside is opened, even when its bytes are UTF-8.
+    let text = if content.starts_with(b"PK\x03\x04") {
+        None
+    } else {
+        std::str::from_utf8(content).ok()
+    };
+    if let Some(text) = text {
+        if let Some(what) = office_unreadable(text) {
+            out.unreadable
+                .get_or_insert_with(|| format!("{what} ({})", safe_name(name)));
+        }
         let (shown, _) =
             if name.ends_with(".xml") || name.ends_with(".rels") || text.starts_with("<?xml") {
                 super::markup::shown(text)
@@ -609,7 +772,7 @@ fn add_inflated(content: &[u8], name: &str, out: &mut Binary, inflated_total: &m
         let _ = write!(out.strings, "\n{shown}");
         let _ = write!(out.runs, "\n{}", super::markup::decoded(text).0);
     } else {
-        let nested = read_nested(content, inflated_total);
+        let nested = read_nested(content, inflated_total, depth);
         out.runs.push('\n');
         out.runs.push_str(&nested.runs);
         if !nested.strings.is_empty() {
@@ -622,7 +785,7 @@ fn add_inflated(content: &[u8], name: &str, out: &mut Binary, inflated_total: &m
     }
 }
 
-fn read_nested(bytes: &[u8], inflated_total: &mut usize) -> Binary {
+fn read_nested(bytes: &[u8], inflated_total: &mut usize, depth: usize) -> Binary {
     let mut out = Binary {
         runs: all_runs(bytes),
         ..Binary::default()
@@ -632,10 +795,102 @@ fn read_nested(bytes: &[u8], inflated_total: &mut usize) -> Binary {
     }
     if is_pdf(bytes) {
         pdf(bytes, &mut out, inflated_total);
+    } else if bytes.starts_with(b"PK\x03\x04") {
+        // An office document embedded in another (`word/embeddings/`).
+        zip(bytes, &mut out, inflated_total, depth + 1);
     } else if bytes.starts_with(b"\x89PNG\r\n\x1a\n") {
         png(bytes, &mut out, inflated_total);
     }
     out
+}
+
+/// What an office document's XML part shows otherwise than it is
+/// written: hidden runs (`<w:vanish/>`), and spreadsheet number formats
+/// that write text or digits of their own (`"HID-"0`, `00000 000000`).
+fn office_unreadable(xml: &str) -> Option<&'static str> {
+    if xml.contains("<w:vanish") || xml.contains("<w:specVanish") {
+        return Some("hidden text in a Word document (`w:vanish`)");
+    }
+    if xml.contains("<w:delText") {
+        return Some(
+            "tracked deletions in a Word document (`w:delText`): hidden in its simple view, \
+             they separate words a reader sees joined",
+        );
+    }
+    static TINY: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+        regex::Regex::new(r#"<w:sz(?:Cs)?\s+w:val\s*=\s*["'][0-2]["']"#).expect("valid pattern")
+    });
+    if TINY.is_match(xml) {
+        return Some("text in a Word document too small to see (`w:sz` of 1 point or less)");
+    }
+    static ODS: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+        regex::Regex::new(
+            r#"<number:(?:text|embedded-text)>[^<]*[\p{L}\p{N}]|number:min-integer-digits\s*=\s*["'](?:[2-9]|\d\d)"#,
+        )
+        .expect("valid pattern")
+    });
+    if ODS.is_match(xml) {
+        return Some(
+            "a spreadsheet number format that shows text or digits of its own \
+             (literal text, zero padding)",
+        );
+    }
+    if xml.contains("<numFmt ") || xml.contains("<x:numFmt ") {
+        static CODE: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+            regex::Regex::new(r#"formatCode\s*=\s*(?:"([^"]*)"|'([^']*)')"#).expect("valid pattern")
+        });
+        for caps in CODE.captures_iter(xml) {
+            let code = caps
+                .get(1)
+                .or_else(|| caps.get(2))
+                .map_or("", |m| m.as_str());
+            let code = super::markup::decoded(code).0;
+            if !plain_number_format(&code) {
+                return Some(
+                    "a spreadsheet number format that shows text or digits of its own \
+                     (literal text, zero padding)",
+                );
+            }
+        }
+    }
+    None
+}
+
+/// True for a number format that shows a cell's value as written: digits
+/// (`#,##0`, `0.00`, `0%`), dates and times, with no literal text, no
+/// escapes and no padding (`00000`).
+fn plain_number_format(code: &str) -> bool {
+    if code.contains(['"', '\\', '*', '_']) {
+        return false;
+    }
+    code.split(';').all(|section| {
+        // `[Red]`, `[$-409]`, `[h]`: colours, locales, elapsed times.
+        let mut bare = String::new();
+        let mut depth = 0;
+        for c in section.chars() {
+            match c {
+                '[' => depth += 1,
+                ']' => depth -= 1,
+                _ if depth == 0 => bare.push(c),
+                _ => {}
+            }
+        }
+        if bare.eq_ignore_ascii_case("general") || bare == "@" {
+            return true;
+        }
+        let integer = bare
+            .split(['.', 'E', 'e'])
+            .next()
+            .unwrap_or("")
+            .replace(',', "");
+        let placeholders = integer.trim_matches(|c: char| !matches!(c, '0' | '#' | '?'));
+        let padded = placeholders.chars().filter(|&c| c == '0').count() > 1
+            || placeholders.contains(|c: char| !matches!(c, '0' | '#' | '?'));
+        let literal = bare.chars().any(|c| {
+            c.is_alphabetic() && !"dmyhsAMPMEeG".contains(c) || !c.is_ascii() && !c.is_alphabetic()
+        });
+        !padded && !literal
+    })
 }
 
 /// An entry's name for a message: only the characters of a file name.
@@ -661,7 +916,8 @@ fn png(bytes: &[u8], out: &mut Binary, inflated_total: &mut usize) {
             break;
         };
         let compressed = match kind {
-            b"zTXt" => data
+            // keyword \0 method profile: an ICC profile's text (`desc`).
+            b"zTXt" | b"iCCP" => data
                 .iter()
                 .position(|&b| b == 0)
                 .and_then(|k| data.get(k + 2..)),
@@ -680,6 +936,15 @@ fn png(bytes: &[u8], out: &mut Binary, inflated_total: &mut usize) {
         if let Some(c) = compressed {
             let limit = MAX_INFLATED.saturating_sub(*inflated_total);
             match miniz_oxide::inflate::decompress_to_vec_zlib_with_limit(c, limit) {
+                Ok(text) if kind == b"iCCP" => {
+                    *inflated_total += text.len();
+                    // Its text (`desc`, `cprt`) is shown by image viewers:
+                    // screened like a body too.
+                    let runs = all_runs(&text);
+                    let _ = write!(out.strings, "\n{runs}");
+                    out.runs.push('\n');
+                    out.runs.push_str(&runs);
+                }
                 Ok(text) => {
                     *inflated_total += text.len();
                     let _ = write!(out.strings, "\n{}", String::from_utf8_lossy(&text));
@@ -688,7 +953,7 @@ fn png(bytes: &[u8], out: &mut Binary, inflated_total: &mut usize) {
                 }
                 Err(_) => {
                     out.unreadable.get_or_insert_with(|| {
-                        "a PNG text chunk that does not inflate".to_string()
+                        format!("a PNG text chunk that does not inflate, or {TOO_MUCH}")
                     });
                 }
             }
@@ -778,6 +1043,34 @@ mod tests {
         ] {
             let _ = read(bytes);
         }
+    }
+
+    #[test]
+    fn number_formats_that_write_their_own_text_are_unreadable() {
+        for code in [
+            "General",
+            "0",
+            "#,##0",
+            "#,##0.00",
+            "0.00%",
+            "dd/mm/yyyy",
+            "[Red]0.00",
+            "@",
+        ] {
+            assert!(plain_number_format(code), "{code}");
+        }
+        for code in ["00000 000000", "\"HID-\"0", "\\H0", "0-0", "000", "#-#"] {
+            assert!(!plain_number_format(code), "{code}");
+        }
+    }
+
+    #[test]
+    fn png_predictors_are_undone() {
+        let dict = "/Filter/FlateDecode/DecodeParms<</Predictor 12/Columns 3>>";
+        // Rows "abc" and "abd", the second as "Up" differences.
+        let data = vec![0, b'a', b'b', b'c', 2, 0, 0, 1];
+        assert_eq!(unpredicted(dict, data).unwrap(), b"abcabd");
+        assert!(unpredicted("/DecodeParms 7 0 R", vec![1, 2]).is_err());
     }
 
     #[test]

@@ -122,13 +122,22 @@ fn push_from(out: &mut String, from: &mut Vec<usize>, part: &str, start: usize) 
     from.extend(start..start + part.len());
 }
 
+/// Elements (without a prefix) whose content a browser never shows:
+/// read as nothing between the words around them.
+const CONTENT_NOT_SHOWN: &[&str] = &[
+    "style", "title", "script", "desc", "metadata", "template", "rt", "rp", "noscript",
+];
+
 /// Markup's text as a browser shows it: tags and comments left out, CDATA
 /// sections read as their text, character references decoded (outside
-/// CDATA); and for each byte of it the byte of `text` it came from.
+/// CDATA), the content of elements never shown (`<style>`, `<title>`,
+/// `<template>`, `<rt>`...) left out; and for each byte of it the byte of
+/// `text` it came from.
 pub fn shown(text: &str) -> (String, Vec<usize>) {
     let mut out = String::with_capacity(text.len());
     let mut from = Vec::with_capacity(text.len());
     let bytes = text.as_bytes();
+    let lower = text.to_ascii_lowercase();
     let mut at = 0;
     while at < text.len() {
         let next = memchr::memchr(b'<', &bytes[at..]).map_or(text.len(), |i| at + i);
@@ -149,7 +158,17 @@ pub fn shown(text: &str) -> (String, Vec<usize>) {
         } else {
             // A tag, a declaration or a processing instruction: to its `>`
             // outside quotes (a `>` in an attribute value does not end it).
-            at += tag_end(rest);
+            let len = tag_end(rest);
+            let name_len = rest[1..]
+                .find(|c: char| c.is_whitespace() || c == '/' || c == '>')
+                .map_or(rest.len() - 1, |e| e);
+            let name = &lower[at + 1..at + 1 + name_len];
+            let self_closing = rest[..len].ends_with("/>");
+            at += len;
+            if !self_closing && CONTENT_NOT_SHOWN.contains(&name) {
+                let close = format!("</{name}");
+                at = lower[at..].find(&close).map_or(text.len(), |e| at + e);
+            }
         }
     }
     (out, from)
@@ -300,6 +319,11 @@ pub enum Refusal {
     /// backwards `dx`, text on a path, or a chunk placed left of the one
     /// before it on the same line.
     Position,
+    /// Text a browser does not show (`hidden`, `display:none`,
+    /// `visibility:hidden`, a zero size or opacity, `<template>`, ruby
+    /// annotations): it separates, for the screen, words a reader sees
+    /// joined.
+    Hidden,
 }
 
 impl Refusal {
@@ -328,8 +352,15 @@ impl Refusal {
             }
             Refusal::Position => {
                 "the file places SVG text out of its written order (a list of `x`/`y`/`dx` \
-                 positions, a negative `dx`, `textPath`, or text placed left of the text \
-                 before it): what a reader sees cannot be checked"
+                 positions, a negative `dx`, `textPath`, `<use>`, a `transform`, a nested \
+                 `<svg>`, or text placed left of the text before it): what a reader sees \
+                 cannot be checked"
+            }
+            Refusal::Hidden => {
+                "the file holds text a browser does not show (`hidden`, `display:none`, \
+                 `visibility:hidden`, a zero `font-size` or `opacity`, `<template>`, ruby \
+                 annotations `<rt>`/`<rp>`): it can separate words a reader sees joined, so \
+                 what a reader sees cannot be checked"
             }
         }
     }
@@ -340,6 +371,10 @@ impl Refusal {
             Refusal::Script => {
                 "remove it from the file, publish the file as PDF or as an image, or classify \
                  it with a colour that withholds it"
+            }
+            Refusal::Hidden => {
+                "remove the hidden text from the file, or publish the file as PDF or as an \
+                 image, or classify it with a colour that withholds it"
             }
             _ => {
                 "write the text plainly, in the order it is read; or publish the file as PDF \
@@ -439,19 +474,78 @@ pub fn refused(text: &str) -> Option<(usize, Refusal)> {
         }
     }
     found.extend(positions(&tags));
+    found.extend(hidden(&tags));
     found.into_iter().min_by_key(|&(at, _)| at)
+}
+
+/// Elements whose text a browser does not show.
+const NOT_SHOWN: &[&str] = &["template", "rt", "rp", "noscript", "noembed", "noframes"];
+
+/// Text a browser does not show, and stylesheets loaded from elsewhere.
+fn hidden(tags: &[Tag]) -> Vec<(usize, Refusal)> {
+    let zero = |v: &str| {
+        let v = v
+            .trim()
+            .trim_end_matches(|c: char| c.is_ascii_alphabetic() || c == '%');
+        v.parse::<f64>().is_ok_and(|n| n == 0.0)
+    };
+    let mut out = Vec::new();
+    for t in tags {
+        let stylesheet = t.name == "link"
+            && t.get("rel")
+                .is_some_and(|r| r.to_ascii_lowercase().contains("stylesheet"));
+        if stylesheet {
+            out.push((t.at, Refusal::Stylesheet));
+        }
+        let attribute_hides = t.get("hidden").is_some()
+            || t.get("display")
+                .is_some_and(|v| v.trim().eq_ignore_ascii_case("none"))
+            || t.get("visibility").is_some_and(|v| {
+                let v = v.trim().to_ascii_lowercase();
+                v == "hidden" || v == "collapse"
+            })
+            || ["font-size", "opacity", "fill-opacity"]
+                .iter()
+                .any(|a| t.get(a).is_some_and(zero))
+            || (matches!(t.name.as_str(), "text" | "tspan")
+                && t.get("fill").is_some_and(|v| {
+                    let v = v.trim().to_ascii_lowercase();
+                    v == "none" || v == "transparent"
+                }));
+        if attribute_hides || NOT_SHOWN.contains(&t.name.as_str()) {
+            out.push((t.at, Refusal::Hidden));
+        }
+    }
+    out
 }
 
 /// What CSS does that the screen cannot read: writes text, or shows it in
 /// another order or direction.
-fn css_refusal(css: &str) -> Option<Refusal> {
+pub fn css_refusal(css: &str) -> Option<Refusal> {
+    static HIDDEN: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(
+            r"(?:^|[^a-z-])(?:display\s*:\s*none|visibility\s*:\s*(?:hidden|collapse)|content-visibility\s*:\s*hidden|(?:font-size|opacity|fill-opacity)\s*:\s*[+]?[0.]+(?:[a-z%]+)?\s*(?:[;}!]|$)|font\s*:\s*[0.]+(?:[a-z%]+)?[\s/])",
+        )
+        .expect("valid pattern")
+    });
     static CSS: LazyLock<Regex> = LazyLock::new(|| {
         Regex::new(
             r"(?:^|[^a-z-])(content|order|direction|unicode-bidi|writing-mode|float|transform|grid-area|grid-row|grid-column|grid-template-areas)\s*:|(?:^|[^a-z-])position\s*:\s*(?:absolute|fixed|relative|sticky)|-reverse\b|\\",
         )
         .expect("valid pattern")
     });
-    let css: String = css.chars().filter(|c| !c.is_control()).collect();
+    let css: String = css
+        .chars()
+        .filter(|c| !c.is_control())
+        .collect::<String>()
+        .to_lowercase();
+    if HIDDEN.is_match(&css) {
+        return Some(Refusal::Hidden);
+    }
+    // Stylesheets and fonts loaded from elsewhere: unchecked text, glyphs.
+    if css.contains("@import") || css.contains("@font-face") {
+        return Some(Refusal::Stylesheet);
+    }
     let caps = CSS.captures(&css)?;
     Some(match caps.get(1).map(|m| m.as_str()) {
         Some("direction" | "unicode-bidi" | "writing-mode") => Refusal::Direction,
@@ -523,6 +617,21 @@ fn is_invisible(c: char) -> bool {
 /// the same line.
 fn positions(tags: &[Tag]) -> Vec<(usize, Refusal)> {
     let mut out = Vec::new();
+    // Text placed other than by its own `x` and `y`: drawn again by
+    // `<use>`, moved by a `transform`, or inside a nested `<svg>`.
+    if tags.iter().any(|t| t.name == "text") {
+        let mut svgs = 0;
+        for t in tags {
+            svgs += usize::from(t.name == "svg");
+            let moved = t.name == "use"
+                || (t.name == "svg" && svgs > 1)
+                || t.get("transform").is_some()
+                || t.get("style").is_some_and(|s| s.contains("transform"));
+            if moved {
+                out.push((t.at, Refusal::Position));
+            }
+        }
+    }
     // The last absolute position of text, (x, y).
     let mut last: Option<(f64, f64)> = None;
     for t in tags {
