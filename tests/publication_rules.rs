@@ -3891,3 +3891,48 @@ fn ruby_annotations_in_a_body_are_shown_as_the_text_screened() {
         assert!(!page.contains(tag), "{tag} in {page}");
     }
 }
+
+/// Found by the property tests' hazards: a declared telephone number
+/// written as UTF-16 in a binary file (a PDF's `/Author`, no byte-order
+/// mark) is read from the file's runs by its digits, whatever stands
+/// between them; national and `+44` forms alike.
+#[test]
+fn a_declared_telephone_number_in_utf16_inside_a_binary_is_refused() {
+    let utf16 = |text: &str, big_endian: bool| -> Vec<u8> {
+        text.encode_utf16()
+            .flat_map(|u| {
+                if big_endian {
+                    u.to_be_bytes()
+                } else {
+                    u.to_le_bytes()
+                }
+            })
+            .collect()
+    };
+    for (written, big_endian) in [
+        ("020 7946 0001", true),
+        ("020-7946-0001", false),
+        ("+44 20 7946 0001", true),
+    ] {
+        let mut pdf =
+            b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<< /Title (Notes) >>\nendobj\n".to_vec();
+        pdf.extend_from_slice(b"/Author (");
+        pdf.extend_from_slice(&utf16(written, big_endian));
+        pdf.extend_from_slice(b")\n\xff\x00%%EOF\n");
+        let site = site_with_attachments(&[("n.pdf", pdf)]);
+        site.write(
+            "requests/HID-9.md",
+            request("HID-9")
+                .classification("TLP:AMBER")
+                .proposer("name = \"Gideon Marsh\"\nphone = \"020 7946 0001\"")
+                .text(),
+        );
+        let run = site.refused();
+        assert!(
+            run.stdout.contains("phone declared") || run.stderr.contains("phone declared"),
+            "{written}: {}{}",
+            run.stdout,
+            run.stderr
+        );
+    }
+}

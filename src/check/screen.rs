@@ -872,6 +872,10 @@ pub struct Screen {
     /// digits) that the search for any address or number finds: a finding
     /// that is one of them says whose it is.
     declared_contacts: rustc_hash::FxHashMap<String, usize>,
+    /// The declared telephone numbers' digits (seven or more), searched
+    /// for in the digits of a binary file's runs whatever stands between
+    /// them, and which declared value each is.
+    declared_digits: std::sync::OnceLock<Option<(aho_corasick::AhoCorasick, Vec<usize>)>>,
     /// Public ids in upper case (see [`Screen::with_public_ids`]).
     public: HashSet<String>,
     /// Names of attachments that are not published.
@@ -1006,6 +1010,7 @@ impl Screen {
                 .unwrap_or(0),
             withheld_len: withheld.iter().map(String::len).max().unwrap_or(0),
             declared_contacts,
+            declared_digits: std::sync::OnceLock::new(),
             public: HashSet::default(),
             withheld_files: Vec::new(),
             withheld,
@@ -1133,10 +1138,53 @@ impl Screen {
         self.contacts(text, &mut found);
         if !scope.contacts {
             found.retain(|f| !matches!(f, Finding::Email { .. } | Finding::Phone { .. }));
+            self.declared_phone_digits(text, &mut found);
         }
         found.sort_by_key(Finding::at);
         found.dedup();
         found
+    }
+
+    /// A declared telephone number among the digits of `text`, whatever
+    /// stands between them: for a binary file's runs, where a number may
+    /// come out of a UTF-16 string, a table or a font's encoding with
+    /// anything between its digits. Fails closed: a run of digits that
+    /// holds a declared number is a finding, even if it is part of a
+    /// longer one.
+    fn declared_phone_digits(&self, text: &str, found: &mut Vec<Finding>) {
+        let automaton = self.declared_digits.get_or_init(|| {
+            let mut patterns = Vec::new();
+            let mut values = Vec::new();
+            for (i, d) in self.declared.iter().enumerate() {
+                let digits = phone_digits(&d.value);
+                if d.key != "phone" || digits.len() < 7 {
+                    continue;
+                }
+                // `01632 960123` is also `+44 1632 960123`.
+                if let Some(national) = digits.strip_prefix('0') {
+                    patterns.push(national.to_string());
+                    values.push(i);
+                }
+                patterns.push(digits);
+                values.push(i);
+            }
+            let automaton = aho_corasick::AhoCorasick::new(&patterns).ok()?;
+            (!values.is_empty()).then_some((automaton, values))
+        });
+        let Some((automaton, values)) = automaton else {
+            return;
+        };
+        let (digits, places): (String, Vec<usize>) = text
+            .char_indices()
+            .filter(|(_, c)| c.is_ascii_digit())
+            .map(|(at, c)| (c, at))
+            .unzip();
+        for m in automaton.find_overlapping_iter(&digits) {
+            found.push(Finding::Declared {
+                at: places[m.start()],
+                value: values[m.pattern().as_usize()],
+            });
+        }
     }
 
     /// The withheld ids among the words of `text` that look like ids
