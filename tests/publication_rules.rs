@@ -3936,3 +3936,19 @@ fn a_declared_telephone_number_in_utf16_inside_a_binary_is_refused() {
         );
     }
 }
+
+/// Found by fuzzing the screen: a number whose last group runs into a
+/// word (`2nd`, `0A`) was read as one longer run glued to the word, and
+/// not as a number at all.
+#[test]
+fn a_telephone_number_before_a_word_that_starts_with_digits_is_an_error() {
+    for body in [
+        "Ring 01632 960123 2nd line.",
+        "Ring 01632 960123 0A.",
+        "Ring 07700 900123 3rd floor.",
+    ] {
+        scene_refused(body, "a telephone number");
+    }
+    let (site, _) = scene("Items 1 2 3rd and 2024 2025 4th.");
+    site.built();
+}

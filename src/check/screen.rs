@@ -1456,11 +1456,13 @@ fn phone_number_in_run(text: &str, start: usize) -> (Option<(usize, usize)>, usi
         return (None, run_end);
     }
     let total: usize = groups.iter().map(|g| g.digits).sum();
+    if total <= 15 && !followed {
+        return (is_phone_length(total).then_some((start, end)), run_end);
+    }
     if total <= 15 {
-        return (
-            (is_phone_length(total) && !followed).then_some((start, end)),
-            run_end,
-        );
+        // Glued to a word (`01632 960123 2nd floor`): the number is the
+        // groups before the one the word starts with.
+        return (number_before_a_word(&groups, start), run_end);
     }
     let number = number_before_slash(&groups, start, end)
         .or_else(|| number_from_a_leading_zero(text, &groups, end, followed));
@@ -1580,6 +1582,20 @@ fn date_at(bytes: &[u8]) -> Option<usize> {
         _ => return None,
     };
     ((1..=31).contains(&day) && (1..=12).contains(&month)).then_some(end)
+}
+
+/// When a run's last group runs into a word, the longest run of the
+/// groups before it that makes a number: what stands after those is a
+/// separator, so the number ends there.
+fn number_before_a_word(groups: &[DigitGroup], start: usize) -> Option<(usize, usize)> {
+    let mut digits: usize = groups.iter().map(|g| g.digits).sum();
+    for k in (1..groups.len()).rev() {
+        digits -= groups[k].digits;
+        if is_phone_length(digits) {
+            return Some((start, groups[k - 1].end));
+        }
+    }
+    None
 }
 
 /// In a run too long for one number, the number before its first `/`
