@@ -280,94 +280,16 @@ pub fn read(a: &Attachment) -> Result<Read, Box<Diagnostic>> {
     }
     let bytes = read_regular(&a.source, MAX_BINARY_BYTES)?;
     let named_as_text = is_markup(&a.name) || TEXT_EXTENSIONS.contains(&ext.as_str());
-    let text = as_text(&bytes);
-    let content = match text {
-        Some((text, _)) if text.len() as u64 > MAX_TEXT_BYTES => {
-            return Err(Box::new(too_large_text(&a.source)));
-        }
-        // A PDF written as text still hides text in its hex strings and
-        // compressed streams: read as a PDF too.
-        Some((text, _)) if crate::source::binary::is_pdf(&bytes) => {
-            let binary = crate::source::binary::read(&bytes);
-            Content {
-                text: Some(text),
-                runs: Some(binary.runs),
-                strings: Some(binary.strings).filter(|s| !s.is_empty()),
-                unreadable: binary.unreadable,
-            }
-        }
-        Some((text, wide)) => Content {
-            runs: wide.then(|| printable_runs(&bytes)),
-            text: Some(text),
-            ..Content::default()
-        },
-        None if named_as_text => {
-            return Err(Box::new(not_text(&a.source, &bytes)));
-        }
-        None => {
-            let mut binary = crate::source::binary::read(&bytes);
-            // A file of single-byte text (a vCard, a CSV from an old
-            // tool): its text read as Windows-1252 is screened like a
-            // body, contact details included (not a PDF's, whose tables
-            // of numbers are no telephone numbers).
-            if !crate::source::binary::is_pdf(&bytes)
-                && let Some((text, _)) = windows_1252_text(&bytes)
-            {
-                binary.strings.push('\n');
-                binary.strings.push_str(&text);
-            }
-            Content {
-                text: None,
-                runs: Some(binary.runs),
-                strings: Some(binary.strings).filter(|s| !s.is_empty()),
-                unreadable: binary.unreadable,
-            }
-        }
-    };
+    let content = content_of(a, &bytes, named_as_text)?;
     if let Some(what) = &content.unreadable
         && !a.checked_by_keeper
     {
-        return Err(Box::new(
-            Diagnostic::file_error(
-                &a.source,
-                format!(
-                    "the file holds parts the generator cannot read ({what}): their text \
-                     cannot be checked for personal data or withheld ids"
-                ),
-            )
-            .with_help(
-                "save it again without them (a PDF with ordinary compression, an archive \
-                 unpacked), or, once a person has read every part of it, add \
-                 checked_by_keeper = true to its [[attachments]] entry",
-            ),
-        ));
+        return Err(Box::new(unreadable_parts(&a.source, what)));
     }
     if is_markup(&a.name)
         && let Some(text) = &content.text
     {
-        if let Some(at) = active_markup(text) {
-            return Err(Box::new(scripted_markup(&a.source, text, at)));
-        }
-        if let Some((at, why)) = crate::source::markup::refused(text) {
-            use crate::source::markup::Refusal;
-            // Text hidden or placed otherwise: a person may read the file
-            // as shown and say so; a script never.
-            let keeper_may = matches!(why, Refusal::Hidden | Refusal::Position);
-            if !(keeper_may && a.checked_by_keeper) {
-                let help = if keeper_may {
-                    format!(
-                        "{}; or, once a person has read the file as a browser shows it, add \
-                         checked_by_keeper = true to its [[attachments]] entry",
-                        why.help()
-                    )
-                } else {
-                    why.help().to_string()
-                };
-                return Err(Box::new(
-                    Diagnostic::error(&a.source, text, at, why.message()).with_help(help),
-                ));
-            }
-        }
+        refuse_markup(a, text)?;
     }
     // A stylesheet is markup's style read alone: markup that links it
     // shows what it writes.
@@ -376,26 +298,131 @@ pub fn read(a: &Attachment) -> Result<Read, Box<Diagnostic>> {
         && let Some(why) = crate::source::markup::css_refusal(text)
         && !a.checked_by_keeper
     {
-        return Err(Box::new(
-            Diagnostic::file_error(
-                &a.source,
-                format!(
-                    "the stylesheet can write, hide, move or reorder the text of a page that \
-                     uses it (CSS `content:`, a `\\` escape, `@import`, `@font-face`, \
-                     `display:none`...): {}",
-                    why.message()
-                ),
-            )
-            .with_help(
-                "remove those rules from the file, or, once a person has checked every page \
-                 that can use it, add checked_by_keeper = true to its [[attachments]] entry",
-            ),
-        ));
+        return Err(Box::new(refused_stylesheet(&a.source, why.message())));
     }
     Ok(Read {
         bytes: CheckedBytes(Arc::from(bytes)),
         content,
     })
+}
+
+/// What the screen reads of an attachment's bytes: its text when it is
+/// text (a PDF written as text read as a PDF too), else its runs and
+/// strings in every encoding, and what of it could not be read.
+fn content_of(
+    a: &Attachment,
+    bytes: &[u8],
+    named_as_text: bool,
+) -> Result<Content, Box<Diagnostic>> {
+    let content = match as_text(bytes) {
+        Some((text, _)) if text.len() as u64 > MAX_TEXT_BYTES => {
+            return Err(Box::new(too_large_text(&a.source)));
+        }
+        // A PDF written as text still hides text in its hex strings and
+        // compressed streams: read as a PDF too.
+        Some((text, _)) if crate::source::binary::is_pdf(bytes) => {
+            let binary = crate::source::binary::read(bytes);
+            Content {
+                text: Some(text),
+                runs: Some(binary.runs),
+                strings: Some(binary.strings).filter(|s| !s.is_empty()),
+                unreadable: binary.unreadable,
+            }
+        }
+        Some((text, wide)) => Content {
+            runs: wide.then(|| printable_runs(bytes)),
+            text: Some(text),
+            ..Content::default()
+        },
+        None if named_as_text => {
+            return Err(Box::new(not_text(&a.source, bytes)));
+        }
+        None => binary_content(bytes),
+    };
+    Ok(content)
+}
+
+/// What the screen reads of a binary attachment.
+fn binary_content(bytes: &[u8]) -> Content {
+    let mut binary = crate::source::binary::read(bytes);
+    // A file of single-byte text (a vCard, a CSV from an old tool): its
+    // text read as Windows-1252 is screened like a body, contact details
+    // included (not a PDF's, whose tables of numbers are no telephone
+    // numbers).
+    if !crate::source::binary::is_pdf(bytes)
+        && let Some((text, _)) = windows_1252_text(bytes)
+    {
+        binary.strings.push('\n');
+        binary.strings.push_str(&text);
+    }
+    Content {
+        text: None,
+        runs: Some(binary.runs),
+        strings: Some(binary.strings).filter(|s| !s.is_empty()),
+        unreadable: binary.unreadable,
+    }
+}
+
+/// Refuses markup that runs a script, or that hides or places its text
+/// otherwise than written (the latter unless a person read it as shown).
+fn refuse_markup(a: &Attachment, text: &str) -> Result<(), Box<Diagnostic>> {
+    if let Some(at) = active_markup(text) {
+        return Err(Box::new(scripted_markup(&a.source, text, at)));
+    }
+    let Some((at, why)) = crate::source::markup::refused(text) else {
+        return Ok(());
+    };
+    use crate::source::markup::Refusal;
+    // Text hidden or placed otherwise: a person may read the file as
+    // shown and say so; a script never.
+    let keeper_may = matches!(why, Refusal::Hidden | Refusal::Position);
+    if keeper_may && a.checked_by_keeper {
+        return Ok(());
+    }
+    let help = if keeper_may {
+        format!(
+            "{}; or, once a person has read the file as a browser shows it, add \
+             checked_by_keeper = true to its [[attachments]] entry",
+            why.help()
+        )
+    } else {
+        why.help().to_string()
+    };
+    Err(Box::new(
+        Diagnostic::error(&a.source, text, at, why.message()).with_help(help),
+    ))
+}
+
+/// An attachment with parts the generator cannot read (`what`).
+fn unreadable_parts(path: &Path, what: &str) -> Diagnostic {
+    Diagnostic::file_error(
+        path,
+        format!(
+            "the file holds parts the generator cannot read ({what}): their text \
+             cannot be checked for personal data or withheld ids"
+        ),
+    )
+    .with_help(
+        "save it again without them (a PDF with ordinary compression, an archive \
+         unpacked), or, once a person has read every part of it, add \
+         checked_by_keeper = true to its [[attachments]] entry",
+    )
+}
+
+/// A stylesheet that can write, hide or move a page's text.
+fn refused_stylesheet(path: &Path, why: impl std::fmt::Display) -> Diagnostic {
+    Diagnostic::file_error(
+        path,
+        format!(
+            "the stylesheet can write, hide, move or reorder the text of a page that \
+             uses it (CSS `content:`, a `\\` escape, `@import`, `@font-face`, \
+             `display:none`...): {why}"
+        ),
+    )
+    .with_help(
+        "remove those rules from the file, or, once a person has checked every page \
+         that can use it, add checked_by_keeper = true to its [[attachments]] entry",
+    )
 }
 
 fn active_file(path: &Path) -> Diagnostic {
