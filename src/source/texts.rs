@@ -61,40 +61,6 @@ pub struct Declared {
     pub value: String,
 }
 
-/// Keys of a record's top level: under `[extra]` they are mistakes (a
-/// keeper who wrote `classification` after `[extra]` meant to classify the
-/// record, and it would not be).
-pub const RESERVED_KEYS: &[&str] = &[
-    "id",
-    "type",
-    "title",
-    "classification",
-    "submitted",
-    "reasons",
-    "devices",
-    "affected_scs",
-    "affected_scs_reason",
-    "requires_new_sc",
-    "requires_new_sc_reason",
-    "urgent",
-    "urgent_reason",
-    "related",
-    "supersedes",
-    "proposer",
-    "sponsor",
-    "history",
-    "draft",
-    "attachments",
-    "extra",
-    "request",
-    "date",
-    "kind",
-    "outcome",
-    "sc_version",
-    "implementation_date",
-    "panel_notified",
-];
-
 /// What a record's front matter holds as text.
 #[derive(Debug, Default)]
 pub struct FrontMatterText {
@@ -281,7 +247,12 @@ pub fn reserved_keys_in_extra(
     };
     extra
         .iter()
-        .filter(|(k, _)| RESERVED_KEYS.contains(&k.get_ref().as_ref()))
+        .filter(|(k, _)| {
+            // A top-level key under `[extra]` is a mistake: a keeper who
+            // wrote `classification` after `[extra]` meant to classify the
+            // record, and it would not be.
+            crate::source::record::is_record_key(k.get_ref().as_ref())
+        })
         .map(|(k, _)| (toml_offset + k.span().start, k.get_ref().to_string()))
         .collect()
 }

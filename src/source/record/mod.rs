@@ -14,6 +14,13 @@ mod reading;
 mod request;
 
 use fields::{Fields, Word};
+
+/// True for a key of a record's top level, a request's or a decision's:
+/// the keys the records are read by, so a new field is known the day it
+/// is added.
+pub fn is_record_key(key: &str) -> bool {
+    request::KEYS.contains(&key) || decision::KEYS.contains(&key)
+}
 use reading::Reading;
 
 use crate::diagnostic::{Diagnostic, Message};
