@@ -4,7 +4,7 @@
 //! places, then read key by key ([`fields`]) into a [`Request`] or a
 //! [`Decision`], every mistake said in the keeper's words. Everything that
 //! can be said about one record alone is said here; rules across records
-//! live in `validate`.
+//! live in `check`.
 
 mod decision;
 pub mod fields;
