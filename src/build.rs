@@ -25,19 +25,13 @@ pub struct BuildOptions {
 
 pub use crate::error::BuildError;
 
-/// A site rendered in memory, not yet written.
+/// A site rendered in memory, not yet written, and what the build did.
 #[derive(Debug)]
 pub struct Rendered {
     /// Every file of the site, sorted by path.
     pub files: Vec<OutputFile>,
-    /// Warnings found on the way.
-    pub warnings: Vec<Diagnostic>,
-    /// Record files read.
-    pub files_read: usize,
-    /// What the filter kept and withheld.
-    pub summary: FilterSummary,
-    /// When the build started.
-    pub started: Instant,
+    /// What the build did (its `files_written` counts the files made).
+    pub report: Report,
 }
 
 /// The site's root: the folder that really holds the content folder.
@@ -105,10 +99,29 @@ struct Ready {
     settings: crate::source::site::Settings,
     theme: theme::Theme,
     templates: render::Templates,
+    tally: Tally,
+}
+
+/// What a build has found and done before it renders, for its [`Report`].
+struct Tally {
     warnings: Vec<Diagnostic>,
     files_read: usize,
     summary: FilterSummary,
     started: Instant,
+}
+
+impl Tally {
+    /// The report of a build that made `files_written` files.
+    fn report(self, files_written: usize) -> Report {
+        Report {
+            warnings: self.warnings,
+            files_read: self.files_read,
+            summary: self.summary,
+            files_written,
+            started: self.started,
+            publication: None,
+        }
+    }
 }
 
 fn timings() -> bool {
@@ -231,10 +244,12 @@ fn ready(
         settings,
         theme,
         templates,
-        warnings: checked.diagnostics,
-        files_read: checked.files_read,
-        summary,
-        started,
+        tally: Tally {
+            warnings: checked.diagnostics,
+            files_read: checked.files_read,
+            summary,
+            started,
+        },
     })
 }
 
@@ -283,10 +298,9 @@ pub fn check_site(options: &BuildOptions, baseline: Option<&Baseline>) -> SiteCh
         };
     }
     let warnings = checked.diagnostics.clone();
-    let rendered = ready(checked, options, started).and_then(|ready| {
-        let made = Manifest::of(&ready.register);
-        ready.render(&render::DiscardSink, None).map(|_| made)
-    });
+    let rendered = ready(checked, options, started)
+        .and_then(|ready| ready.render_published(&render::DiscardSink))
+        .map(|published| published.manifest);
     let (diagnostics, failure, made) = match rendered {
         Ok(made) => (warnings, None, Some(made)),
         Err(BuildError::Content(found)) => (found, None, None),
@@ -362,41 +376,62 @@ impl Ready {
         pages + self.theme.statics.len() + 40
     }
 
-    /// Renders into `sink`, reusing what `cache` kept when there is one.
-    fn render(
-        self,
-        sink: &dyn render::Sink,
-        cache: Option<&mut render::RenderCache>,
-    ) -> Result<Report, BuildError> {
+    /// Renders into `sink` and makes the manifest of what it publishes (and
+    /// its file), side by side: the manifest's serial parts overlap the
+    /// rendering.
+    fn render_published(self, sink: &dyn render::Sink) -> Result<Published, BuildError> {
         let t = Instant::now();
-        let rendered = match cache {
-            Some(cache) => render::render_cached(
-                self.register,
-                &self.settings,
-                &self.theme,
-                &self.templates,
-                sink,
-                cache,
-            ),
-            None => render::render(
-                &self.register,
-                &self.settings,
-                &self.theme,
-                &self.templates,
-                sink,
-            ),
-        };
+        let (made, rendered) = rayon::join(
+            || {
+                let made = Manifest::of(&self.register);
+                let file = manifest_file(&made);
+                (made, file)
+            },
+            || {
+                render::render(
+                    &self.register,
+                    &self.settings,
+                    &self.theme,
+                    &self.templates,
+                    sink,
+                )
+            },
+        );
         let files_written = rendered?;
         report_phase("render and write", t);
-        Ok(Report {
-            warnings: self.warnings,
-            files_read: self.files_read,
-            summary: self.summary,
-            files_written,
-            started: self.started,
-            publication: None,
+        Ok(Published {
+            report: self.tally.report(files_written),
+            manifest: made.0,
+            manifest_file: made.1,
         })
     }
+
+    /// Renders into `sink`, reusing what `cache` kept (the preview server).
+    fn render_cached(
+        self,
+        sink: &dyn render::Sink,
+        cache: &mut render::RenderCache,
+    ) -> Result<Report, BuildError> {
+        let t = Instant::now();
+        let files_written = render::render_cached(
+            self.register,
+            &self.settings,
+            &self.theme,
+            &self.templates,
+            sink,
+            cache,
+        )?;
+        report_phase("render and write", t);
+        Ok(self.tally.report(files_written))
+    }
+}
+
+/// A site rendered, with the manifest of what it publishes.
+struct Published {
+    report: Report,
+    manifest: Manifest,
+    /// The manifest as its file, not yet put anywhere.
+    manifest_file: render::OutputFile,
 }
 
 /// Loads, checks, filters and renders into memory; writes nothing.
@@ -431,22 +466,18 @@ fn render_in_memory(
     let sink = render::MemorySink::default();
     let report = match cache {
         Some(cache) => {
-            prepare(options, Some(&mut cache.check))?.render(&sink, Some(&mut cache.render))?
+            prepare(options, Some(&mut cache.check))?.render_cached(&sink, &mut cache.render)?
         }
         None => {
-            let ready = prepare(options, None)?;
-            let made = Manifest::of(&ready.register);
-            let report = ready.render(&sink, None)?;
-            render::Sink::put(&sink, manifest_file(&made))?;
-            report
+            let mut published = prepare(options, None)?.render_published(&sink)?;
+            render::Sink::put(&sink, published.manifest_file)?;
+            published.report.files_written += 1;
+            published.report
         }
     };
     Ok(Rendered {
         files: sink.into_files(),
-        warnings: report.warnings,
-        files_read: report.files_read,
-        summary: report.summary,
-        started: report.started,
+        report,
     })
 }
 
@@ -482,12 +513,16 @@ pub fn render_withheld_preview(
         requests_withheld: preview.withheld(),
         ..FilterSummary::default()
     };
-    let rendered = Rendered {
-        files: sink.into_files(),
+    let files = sink.into_files();
+    let tally = Tally {
         warnings: checked.diagnostics,
         files_read: checked.files_read,
         summary,
         started,
+    };
+    let rendered = Rendered {
+        report: tally.report(files.len()),
+        files,
     };
     Ok((rendered, preview.banners().clone()))
 }
@@ -566,11 +601,14 @@ pub fn build_site_since(
     let inputs = inputs(&options.content, &ready.settings.theme);
     let staging = output::Staging::prepare(output, &inputs, &ready.settings.output_keep)?;
     let progress = crate::output::progress::Progress::start(ready.expected_files());
-    let made = Manifest::of(&ready.register);
-    let report = ready.render(&progress.counting(&staging), None);
+    let published = ready.render_published(&progress.counting(&staging));
     progress.finish();
-    let mut report = report?;
-    render::Sink::put(&staging, manifest_file(&made))?;
+    let Published {
+        mut report,
+        manifest: made,
+        manifest_file,
+    } = published?;
+    render::Sink::put(&staging, manifest_file)?;
     report.files_written += 1;
     report.publication = baseline.map(|(old, since)| manifest::diff(old, &made, since));
     refuse_kept_and_written(&staging, options)?;

@@ -183,9 +183,18 @@ pub fn check_cached_at(content: &Path, cache: &mut CheckCache, base_url: Option<
     base_urls.extend(settings.other_base_urls.iter().map(String::as_str));
     let published = texts.published(&base_urls);
     let screening = Screening::new(&published, &settings, cache.keeps_renderings());
-    diagnostics.extend(screening.texts(&published, &settings, &site_text));
-    let bodies = texts.public_bodies(&published);
-    let withheld = texts.withheld_with_hidden(listed.hidden);
+    // Side by side: the screen's first search builds its automata on one
+    // thread while the other gathers the bodies and what is withheld.
+    let (found, (bodies, withheld)) = rayon::join(
+        || screening.texts(&published, &settings, &site_text),
+        || {
+            (
+                texts.public_bodies(&published),
+                texts.withheld_with_hidden(listed.hidden),
+            )
+        },
+    );
+    diagnostics.extend(found);
     diagnostic::sort(&mut diagnostics);
     Checked {
         settings,

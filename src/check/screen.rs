@@ -15,6 +15,7 @@
 //! Ashby`, `wilfred-ashby`, `WILFRED_ASHBY`), in any ASCII case, as whole
 //! words.
 
+use rayon::prelude::*;
 use regex::Regex;
 use rustc_hash::FxHashSet as HashSet;
 use std::path::PathBuf;
@@ -965,6 +966,31 @@ fn glues(inner: char, outer: char) -> bool {
     a == b && !matches!(a, Script::Common | Script::Inherited | Script::Unknown)
 }
 
+/// How the screen searches for a declared value.
+enum Searched {
+    /// As the e-mail address or telephone number it is (see
+    /// [`caught_anyway`]).
+    AsContact,
+    /// As each of these runs of words (none when the value is too short to
+    /// tell from ordinary text).
+    Words(Vec<Vec<String>>),
+}
+
+/// How `d` is searched for: worked out for every declared value at once,
+/// in parallel, since a register declares thousands.
+fn searched_as(d: &DeclaredValue, public_contacts: &[String]) -> Searched {
+    if caught_anyway(d, public_contacts) {
+        return Searched::AsContact;
+    }
+    if d.value.chars().filter(|c| c.is_alphanumeric()).count() < 2 {
+        return Searched::Words(Vec::new());
+    }
+    Searched::Words(match d.key {
+        "name" => name_forms(&d.value),
+        _ => vec![words(&d.value)],
+    })
+}
+
 impl Screen {
     /// A screen for `withheld` ids and `declared` values; `public_contacts`
     /// are e-mail addresses and telephone numbers that may be published.
@@ -975,18 +1001,17 @@ impl Screen {
     ) -> Screen {
         let mut starts: rustc_hash::FxHashMap<String, Vec<Name>> = Default::default();
         let mut declared_contacts: rustc_hash::FxHashMap<String, usize> = Default::default();
-        for (i, d) in declared.iter().enumerate() {
-            if caught_anyway(d, public_contacts) {
-                declared_contacts.insert(contact_key(d.key, &d.value), i);
-                continue;
-            }
-            // Too short to tell from ordinary text: nothing to search for.
-            if d.value.chars().filter(|c| c.is_alphanumeric()).count() < 2 {
-                continue;
-            }
-            let forms = match d.key {
-                "name" => name_forms(&d.value),
-                _ => vec![words(&d.value)],
+        let searched: Vec<Searched> = declared
+            .par_iter()
+            .map(|d| searched_as(d, public_contacts))
+            .collect();
+        for (i, (d, searched)) in declared.iter().zip(searched).enumerate() {
+            let forms = match searched {
+                Searched::AsContact => {
+                    declared_contacts.insert(contact_key(d.key, &d.value), i);
+                    continue;
+                }
+                Searched::Words(forms) => forms,
             };
             for w in forms.into_iter().filter(|w| !w.is_empty()) {
                 starts
@@ -1314,15 +1339,16 @@ impl Screen {
 /// `None` when it has none.
 fn with_letter_o_as_zero(text: &str) -> Option<String> {
     let bytes = text.as_bytes();
-    let is_o = |i: usize| {
-        matches!(bytes[i], b'O' | b'o')
-            && bytes.get(i + 1).is_some_and(u8::is_ascii_digit)
+    let is_o = |&i: &usize| {
+        bytes.get(i + 1).is_some_and(u8::is_ascii_digit)
             && !text[..i]
                 .chars()
                 .next_back()
                 .is_some_and(char::is_alphanumeric)
     };
-    let mut found = (0..bytes.len()).filter(|&i| is_o(i)).peekable();
+    let mut found = memchr::memchr2_iter(b'O', b'o', bytes)
+        .filter(is_o)
+        .peekable();
     found.peek()?;
     let mut out = bytes.to_vec();
     for i in found {

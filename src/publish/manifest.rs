@@ -15,6 +15,7 @@
 
 use super::{PublicDecision, PublicRegister, PublicRequest};
 use crate::render::markdown::{RenderedBody, html_text_into};
+use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::fmt;
@@ -52,14 +53,32 @@ pub struct RecordEntry {
     pub attachments: BTreeMap<String, String>,
 }
 
-/// 64-bit FNV-1a of `bytes`, as 16 hex digits.
-fn hash(bytes: &[u8]) -> String {
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+/// 64-bit FNV-1a's starting value.
+const FNV_START: u64 = 0xcbf2_9ce4_8422_2325;
+
+/// `h` carried on over `bytes` (64-bit FNV-1a).
+fn fnv(mut h: u64, bytes: &[u8]) -> u64 {
     for &b in bytes {
         h ^= u64::from(b);
         h = h.wrapping_mul(0x0000_0100_0000_01b3);
     }
-    format!("{h:016x}")
+    h
+}
+
+/// 64-bit FNV-1a of `bytes`, as 16 hex digits.
+fn hash(bytes: &[u8]) -> String {
+    format!("{:016x}", fnv(FNV_START, bytes))
+}
+
+/// [`hash`] of the words of `text` joined by one space, without joining
+/// them; `None` when it has no words.
+fn words_hash(text: &str) -> Option<String> {
+    let mut words = text.split_whitespace();
+    let mut h = fnv(FNV_START, words.next()?.as_bytes());
+    for word in words {
+        h = fnv(fnv(h, b" "), word.as_bytes());
+    }
+    Some(format!("{h:016x}"))
 }
 
 impl Manifest {
@@ -70,8 +89,10 @@ impl Manifest {
             build_date: register.today().to_string(),
             requests: register
                 .requests()
-                .iter()
+                .par_iter()
                 .map(|r| (r.id.clone(), request_entry(r)))
+                .collect::<Vec<_>>()
+                .into_iter()
                 .collect(),
         }
     }
@@ -190,17 +211,16 @@ static BLOCK_END: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|
 /// printed into CI logs, which may be public.
 fn passages(body: &RenderedBody) -> BTreeMap<String, String> {
     let mut found = BTreeMap::new();
+    let mut text = String::new();
     for (number, section) in body.sections.iter().enumerate() {
         let blocks =
             std::iter::once(section.heading.as_str()).chain(BLOCK_END.split(&section.html));
         for (block, line) in blocks.enumerate() {
-            let mut text = String::new();
+            text.clear();
             html_text_into(line, &mut text);
-            let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
-            if text.is_empty() {
-                continue;
+            if let Some(hash) = words_hash(&text) {
+                found.insert(hash, place(number, block));
             }
-            found.insert(hash(text.as_bytes()), place(number, block));
         }
     }
     found
@@ -420,5 +440,13 @@ mod tests {
         // The FNV-1a test vectors.
         assert_eq!(hash(b""), "cbf29ce484222325");
         assert_eq!(hash(b"a"), "af63dc4c8601ec8c");
+    }
+
+    #[test]
+    fn a_passage_hash_is_the_hash_of_its_words_joined_by_one_space() {
+        let text = "  SC\tversion 1.3\n\n takes  effect ";
+        assert_eq!(words_hash(text), Some(hash(b"SC version 1.3 takes effect")));
+        assert_eq!(words_hash("one"), Some(hash(b"one")));
+        assert_eq!(words_hash(" \n\t "), None);
     }
 }

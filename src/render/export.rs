@@ -435,7 +435,10 @@ pub fn search_index<'a>(docs: impl Iterator<Item = &'a (String, Vec<u8>)>) -> Ou
 /// `.` and `-`, trimmed of `.` and `-`, compared as written (the client's
 /// search folds case).
 pub fn distinct_words<'t>(text: &'t str) -> String {
-    let mut seen: rustc_hash::FxHashSet<&'t str> = rustc_hash::FxHashSet::default();
+    // About one distinct word in eight bytes of prose: room enough that
+    // the set seldom grows.
+    let mut seen: rustc_hash::FxHashSet<&'t str> =
+        rustc_hash::FxHashSet::with_capacity_and_hasher(text.len() / 8, Default::default());
     let mut start = None;
     let mut note = |word: &'t str| {
         let w = word.trim_matches(['.', '-']);

@@ -85,9 +85,12 @@ fn built(shared: &Shared, rendered: Rendered, cache: &BuildCache, started: Insta
         state.generation
     };
     if shared.log {
-        eprint!("{}", diagnostic::format(&rendered.warnings, Format::Human));
+        eprint!(
+            "{}",
+            diagnostic::format(&rendered.report.warnings, Format::Human)
+        );
         if shared.withheld {
-            let s = &rendered.summary;
+            let s = &rendered.report.summary;
             eprintln!(
                 "[{} UTC] build {generation}: {count} files in {:.3} s; preview including \
                  withheld material: {} requests shown, {} withheld things marked",
@@ -98,7 +101,7 @@ fn built(shared: &Shared, rendered: Rendered, cache: &BuildCache, started: Insta
             );
             return;
         }
-        log_built(generation, count, started, cache, &rendered.summary);
+        log_built(generation, count, started, cache, &rendered.report.summary);
     }
 }
 

@@ -563,7 +563,10 @@ pub fn read_text(
     let cannot =
         |e: std::io::Error| Box::new(Diagnostic::file_error(path, format!("cannot read: {e}")));
     let file = std::fs::File::open(path).map_err(cannot)?;
-    let mut bytes = Vec::new();
+    // Room for the whole file as its size says (and the byte that tells
+    // the end), so it is read in one go.
+    let size = file.metadata().map_or(0, |m| m.len()).min(limit) + 1;
+    let mut bytes = Vec::with_capacity(usize::try_from(size).unwrap_or(0));
     // Read one byte past the limit to know it was passed, never more.
     file.take(limit + 1)
         .read_to_end(&mut bytes)
