@@ -73,6 +73,28 @@ fn a_build_warns_too_and_counts_only_what_stands_on_the_build_date() {
 }
 
 #[test]
+fn a_feed_tells_an_event_dated_after_the_build_date_only_from_its_day() {
+    let content = manifest_dir().join("content");
+    let tmp = tempfile::tempdir().expect("temp dir");
+    let feeds = |out: &str| -> Vec<String> {
+        let site = tmp.path().join(out);
+        ["feed.xml", "requests/URC-2025-001/feed.xml"]
+            .iter()
+            .map(|f| std::fs::read_to_string(site.join(f)).expect("the feed"))
+            .collect()
+    };
+    build(&content, &tmp.path().join("before"), "2026-09-01").expect_code(0);
+    for feed in feeds("before") {
+        assert!(feed.contains("URC-2025-001"), "{feed}");
+        assert!(!feed.contains("2026-09-09"), "an event before its day: {feed}");
+    }
+    build(&content, &tmp.path().join("after"), "2026-09-09").expect_code(0);
+    for feed in feeds("after") {
+        assert!(feed.contains("2026-09-09"), "the event on its day: {feed}");
+    }
+}
+
+#[test]
 fn check_fails_with_the_error_build_gives_for_a_broken_override_template() {
     let (tmp, root) = sample_copy();
     let templates = root.join("templates");

@@ -146,6 +146,14 @@ fn newest_events(
             events.push((d.date, Event::Decision(i), n));
         }
     }
+    // A feed tells what has happened by the build date: an event dated
+    // later (which `check` warns about) waits for its day, as the status
+    // does. Only when nothing else is left does it stay, so that a list's
+    // feed is never empty.
+    let today = register.today();
+    if events.iter().any(|e| e.0 <= today) {
+        events.retain(|e| e.0 <= today);
+    }
     events.sort_unstable_by(|a, b| b.0.cmp(&a.0).then(b.1.cmp(&a.1)));
     if let Some(&(date, event, _)) = events.get(FEED_ENTRIES.saturating_sub(1)) {
         let tied = events[FEED_ENTRIES..]
