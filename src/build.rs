@@ -5,8 +5,8 @@ use crate::check;
 use crate::diagnostic::Diagnostic;
 use crate::model::date::Date;
 use crate::output;
-use crate::publish::manifest::{self, Manifest, PublicationDiff};
 use crate::publish::{self, FilterSummary};
+use crate::render::manifest::{self, Manifest, PublicationDiff};
 use crate::render::{self, OutputFile};
 use crate::source::theme;
 use std::path::{Path, PathBuf};
@@ -93,8 +93,9 @@ pub struct Report {
     pub publication: Option<PublicationDiff>,
 }
 
-/// A register checked, filtered and ready to render, with its theme.
-struct Ready {
+/// The public register with what it is rendered with: the settings, the
+/// theme and its compiled templates, and the tally of the build so far.
+struct PublicSite {
     register: publish::PublicRegister,
     settings: crate::source::site::Settings,
     theme: theme::Theme,
@@ -183,7 +184,7 @@ impl BuildCache {
 fn prepare(
     options: &BuildOptions,
     cache: Option<&mut check::CheckCache>,
-) -> Result<Ready, BuildError> {
+) -> Result<PublicSite, BuildError> {
     let started = Instant::now();
     if !options.content.is_dir() {
         return Err(BuildError::NoContent(options.content.clone()));
@@ -214,7 +215,7 @@ fn ready(
     mut checked: check::Checked,
     options: &BuildOptions,
     started: Instant,
-) -> Result<Ready, BuildError> {
+) -> Result<PublicSite, BuildError> {
     let Some(passed) = checked.take_passed() else {
         return Err(BuildError::Content(checked.diagnostics));
     };
@@ -239,7 +240,7 @@ fn ready(
     }
     let templates = render::templates(&theme).map_err(BuildError::from)?;
     report_phase("theme", t);
-    Ok(Ready {
+    Ok(PublicSite {
         register,
         settings,
         theme,
@@ -365,7 +366,7 @@ fn theme_files(theme: &theme::Theme) -> Vec<crate::check::screening::ThemeFile<'
         .collect()
 }
 
-impl Ready {
+impl PublicSite {
     /// About how many files the site will have, for the progress bar.
     fn expected_files(&self) -> usize {
         let requests = self.register.requests();
@@ -584,7 +585,7 @@ pub fn build_site(options: &BuildOptions, output: &Path) -> Result<Report, Build
 }
 
 /// [`build_site`], writing the manifest of what it publishes
-/// (`register-manifest.json`, see `publish::manifest`) with the site and,
+/// (`register-manifest.json`, see `render::manifest`) with the site and,
 /// given a previous one, reporting what changes in the public view.
 pub fn build_site_since(
     options: &BuildOptions,

@@ -30,7 +30,7 @@ use register::build::{self, Baseline, BuildError, BuildOptions};
 use register::diagnostic::{self, Format};
 use register::error::{EXIT_CONTENT, EXIT_USAGE_OR_IO};
 use register::model::date::Date;
-use register::publish::manifest::{self, Manifest, PublicationDiff};
+use register::render::manifest::{self, Manifest, PublicationDiff};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 

@@ -86,7 +86,10 @@ fn a_feed_tells_an_event_dated_after_the_build_date_only_from_its_day() {
     build(&content, &tmp.path().join("before"), "2026-09-01").expect_code(0);
     for feed in feeds("before") {
         assert!(feed.contains("URC-2025-001"), "{feed}");
-        assert!(!feed.contains("2026-09-09"), "an event before its day: {feed}");
+        assert!(
+            !feed.contains("2026-09-09"),
+            "an event before its day: {feed}"
+        );
     }
     build(&content, &tmp.path().join("after"), "2026-09-09").expect_code(0);
     for feed in feeds("after") {

@@ -27,7 +27,7 @@ pub(super) fn check_across(
     let broken_ids: HashSet<&str> = unreadable.iter().filter_map(|u| u.id.as_deref()).collect();
     let finals = final_decisions(register, &by_id, &broken_ids, diagnostics);
     incomplete_records(unreadable, &by_id, &finals, diagnostics);
-    let known = Known {
+    let known = LinkTargets {
         requests: &by_id,
         broken: &broken_ids,
         finals: &finals,
@@ -211,7 +211,7 @@ fn second_final(d: &Decision, first: &Decision) -> Diagnostic {
 
 /// The rules on one request that need the others: its `related` ids, and
 /// `decided` if and only if it has a final decision.
-fn check_request(r: &Request, known: &Known<'_>) -> Vec<Diagnostic> {
+fn check_request(r: &Request, known: &LinkTargets<'_>) -> Vec<Diagnostic> {
     let mut found = Vec::new();
     for (id, &at) in r.related.iter().zip(&r.spans.related) {
         if id == &r.id {
@@ -240,7 +240,7 @@ fn check_request(r: &Request, known: &Known<'_>) -> Vec<Diagnostic> {
 }
 
 /// `decided` if and only if the request has a final decision.
-fn decided_rule(r: &Request, known: &Known<'_>) -> Option<Diagnostic> {
+fn decided_rule(r: &Request, known: &LinkTargets<'_>) -> Option<Diagnostic> {
     let decided = r.history.iter().position(|h| h.stage == Stage::Decided);
     match (decided, known.finals.get(r.id.as_str())) {
         (Some(i), None) => Some(
@@ -290,13 +290,13 @@ fn unknown_id(origin: &Origin, at: usize, id: &str, place: &str) -> Diagnostic {
 }
 
 /// The ids a body may link to.
-struct Known<'a> {
+struct LinkTargets<'a> {
     requests: &'a HashMap<&'a str, &'a Request>,
     broken: &'a HashSet<&'a str>,
     finals: &'a HashMap<&'a str, &'a Decision>,
 }
 
-impl Known<'_> {
+impl LinkTargets<'_> {
     fn exists(&self, id: &str) -> bool {
         self.requests.contains_key(id) || self.broken.contains(id)
     }
@@ -304,7 +304,7 @@ impl Known<'_> {
 
 /// A body's problems: its own (kept in `facts`) and its links' against the
 /// records that exist now.
-fn check_body(origin: &Origin, facts: &TextFacts, known: &Known<'_>) -> Vec<Diagnostic> {
+fn check_body(origin: &Origin, facts: &TextFacts, known: &LinkTargets<'_>) -> Vec<Diagnostic> {
     let mut found = facts.markers.clone();
     // Most bodies link only to ids that exist: the quick scan's candidates
     // prove it and save a full parse; anything doubtful is parsed (once,
@@ -346,7 +346,7 @@ fn link_problem(
     at: usize,
     dest: &str,
     link: &Result<RecordLink, NotARecordLink>,
-    known: &Known<'_>,
+    known: &LinkTargets<'_>,
 ) -> Option<Diagnostic> {
     match link {
         Err(NotARecordLink) => Some(

@@ -66,7 +66,7 @@ impl CheckCache {
     /// Looks at every record file of `content` (one `lstat` each), reading
     /// and parsing only those that changed, and keeps this run's files. A
     /// change of `settings` (devices are read against them) empties it.
-    pub(super) fn refresh(&mut self, content: &Path, settings: &Settings) -> Listed<Looked> {
+    pub(super) fn refresh(&mut self, content: &Path, settings: &Settings) -> Listed<RefreshedFile> {
         if self.settings.as_ref() != Some(settings) {
             self.files.clear();
             self.settings = Some(settings.clone());
@@ -86,7 +86,7 @@ impl CheckCache {
     }
 
     /// Keeps this run's files.
-    fn keep(&mut self, files: &[Looked]) {
+    fn keep(&mut self, files: &[RefreshedFile]) {
         self.reread = files.iter().filter(|f| f.read_again).count();
         let still_there = files.iter().filter(|f| f.was_kept).count();
         if still_there == self.files.len() {
@@ -126,7 +126,7 @@ pub(super) struct CachedFile {
     /// Problems with its front matter and fields.
     pub(super) diagnostics: Vec<Diagnostic>,
     /// What could be read of it.
-    pub(super) found: Found,
+    pub(super) found: FileRecord,
 }
 
 /// The stamp of a file's metadata, or `None` when it could not be read or
@@ -137,7 +137,7 @@ fn trusted_stamp(meta: std::io::Result<std::fs::Metadata>, trust_before: i128) -
 }
 
 /// The record a file holds, with what its text says.
-pub(super) enum Found {
+pub(super) enum FileRecord {
     /// No front matter to read.
     Nothing,
     /// A request whose fields could be read.
@@ -176,7 +176,7 @@ pub(super) struct TextFacts {
 }
 
 /// A record file of this run.
-pub(super) struct Looked {
+pub(super) struct RefreshedFile {
     /// The cache had an entry for its path.
     was_kept: bool,
     /// It was read and parsed this run (not taken from the cache).
@@ -192,7 +192,7 @@ fn refresh(
     kept: Option<&Arc<CachedFile>>,
     devices: &[String],
     trust_before: i128,
-) -> Looked {
+) -> RefreshedFile {
     // The stamp is taken before reading: a change during the read leaves
     // a stale stamp, which only makes the next run read the file again.
     let stamp = trusted_stamp(found.metadata(), trust_before);
@@ -208,13 +208,13 @@ fn refresh(
         && kept.folder == file.folder
         && folder_settled
     {
-        return Looked {
+        return RefreshedFile {
             was_kept: true,
             read_again: false,
             file: Arc::clone(kept),
         };
     }
-    Looked {
+    RefreshedFile {
         was_kept: kept.is_some(),
         read_again: true,
         // An entry read while its record or a file of its folder was still
@@ -237,7 +237,7 @@ fn read_file(mut file: SourceFile, stamp: Option<Stamp>, devices: &[String]) -> 
                 folder,
                 read_error: Some(*e),
                 diagnostics: Vec::new(),
-                found: Found::Nothing,
+                found: FileRecord::Nothing,
             };
         }
     };
@@ -268,7 +268,7 @@ fn found_in(
     front: FrontMatterText,
     folder: &Option<Vec<FolderFile>>,
     diagnostics: &mut Vec<Diagnostic>,
-) -> Found {
+) -> FileRecord {
     match (record, unreadable) {
         (Some(Record::Request(mut r)), _) => {
             let mut facts = TextFacts::of(&r.origin, front);
@@ -281,17 +281,17 @@ fn found_in(
             if publish::request_is_public(&r) {
                 facts.attachments = read_attachments(&mut r, diagnostics);
             }
-            Found::Request(Arc::from(r), facts)
+            FileRecord::Request(Arc::from(r), facts)
         }
         (Some(Record::Decision(d)), _) => {
             let facts = TextFacts::of(&d.origin, front);
-            Found::Decision(Arc::from(d), facts)
+            FileRecord::Decision(Arc::from(d), facts)
         }
         (None, Some(u)) => {
             let facts = TextFacts::of(&u.origin, front);
-            Found::Unreadable(u, facts)
+            FileRecord::Unreadable(u, facts)
         }
-        (None, None) => Found::Nothing,
+        (None, None) => FileRecord::Nothing,
     }
 }
 

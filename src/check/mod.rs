@@ -13,10 +13,10 @@
 
 mod across;
 mod cache;
-pub mod future;
+pub(crate) mod future;
 mod record_texts;
-pub mod screen;
-pub mod screening;
+pub(crate) mod screen;
+pub(crate) mod screening;
 pub mod withheld;
 
 pub use cache::{CheckCache, TRUST_AFTER};
@@ -27,7 +27,7 @@ use crate::diagnostic::{self, Diagnostic};
 use crate::model::date::Date;
 use crate::source::record::{Decision, Origin, Request, Unreadable};
 use crate::source::site::{Settings, SiteText};
-use cache::{CachedFile, Found, TextFacts};
+use cache::{CachedFile, FileRecord, TextFacts};
 use rayon::prelude::*;
 // Keys are ids and paths from the content folder: a fast hash is enough.
 use record_texts::RecordTexts;
@@ -270,15 +270,15 @@ impl<'a> Gathered<'a> {
         g
     }
 
-    fn add(&mut self, found: &'a Found) {
+    fn add(&mut self, found: &'a FileRecord) {
         match found {
-            Found::Nothing => {}
-            Found::Request(r, body) => self.requests.push((r.id.as_str(), r, body)),
-            Found::Decision(d, body) => {
+            FileRecord::Nothing => {}
+            FileRecord::Request(r, body) => self.requests.push((r.id.as_str(), r, body)),
+            FileRecord::Decision(d, body) => {
                 let key = (d.request.as_str(), d.date, d.origin.path.as_path());
                 self.decisions.push((key, d, body));
             }
-            Found::Unreadable(u, body) => self.unreadable.push((u, body)),
+            FileRecord::Unreadable(u, body) => self.unreadable.push((u, body)),
         }
     }
 

@@ -24,7 +24,6 @@ use crate::source::record::Origin;
 use crate::source::site::{Settings, SiteText};
 use crate::source::texts::{self, FieldText, FrontMatterText};
 use rayon::prelude::*;
-use rustc_hash::FxHashMap as HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
@@ -91,9 +90,6 @@ pub struct Records<'a> {
     /// What links may point at, as the renderer will decide it.
     pub links: LinkPolicy,
 }
-
-/// The rendered bodies of the public records, by record file.
-pub type RenderedBodies = HashMap<PathBuf, Arc<RenderedBody>>;
 
 /// A record's body as rendered for its page, kept with the record file so
 /// that `register serve` renders it again only when it must: when the file

@@ -22,9 +22,8 @@
 //!   decision leaves a request `decided`; and from what stands on the
 //!   build date: a stage or decision dated later does not count yet.
 
-pub mod manifest;
 pub mod passages;
-pub mod preview;
+pub(crate) mod preview;
 
 use crate::check::screening::Screening;
 use crate::check::{Passed, PublicBodies, Register};

@@ -116,7 +116,7 @@ fn is_combining_mark(c: char) -> bool {
 
 /// One marker-like thing found in a text, at a byte offset of it.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Found {
+pub struct MarkerLike {
     /// Byte offset of the comment (or of the text that looks like one).
     pub offset: usize,
     /// What it reads as.
@@ -126,7 +126,7 @@ pub struct Found {
 /// Every marker, look-alike and marker written as text in `text`: for text
 /// that cannot hold a passage (a front-matter value, an attachment), where
 /// each of them is a mistake. Ordinary comments are not listed.
-pub fn markers_in(text: &str) -> Vec<Found> {
+pub fn markers_in(text: &str) -> Vec<MarkerLike> {
     if !may_hold_a_marker(text) {
         return Vec::new();
     }
@@ -136,14 +136,14 @@ pub fn markers_in(text: &str) -> Vec<Found> {
         for (offset, inner) in comments(line) {
             let comment = classify(inner);
             if comment != Comment::Ordinary {
-                found.push(Found {
+                found.push(MarkerLike {
                     offset: at + offset,
                     comment,
                 });
             }
         }
         if let Some(m) = broken_marker(line) {
-            found.push(Found {
+            found.push(MarkerLike {
                 offset: at + m,
                 comment: Comment::LookAlike("<!-- TLP:COLOUR --> on a line of its own"),
             });
@@ -153,7 +153,7 @@ pub fn markers_in(text: &str) -> Vec<Found> {
     // A comment may span lines: read it whole as well.
     for (offset, inner) in comments(text) {
         if inner.contains('\n') && classify(inner) != Comment::Ordinary {
-            found.push(Found {
+            found.push(MarkerLike {
                 offset,
                 comment: classify(inner),
             });

@@ -6,7 +6,7 @@
 //! over an existing file.
 
 pub mod decision;
-pub mod request;
+pub(crate) mod request;
 pub mod site;
 
 pub use request::{Kind, create, next_id, render, used_ids};

@@ -134,7 +134,7 @@ impl FoundFile {
 
 /// The record files of one folder, found but not read.
 #[derive(Debug, Default)]
-struct Found {
+struct FolderListing {
     /// Record files, sorted by path.
     files: Vec<FoundFile>,
     /// Problems with folders and files.
@@ -163,7 +163,7 @@ pub struct Listed<T> {
 /// file's metadata this way, to read only the files that changed.
 pub fn find_each<T: Send>(content: &Path, each: impl Fn(FoundFile) -> T + Sync) -> Listed<T> {
     let in_folder = |folder: &str, kind: RecordKind| {
-        let mut found = Found::default();
+        let mut found = FolderListing::default();
         load_folder(content, folder, kind, &mut found);
         Listed {
             records: found.files.into_par_iter().map(&each).collect(),
@@ -352,7 +352,7 @@ fn is_symlink(path: &Path) -> bool {
     std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink())
 }
 
-fn load_folder(content: &Path, folder: &str, kind: RecordKind, loaded: &mut Found) {
+fn load_folder(content: &Path, folder: &str, kind: RecordKind, loaded: &mut FolderListing) {
     let root = content.join(folder);
     // Listing a root that is a link would follow it: refuse it here, or
     // records from outside the content folder would be read (and published).
@@ -383,7 +383,7 @@ fn load_folder(content: &Path, folder: &str, kind: RecordKind, loaded: &mut Foun
 /// One entry of `requests/` or `decisions/`: a record file, a folder
 /// record (requests only), or something reported (hidden, a link, a file
 /// that is no record).
-fn load_child(child: Child, folder: &str, kind: RecordKind, loaded: &mut Found) {
+fn load_child(child: Child, folder: &str, kind: RecordKind, loaded: &mut FolderListing) {
     let Child {
         entry,
         path,
@@ -436,7 +436,7 @@ fn not_a_record(path: &Path, folder: &str, kind: RecordKind) -> Diagnostic {
     })
 }
 
-fn load_folder_record(folder: &Path, loaded: &mut Found) {
+fn load_folder_record(folder: &Path, loaded: &mut FolderListing) {
     let mut files = Vec::new();
     let mut index = None;
     for entry in children(folder) {
@@ -484,7 +484,7 @@ fn load_folder_record(folder: &Path, loaded: &mut Found) {
 /// A hidden entry in a folder record: never published, never read; a
 /// hidden folder that holds records is an error, and an editor's lock
 /// file is worth a word, since the keeper may be editing the record now.
-fn hidden_in_folder_record(entry: &Child, name: &str, loaded: &mut Found) {
+fn hidden_in_folder_record(entry: &Child, name: &str, loaded: &mut FolderListing) {
     loaded.hidden.push(entry.path.clone());
     if entry.file_type.is_dir() {
         loaded.diagnostics.extend(hidden_folder(&entry.path));
@@ -507,7 +507,7 @@ fn folder_record_index(
     folder: &Path,
     index: Option<Child>,
     files: Vec<FolderFile>,
-    loaded: &mut Found,
+    loaded: &mut FolderListing,
 ) {
     match index {
         Some(index) if index.file_type.is_symlink() => loaded.diagnostics.push(

@@ -8,12 +8,12 @@
 //! `site.toml` and [`theme`] finds the templates and static files. Nothing
 //! here decides what is published: that is `publish`'s one job.
 
-pub mod attachments;
-pub mod binary;
-pub mod folder;
-pub mod frontmatter;
-pub mod markup;
-pub mod record;
+pub(crate) mod attachments;
+pub(crate) mod binary;
+pub(crate) mod folder;
+pub(crate) mod frontmatter;
+pub(crate) mod markup;
+pub(crate) mod record;
 pub mod site;
-pub mod texts;
+pub(crate) mod texts;
 pub mod theme;

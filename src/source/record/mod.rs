@@ -7,7 +7,7 @@
 //! live in `check`.
 
 mod decision;
-pub mod fields;
+pub(crate) mod fields;
 mod history;
 mod listing;
 mod reading;

@@ -13,7 +13,7 @@
 //! Hashes are 64-bit FNV-1a, written as 16 hex digits: they tell whether
 //! something changed between two builds, and guard nothing.
 
-use super::{PublicDecision, PublicRegister, PublicRequest};
+use crate::publish::{PublicDecision, PublicRegister, PublicRequest};
 use crate::render::markdown::{RenderedBody, html_text_into};
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
