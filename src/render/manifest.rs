@@ -19,6 +19,7 @@ use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::fmt;
+use std::hash::Hasher as _;
 use std::path::{Path, PathBuf};
 
 /// The manifest's file name, at the top of the site.
@@ -53,32 +54,24 @@ pub struct RecordEntry {
     pub attachments: BTreeMap<String, String>,
 }
 
-/// 64-bit FNV-1a's starting value.
-const FNV_START: u64 = 0xcbf2_9ce4_8422_2325;
-
-/// `h` carried on over `bytes` (64-bit FNV-1a).
-fn fnv(mut h: u64, bytes: &[u8]) -> u64 {
-    for &b in bytes {
-        h ^= u64::from(b);
-        h = h.wrapping_mul(0x0000_0100_0000_01b3);
-    }
-    h
-}
-
 /// 64-bit FNV-1a of `bytes`, as 16 hex digits.
 fn hash(bytes: &[u8]) -> String {
-    format!("{:016x}", fnv(FNV_START, bytes))
+    let mut h = fnv::FnvHasher::default();
+    h.write(bytes);
+    format!("{:016x}", h.finish())
 }
 
 /// [`hash`] of the words of `text` joined by one space, without joining
 /// them; `None` when it has no words.
 fn words_hash(text: &str) -> Option<String> {
     let mut words = text.split_whitespace();
-    let mut h = fnv(FNV_START, words.next()?.as_bytes());
+    let mut h = fnv::FnvHasher::default();
+    h.write(words.next()?.as_bytes());
     for word in words {
-        h = fnv(fnv(h, b" "), word.as_bytes());
+        h.write(b" ");
+        h.write(word.as_bytes());
     }
-    Some(format!("{h:016x}"))
+    Some(format!("{:016x}", h.finish()))
 }
 
 impl Manifest {
