@@ -400,6 +400,7 @@ impl PublicSite {
         );
         let files_written = rendered?;
         report_phase("render and write", t);
+        drop_aside(self.register);
         Ok(Published {
             report: self.tally.report(files_written),
             manifest: made.0,
@@ -425,6 +426,20 @@ impl PublicSite {
         report_phase("render and write", t);
         Ok(self.tally.report(files_written))
     }
+}
+
+/// Frees `value` on a thread of its own: the public register of a large
+/// site is hundreds of thousands of allocations, and freeing them one by
+/// one need not hold up the writing of the manifest and the swap. (The
+/// command line may exit before the thread is done; the system then
+/// takes the memory back at once.)
+fn drop_aside<T: Send + 'static>(value: T) {
+    let spawned = std::thread::Builder::new()
+        .name("drop".into())
+        .spawn(move || drop(value));
+    // Detached. When no thread can be had, the failed spawn has freed
+    // `value` itself.
+    drop(spawned);
 }
 
 /// A site rendered, with the manifest of what it publishes.
@@ -612,6 +627,7 @@ pub fn build_site_since(
     render::Sink::put(&staging, manifest_file)?;
     report.files_written += 1;
     report.publication = baseline.map(|(old, since)| manifest::diff(old, &made, since));
+    drop_aside(made);
     refuse_kept_and_written(&staging, options)?;
     let t = Instant::now();
     staging.commit()?;
