@@ -121,6 +121,15 @@ impl Serialize for Message {
     }
 }
 
+/// `n` and a noun that takes `s` in the plural, agreeing: "1 error",
+/// "0 errors", "2 record files". The summaries a keeper reads say so.
+pub fn counted(n: usize, noun: &str) -> String {
+    match n {
+        1 => format!("1 {noun}"),
+        n => format!("{n} {noun}s"),
+    }
+}
+
 /// A parser's message without the values it quotes (`invalid type: string
 /// "Wilfred Ashby", expected a table` loses the name): a value of the
 /// wrong type may be personal data, and messages reach CI logs.
@@ -383,6 +392,13 @@ pub fn github_escape_property(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_count_agrees_with_its_noun() {
+        assert_eq!(counted(0, "error"), "0 errors");
+        assert_eq!(counted(1, "record file"), "1 record file");
+        assert_eq!(counted(2, "warning"), "2 warnings");
+    }
 
     #[test]
     fn line_column_counts_from_one_and_in_characters() {

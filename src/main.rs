@@ -490,14 +490,16 @@ fn report_check(
     }
     if format == Format::Human {
         let listed = if list_withheld {
-            format!("; {} things withheld, listed above", withheld.len())
+            let things = diagnostic::counted(withheld.len(), "thing");
+            format!("; {things} withheld, listed above")
         } else {
             String::new()
         };
         eprintln!(
-            "{} record files checked: {errors} errors, {} warnings{listed}",
-            checked.files_read,
-            checked.diagnostics.len() - errors
+            "{} checked: {}, {}{listed}",
+            diagnostic::counted(checked.files_read, "record file"),
+            diagnostic::counted(errors, "error"),
+            diagnostic::counted(checked.diagnostics.len() - errors, "warning")
         );
     }
 }
@@ -557,15 +559,11 @@ fn report_built(report: &build::Report, output: &Path, today: Date, format: Diff
     eprint!("{}", diagnostic::format(&report.warnings, Format::Human));
     let s = report.summary;
     eprintln!(
-        "built {} on {today}: {} record files read; published {} requests and {} decisions, \
-         withheld {} requests and {} decisions; {} files written in {:.2} s",
+        "built {} on {today}: {} read; {}; {} written in {:.2} s",
         output.display(),
-        report.files_read,
-        s.requests_published,
-        s.decisions_published,
-        s.requests_withheld,
-        s.decisions_withheld,
-        report.files_written,
+        diagnostic::counted(report.files_read, "record file"),
+        s.published_and_withheld(),
+        diagnostic::counted(report.files_written, "file"),
         report.started.elapsed().as_secs_f64()
     );
 }

@@ -456,6 +456,14 @@ fn init_then_new_records_check_with_warnings_only_and_build() {
         r.expect_code(0);
     };
     new(&["sc-modification", "A first request"]);
+    // One record, and the summary's words agree with it.
+    let one = check_on(&content, "2026-12-02");
+    assert!(
+        one.stderr
+            .contains("1 record file checked: 0 errors, 3 warnings"),
+        "{}",
+        one.stderr
+    );
     new(&["decision", "SCMR-2026-001", "final"]);
     let drafted = check_on(&content, "2026-12-02");
     drafted.expect_code(0);
@@ -463,6 +471,14 @@ fn init_then_new_records_check_with_warnings_only_and_build() {
     assert!(!drafted.stdout.contains(": error:"), "{}", drafted.stdout);
     let built = build(&content, &root.join("public"), "2026-12-02");
     built.expect_code(0);
+    assert!(
+        built.stderr.contains(
+            "2 record files read; published 0 requests and 0 decisions, \
+             withheld 1 request and 1 decision;"
+        ),
+        "{}",
+        built.stderr
+    );
     let manifest = std::fs::read_to_string(root.join("public/register-manifest.json")).unwrap();
     assert!(
         !manifest.contains("SCMR-2026-001"),

@@ -1823,7 +1823,7 @@ fn check_withheld_lists_withheld_attachments_and_unlisted_files() {
     assert_eq!(listed, withheld_lines(&content, expected));
     assert!(
         run.stderr
-            .contains("1 errors, 0 warnings; 10 things withheld"),
+            .contains("1 error, 0 warnings; 10 things withheld"),
         "{}",
         run.stderr
     );

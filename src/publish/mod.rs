@@ -218,6 +218,21 @@ pub struct FilterSummary {
     pub decisions_withheld: usize,
 }
 
+impl FilterSummary {
+    /// "published 1 request and 2 decisions, withheld 0 requests and 0
+    /// decisions": the terminal's words for it.
+    pub fn published_and_withheld(&self) -> String {
+        use crate::diagnostic::counted;
+        format!(
+            "published {} and {}, withheld {} and {}",
+            counted(self.requests_published, "request"),
+            counted(self.decisions_published, "decision"),
+            counted(self.requests_withheld, "request"),
+            counted(self.decisions_withheld, "decision"),
+        )
+    }
+}
+
 /// Filters the checked register down to what may be published on `today`,
 /// rendering each public body for its page and screening what the page
 /// shows (a content error stops the build: see `published`).

@@ -115,15 +115,12 @@ fn log_built(
     s: &FilterSummary,
 ) {
     eprintln!(
-        "[{} UTC] build {generation}: {count} files in {:.3} s ({} requests rendered afresh); \
-         published {} requests and {} decisions, withheld {} requests and {} decisions",
+        "[{} UTC] build {generation}: {} in {:.3} s ({} rendered afresh); {}",
         clock(),
+        diagnostic::counted(count, "file"),
         started.elapsed().as_secs_f64(),
-        cache.requests_rendered(),
-        s.requests_published,
-        s.decisions_published,
-        s.requests_withheld,
-        s.decisions_withheld,
+        diagnostic::counted(cache.requests_rendered(), "request"),
+        s.published_and_withheld(),
     );
 }
 
