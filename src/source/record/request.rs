@@ -55,21 +55,9 @@ pub fn read(
     let attachments = super::listing::read(r, &mut f, folder);
     let mut spans = RequestSpans::default();
     let id = id(r, &mut f, &mut spans);
-    let request_type = f.word::<RequestType>(r, "type");
-    if request_type.is_none() {
-        r.missing(
-            "type",
-            "add type = \"sc-modification\" or type = \"refurbishment-use-case\"",
-        );
-    }
+    let request_type = request_type(r, &mut f);
     let title = title(r, &mut f);
-    let submitted = f.date(r, "submitted");
-    if submitted.is_none() {
-        r.missing(
-            "submitted",
-            "add the date the SSC received it: submitted = 2019-03-14",
-        );
-    }
+    let submitted = submitted(r, &mut f);
     let reasons = reasons(r, &mut f, request_type.as_ref().map(|t| t.value));
     let devices = devices(r, &mut f, extra_devices);
     let affected_scs = affected_scs(r, &mut f);
@@ -82,12 +70,8 @@ pub fn read(
     let submitted_on = submitted.as_ref().map(|s| s.value);
     let history = super::history::read(r, &mut f, submitted_on, &mut spans);
     if let Some(history) = &history {
-        needs_sponsor(
-            r,
-            history,
-            sponsor.is_some() || f.has("sponsor"),
-            spans.history_table,
-        );
+        let has_sponsor = sponsor.is_some() || f.has("sponsor");
+        needs_sponsor(r, history, has_sponsor, spans.history_table);
     }
     let affected_scs_reason = text(r, &mut f, "affected_scs_reason");
     let requires_new_sc_reason = text(r, &mut f, "requires_new_sc_reason");
@@ -118,6 +102,30 @@ pub fn read(
         extra,
         attachments,
     })
+}
+
+/// The request's type, required.
+fn request_type(r: &mut Reading, f: &mut Fields) -> Option<At<RequestType>> {
+    let request_type = f.word::<RequestType>(r, "type");
+    if request_type.is_none() {
+        r.missing(
+            "type",
+            "add type = \"sc-modification\" or type = \"refurbishment-use-case\"",
+        );
+    }
+    request_type
+}
+
+/// The date the SSC received the request, required.
+fn submitted(r: &mut Reading, f: &mut Fields) -> Option<At<crate::model::date::Date>> {
+    let submitted = f.date(r, "submitted");
+    if submitted.is_none() {
+        r.missing(
+            "submitted",
+            "add the date the SSC received it: submitted = 2019-03-14",
+        );
+    }
+    submitted
 }
 
 /// An optional text, trimmed; `None` when empty.
