@@ -616,81 +616,92 @@ fn is_invisible(c: char) -> bool {
 /// `textPath`, and absolutely placed text left of the text before it on
 /// the same line.
 fn positions(tags: &[Tag]) -> Vec<(usize, Refusal)> {
-    let mut out = Vec::new();
-    // Text placed other than by its own `x` and `y`: drawn again by
-    // `<use>`, moved by a `transform`, or inside a nested `<svg>`.
-    if tags.iter().any(|t| t.name == "text") {
-        let mut svgs = 0;
-        for t in tags {
-            svgs += usize::from(t.name == "svg");
-            let moved = t.name == "use"
-                || (t.name == "svg" && svgs > 1)
-                || t.get("transform").is_some()
-                || t.get("style").is_some_and(|s| s.contains("transform"));
-            if moved {
-                out.push((t.at, Refusal::Position));
-            }
-        }
-    }
+    let mut out = moved_text(tags);
     // The last absolute position of text, (x, y).
     let mut last: Option<(f64, f64)> = None;
     for t in tags {
-        if !matches!(
-            t.name.as_str(),
-            "text" | "tspan" | "textpath" | "tref" | "altglyph"
-        ) {
-            continue;
-        }
-        if matches!(t.name.as_str(), "textpath" | "tref" | "altglyph") {
-            out.push((t.at, Refusal::Position));
-            continue;
-        }
-        let numbers = |name: &str| -> Option<Vec<f64>> {
-            t.get(name).map(|v| {
-                v.split(|c: char| c.is_whitespace() || c == ',')
-                    .filter(|s| !s.is_empty())
-                    .map(|s| {
-                        let s = s.trim_end_matches(|c: char| c.is_ascii_alphabetic() || c == '%');
-                        s.parse::<f64>().unwrap_or(f64::NAN)
-                    })
-                    .collect()
-            })
+        let refused = match t.name.as_str() {
+            "textpath" | "tref" | "altglyph" => true,
+            // Both looked at: `goes_back` notes where the text is now.
+            "text" | "tspan" => odd_placement(t) | goes_back(t, &mut last),
+            _ => false,
         };
-        let mut refused = false;
-        for name in ["x", "y", "dx", "dy", "rotate"] {
-            if let Some(list) = numbers(name)
-                && (list.len() > 1 || list.iter().any(|n| n.is_nan()))
-            {
-                refused = true;
-            }
-        }
-        if numbers("dx").is_some_and(|l| l.iter().any(|&n| n < 0.0)) {
-            refused = true;
-        }
-        if t.get("transform").is_some() || t.get("text-anchor").is_some() {
-            refused |= t.get("transform").is_some_and(|v| {
-                v.contains("scale") || v.contains("matrix") || v.contains("rotate")
-            });
-        }
-        let x = numbers("x").and_then(|l| l.first().copied());
-        let y = numbers("y").and_then(|l| l.first().copied());
-        if let Some(x) = x {
-            let y = y.or(last.map(|(_, y)| y)).unwrap_or(0.0);
-            if let Some((lx, ly)) = last
-                && (y - ly).abs() < f64::EPSILON
-                && x < lx
-            {
-                refused = true;
-            }
-            last = Some((x, y));
-        } else if let Some(y) = y {
-            last = Some((last.map_or(0.0, |(x, _)| x), y));
-        }
         if refused {
             out.push((t.at, Refusal::Position));
         }
     }
     out
+}
+
+/// Text placed other than by its own `x` and `y`: drawn again by `<use>`,
+/// moved by a `transform`, or inside a nested `<svg>`.
+fn moved_text(tags: &[Tag]) -> Vec<(usize, Refusal)> {
+    let mut out = Vec::new();
+    if !tags.iter().any(|t| t.name == "text") {
+        return out;
+    }
+    let mut svgs = 0;
+    for t in tags {
+        svgs += usize::from(t.name == "svg");
+        let moved = t.name == "use"
+            || (t.name == "svg" && svgs > 1)
+            || t.get("transform").is_some()
+            || t.get("style").is_some_and(|s| s.contains("transform"));
+        if moved {
+            out.push((t.at, Refusal::Position));
+        }
+    }
+    out
+}
+
+/// The numbers of attribute `name` of `t` (units dropped; `NaN` for what
+/// is not a number); `None` when it has no such attribute.
+fn numbers(t: &Tag, name: &str) -> Option<Vec<f64>> {
+    t.get(name).map(|v| {
+        v.split(|c: char| c.is_whitespace() || c == ',')
+            .filter(|s| !s.is_empty())
+            .map(|s| {
+                let s = s.trim_end_matches(|c: char| c.is_ascii_alphabetic() || c == '%');
+                s.parse::<f64>().unwrap_or(f64::NAN)
+            })
+            .collect()
+    })
+}
+
+/// A text element placed in a way that can reorder what it shows: a list
+/// of positions (one per character), a position that is not a number, a
+/// backwards `dx`, or a transform that scales, skews or turns it.
+fn odd_placement(t: &Tag) -> bool {
+    let mut odd = ["x", "y", "dx", "dy", "rotate"]
+        .into_iter()
+        .filter_map(|name| numbers(t, name))
+        .any(|l| l.len() > 1 || l.iter().any(|n| n.is_nan()));
+    odd |= numbers(t, "dx").is_some_and(|l| l.iter().any(|&n| n < 0.0));
+    odd |= t
+        .get("transform")
+        .is_some_and(|v| v.contains("scale") || v.contains("matrix") || v.contains("rotate"));
+    odd
+}
+
+/// Whether `t`, placed by its own `x`, starts left of the text before it
+/// on the same line; notes in `last` where text now is.
+fn goes_back(t: &Tag, last: &mut Option<(f64, f64)>) -> bool {
+    let x = numbers(t, "x").and_then(|l| l.first().copied());
+    let y = numbers(t, "y").and_then(|l| l.first().copied());
+    let mut back = false;
+    if let Some(x) = x {
+        let y = y.or(last.map(|(_, y)| y)).unwrap_or(0.0);
+        if let Some((lx, ly)) = *last
+            && (y - ly).abs() < f64::EPSILON
+            && x < lx
+        {
+            back = true;
+        }
+        *last = Some((x, y));
+    } else if let Some(y) = y {
+        *last = Some((last.map_or(0.0, |(x, _)| x), y));
+    }
+    back
 }
 
 #[cfg(test)]
