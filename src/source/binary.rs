@@ -122,17 +122,45 @@ fn is_zlib(bytes: &[u8]) -> bool {
 
 /// Every printable run of `bytes` in every encoding read (see the module).
 pub fn all_runs(bytes: &[u8]) -> String {
-    let mut runs = super::attachments::printable_runs(bytes);
-    let mut seen: std::collections::HashSet<String> = runs.lines().map(str::to_string).collect();
-    let mut add = |run: String, runs: &mut String| {
-        if run.chars().count() >= 4 && seen.insert(run.clone()) {
-            if !runs.is_empty() {
-                runs.push('\n');
+    let mut runs = Runs::of(super::attachments::printable_runs(bytes));
+    utf8_runs(bytes).into_iter().for_each(|run| runs.add(run));
+    wide_runs(bytes, 2)
+        .into_iter()
+        .for_each(|run| runs.add(run));
+    wide_runs(bytes, 4)
+        .into_iter()
+        .for_each(|run| runs.add(run));
+    runs.text
+}
+
+/// The runs found so far, one a line, each once.
+struct Runs {
+    text: String,
+    seen: std::collections::HashSet<String>,
+}
+
+impl Runs {
+    /// Starting with the lines of `text`.
+    fn of(text: String) -> Runs {
+        let seen = text.lines().map(str::to_string).collect();
+        Runs { text, seen }
+    }
+
+    /// Adds `run` when it is four characters or more and new.
+    fn add(&mut self, run: String) {
+        if run.chars().count() >= 4 && self.seen.insert(run.clone()) {
+            if !self.text.is_empty() {
+                self.text.push('\n');
             }
-            runs.push_str(&run);
+            self.text.push_str(&run);
         }
-    };
-    // UTF-8 runs with a character beyond ASCII (ASCII ones are read).
+    }
+}
+
+/// UTF-8 runs with a character beyond ASCII (ASCII ones are read
+/// already), in order.
+fn utf8_runs(bytes: &[u8]) -> Vec<String> {
+    let mut found = Vec::new();
     for chunk in bytes.utf8_chunks() {
         let mut run = String::new();
         for c in chunk.valid().chars().chain(std::iter::once('\0')) {
@@ -140,58 +168,43 @@ pub fn all_runs(bytes: &[u8]) -> String {
                 run.push(c);
             } else {
                 if !run.is_ascii() {
-                    add(std::mem::take(&mut run), &mut runs);
+                    found.push(std::mem::take(&mut run));
                 }
                 run.clear();
             }
         }
         if !run.is_ascii() {
-            add(run, &mut runs);
+            found.push(run);
         }
     }
-    // UTF-16, both byte orders and alignments, any script of the BMP.
+    found
+}
+
+/// Runs of `bytes` read as UTF-16 (`width` 2: any script of the BMP) or
+/// UTF-32 (`width` 4), little-endian then big-endian, at every alignment.
+fn wide_runs(bytes: &[u8], width: usize) -> Vec<String> {
+    let mut found = Vec::new();
     for big_endian in [false, true] {
-        for offset in [0, 1] {
+        for offset in 0..width {
             let units = bytes
                 .get(offset..)
                 .unwrap_or_default()
-                .chunks_exact(2)
-                .map(|p| {
-                    let pair = [p[0], p[1]];
-                    let unit = if big_endian {
-                        u16::from_be_bytes(pair)
-                    } else {
-                        u16::from_le_bytes(pair)
-                    };
-                    char::from_u32(u32::from(unit))
-                });
-            for run in script_runs(units, false) {
-                add(run, &mut runs);
-            }
+                .chunks_exact(width)
+                .map(|unit| char::from_u32(code_unit(unit, big_endian)));
+            found.extend(script_runs(units, width == 4));
         }
     }
-    // UTF-32, both byte orders, four alignments.
-    for big_endian in [false, true] {
-        for offset in 0..4 {
-            let units = bytes
-                .get(offset..)
-                .unwrap_or_default()
-                .chunks_exact(4)
-                .map(|q| {
-                    let q = [q[0], q[1], q[2], q[3]];
-                    let unit = if big_endian {
-                        u32::from_be_bytes(q)
-                    } else {
-                        u32::from_le_bytes(q)
-                    };
-                    char::from_u32(unit)
-                });
-            for run in script_runs(units, true) {
-                add(run, &mut runs);
-            }
-        }
+    found
+}
+
+/// The number a UTF-16 or UTF-32 code unit holds, in either byte order.
+fn code_unit(bytes: &[u8], big_endian: bool) -> u32 {
+    let byte = |b: &u8| u32::from(*b);
+    if big_endian {
+        bytes.iter().fold(0, |n, b| (n << 8) | byte(b))
+    } else {
+        bytes.iter().rev().fold(0, |n, b| (n << 8) | byte(b))
     }
-    runs
 }
 
 /// Runs of printable characters that hold one script at most beside
