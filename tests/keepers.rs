@@ -97,6 +97,44 @@ fn a_feed_tells_an_event_dated_after_the_build_date_only_from_its_day() {
     }
 }
 
+/// Attack round 4 (W1-W5): what is dated after the build date waits for
+/// its day everywhere, not in the status alone: no stage, decision,
+/// outcome or "last updated" from the future, and no request submitted
+/// later, in any page or export.
+#[test]
+fn nothing_dated_after_the_build_date_is_published_before_its_day() {
+    let content = manifest_dir().join("content");
+    let tmp = tempfile::tempdir().expect("temp dir");
+    let out = tmp.path().join("site");
+    let run = build(&content, &out, "2025-06-01");
+    run.expect_code(0);
+    let json = std::fs::read_to_string(out.join("register.json")).unwrap();
+    let doc: serde_json::Value = serde_json::from_str(&json).unwrap();
+    let requests = doc["requests"].as_array().unwrap();
+    let mut dates = Vec::new();
+    for r in requests {
+        dates.push(r["submitted"].clone());
+        dates.push(r["last_updated"].clone());
+        for h in r["history"].as_array().unwrap() {
+            dates.push(h["date"].clone());
+        }
+        for d in r["decisions"].as_array().unwrap() {
+            dates.push(d["date"].clone());
+        }
+    }
+    for date in dates {
+        let date = date.as_str().unwrap_or_default();
+        assert!(date <= "2025-06-01", "{date} published on 2025-06-01");
+    }
+    // Submitted on 2025-08-06: not yet a request on 2025-06-01.
+    assert!(!out.join("requests/SCMR-2025-004").exists());
+    assert!(!json.contains("SCMR-2025-004"));
+    // On its day it is.
+    let later = tmp.path().join("later");
+    build(&content, &later, "2026-12-02").expect_code(0);
+    assert!(later.join("requests/SCMR-2025-004/index.html").exists());
+}
+
 #[test]
 fn check_fails_with_the_error_build_gives_for_a_broken_override_template() {
     let (tmp, root) = sample_copy();

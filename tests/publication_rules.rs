@@ -3952,3 +3952,98 @@ fn a_telephone_number_before_a_word_that_starts_with_digits_is_an_error() {
     let (site, _) = scene("Items 1 2 3rd and 2024 2025 4th.");
     site.built();
 }
+
+// ---------------------------------------------------------------------------
+// Attack round 4 (docs/attacks/round-4.md): mitigation pages and the
+// theme's own files.
+
+/// L1: `VER 7` is the page `/mitigations/VER-7/`; when `VER-7` is the id
+/// of a withheld request, that path would publish it.
+#[test]
+fn a_mitigation_reference_whose_page_is_named_by_a_withheld_id_is_an_error() {
+    let site = Site::new();
+    site.write(
+        "requests/VER-7.md",
+        request("VER-7").classification("TLP:AMBER").text(),
+    );
+    let text = request("PUB-1").line("affected_scs = [\"VER 7\"]").text();
+    site.write("requests/PUB-1.md", &text);
+    let run = site.refused();
+    assert_reported(
+        &run.stderr,
+        "error",
+        &site.path("requests/PUB-1.md"),
+        position(&text, "\"VER 7\""),
+        &["has the page name", "withheld"],
+        &["rename the withheld request's id"],
+    );
+    // A reference that names no withheld request is a page like any other.
+    site.write(
+        "requests/PUB-1.md",
+        request("PUB-1").line("affected_scs = [\"VER 8\"]").text(),
+    );
+    let files = site.built();
+    assert!(files.contains_key("mitigations/VER-8/index.html"));
+    assert_nowhere(&files, &["VER-7"]);
+}
+
+/// M1, M2: a reference with leading zeros would be a second name of one
+/// mitigation (and a second page, or a link to none); one of any length
+/// a file name the system refuses (exit 2, with no place to fix).
+#[test]
+fn a_mitigation_reference_has_no_leading_zeros_and_a_bounded_length() {
+    let long = format!("DEV {}", vec!["1"; 150].join("."));
+    for reference in [
+        "DEV 01.2",
+        "DEV 1.02",
+        "DEV 1.2.3.4.5",
+        "DEV 12345",
+        long.as_str(),
+    ] {
+        let site = Site::new();
+        let text = request("PUB-1")
+            .line(&format!("affected_scs = [\"{reference}\"]"))
+            .text();
+        site.write("requests/PUB-1.md", &text);
+        let run = site.refused();
+        assert_reported(
+            &run.stderr,
+            "error",
+            &site.path("requests/PUB-1.md"),
+            position(&text, &format!("\"{reference}\"")),
+            &["is not a mitigation reference"],
+            &["without leading zeros"],
+        );
+    }
+    let site = Site::new();
+    site.write(
+        "requests/PUB-1.md",
+        request("PUB-1")
+            .line("affected_scs = [\"DEV 1.2\", \"VER 10.0.3\", \"DEP 0.1\"]")
+            .text(),
+    );
+    let files = site.built();
+    for page in ["DEV-1.2", "VER-10.0.3", "DEP-0.1"] {
+        assert!(
+            files.contains_key(&format!("mitigations/{page}/index.html")),
+            "{page}"
+        );
+    }
+}
+
+/// P1: the built-in theme's files are screened like any published text, so
+/// they may hold no example id: a register that withholds the request the
+/// format's own examples name still builds.
+#[test]
+fn the_built_in_theme_names_no_request_a_register_may_withhold() {
+    for id in ["SCMR-2019-004", "URC-2020-002", "DEV-3", "SCMR-2019-001"] {
+        let site = Site::new();
+        site.write(
+            &format!("requests/{id}.md"),
+            request(id).classification("TLP:AMBER").text(),
+        );
+        site.write("requests/PUB-1.md", request("PUB-1").text());
+        let files = site.built();
+        assert_nowhere(&files, &[id]);
+    }
+}

@@ -7,6 +7,7 @@ use super::cache::TextFacts;
 use super::record_texts::RecordTexts;
 use crate::diagnostic::{Diagnostic, Message};
 use crate::model::vocabulary::{DecisionKind, Stage};
+use crate::publish;
 use crate::render::markdown::{self, NotARecordLink, RecordLink};
 use crate::source::record::{Decision, Origin, Request, Unreadable};
 use rayon::prelude::*;
@@ -43,6 +44,43 @@ pub(super) fn check_across(
         .flat_map_iter(|&(origin, facts)| check_body(origin, facts, &known))
         .collect();
     diagnostics.extend(found);
+    diagnostics.extend(mitigation_pages(register, &broken_ids));
+}
+
+/// A public request's mitigation reference whose page name (`VER-7` for
+/// `VER 7`, see `render::view::mitigation_slug`) is the id of a withheld
+/// request, or of one that could not be read: the page's path would
+/// publish the id.
+fn mitigation_pages(register: &Register, broken_ids: &HashSet<&str>) -> Vec<Diagnostic> {
+    let withheld: HashSet<String> = register
+        .requests
+        .iter()
+        .filter(|r| !publish::request_is_public(r))
+        .map(|r| r.id.as_str())
+        .chain(broken_ids.iter().copied())
+        .map(str::to_ascii_uppercase)
+        .collect();
+    let mut found = Vec::new();
+    let public = register
+        .requests
+        .iter()
+        .filter(|r| publish::request_is_public(r));
+    for r in public {
+        for (sc, &at) in r.affected_scs.iter().zip(&r.spans.affected_scs) {
+            let page = crate::render::view::mitigation_slug(sc).to_ascii_uppercase();
+            if withheld.contains(&page) {
+                let message = Message::new("the mitigation reference ")
+                    .quote(sc)
+                    .text(" has the page name ")
+                    .quote(&page)
+                    .text(", the id of a request that is withheld: the page's address would publish the id");
+                found.push(r.origin.error(at, message).with_help(
+                    "check the reference; if it is right, rename the withheld request's id",
+                ));
+            }
+        }
+    }
+    found
 }
 
 /// The requests by id; a second request with an id is an error.

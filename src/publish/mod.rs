@@ -19,8 +19,12 @@
 //!   `published`), so a page publishes exactly the text that was screened;
 //! - `related` keeps only public ids;
 //! - status is derived from public decisions only, so a withheld final
-//!   decision leaves a request `decided`; and from what stands on the
-//!   build date: a stage or decision dated later does not count yet.
+//!   decision leaves a request `decided`;
+//! - what is dated after the build date has not happened yet and waits for
+//!   its day ([`has_happened`]; `check` warns about it): a request
+//!   submitted later, a decision taken later and a stage reached later are
+//!   left out of the public register, so no page, list, count, feed or
+//!   export tells of them, and the status is what stands on the build date.
 
 pub mod passages;
 pub(crate) mod preview;
@@ -42,6 +46,11 @@ use std::sync::Arc;
 /// The one rule for requests: CLEAR or WHITE, and not a draft.
 pub fn request_is_public(r: &Request) -> bool {
     !r.draft && r.classification.is_some_and(Tlp::is_public)
+}
+
+/// The date rule: an event dated `date` is published from that day on.
+pub fn has_happened(date: Date, today: Date) -> bool {
+    date <= today
 }
 
 /// The one rule for decisions: CLEAR or WHITE, about a public request.
@@ -257,7 +266,7 @@ pub fn filter(
     } = register;
     let public_ids: HashSet<String> = all_requests
         .iter()
-        .filter(|r| request_is_public(r))
+        .filter(|r| request_is_public(r) && has_happened(r.submitted, today))
         .map(|r| r.id.clone())
         .collect();
     let filtering = Filtering {
@@ -326,8 +335,12 @@ impl Filtering<'_> {
     ) -> HashMap<String, Vec<PublicDecision>> {
         let mut published = Vec::new();
         for d in all {
+            let request_public = self.public_ids.contains(d.request.as_str());
             match d.classification {
-                Some(c) if decision_is_public(&d, self.public_ids.contains(d.request.as_str())) => {
+                Some(c)
+                    if decision_is_public(&d, request_public)
+                        && has_happened(d.date, self.today) =>
+                {
                     published.push((d, c));
                 }
                 _ => summary.decisions_withheld += 1,
@@ -366,7 +379,8 @@ impl Filtering<'_> {
         let mut published: Vec<(Arc<Request>, Tlp, Vec<PublicDecision>)> =
             Vec::with_capacity(self.public_ids.len());
         for r in all {
-            let Some(classification) = r.classification.filter(|_| request_is_public(&r)) else {
+            let public = request_is_public(&r) && self.public_ids.contains(r.id.as_str());
+            let Some(classification) = r.classification.filter(|_| public) else {
                 summary.requests_withheld += 1;
                 continue;
             };
@@ -419,9 +433,10 @@ fn public_decision(d: &Decision, classification: Tlp, body: Arc<RenderedBody>) -
 }
 
 /// A public request's stages.
-fn public_history(r: &Request) -> Vec<PublicStage> {
+fn public_history(r: &Request, today: Date) -> Vec<PublicStage> {
     r.history
         .iter()
+        .filter(|h| has_happened(h.date, today))
         .map(|h| PublicStage {
             date: h.date,
             stage: h.stage,
@@ -519,7 +534,7 @@ fn public_request(
         superseded_by: Vec::new(),
         proposer_organisation: r.proposer.organisation.clone(),
         sponsor_sec_party: r.sponsor.as_ref().map(|s| s.organisation.clone()),
-        history: public_history(r),
+        history: public_history(r, today),
         status: status::derive(latest, public_final, today),
         decisions,
         body,

@@ -162,6 +162,8 @@ pub struct RequestSpans {
     pub related: Vec<usize>,
     /// Each `supersedes` entry.
     pub supersedes: Vec<usize>,
+    /// Each `affected_scs` entry kept.
+    pub affected_scs: Vec<usize>,
     /// Each history entry.
     pub history: Vec<usize>,
     /// Each history entry's `date` value, for messages about the date

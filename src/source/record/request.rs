@@ -34,8 +34,15 @@ pub const KEYS: &[&str] = &[
     "extra",
 ];
 
-static SC_PATTERN: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"^(DEV|VER|DEP) [0-9]+(\.[0-9]+)*$").expect("valid pattern"));
+/// A mitigation reference: a prefix, a space and a dotted number of at
+/// most four parts of at most four digits, without leading zeros. Each
+/// reference is a page (`/mitigations/DEV-3.2/`): `DEV 03.2` beside
+/// `DEV 3.2` would be two names of one mitigation, and a reference of any
+/// length a file name the system refuses.
+static SC_PATTERN: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^(DEV|VER|DEP) (0|[1-9][0-9]{0,3})(\.(0|[1-9][0-9]{0,3})){0,3}$")
+        .expect("valid pattern")
+});
 
 /// Reads a request from its front matter. `None` when a value it cannot do
 /// without (its id, type, title, submission date, Proposer or history) is
@@ -60,7 +67,7 @@ pub fn read(
     let submitted = submitted(r, &mut f);
     let reasons = reasons(r, &mut f, request_type.as_ref().map(|t| t.value));
     let devices = devices(r, &mut f, extra_devices);
-    let affected_scs = affected_scs(r, &mut f);
+    let affected_scs = affected_scs(r, &mut f, &mut spans);
     let requires_new_sc = f.flag(r, "requires_new_sc").is_some_and(|x| x.value);
     let (urgent, urgent_reason) = urgency(r, &mut f);
     let related = related(r, &mut f, &mut spans);
@@ -221,7 +228,7 @@ fn devices(r: &mut Reading, f: &mut Fields, extra_devices: &[String]) -> Vec<Str
     devices
 }
 
-fn affected_scs(r: &mut Reading, f: &mut Fields) -> Vec<String> {
+fn affected_scs(r: &mut Reading, f: &mut Fields, spans: &mut RequestSpans) -> Vec<String> {
     let mut scs = Vec::new();
     for sc in f
         .texts(r, "affected_scs")
@@ -230,6 +237,7 @@ fn affected_scs(r: &mut Reading, f: &mut Fields) -> Vec<String> {
     {
         if SC_PATTERN.is_match(&sc.value) {
             scs.push(sc.value);
+            spans.affected_scs.push(sc.at);
         } else {
             r.error(
                 sc.at,
@@ -237,7 +245,8 @@ fn affected_scs(r: &mut Reading, f: &mut Fields) -> Vec<String> {
                     .quote(&sc.value)
                     .text(" is not a mitigation reference"),
                 format!(
-                    "write a prefix ({}), a space and a number, e.g. \"DEV 3.2\"",
+                    "write a prefix ({}), a space and a dotted number without leading zeros \
+                     (up to four parts of up to four digits), e.g. \"DEV 3.2\"",
                     MITIGATION_PREFIXES.join(", ")
                 ),
             );

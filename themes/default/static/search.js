@@ -33,9 +33,13 @@
     }
   }
 
-  // "DEV 3.2", "dev3.2", "DEV-3.2" all name mitigation DEV 3.2.
+  // A mitigation: its prefix and number, with a space, a hyphen or
+  // nothing between them, in any case ("DEV 3.2", "dev3.2").
   var MITIGATION = /^\s*(DEV|VER|DEP)[\s\-]*([0-9]+(?:\.[0-9]+)*)\s*$/i;
-  // A request id typed whole: SCMR-2019-004, urc-2020-002.
+  // A request id typed whole, in any case: letters, then groups of letters
+  // and digits, each after a hyphen. (No example here: the theme's files
+  // are screened like any published text, and an example could be the id
+  // of a withheld request.)
   var REQUEST_ID = /^\s*[A-Z][A-Z0-9]*(?:-[A-Z0-9]+)+\s*$/i;
 
   function words(query) {
