@@ -84,6 +84,27 @@ impl Message {
     }
 }
 
+impl Message {
+    /// The message with each quoted value that `hides` holds to be
+    /// personal data replaced by `` `…` `` (a name typed into a field that
+    /// fails its own check must not be echoed into a CI log).
+    pub fn hiding(&self, hides: impl Fn(&str) -> bool) -> Message {
+        let mut out = Message::default();
+        let mut from = 0;
+        for range in &self.quoted {
+            out.text.push_str(&self.text[from..range.start]);
+            let quoted = &self.text[range.clone()];
+            let start = out.text.len();
+            out.text
+                .push_str(if hides(quoted) { "`…`" } else { quoted });
+            out.quoted.push(start..out.text.len());
+            from = range.end;
+        }
+        out.text.push_str(&self.text[from..]);
+        out
+    }
+}
+
 impl PartialOrd for Message {
     fn partial_cmp(&self, other: &Message) -> Option<std::cmp::Ordering> {
         Some(self.cmp(other))
@@ -333,7 +354,7 @@ pub fn format(diagnostics: &[Diagnostic], format: Format) -> String {
                 let _ = writeln!(
                     out,
                     "{}:{}:{}: {label}: {}",
-                    d.file.display(),
+                    shown_path(&d.file),
                     d.line,
                     d.column,
                     d.message
@@ -375,11 +396,46 @@ pub fn format(diagnostics: &[Diagnostic], format: Format) -> String {
     out
 }
 
-/// Escapes a workflow command's message.
+/// `text` with control characters (line breaks, ESC, BEL...) and the
+/// invisible or reordering ones escaped as `\u{...}`, other characters as
+/// they are: for a file name or a value read from a file, printed on a
+/// terminal or into a CI log, where a line break would start a line of its
+/// own (a forged `::error::` or summary line) and an escape would drive the
+/// terminal.
+pub fn shown(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if c.is_control() || is_invisible_or_reordering(c) {
+            escape_invisible_into(&c.to_string(), &mut out);
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// [`shown`] of a path.
+pub fn shown_path(path: &std::path::Path) -> String {
+    shown(&path.display().to_string())
+}
+
+/// Zero-width and joining characters, direction marks, embeddings,
+/// overrides and isolates, and the byte-order mark.
+fn is_invisible_or_reordering(c: char) -> bool {
+    matches!(
+        c,
+        '\u{ad}' | '\u{200b}'..='\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2060}'..='\u{206f}' | '\u{feff}'
+    )
+}
+
+/// Escapes a workflow command's message (and, through [`shown`], any
+/// control character: ESC and BEL too).
 pub fn github_escape_data(s: &str) -> String {
-    s.replace('%', "%25")
-        .replace('\r', "%0D")
-        .replace('\n', "%0A")
+    shown(
+        &s.replace('%', "%25")
+            .replace('\r', "%0D")
+            .replace('\n', "%0A"),
+    )
 }
 
 /// Escapes a workflow command's property (a file name).
@@ -392,6 +448,21 @@ pub fn github_escape_property(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_file_name_cannot_write_a_line_or_an_escape_of_its_own() {
+        let d = Diagnostic::file_error(
+            std::path::Path::new("requests/x\n::error::forged\u{1b}[2J\u{7}.md"),
+            "a message",
+        );
+        for (format, newline) in [(Format::Human, "x\\u{a}::"), (Format::Github, "x%0A%3A")] {
+            let out = self::format(std::slice::from_ref(&d), format);
+            assert_eq!(out.lines().count(), 1, "{out}");
+            assert!(!out.contains('\u{1b}') && !out.contains('\u{7}'), "{out:?}");
+            assert!(out.contains(newline), "{out}");
+        }
+        assert_eq!(shown("é ok"), "é ok");
+    }
 
     #[test]
     fn a_count_agrees_with_its_noun() {

@@ -484,6 +484,13 @@ fn init_then_new_records_check_with_warnings_only_and_build() {
         workflow.contains("--since \"$RUNNER_TEMP/base\""),
         "{workflow}"
     );
+    // Attack round 4, B5: CI logs are read by more people than the
+    // content is; the list of what is withheld stays on the keeper's
+    // machine.
+    assert!(
+        !workflow.contains("run: register check --withheld"),
+        "{workflow}"
+    );
     let new = |args: &[&str]| {
         let r = run(register()
             .arg("new")

@@ -4047,3 +4047,68 @@ fn the_built_in_theme_names_no_request_a_register_may_withhold() {
         assert_nowhere(&files, &[id]);
     }
 }
+
+/// B1: a declared name, phone or e-mail typed into a field that fails its
+/// own check (an unknown device, a reference, a related id) is not echoed
+/// by the message about it: `check`'s report goes to a CI log. The place
+/// still points at it.
+#[test]
+fn a_message_never_echoes_personal_data_typed_into_the_wrong_field() {
+    let site = Site::new();
+    site.write(
+        "requests/HID-1.md",
+        withheld_with_name("Wolfgang Hiddenperson"),
+    );
+    let text = request("PUB-1")
+        .proposer("name = \"Zebedee Canarybname\"\nemail = \"zeb.canary@example.net\"")
+        .line("devices = [\"Zebedee Canarybname\", \"Wolfgang Hiddenperson\"]")
+        .line("affected_scs = [\"zeb.canary@example.net\"]")
+        .line("related = [\"01632 960111\"]")
+        .text();
+    site.write("requests/PUB-1.md", &text);
+    for run in [
+        site.check(),
+        common::check(&site.content(), "json"),
+        site.refused(),
+    ] {
+        let report = format!("{}{}", run.stdout, run.stderr);
+        for value in [
+            "Zebedee",
+            "Canarybname",
+            "Hiddenperson",
+            "zeb.canary",
+            "960111",
+        ] {
+            assert!(!report.contains(value), "{value} echoed:\n{report}");
+        }
+    }
+    let run = site.check();
+    assert_reported(
+        &run.stdout,
+        "error",
+        &site.path("requests/PUB-1.md"),
+        position(&text, "\"Zebedee Canarybname\", "),
+        &["unknown device `…`"],
+        &[],
+    );
+}
+
+/// B7: the user's files a build keeps are in the published site too: an
+/// `output_keep` entry that names a withheld request or declared personal
+/// data is an error.
+#[test]
+fn an_output_keep_entry_that_names_withheld_material_is_an_error() {
+    for kept in ["HID-1/notes.pdf", "Gideon-Parr.pdf"] {
+        let site = Site::new();
+        site.write("requests/HID-1.md", withheld_with_name("Gideon Parr"));
+        site.write("requests/PUB-1.md", request("PUB-1").text());
+        site.write(
+            "site.toml",
+            format!(
+                "title = \"T\"\nbase_url = \"https://r.example.org\"\noutput_keep = [\"{kept}\"]\n"
+            ),
+        );
+        let run = site.refused();
+        assert!(run.stderr.contains("output_keep"), "{kept}: {}", run.stderr);
+    }
+}

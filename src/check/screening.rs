@@ -248,6 +248,30 @@ impl Screening {
     }
 }
 
+impl Screening {
+    /// Hides, in the messages of `diagnostics`, every quoted value that
+    /// holds personal data (a declared name, phone or e-mail, or any
+    /// address or number): a value typed into the wrong field fails that
+    /// field's own check, and its message would otherwise echo it into
+    /// the terminal and a CI log. The place still says where it is.
+    pub fn hide_personal_data(&self, diagnostics: &mut [Diagnostic]) {
+        let hides = |quoted: &str| {
+            scan_as_read(&self.screen, quoted, Scope::ALL, false)
+                .iter()
+                .any(|f| {
+                    matches!(
+                        f,
+                        Finding::Declared { .. } | Finding::Email { .. } | Finding::Phone { .. }
+                    )
+                })
+        };
+        for d in diagnostics {
+            d.message = d.message.hiding(hides);
+            d.help = d.help.as_ref().map(|h| h.hiding(hides));
+        }
+    }
+}
+
 /// A file a theme publishes as it is: where it is (for messages), its
 /// path in the site and its bytes.
 pub type ThemeFile<'a> = (PathBuf, &'a str, &'a [u8]);
@@ -351,6 +375,14 @@ fn screen_site(screen: &Screen, settings: &Settings, site: &SiteText) -> Vec<Dia
             let at = texts::locate_in_value(&site.text, field.offset, &field.text, f.at());
             let place = Diagnostic::error(&site.path, &site.text, at, "");
             out.push(report(screen, &f, &site.path, None).place(place));
+        }
+    }
+    // The user's own files a build keeps in the output are in the site
+    // the output is published as: their names are published text too.
+    for kept in &settings.output_keep {
+        for f in scan_as_read(screen, kept, Scope::ALL, false) {
+            let place = Diagnostic::file_error(&site.path, "");
+            out.push(report(screen, &f, &site.path, Some("output_keep")).place(place));
         }
     }
     // The address a build publishes in every URL: one `--base-url` gives

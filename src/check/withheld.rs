@@ -63,15 +63,15 @@ pub fn human(withheld: &[Withheld]) -> String {
         let _ = write!(
             out,
             "{}:{}:{}: withheld {}",
-            w.file.display(),
+            crate::diagnostic::shown_path(&w.file),
             w.line,
             w.column,
             w.kind.label()
         );
         if let Some(id) = &w.request {
-            let _ = write!(out, " ({id})");
+            let _ = write!(out, " ({})", crate::diagnostic::shown(id));
         }
-        let _ = writeln!(out, ": {}", w.reason);
+        let _ = writeln!(out, ": {}", crate::diagnostic::shown(&w.reason));
     }
     out
 }

@@ -101,7 +101,7 @@ impl Manifest {
     /// The manifest in the site folder `dir`; `None` when it has none.
     pub fn read(dir: &Path) -> Result<Option<Manifest>, ManifestError> {
         let path = dir.join(FILE);
-        let text = match std::fs::read_to_string(&path) {
+        let text = match read_bounded(&path) {
             Ok(text) => text,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
             Err(e) => return Err(ManifestError::new(&path, format!("cannot be read: {e}"))),
@@ -117,6 +117,31 @@ impl Manifest {
         }
         Ok(Some(manifest))
     }
+}
+
+/// The most a manifest is read of: one of 100,000 requests is about 90 MB.
+const MAX_MANIFEST_BYTES: u64 = 256 << 20;
+
+/// The text of the manifest at `path`, which must be a regular file (not a
+/// device or a pipe, which could be read for ever) of at most
+/// [`MAX_MANIFEST_BYTES`].
+fn read_bounded(path: &Path) -> std::io::Result<String> {
+    use std::io::Read as _;
+    // Looked at before it is opened: opening a pipe waits for a writer.
+    let meta = std::fs::metadata(path)?;
+    let refuse = |why: &str| std::io::Error::new(std::io::ErrorKind::InvalidData, why.to_string());
+    if !meta.is_file() {
+        return Err(refuse("it is not a regular file"));
+    }
+    if meta.len() > MAX_MANIFEST_BYTES {
+        return Err(refuse(
+            "it is larger than 256 MiB, more than any register makes",
+        ));
+    }
+    let mut text = String::new();
+    let file = std::fs::File::open(path)?;
+    file.take(MAX_MANIFEST_BYTES).read_to_string(&mut text)?;
+    Ok(text)
 }
 
 /// A manifest that could not be read, with where it is.
@@ -353,7 +378,10 @@ impl PublicationDiff {
 
     /// The diff for people: a heading, then one line per change.
     pub fn human(&self) -> String {
-        let mut out = format!("publication diff against {}:\n", self.since);
+        let mut out = format!(
+            "publication diff against {}:\n",
+            crate::diagnostic::shown(&self.since)
+        );
         if self.is_empty() {
             out.push_str("  nothing changes in the public view\n");
             return out;
@@ -377,11 +405,18 @@ impl PublicationDiff {
 
 impl Change {
     /// `request SCMR-2026-001`, `passage in SCMR-2026-001: "..."`.
+    /// Ids and names come from manifests, and a previous one may be any
+    /// file: each is [`shown`](crate::diagnostic::shown), so none writes a
+    /// line or an escape of its own into a CI log.
     fn line(&self) -> String {
+        let (request, what) = (
+            crate::diagnostic::shown(&self.request),
+            crate::diagnostic::shown(&self.what),
+        );
         match self.kind {
-            "request" => format!("request {}", self.request),
-            "passage" => format!("passage in {}: \"{}\"", self.request, self.what),
-            kind => format!("{kind} {} of {}", self.what, self.request),
+            "request" => format!("request {request}"),
+            "passage" => format!("passage in {request}: \"{what}\""),
+            kind => format!("{kind} {what} of {request}"),
         }
     }
 }
@@ -427,6 +462,30 @@ impl Member for String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_previous_manifest_cannot_write_lines_of_its_own_into_the_diff() {
+        let change = Change {
+            kind: "attachment",
+            request: "A-1\n::error::forged".to_string(),
+            what: "x\u{1b}]0;title\u{7}".to_string(),
+        };
+        let line = change.line();
+        assert!(!line.contains('\n') && !line.contains('\u{1b}'), "{line:?}");
+    }
+
+    #[test]
+    fn a_manifest_that_is_no_regular_file_or_too_large_is_refused_unread() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = std::fs::File::create(dir.path().join(FILE)).unwrap();
+        file.set_len(MAX_MANIFEST_BYTES + 1).unwrap();
+        let e = Manifest::read(dir.path()).unwrap_err();
+        assert!(e.message.contains("larger than 256 MiB"), "{}", e.message);
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir(dir.path().join(FILE)).unwrap();
+        let e = Manifest::read(dir.path()).unwrap_err();
+        assert!(e.message.contains("not a regular file"), "{}", e.message);
+    }
 
     #[test]
     fn fnv1a_is_the_published_function() {

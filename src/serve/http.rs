@@ -144,14 +144,39 @@ fn misdirected(allowed: &[String]) -> Reply {
     )
 }
 
+/// False when the browser says another site made the request
+/// (`Sec-Fetch-Site` other than `same-origin` or `none`): a page elsewhere
+/// that loads `/requests/HID-7/` from the keeper's preview of withheld
+/// material learns from its success or failure whether `HID-7` exists.
+/// A request without the header (not from a browser that sends it, such as
+/// `curl`) is taken as the keeper's own.
+fn from_this_site(headers: &[tiny_http::Header]) -> bool {
+    headers
+        .iter()
+        .filter(|h| h.field.equiv("Sec-Fetch-Site"))
+        .all(|h| matches!(h.value.as_str(), "same-origin" | "none"))
+}
+
+/// The answer to a request another site made of the preview of withheld
+/// material: nothing of the site, whatever the path.
+fn cross_site() -> Reply {
+    Reply::text(
+        403,
+        "403 Forbidden: the preview of withheld material answers only its own pages \
+         and addresses typed into the browser\n",
+    )
+}
+
 /// Answers one request: the `Host` is checked before anything else,
 /// the method included.
 fn answer(shared: &Shared, request: tiny_http::Request) {
     let method = request.method().clone();
-    let reply = if host_allowed(request.headers(), &shared.hosts) {
-        respond(shared, &method, request.url())
-    } else {
+    let reply = if !host_allowed(request.headers(), &shared.hosts) {
         misdirected(&shared.hosts)
+    } else if shared.withheld && !from_this_site(request.headers()) {
+        cross_site()
+    } else {
+        respond(shared, &method, request.url())
     };
     // The client may have gone away: nothing to do about it.
     let _ = request.respond(response(reply));
@@ -164,6 +189,9 @@ fn response(reply: Reply) -> tiny_http::Response<std::io::Cursor<Vec<u8>>> {
     let mut headers: Vec<(&str, &str)> = vec![
         ("Content-Type", reply.content_type),
         ("Cache-Control", "no-store"),
+        // No other site may load what this server sends (an image, a
+        // script or a prefetch from a page elsewhere fails either way).
+        ("Cross-Origin-Resource-Policy", "same-origin"),
     ];
     headers.extend_from_slice(SECURITY_HEADERS);
     if reply.status == 405 {

@@ -513,6 +513,22 @@ fn serve_withheld_shows_withheld_material_with_banners_and_noindex_and_nothing_e
             .body
             .contains("Disallow: /")
     );
+    // Attack round 4, B6: another site's page cannot load the preview's
+    // pages (their success would tell it a withheld request exists); the
+    // keeper's own pages and typed addresses can.
+    let addr = preview.addr();
+    let asked_by = |site: &str| {
+        let headers = format!("Host: {addr}\r\nSec-Fetch-Site: {site}\r\n");
+        get_with(addr, "1.1", "/requests/SCMR-2026-002/", &headers)
+    };
+    for site in ["cross-site", "same-site"] {
+        let got = asked_by(site);
+        assert_eq!(got.status, 403, "{site}");
+        assert!(!got.body.contains("CANARY"), "{site}: {}", got.body);
+    }
+    for site in ["same-origin", "none"] {
+        assert_eq!(asked_by(site).status, 200, "{site}");
+    }
     preview.stop();
 
     let plain = start_withheld(content.clone(), false);
