@@ -35,6 +35,9 @@ fn build(bin: &Path, content: &Path, output: &Path) -> Run {
         .arg(content)
         .arg("--output")
         .arg(output)
+        // The summary (stderr) and a rebuild's publication diff (stdout)
+        // would break the table.
+        .stdout(std::process::Stdio::null())
         .stderr(std::process::Stdio::null())
         .spawn()
         .expect("start the register binary");
