@@ -6,7 +6,7 @@
 # on 18793 and headless Chromium (skipped when chromium is missing).
 R=${1:?usage: $0 /path/to/register}
 R=$(readlink -f "$R")
-W=$(mktemp -d /tmp/attack4/b/repro.XXXXXX)
+W=$(mkdir -p /tmp/attack4/b && mktemp -d /tmp/attack4/b/repro.XXXXXX)
 cd "$W" || exit 2
 NOW=2024-06-01
 
