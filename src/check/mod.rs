@@ -195,7 +195,7 @@ pub fn check_cached_at(content: &Path, cache: &mut CheckCache, base_url: Option<
         },
     );
     diagnostics.extend(found);
-    screening.hide_personal_data(&mut diagnostics);
+    screening.redact_messages(&mut diagnostics, &published);
     diagnostic::sort(&mut diagnostics);
     Checked {
         settings,
