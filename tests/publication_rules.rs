@@ -4135,3 +4135,19 @@ fn a_message_about_a_withheld_record_quotes_nothing_of_it() {
         &[],
     );
 }
+
+/// Found by fuzzing the screen (after the screen's split into files): a
+/// telephone number followed by more groups of digits made one run too
+/// long for a number, and was not read as a number at all.
+#[test]
+fn a_telephone_number_followed_by_more_digits_is_an_error() {
+    for body in [
+        "Ring 01632 960123 111111.",
+        "Ring 07700 900123 2024 2025.",
+        "Ring +44 1632 960123 5555 5555.",
+    ] {
+        scene_refused(body, "a telephone number");
+    }
+    let (site, _) = scene("Releases 1.2 1.3 2024 2025 and build 20240101 20250101.");
+    site.built();
+}

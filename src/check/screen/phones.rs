@@ -97,8 +97,9 @@ pub(super) struct DigitGroup {
 /// The telephone number in the run of digits and separators that starts
 /// at `start`, and where the run ends. The run is a number when it has
 /// [`MIN_PHONE_DIGITS`] to 15 digits; a longer run holds one when its
-/// part before a `/` has (`01632 960123 / 960124`), or its end from a
-/// group that starts with `0` (`ref 1 2 3 07700 900123`).
+/// part before a `/` has (`01632 960123 / 960124`), its end from a
+/// group that starts with `0` (`ref 1 2 3 07700 900123`), or else its
+/// start (`01632 960123 111111`).
 pub(super) fn phone_number_in_run(text: &str, start: usize) -> (Option<(usize, usize)>, usize) {
     let (groups, run_end) = digit_groups(text, start);
     let Some(last) = groups.last() else {
@@ -121,8 +122,12 @@ pub(super) fn phone_number_in_run(text: &str, start: usize) -> (Option<(usize, u
         // groups before the one the word starts with.
         return (number_before_a_word(&groups, start), run_end);
     }
+    // Too long for one number: the number before a `/`, the number its
+    // end holds, or else the number its start holds (`01632 960123
+    // 111111`: a number followed by other digits is still a number).
     let number = number_before_slash(&groups, start, end)
-        .or_else(|| number_from_a_leading_zero(text, &groups, end, followed));
+        .or_else(|| number_from_a_leading_zero(text, &groups, end, followed))
+        .or_else(|| number_before_a_word(&groups, start));
     (number, run_end)
 }
 
