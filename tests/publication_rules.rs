@@ -4145,6 +4145,7 @@ fn a_telephone_number_followed_by_more_digits_is_an_error() {
         "Ring 01632 960123 111111.",
         "Ring 07700 900123 2024 2025.",
         "Ring +44 1632 960123 5555 5555.",
+        "Codes 0108592901085929537/333333 01632 960123 3/3333/2 end.",
     ] {
         scene_refused(body, "a telephone number");
     }

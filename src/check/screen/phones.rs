@@ -98,8 +98,8 @@ pub(super) struct DigitGroup {
 /// at `start`, and where the run ends. The run is a number when it has
 /// [`MIN_PHONE_DIGITS`] to 15 digits; a longer run holds one when its
 /// part before a `/` has (`01632 960123 / 960124`), its end from a
-/// group that starts with `0` (`ref 1 2 3 07700 900123`), or else its
-/// start (`01632 960123 111111`).
+/// group that starts with `0` (`ref 1 2 3 07700 900123`), its start
+/// (`01632 960123 111111`), or else groups inside it that start with `0`.
 pub(super) fn phone_number_in_run(text: &str, start: usize) -> (Option<(usize, usize)>, usize) {
     let (groups, run_end) = digit_groups(text, start);
     let Some(last) = groups.last() else {
@@ -127,8 +127,36 @@ pub(super) fn phone_number_in_run(text: &str, start: usize) -> (Option<(usize, u
     // 111111`: a number followed by other digits is still a number).
     let number = number_before_slash(&groups, start, end)
         .or_else(|| number_from_a_leading_zero(text, &groups, end, followed))
-        .or_else(|| number_before_a_word(&groups, start));
+        .or_else(|| number_before_a_word(&groups, start))
+        .or_else(|| number_inside(text, &groups));
     (number, run_end)
+}
+
+/// In a run too long for one number, and neither starting nor ending
+/// with one, the first stretch of its groups that starts with a `0` and
+/// is as long as a number (`…537/333333 01632 960123 3/3333`): fails
+/// closed on digits run together with others.
+fn number_inside(text: &str, groups: &[DigitGroup]) -> Option<(usize, usize)> {
+    for (i, first) in groups.iter().enumerate() {
+        if text.as_bytes()[first.start] != b'0' {
+            continue;
+        }
+        let mut digits = 0;
+        let mut found = None;
+        for g in &groups[i..] {
+            digits += g.digits;
+            if digits > 15 {
+                break;
+            }
+            if is_phone_length(digits) {
+                found = Some((first.start, g.end));
+            }
+        }
+        if found.is_some() {
+            return found;
+        }
+    }
+    None
 }
 
 /// True for a run of three or more groups of four digits, each joined
