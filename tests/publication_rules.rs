@@ -4113,29 +4113,6 @@ fn an_output_keep_entry_that_names_withheld_material_is_an_error() {
     }
 }
 
-/// B2b: a message about a withheld record's own file quotes nothing of it
-/// (an invalid value inside it is withheld text too); the place is enough.
-#[test]
-fn a_message_about_a_withheld_record_quotes_nothing_of_it() {
-    let site = Site::new();
-    let text = request("HID-1")
-        .classification("TLP:AMBER")
-        .line("devices = [\"Canarydevice\"]")
-        .text();
-    site.write("requests/HID-1.md", &text);
-    site.write("requests/PUB-1.md", request("PUB-1").text());
-    let run = site.check();
-    assert!(!run.stdout.contains("Canarydevice"), "{}", run.stdout);
-    assert_reported(
-        &run.stdout,
-        "error",
-        &site.path("requests/HID-1.md"),
-        position(&text, "\"Canarydevice\""),
-        &["unknown device `…`"],
-        &[],
-    );
-}
-
 /// Found by fuzzing the screen (after the screen's split into files): a
 /// telephone number followed by more groups of digits made one run too
 /// long for a number, and was not read as a number at all.

@@ -195,7 +195,7 @@ pub fn check_cached_at(content: &Path, cache: &mut CheckCache, base_url: Option<
         },
     );
     diagnostics.extend(found);
-    screening.redact_messages(&mut diagnostics, &published);
+    screening.redact_messages(&mut diagnostics);
     diagnostic::sort(&mut diagnostics);
     Checked {
         settings,

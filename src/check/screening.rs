@@ -254,17 +254,8 @@ impl Screening {
     /// address or number): a value typed into the wrong field fails that
     /// field's own check, and its message would otherwise echo it into
     /// the terminal and a CI log. The place still says where it is.
-    /// Every quoted value of a message about a withheld record's file is
-    /// hidden too: what it holds is withheld, and the place is enough to
-    /// find it.
-    pub fn redact_messages(&self, diagnostics: &mut [Diagnostic], records: &Records<'_>) {
-        let withheld: std::collections::HashSet<&Path> = records
-            .records
-            .iter()
-            .filter(|r| !r.public)
-            .map(|r| r.origin.path.as_path())
-            .collect();
-        let personal = |quoted: &str| {
+    pub fn redact_messages(&self, diagnostics: &mut [Diagnostic]) {
+        let hides = |quoted: &str| {
             scan_as_read(&self.screen, quoted, Scope::ALL, false)
                 .iter()
                 .any(|f| {
@@ -275,8 +266,6 @@ impl Screening {
                 })
         };
         for d in diagnostics {
-            let all = withheld.contains(d.file.as_path());
-            let hides = |quoted: &str| all || personal(quoted);
             d.message = d.message.hiding(hides);
             d.help = d.help.as_ref().map(|h| h.hiding(hides));
         }
