@@ -190,9 +190,10 @@ fn prepare(
         return Err(BuildError::NoContent(options.content.clone()));
     }
     let base_url = options.base_url.as_deref();
+    let today = Some(options.today);
     let mut checked = match cache {
-        Some(cache) => check::check_cached_at(&options.content, cache, base_url),
-        None => check::check_cached_at(&options.content, &mut Default::default(), base_url),
+        Some(cache) => check::check_cached_at(&options.content, cache, base_url, today),
+        None => check::check_cached_at(&options.content, &mut Default::default(), base_url, today),
     };
     report_phase("load and validate", started);
     add_dated_warnings(&mut checked, options.today);
@@ -283,7 +284,9 @@ pub type Baseline = (Manifest, String);
 /// templates are still compiled.
 pub fn check_site(options: &BuildOptions, baseline: Option<&Baseline>) -> SiteCheck {
     let started = Instant::now();
-    let mut checked = check::check_cached_at(&options.content, &mut Default::default(), None);
+    let today = Some(options.today);
+    let mut checked =
+        check::check_cached_at(&options.content, &mut Default::default(), None, today);
     add_dated_warnings(&mut checked, options.today);
     let withheld = std::mem::take(&mut checked.withheld);
     let files_read = checked.files_read;
@@ -512,7 +515,9 @@ pub fn render_withheld_preview(
         return Err(BuildError::NoContent(options.content.clone()));
     }
     let base_url = options.base_url.as_deref();
-    let mut checked = check::check_cached_at(&options.content, &mut Default::default(), base_url);
+    let today = Some(options.today);
+    let mut checked =
+        check::check_cached_at(&options.content, &mut Default::default(), base_url, today);
     add_dated_warnings(&mut checked, options.today);
     checked.screen_bodies();
     let Some(passed) = checked.take_passed() else {

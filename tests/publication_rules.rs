@@ -4129,3 +4129,51 @@ fn a_telephone_number_followed_by_more_digits_is_an_error() {
     let (site, _) = scene("Releases 1.2 1.3 2024 2025 and build 20240101 20250101.");
     site.built();
 }
+
+/// The date rule is part of the one publication rule, in `check` as in the
+/// filter: a request submitted after the build date is withheld until
+/// then, so a link to it is its text alone, public text that names it is
+/// an error, and `check --withheld` says why it is withheld.
+#[test]
+fn a_request_submitted_after_the_build_date_is_withheld_by_check_and_build_alike() {
+    let before = "2025-01-09";
+    let site = Site::new();
+    site.write("requests/FUT-1.md", request("FUT-1").text());
+    let earlier = |body: &str| {
+        request("PUB-1")
+            .body(body)
+            .text()
+            .replace("2025-01-10", "2024-06-01")
+    };
+    site.write(
+        "requests/PUB-1.md",
+        earlier("## Issue\n\nSee [the next one](@FUT-1).\n"),
+    );
+    common::build(&site.content(), &site.out(), before).expect_code(0);
+    let files = tree(&site.out());
+    assert_nowhere(&files, &["FUT-1"]);
+    let page = String::from_utf8_lossy(&files["requests/PUB-1/index.html"]).to_string();
+    assert!(page.contains("the next one"), "{page}");
+
+    let listed = common::run(
+        common::register()
+            .args(["check", "--withheld", "--now", before, "--content"])
+            .arg(site.content()),
+    );
+    assert!(
+        listed
+            .stdout
+            .contains("withheld request (FUT-1): submitted 2025-01-10, after the build date"),
+        "{}",
+        listed.stdout
+    );
+
+    site.write("requests/PUB-1.md", earlier("## Issue\n\nSee FUT-1.\n"));
+    let refused = common::build(&site.content(), &site.out(), before);
+    refused.expect_code(1);
+    assert!(
+        refused.stderr.contains("a request that is withheld"),
+        "{}",
+        refused.stderr
+    );
+}

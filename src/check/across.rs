@@ -6,6 +6,7 @@ use super::Register;
 use super::cache::TextFacts;
 use super::record_texts::RecordTexts;
 use crate::diagnostic::{Diagnostic, Message};
+use crate::model::date::Date;
 use crate::model::vocabulary::{DecisionKind, Stage};
 use crate::publish;
 use crate::render::markdown::{self, NotARecordLink, RecordLink};
@@ -21,6 +22,7 @@ pub(super) fn check_across(
     register: &Register,
     unreadable: &[&Unreadable],
     texts: &RecordTexts<'_>,
+    today: Option<Date>,
     diagnostics: &mut Vec<Diagnostic>,
 ) {
     let bodies = texts.bodies();
@@ -44,18 +46,22 @@ pub(super) fn check_across(
         .flat_map_iter(|&(origin, facts)| check_body(origin, facts, &known))
         .collect();
     diagnostics.extend(found);
-    diagnostics.extend(mitigation_pages(register, &broken_ids));
+    diagnostics.extend(mitigation_pages(register, &broken_ids, today));
 }
 
 /// A public request's mitigation reference whose page name (`VER-7` for
 /// `VER 7`, see `render::view::mitigation_slug`) is the id of a withheld
 /// request, or of one that could not be read: the page's path would
 /// publish the id.
-fn mitigation_pages(register: &Register, broken_ids: &HashSet<&str>) -> Vec<Diagnostic> {
+fn mitigation_pages(
+    register: &Register,
+    broken_ids: &HashSet<&str>,
+    today: Option<Date>,
+) -> Vec<Diagnostic> {
     let withheld: HashSet<String> = register
         .requests
         .iter()
-        .filter(|r| !publish::request_is_public(r))
+        .filter(|r| !publish::request_is_public(r, today))
         .map(|r| r.id.as_str())
         .chain(broken_ids.iter().copied())
         .map(str::to_ascii_uppercase)
@@ -64,7 +70,7 @@ fn mitigation_pages(register: &Register, broken_ids: &HashSet<&str>) -> Vec<Diag
     let public = register
         .requests
         .iter()
-        .filter(|r| publish::request_is_public(r));
+        .filter(|r| publish::request_is_public(r, today));
     for r in public {
         for (sc, &at) in r.affected_scs.iter().zip(&r.spans.affected_scs) {
             let page = crate::render::view::mitigation_slug(sc).to_ascii_uppercase();

@@ -278,7 +278,8 @@ fn found_in(
                 .filter(|f| !r.attachments.iter().any(|a| a.name == f.name))
                 .map(|f| f.source.clone())
                 .collect();
-            if publish::request_is_public(&r) {
+            // Any day: an attachment is read once, whatever the build date.
+            if publish::request_is_public(&r, None) {
                 facts.attachments = read_attachments(&mut r, diagnostics);
             }
             FileRecord::Request(Arc::from(r), facts)

@@ -160,13 +160,18 @@ pub fn check(content: &Path) -> Checked {
 /// Returns exactly what [`check`] returns for the folder as it is now,
 /// whatever the cache held, and leaves in `cache` what this run found.
 pub fn check_cached(content: &Path, cache: &mut CheckCache) -> Checked {
-    check_cached_at(content, cache, None)
+    check_cached_at(content, cache, None, None)
 }
 
 /// [`check_cached`] for a site published at `base_url` rather than the
 /// `base_url` of `site.toml` (a deploy preview, the local preview server):
 /// links are judged, and bodies rendered, as that site will show them.
-pub fn check_cached_at(content: &Path, cache: &mut CheckCache, base_url: Option<&str>) -> Checked {
+pub fn check_cached_at(
+    content: &Path,
+    cache: &mut CheckCache,
+    base_url: Option<&str>,
+    today: Option<Date>,
+) -> Checked {
     let mut diagnostics = Vec::new();
     let (settings, site_text) = settings_at(content, base_url, &mut diagnostics);
     let listed = cache.refresh(content, &settings);
@@ -178,10 +183,16 @@ pub fn check_cached_at(content: &Path, cache: &mut CheckCache, base_url: Option<
     let decisions = broken.iter().filter(|u| u.decision).count();
     register.incomplete = (broken.len() - decisions, decisions);
     let texts = gathered.texts();
-    across::check_across(&register, &gathered.broken(), &texts, &mut diagnostics);
+    across::check_across(
+        &register,
+        &gathered.broken(),
+        &texts,
+        today,
+        &mut diagnostics,
+    );
     let mut base_urls = vec![settings.base_url.as_str()];
     base_urls.extend(settings.other_base_urls.iter().map(String::as_str));
-    let published = texts.published(&base_urls);
+    let published = texts.published(&base_urls, today);
     let screening = Screening::new(&published, &settings, cache.keeps_renderings());
     // Side by side: the screen's first search builds its automata on one
     // thread while the other gathers the bodies and what is withheld.
@@ -190,7 +201,7 @@ pub fn check_cached_at(content: &Path, cache: &mut CheckCache, base_url: Option<
         || {
             (
                 texts.public_bodies(&published),
-                texts.withheld_with_hidden(listed.hidden),
+                texts.withheld_with_hidden(listed.hidden, today),
             )
         },
     );

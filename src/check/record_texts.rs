@@ -7,6 +7,7 @@ use super::cache::TextFacts;
 use super::screening::{RecordText, Records};
 use super::withheld::{Kind as WithheldKind, Withheld};
 use crate::diagnostic;
+use crate::model::date::Date;
 use crate::model::vocabulary::DecisionKind;
 use crate::publish;
 use crate::render::links::{LinkPolicy, PublicTarget};
@@ -48,7 +49,8 @@ fn request_reason(r: &Request) -> String {
     match (colour, r.draft) {
         (Some(c), true) => format!("{c}, and a draft"),
         (Some(c), false) => c,
-        (None, _) => "a draft".to_string(),
+        (None, true) => "a draft".to_string(),
+        (None, false) => format!("submitted {}, after the build date", r.submitted),
     }
 }
 
@@ -92,11 +94,11 @@ impl RecordTexts<'_> {
     /// What each record would publish, marked public or not by the one
     /// publication rule, with the ids of the withheld requests and the
     /// link rule its pages will be rendered with.
-    pub(super) fn published(&self, base_urls: &[&str]) -> Records<'_> {
+    pub(super) fn published(&self, base_urls: &[&str], today: Option<Date>) -> Records<'_> {
         let mut records = Records::default();
         let mut targets: HashMap<&str, PublicTarget> = HashMap::default();
         for (r, f) in &self.requests {
-            let public = publish::request_is_public(r);
+            let public = publish::request_is_public(r, today);
             if public {
                 targets.insert(&r.id, link_target(r));
                 records.public_ids.push(r.id.clone());
@@ -115,7 +117,8 @@ impl RecordTexts<'_> {
                 .push(record(&r.origin, public, format!("/requests/{}/", r.id), f));
         }
         for (d, f) in &self.decisions {
-            let public = publish::decision_is_public(d, targets.contains_key(d.request.as_str()));
+            let request_public = targets.contains_key(d.request.as_str());
+            let public = publish::decision_is_public(d, request_public, today);
             let is_final = d.kind == DecisionKind::Final;
             if public
                 && is_final
@@ -140,11 +143,15 @@ impl RecordTexts<'_> {
 
     /// Everything a build would withhold, by the one publication rule,
     /// with the reason; and the `hidden` files, which are never read.
-    pub(super) fn withheld_with_hidden(&self, hidden: Vec<PathBuf>) -> Vec<Withheld> {
+    pub(super) fn withheld_with_hidden(
+        &self,
+        hidden: Vec<PathBuf>,
+        today: Option<Date>,
+    ) -> Vec<Withheld> {
         let public_ids: HashSet<&str> = self
             .requests
             .iter()
-            .filter(|(r, _)| publish::request_is_public(r))
+            .filter(|(r, _)| publish::request_is_public(r, today))
             .map(|(r, _)| r.id.as_str())
             .collect();
         let mut out = Vec::new();
@@ -155,6 +162,7 @@ impl RecordTexts<'_> {
             out.extend(withheld_decision(
                 d,
                 public_ids.contains(d.request.as_str()),
+                today,
             ));
         }
         for (u, _) in &self.unreadable {
@@ -263,14 +271,15 @@ fn withheld_of_request(r: &Request, f: &TextFacts, public: bool, out: &mut Vec<W
 }
 
 /// A decision, when it is withheld.
-fn withheld_decision(d: &Decision, request_public: bool) -> Option<Withheld> {
-    if publish::decision_is_public(d, request_public) {
+fn withheld_decision(d: &Decision, request_public: bool, today: Option<Date>) -> Option<Withheld> {
+    if publish::decision_is_public(d, request_public, today) {
         return None;
     }
     let reason = match d.classification {
         Some(c) if !c.is_public() => c.to_string(),
         None => "no known classification".to_string(),
-        Some(_) => "its request is withheld".to_string(),
+        Some(_) if !request_public => "its request is withheld".to_string(),
+        Some(_) => format!("dated {}, after the build date", d.date),
     };
     let (line, column) = diagnostic::line_column(&d.origin.text, d.kind_span);
     Some(Withheld {

@@ -11,8 +11,10 @@
 //! here ([`request_is_public`], [`decision_is_public`],
 //! [`attachment_is_public`]) and used by the filter, by `check` and by
 //! `check --withheld` alike:
-//! - a request is public only if it is CLEAR/WHITE and not a draft;
-//! - a decision is public only if it and its request are public;
+//! - a request is public only if it is CLEAR/WHITE, not a draft and, on
+//!   the build date, submitted by then;
+//! - a decision is public only if it and its request are public and, on
+//!   the build date, it was taken by then;
 //! - an attachment is public only if it and its request are public;
 //! - bodies reach the public register as their pages show them: marked
 //!   passages removed, rendered, sanitised and screened by `check` (see
@@ -43,9 +45,12 @@ use rayon::prelude::*;
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use std::sync::Arc;
 
-/// The one rule for requests: CLEAR or WHITE, and not a draft.
-pub fn request_is_public(r: &Request) -> bool {
-    !r.draft && r.classification.is_some_and(Tlp::is_public)
+/// The one rule for requests: CLEAR or WHITE, not a draft, and, on the
+/// build date `today` (none: any day), submitted by then.
+pub fn request_is_public(r: &Request, today: Option<Date>) -> bool {
+    !r.draft
+        && r.classification.is_some_and(Tlp::is_public)
+        && today.is_none_or(|t| has_happened(r.submitted, t))
 }
 
 /// The date rule: an event dated `date` is published from that day on.
@@ -53,9 +58,12 @@ pub fn has_happened(date: Date, today: Date) -> bool {
     date <= today
 }
 
-/// The one rule for decisions: CLEAR or WHITE, about a public request.
-pub fn decision_is_public(d: &Decision, request_public: bool) -> bool {
-    request_public && d.classification.is_some_and(Tlp::is_public)
+/// The one rule for decisions: CLEAR or WHITE, about a public request,
+/// and, on the build date `today` (none: any day), taken by then.
+pub fn decision_is_public(d: &Decision, request_public: bool, today: Option<Date>) -> bool {
+    request_public
+        && d.classification.is_some_and(Tlp::is_public)
+        && today.is_none_or(|t| has_happened(d.date, t))
 }
 
 /// The one rule for attachments: listed CLEAR or WHITE, on a public request.
@@ -266,7 +274,7 @@ pub fn filter(
     } = register;
     let public_ids: HashSet<String> = all_requests
         .iter()
-        .filter(|r| request_is_public(r) && has_happened(r.submitted, today))
+        .filter(|r| request_is_public(r, Some(today)))
         .map(|r| r.id.clone())
         .collect();
     let filtering = Filtering {
@@ -337,10 +345,7 @@ impl Filtering<'_> {
         for d in all {
             let request_public = self.public_ids.contains(d.request.as_str());
             match d.classification {
-                Some(c)
-                    if decision_is_public(&d, request_public)
-                        && has_happened(d.date, self.today) =>
-                {
+                Some(c) if decision_is_public(&d, request_public, Some(self.today)) => {
                     published.push((d, c));
                 }
                 _ => summary.decisions_withheld += 1,
@@ -379,7 +384,7 @@ impl Filtering<'_> {
         let mut published: Vec<(Arc<Request>, Tlp, Vec<PublicDecision>)> =
             Vec::with_capacity(self.public_ids.len());
         for r in all {
-            let public = request_is_public(&r) && self.public_ids.contains(r.id.as_str());
+            let public = request_is_public(&r, Some(self.today));
             let Some(classification) = r.classification.filter(|_| public) else {
                 summary.requests_withheld += 1;
                 continue;

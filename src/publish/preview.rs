@@ -91,14 +91,14 @@ pub fn preview(
     let policy = Arc::new(link_policy(&requests, &decisions, settings));
     let public_ids: HashSet<String> = requests
         .iter()
-        .filter(|r| request_is_public(r))
+        .filter(|r| request_is_public(r, Some(today)))
         .map(|r| r.id.clone())
         .collect();
     let mut made = Made::default();
     let mut by_request: HashMap<String, Vec<PublicDecision>> = HashMap::default();
     for d in &decisions {
         let request_public = public_ids.contains(&d.request);
-        let decision = made.decision(d, request_public, &policy);
+        let decision = made.decision(d, request_public, &policy, today);
         by_request
             .entry(d.request.clone())
             .or_default()
@@ -160,9 +160,10 @@ impl Made {
         d: &Decision,
         request_public: bool,
         policy: &Arc<LinkPolicy>,
+        today: Date,
     ) -> PublicDecision {
         let mark = banner(d.classification, false, !request_public);
-        if !decision_is_public(d, request_public) {
+        if !decision_is_public(d, request_public, Some(today)) {
             self.withheld += 1;
             if d.kind == DecisionKind::Final {
                 let page = format!("reports/{}/index.html", d.request);
@@ -185,7 +186,7 @@ impl Made {
         all_ids: &HashSet<String>,
         today: Date,
     ) -> PublicRequest {
-        let public = request_is_public(r);
+        let public = request_is_public(r, Some(today));
         let mark = banner(r.classification, r.draft, false);
         if !public {
             self.withheld += 1;
